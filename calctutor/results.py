@@ -1,0 +1,153 @@
+"""Result objects: what computations return and renderers display.
+
+Each result is a frozen dataclass holding SymPy objects plus the text the user typed;
+``to_json()`` gives exactly the contract's JSON shape (CONTRACT.md). Renderers in
+``calctutor.render`` turn results into rich/plain/LaTeX/Markdown text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from calctutor.notation import to_sympy
+from calctutor.steps.model import Step
+
+
+def json_value(value):
+    """A value in the contract's JSON form: floats as numbers, exact values as strings."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if isinstance(value, float):
+        return value
+    if isinstance(value, sympy.Float):
+        return float(value)
+    if isinstance(value, sympy.Basic) and value.is_number and value.atoms(sympy.Float):
+        # a numeric expression containing floats (e.g. 2.5*pi) is a float value
+        try:
+            return float(value)
+        except TypeError:  # complex
+            return to_sympy(value)
+    return to_sympy(value)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the user's text was read: the text, its reading, and notes on ambiguous forms."""
+
+    text: str
+    reading: str
+    notes: tuple[str, ...] = ()
+    differs: bool = False
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """A derivative computed rule by rule.
+
+    ``steps`` has one tree per differentiation (``variables`` lists the variable of each,
+    in order); ``raw`` is what the rules assembled, ``result`` the tidied form (equal in
+    value). ``at``/``value`` are set when the user asked for the value at a point.
+    """
+
+    input: Reading
+    expr: sympy.Expr
+    variables: tuple[sympy.Symbol, ...]
+    steps: tuple[Step, ...]
+    raw: sympy.Expr
+    result: sympy.Expr
+    constants: tuple[sympy.Symbol, ...] = ()
+    at: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    value: sympy.Expr | None = None
+
+    def to_json(self) -> dict:
+        if not self.steps:
+            steps = None
+        elif len(self.steps) == 1:
+            steps = self.steps[0].to_json()
+        else:
+            steps = [s.to_json() for s in self.steps]
+        out = {
+            "input": self.input.text,
+            "variables": [to_sympy(v) for v in self.variables],
+            "result": to_sympy(self.result),
+            "steps": steps,
+        }
+        if self.raw != self.result:
+            out["raw"] = to_sympy(self.raw)
+        if self.at:
+            out["at"] = {to_sympy(k): json_value(v) for k, v in self.at}
+            out["value"] = json_value(self.value)
+        if self.input.differs:
+            out["read_as"] = self.input.reading
+        return out
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One line of a worked calculation: a label, an expression, and why."""
+
+    label: str
+    expr: sympy.Expr
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class FirstPrinciplesResult:
+    """A derivative from the limit definition lim_{h->0} (f(x+h) - f(x))/h.
+
+    ``stages`` runs from the difference quotient through its simplification to the
+    expression whose limit is taken; ``result`` is the limit.
+    """
+
+    input: Reading
+    expr: sympy.Expr
+    var: sympy.Symbol
+    h: sympy.Symbol
+    stages: tuple[Stage, ...]
+    result: sympy.Expr
+    at: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    value: sympy.Expr | None = None
+
+    def to_json(self) -> dict:
+        out = {
+            "input": self.input.text,
+            "variables": [to_sympy(self.var)],
+            "result": to_sympy(self.result),
+            "steps": None,
+            "method": "first_principles",
+            "first_principles": [
+                {"label": s.label, "expr": to_sympy(s.expr), "text": s.why} for s in self.stages
+            ],
+        }
+        if self.at:
+            out["at"] = {to_sympy(k): json_value(v) for k, v in self.at}
+            out["value"] = json_value(self.value)
+        return out
+
+
+@dataclass(frozen=True)
+class EquivResult:
+    """Whether two expressions are equal (``equivalent`` is None when it could not be decided).
+
+    ``evidence`` names a point where they differ and both values there; ``notes`` carry
+    caveats (e.g. "equal except at x = 1, where the first is undefined").
+    """
+
+    a: Reading
+    b: Reading
+    a_expr: sympy.Expr
+    b_expr: sympy.Expr
+    equivalent: bool | None
+    method: str
+    evidence: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        out = {"equivalent": self.equivalent, "method": self.method, "evidence": self.evidence}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out

@@ -1,0 +1,1 @@
+"""The step model and the step-by-step differentiator."""
