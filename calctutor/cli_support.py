@@ -1,0 +1,97 @@
+"""Plumbing shared by every CLI command: output format, the sandboxed run, errors, exit codes.
+
+Nothing here imports SymPy at module level: ``calctutor --help`` must stay fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import shutil
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Callable
+
+from calctutor.errors import CalcTutorError, InternalError
+
+# Exit codes (CONTRACT.md): 0 ok, 1 an --answer was checked and is wrong, 2 bad input.
+EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+# Hard limits for one command's computation (the sandbox kills the worker past them).
+TIME_LIMIT_S = float(os.environ.get("CALCTUTOR_TIME_LIMIT", "20"))
+MEMORY_LIMIT_MB = int(os.environ.get("CALCTUTOR_MEMORY_LIMIT_MB", "2048"))
+
+
+class Format(str, enum.Enum):
+    rich = "rich"
+    plain = "plain"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how a command writes: the format, the width and whether to use colour."""
+
+    fmt: str
+    width: int
+    color: bool
+
+
+def debug() -> bool:
+    return os.environ.get("CALCTUTOR_DEBUG") == "1"
+
+
+def resolve_output(fmt: Format | None) -> Output:
+    """Pick the format (rich on a terminal, plain when piped), width and colour."""
+    tty = sys.stdout.isatty()
+    name = fmt.value if fmt is not None else ("rich" if tty else "plain")
+    if tty:
+        width = shutil.get_terminal_size((100, 24)).columns
+    else:
+        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 100
+    no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
+    color = name == "rich" and not no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
+    return Output(name, max(40, min(width, 200)), color)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """Print ``Error: message`` on one line to stderr and exit with ``code``."""
+    import typer
+
+    one_line = " ".join(str(message).split())
+    sys.stderr.write(f"Error: {one_line}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def run(job: Callable[[], tuple[str, int]]) -> None:
+    """Run ``job`` (compute and render) under the time and memory limits, print its text.
+
+    ``job`` returns (text, exit code). Errors become one ``Error:`` line and exit code 2
+    (3 for a bug in calctutor); a traceback is shown only with CALCTUTOR_DEBUG=1.
+    """
+    import typer
+
+    from calctutor.sandbox import run_limited
+
+    try:
+        text, code = run_limited(job, timeout=TIME_LIMIT_S, memory_mb=MEMORY_LIMIT_MB)
+    except InternalError as err:
+        if debug():
+            sys.stderr.write(getattr(err, "details", "") or traceback.format_exc())
+        fail(f"internal error in calctutor ({err.one_line()}); please report it "
+             "(set CALCTUTOR_DEBUG=1 to see the details)", EXIT_INTERNAL)
+    except CalcTutorError as err:
+        if debug():
+            traceback.print_exc()
+        fail(err.one_line(), err.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+    if code:
+        raise typer.Exit(code)

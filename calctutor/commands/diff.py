@@ -1,0 +1,47 @@
+"""``calctutor diff``: parse, choose variables, differentiate with steps."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence
+
+from calctutor.errors import UsageError
+from calctutor.parsing import parse_expression, parse_point
+from calctutor.results import DiffResult, FirstPrinciplesResult
+from calctutor.steps.api import differentiate, differentiate_first_principles
+from calctutor.variables import check_point, diff_variables, free_variables
+
+
+def run_diff(
+    text: str,
+    var_names: Sequence[str] = (),
+    order: int | None = None,
+    at: str | None = None,
+    positive: bool = False,
+    steps: bool = True,
+    first_principles: bool = False,
+) -> DiffResult | FirstPrinciplesResult:
+    """The derivative of ``text`` as the ``diff`` command computes it."""
+    parsed = parse_expression(text, variables=var_names, positive=positive)
+    expr = parsed.expr
+    variables = diff_variables(expr, var_names, order, positive)
+
+    point = None
+    if at is not None:
+        # positional values ("1,2") follow the declared variables, else alphabetical order
+        order_of_point = list(dict.fromkeys(variables)) if var_names else free_variables(expr)
+        for s in free_variables(expr):
+            if s not in order_of_point:
+                order_of_point.append(s)
+        point = parse_point(at, order_of_point, positive=positive)
+        check_point(point, free_variables(expr))
+
+    if first_principles:
+        if len(set(variables)) != 1 or len(variables) != 1:
+            raise UsageError("--first-principles takes one first derivative (no --order, one --var)")
+        return differentiate_first_principles(expr, parsed.reading, variables[0], point)
+
+    result = differentiate(expr, parsed.reading, variables, point)
+    if not steps:
+        result = dataclasses.replace(result, steps=())
+    return result
