@@ -1,0 +1,152 @@
+"""``calctutor diff`` end to end, against CONTRACT.md."""
+
+import subprocess
+import sys
+
+import pytest
+import sympy
+
+from calctutor.symbols import make_symbol
+
+x, y = make_symbol("x"), make_symbol("y")
+
+
+def S(text):
+    """Read back a JSON expression string (contract: sympify reads it) with real symbols."""
+    expr = sympy.sympify(text)
+    return expr.subs({s: make_symbol(s.name) for s in expr.free_symbols})
+
+
+def same(a, b):
+    return sympy.simplify(S(a) - b) == 0 if isinstance(a, str) else sympy.simplify(a - b) == 0
+
+
+def walk(step):
+    yield step
+    for sub in step["substeps"]:
+        yield from walk(sub)
+
+
+def test_json_shape_and_truth_of_every_step(cli):
+    r = cli("diff", "x^2 sin(x)", "--format", "json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert set(data) >= {"input", "variables", "result", "steps"}
+    assert data["input"] == "x^2 sin(x)"
+    assert data["variables"] == ["x"]
+    assert same(data["result"], sympy.diff(x**2 * sympy.sin(x), x))
+    assert data["steps"]["rule"] == "product"
+    for node in walk(data["steps"]):
+        assert set(node) >= {"rule", "expr", "var", "result", "text", "substeps"}
+        assert node["text"]
+        e, v, res = S(node["expr"]), make_symbol(node["var"]), S(node["result"])
+        if node["rule"] == "rewrite":
+            assert same(res, e)
+        else:
+            assert same(res, sympy.diff(e, v)), node
+
+
+def test_plain_is_default_when_piped_and_shows_rules(cli):
+    r = cli("diff", "x^2 sin(x)")
+    assert r.code == 0
+    assert "\x1b[" not in r.out
+    low = r.out.lower()
+    assert "product" in low and "power" in low
+    assert "cos" in low
+
+
+@pytest.mark.parametrize("fmt", ["rich", "plain", "latex", "markdown", "json"])
+def test_every_format_renders(cli, fmt):
+    r = cli("diff", "sin(x^2)", "--format", fmt)
+    assert r.code == 0, r.err
+    assert r.out.strip()
+
+
+def test_partial_derivative_names_the_constants(cli):
+    r = cli("diff", "x y^2 + sin(x y)", "--var", "y", "--format", "json")
+    assert r.code == 0, r.err
+    d = r.json()
+    assert d["variables"] == ["y"]
+    assert same(d["result"], sympy.diff(x * y**2 + sympy.sin(x * y), y))
+    texts = " ".join(n["text"] for n in walk(d["steps"]))
+    assert "constant" in texts.lower()
+
+
+def test_mixed_partials_give_one_tree_per_differentiation(cli):
+    r = cli("diff", "e^(x y)", "--var", "x", "--var", "y", "--format", "json")
+    assert r.code == 0, r.err
+    d = r.json()
+    assert d["variables"] == ["x", "y"]
+    assert isinstance(d["steps"], list) and len(d["steps"]) == 2
+    assert same(d["result"], sympy.diff(sympy.exp(x * y), x, y))
+
+
+def test_order_and_value_at_a_point(cli):
+    r = cli("diff", "sin x", "--order", "3", "--at", "x=pi", "--format", "json")
+    assert r.code == 0, r.err
+    d = r.json()
+    assert d["variables"] == ["x", "x", "x"]
+    assert same(d["result"], -sympy.cos(x))
+    assert d["value"] == "1"
+
+
+def test_float_point_gives_a_json_number(cli):
+    d = cli("diff", "x^2", "--at", "x=1.5", "--format", "json").json()
+    assert d["value"] == pytest.approx(3.0)
+
+
+def test_no_steps(cli):
+    d = cli("diff", "x^3", "--no-steps", "--format", "json").json()
+    assert d["steps"] is None and same(d["result"], 3 * x**2)
+
+
+def test_first_principles(cli):
+    r = cli("diff", "1/x", "--first-principles", "--format", "json")
+    assert r.code == 0, r.err
+    assert same(r.json()["result"], -1 / x**2)
+    r = cli("diff", "2x^3", "--first-principles")
+    assert r.code == 0 and "h" in r.out
+
+
+def test_read_as_is_echoed_when_the_reading_differs(cli):
+    assert "Read as" in cli("diff", "2x sin x", "--format", "plain").out
+    assert "Read as" not in cli("diff", "2*x*sin(x)", "--format", "plain").out
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["x y"], "--var"),                       # several variables, none chosen
+        (["sinx"], "sin(x)"),                     # did you mean
+        (["(x+1"], "column"),                     # unbalanced bracket, says where
+        ([""], "empty"),
+        (["x^2", "--order", "0"], "--order"),
+        (["x^2 + y", "--at", "x=1"], "y"),        # point misses a variable
+        (["x^2", "--at", "z=1"], "z"),            # unknown variable at the point
+        (["__import__('os')"], ""),
+        (["9^9^9"], ""),
+    ],
+)
+def test_bad_input_is_one_error_line_and_exit_2(cli, args, fragment):
+    r = cli("diff", *args)
+    assert r.code == 2, (args, r.out, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), r.err
+    assert fragment in lines[0]
+    assert "Traceback" not in r.err + r.out
+
+
+def test_console_script_and_module_entry_points():
+    out = subprocess.run([sys.executable, "-m", "calctutor", "diff", "x^2", "--format", "json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert '"result": "2*x"' in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "calctutor", "diff", "(("], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("Error: ") and "Traceback" not in bad.stderr
+
+
+def test_version_and_help_examples(cli):
+    assert cli("--version").out.startswith("calctutor ")
+    for cmd in ("diff", "equiv"):
+        r = cli(cmd, "--help")
+        assert r.code == 0 and "calctutor " + cmd in r.out and "Example" in r.out
