@@ -1,86 +1,68 @@
 """Untrusted text -> SymPy expression: safe, bounded and forgiving.
 
-Nothing here evaluates the text: a tokenizer (``calctutor._lexer``) checks every character,
-this recursive-descent parser checks every name against an allowlist, and the SymPy objects
-are built directly. Numeric blow-ups (``9^9^9``, ``factorial(10^8)``, ``e^(e^(e^30))``) are
-refused before SymPy is asked to compute them.
+Nothing here evaluates the text or hands it to SymPy as a string. ``calctutor._lexer``
+normalises and checks every character, ``calctutor._grammar`` parses the tokens by
+recursive descent into a small tree (checking every name against an allowlist), and
+``calctutor._build`` creates the SymPy objects, sizing each numeric step first so that
+``9^9^9``, ``factorial(10^8)`` or ``exp(exp(exp(10 e)))`` are refused instead of hanging.
+Errors are ``ParseError`` (unreadable text) or ``LimitError`` (a bound), one line each,
+naming the column.
 
-How learner notation is read (documented choices; ambiguous ones are flagged in notes):
-- ``^`` and ``**`` are powers, right-associative; ``-x^2`` is ``-(x^2)``.
-- Juxtaposition multiplies, at the same level as ``*`` and ``/``, left to right: ``2x``,
-  ``x(x+1)``, ``(x+1)(x-1)``, ``3x y``. So ``1/2x`` is ``(1/2)*x`` and ``x^1/2`` is ``x/2``
-  (both flagged). A run of single-letter names such as ``xy`` is one factor ``x*y`` (flagged),
-  so ``1/xy`` is ``1/(x*y)``.
-- A function without brackets takes the juxtaposed factors that follow it, up to an
-  operator or another function: ``sin 2x`` = sin(2x), ``sin x^2`` = sin(x^2),
-  ``sin 2x cos x`` = sin(2x)*cos(x). ``sin^2 x`` and ``sin^2(x)`` are sin(x)^2;
-  ``sin^-1(x)`` is asin(x) (flagged).
-- ``e`` is Euler's number and ``e^x`` is exp(x); ``log`` and ``ln`` are natural logs,
-  ``log(x, b)`` and ``log_b(x)``-style ``log2``/``log10`` take a base.
-- ``f(x)``, ``g(x)``, ``h(x)`` are unknown functions (unless declared variables);
-  any other ``letter(`` is multiplication.
-- Single letters, Greek names, ``x1``, ``a_1`` are variables: ``I``, ``E``, ``S``, ``N``,
-  ``beta``, ``gamma`` too (never SymPy's objects). ``lambda`` is the variable ``lam``.
+How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
+
+- ``^`` and ``**`` are powers, right-associative (``2^3^2`` = 2^9); ``-x^2`` is -(x^2);
+  ``2^-1`` works; ``x²``, ``e⁻ˣ``, ``×``, ``·``, ``÷``, ``−``, ``π``, ``√``, Greek
+  letters and fullwidth letters are accepted. Brackets ``()``, ``[]``, ``{}`` group.
+- Juxtaposition multiplies, at the same level as ``*`` and ``/``, left to right:
+  ``2x``, ``3x y``, ``x(x+1)``, ``(x+1)(x-1)``. So ``1/2x`` is (1/2)*x and ``a/b c`` is
+  (a/b)*c (both flagged). Two numbers in a row (``2 3``) are an error.
+- ``x^1/2`` is (x^1)/2 = x/2: flagged ("write x^(1/2)") whenever ``n/m`` after ``^`` is
+  not a whole number. ``e^2x`` is e^2*x: flagged ("write e^(2x)").
+- A run of two or three single letters without ``e`` or a known name inside (``xy``,
+  ``abc``) is ONE factor x*y (flagged), whose last letter takes a power: ``xy^2`` is
+  x*y^2 and ``a/bc`` is a/(b*c). Longer runs, and runs hiding a known name (``sinx``,
+  ``xsinx``, ``pix``, ``xe``), are errors with a did-you-mean (``sin(x)``, ``x*sin(x)``).
+- A function without brackets takes the juxtaposed factors that follow it (numbers,
+  names, their powers, ``|...|``), stopping at an operator, a bracket or another
+  function: ``sin 2x`` = sin(2x), ``sin x^2`` = sin(x^2), ``sin 2x cos x`` = sin(2x)*cos(x),
+  ``sin x/2`` = sin(x)/2, ``sin -x`` = sin(-x), ``sin cos x`` = sin(cos(x)); ``sin x (x+1)``
+  = sin(x)*(x+1) (flagged). ``sin^2 x`` and ``sin^2(x)`` are sin(x)^2; ``sin^-1 x`` is
+  asin(x) (flagged). ``x!`` and ``(n+1)!`` are factorials.
+- Functions: sin cos tan sec csc(cosec) cot, their inverses asin.. (arcsin..), sinh cosh
+  tanh sech csch coth and their inverses asinh.. (arsinh, arcsinh..), exp, ln and log
+  (natural), log(x, b), log10, log2, log_2(x), sqrt, cbrt(x) = x^(1/3) (flagged; the
+  principal root), abs and |x|, sign (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x))
+  (flagged). Other words are errors with a did-you-mean (``In(x)``: did you mean ln?).
+- ``|x|`` bars: a ``|`` opens where a value is expected and closes an open bar where an
+  operator is expected, so ``|x|·|y|``, ``|x||y|`` and ``|x - |y||`` work; ``|x|y|`` and
+  other genuinely ambiguous bars are errors that suggest abs(...).
+- ``f(x)``, ``g(x)``, ``h(x)`` are unknown functions (flagged) unless the letter is a
+  declared variable; any other ``letter(...)`` multiplies: ``x(x+1)``.
+- ``e`` is Euler's number, ``pi`` is pi; every other variable name (single letters, Greek
+  names, ``x1``, ``a_1``, ``I0``) is a real (or positive) variable, including ``E`` and
+  ``I`` (flagged), ``S``, ``N``, ``Q``, ``beta``, ``gamma``. ``lambda`` is the variable
+  ``lam`` (flagged). Declared ``variables`` win over all of these readings.
+- Integers are exact; decimals and scientific notation (``0.5``, ``1e-3``) are Floats.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
+import functools
 from dataclasses import dataclass
 from typing import Sequence
 
 import sympy
 
-from calctutor._lexer import Token, tokenize
-from calctutor.errors import LimitError, ParseError
-from calctutor.notation import to_text
+from calctutor._build import Builder
+from calctutor._grammar import KEYWORDS, Parser, show
+from calctutor._lexer import CLOSERS, OPENERS, Token, tokenize
+from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
 from calctutor.results import Reading
-from calctutor.symbols import is_variable_name, make_symbol
 
-MAX_EXPONENT = 1000          # |n| in x^n
-MAX_RESULT_DIGITS = 2000     # numeric powers whose value would have more digits are refused
-MAX_FACTORIAL = 500
-MAX_EXP_ARGUMENT = 1000      # e^a with a number a larger than this is refused
-MAX_INT_DIGITS = 50
-MAX_FLOAT = 1e300
+MAX_NAME_LENGTH = 30
 
-
-def _sigmoid(z):
-    return 1 / (1 + sympy.exp(-z))
-
-
-def _log(arg, base=None):
-    return sympy.log(arg) if base is None else sympy.log(arg) / sympy.log(base)
-
-
-# name -> (builder, number of arguments allowed)
-FUNCTIONS: dict[str, tuple] = {
-    "sin": (sympy.sin, 1), "cos": (sympy.cos, 1), "tan": (sympy.tan, 1),
-    "sec": (sympy.sec, 1), "csc": (sympy.csc, 1), "cot": (sympy.cot, 1),
-    "asin": (sympy.asin, 1), "acos": (sympy.acos, 1), "atan": (sympy.atan, 1),
-    "asec": (sympy.asec, 1), "acsc": (sympy.acsc, 1), "acot": (sympy.acot, 1),
-    "sinh": (sympy.sinh, 1), "cosh": (sympy.cosh, 1), "tanh": (sympy.tanh, 1),
-    "sech": (sympy.sech, 1), "csch": (sympy.csch, 1), "coth": (sympy.coth, 1),
-    "asinh": (sympy.asinh, 1), "acosh": (sympy.acosh, 1), "atanh": (sympy.atanh, 1),
-    "exp": (sympy.exp, 1), "log": (_log, 2), "ln": (sympy.log, 1),
-    "log10": (lambda a: _log(a, 10), 1), "log2": (lambda a: _log(a, 2), 1),
-    "sqrt": (sympy.sqrt, 1), "cbrt": (lambda a: sympy.Pow(a, sympy.Rational(1, 3)), 1),
-    "abs": (sympy.Abs, 1), "sign": (sympy.sign, 1), "sgn": (sympy.sign, 1),
-    "factorial": (sympy.factorial, 1), "sigmoid": (_sigmoid, 1),
-}
-ALIASES = {
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsec": "asec", "arccsc": "acsc",
-    "arccot": "acot", "cosec": "csc", "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh",
-    "arccosh": "acosh", "artanh": "atanh", "arctanh": "atanh", "Abs": "abs",
-}
-INVERSES = {
-    "sin": "asin", "cos": "acos", "tan": "atan", "sec": "asec", "csc": "acsc", "cot": "acot",
-    "sinh": "asinh", "cosh": "acosh", "tanh": "atanh",
-}
-CONSTANTS = {"e": sympy.E, "pi": sympy.pi}
-UNKNOWN_FUNCTIONS = ("f", "g", "h")
-KNOWN_WORDS = sorted(set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS))
+__all__ = ["Parsed", "parse_expression", "parse_expressions", "parse_names", "parse_point",
+           "parse_equation"]
 
 
 @dataclass(frozen=True)
@@ -91,492 +73,330 @@ class Parsed:
     reading: Reading
 
 
-def _col(tok: Token) -> str:
-    return f"column {tok.pos + 1}"
+def _guarded(fn):
+    """Whatever happens inside, the caller sees a CalcTutorError (never a traceback)."""
 
-
-class _Parser:
-    def __init__(self, text: str, variables: Sequence[str], positive: bool, what: str):
-        self.text = text
-        self.tokens = tokenize(text)
-        self.i = 0
-        self.declared = set(variables)
-        self.positive = positive
-        self.what = what
-        self.notes: list[str] = []
-        self.bars = 0  # how many |...| are open
-
-    # -- token helpers ---------------------------------------------------------------
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
-    def peek(self, k: int = 1) -> Token:
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
-
-    def take(self) -> Token:
-        t = self.tokens[self.i]
-        self.i += 1
-        return t
-
-    def error(self, message: str, tok: Token | None = None) -> ParseError:
-        tok = tok or self.tok
-        return ParseError(message, self.text, tok.pos)
-
-    def note(self, message: str):
-        if message not in self.notes:
-            self.notes.append(message)
-
-    def is_op(self, *ops: str, tok: Token | None = None) -> bool:
-        t = tok or self.tok
-        return t.kind == "op" and t.text in ops
-
-    # -- grammar ---------------------------------------------------------------------
-    def parse(self) -> sympy.Expr:
-        if self.tok.kind == "end":
-            raise self.error(f"{self.what} is empty")
-        expr = self.expression()
-        if self.tok.kind != "end":
-            t = self.tok
-            if self.is_op(")", "]"):
-                raise self.error(f"unexpected '{t.text}' at {_col(t)}: it closes nothing")
-            if self.is_op(","):
-                raise self.error(f"unexpected ',' at {_col(t)} (a list is not allowed here)")
-            raise self.error(f"unexpected '{t.text}' at {_col(t)}")
-        return expr
-
-    def expression(self) -> sympy.Expr:
-        left = self.term()
-        while self.is_op("+", "-"):
-            op = self.take()
-            right = self.term()
-            left = left + right if op.text == "+" else left - right
-        return left
-
-    def starts_factor(self, tok: Token) -> bool:
-        if tok.kind in ("num", "name"):
-            return True
-        if self.is_op("(", "[", tok=tok):
-            return True
-        return self.is_op("|", tok=tok) and self.bars == 0
-
-    def term(self) -> sympy.Expr:
-        start = self.tok
-        left = self.unary()
-        after_division_by_number = False
-        while True:
-            if self.is_op("*", "/"):
-                op = self.take()
-                divisor_tok = self.tok
-                right = self.unary()
-                if op.text == "*":
-                    left = left * right
-                    after_division_by_number = False
-                else:
-                    if right == 0:
-                        raise self.error(f"division by zero at {_col(op)}", op)
-                    left = left / right
-                    after_division_by_number = divisor_tok.kind == "num"
-            elif self.starts_factor(self.tok):
-                nxt = self.tok
-                right = self.unary_no_sign()
-                if after_division_by_number:
-                    a = self.text[start.pos:nxt.pos].strip()
-                    self.note(f"'{a}{self.text[nxt.pos:self.tok.pos].strip()}' read as "
-                              f"({a})*{to_text(right)}; use brackets, e.g. 1/(2x), if you meant "
-                              "to divide by the whole product")
-                    after_division_by_number = False
-                left = left * right
-            else:
-                return left
-
-    def unary(self) -> sympy.Expr:
-        if self.is_op("-"):
-            self.take()
-            return -self.unary()
-        if self.is_op("+"):
-            self.take()
-            return self.unary()
-        return self.power()
-
-    def unary_no_sign(self) -> sympy.Expr:
-        return self.power()
-
-    def power(self) -> sympy.Expr:
-        base_tok = self.tok
-        base = self.atom()
-        if self.is_op("^"):
-            caret = self.take()
-            exp_tok = self.tok
-            exponent = self.unary()
-            if (exp_tok.kind == "num" and self.is_op("/") and self.peek().kind == "num"
-                    and self.tokens[self.i - 1] is exp_tok):
-                self.note(f"'{self.text[base_tok.pos:self.peek().pos + len(self.peek().text)]}' "
-                          f"read as ({to_text(base)}^{exp_tok.text})/{self.peek().text}; "
-                          f"write {to_text(base)}^({exp_tok.text}/{self.peek().text}) for a "
-                          "fractional power")
-            return self.make_power(base, exponent, caret)
-        return base
-
-    def make_power(self, base, exponent, at: Token) -> sympy.Expr:
-        if exponent.is_number:
-            if exponent.is_real is False:
-                raise self.error(f"the exponent at {_col(at)} is not a real number", at)
-            try:
-                big = abs(float(exponent)) > MAX_EXPONENT
-            except (TypeError, ValueError):
-                big = False
-            if big:
-                raise LimitError(f"the exponent at {_col(at)} is too large (the limit is {MAX_EXPONENT})")
-            if base.is_number:
-                self.check_numeric_power(base, exponent, at)
-        if base == 0 and exponent.is_number and exponent.is_negative:
-            raise self.error(f"0 to a negative power at {_col(at)} is undefined", at)
-        return sympy.Pow(base, exponent)
-
-    def check_numeric_power(self, base, exponent, at: Token):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
         try:
-            b = abs(float(base.evalf(15)))
-            e = float(exponent.evalf(15))
-        except (TypeError, ValueError, OverflowError):
-            raise LimitError(f"the number at {_col(at)} is too large to work with") from None
-        if b > 0 and abs(e * math.log10(b)) > MAX_RESULT_DIGITS:
-            raise LimitError(f"the power at {_col(at)} is too large a number "
-                             f"(more than {MAX_RESULT_DIGITS} digits)")
+            return fn(*args, **kwargs)
+        except CalcTutorError:
+            raise
+        except RecursionError:
+            raise LimitError("the expression is nested too deeply") from None
+        except Exception as exc:  # a bug in calctutor: still one clear line
+            raise InternalError(f"could not read the input ({type(exc).__name__}); this is a "
+                                "calctutor bug, please report it") from exc
 
-    def atom(self) -> sympy.Expr:
-        t = self.tok
-        if t.kind == "num":
-            self.take()
-            return self.number(t)
-        if t.kind == "name":
-            return self.name()
-        if self.is_op("(", "["):
-            open_tok = self.take()
-            close = ")" if open_tok.text == "(" else "]"
-            saved_bars, self.bars = self.bars, 0
-            inner = self.expression()
-            self.bars = saved_bars
-            if not self.is_op(close):
-                if self.tok.kind == "end":
-                    raise self.error(f"'{open_tok.text}' at {_col(open_tok)} is never closed", open_tok)
-                raise self.error(f"expected '{close}' at {_col(self.tok)} to close "
-                                 f"'{open_tok.text}' from {_col(open_tok)}")
-            self.take()
-            return inner
-        if self.is_op("|"):
-            open_tok = self.take()
-            self.bars += 1
-            inner = self.expression()
-            self.bars -= 1
-            if not self.is_op("|"):
-                raise self.error(f"'|' at {_col(open_tok)} is never closed", open_tok)
-            self.take()
-            return sympy.Abs(inner)
-        if t.kind == "end":
-            raise self.error(f"{self.what} ends too early: something is missing at the end")
-        if self.is_op(")", "]"):
-            raise self.error(f"unexpected '{t.text}' at {_col(t)}: something is missing before it")
-        raise self.error(f"unexpected '{t.text}' at {_col(t)}")
-
-    def number(self, t: Token) -> sympy.Expr:
-        text = t.text
-        if all(c.isdigit() for c in text):
-            if len(text.lstrip("0")) > MAX_INT_DIGITS:
-                raise LimitError(f"the number at {_col(t)} is too large (more than {MAX_INT_DIGITS} digits)")
-            return sympy.Integer(int(text))
-        mantissa, _, exp = text.lower().partition("e")
-        if exp and abs(int(exp)) > 300:
-            raise LimitError(f"the number at {_col(t)} is too large or too small (exponent beyond ±300)")
-        if len(mantissa.replace(".", "").lstrip("0")) > MAX_INT_DIGITS:
-            raise LimitError(f"the number at {_col(t)} has too many digits (more than {MAX_INT_DIGITS})")
-        value = float(text)
-        if value > MAX_FLOAT:
-            raise LimitError(f"the number at {_col(t)} is too large")
-        if not exp and "." not in text:
-            return sympy.Integer(int(text))
-        return sympy.Float(value)
-
-    # -- names -----------------------------------------------------------------------
-    def variable(self, name: str) -> sympy.Symbol:
-        return make_symbol(name, self.positive)
-
-    def name(self) -> sympy.Expr:
-        t = self.take()
-        word = t.text
-        if word in self.declared:
-            if word == "lambda":
-                return self.variable("lam")
-            return self.variable(word)
-        if word == "lambda":
-            self.note("lambda read as the variable lam")
-            return self.variable("lam")
-        canonical = ALIASES.get(word, word)
-        if canonical in FUNCTIONS:
-            return self.function(canonical, t)
-        if word in CONSTANTS:
-            return CONSTANTS[word]
-        if word in UNKNOWN_FUNCTIONS and self.is_op("("):
-            return self.unknown_function(word, t)
-        if is_variable_name(word):
-            return self.variable(word)
-        return self.letter_run(word, t)
-
-    def letter_run(self, word: str, t: Token) -> sympy.Expr:
-        """A word that is not a name: a product of single letters (xy), or an error."""
-        for fname in sorted(set(FUNCTIONS) | set(ALIASES), key=len, reverse=True):
-            k = word.find(fname)
-            if k >= 0 and len(fname) > 1:
-                before, after = word[:k], word[k + len(fname):]
-                rest = f"({after})" if after else "(...)"
-                suggestion = (f"{'*'.join(before)}*" if before else "") + f"{fname}{rest}"
-                raise self.error(f"unknown name '{word}' at {_col(t)}: did you mean {suggestion}?", t)
-        if word.isalpha() and len(word) <= 3 and "e" not in word and not word.lower().startswith("in"):
-            # a short run of single-letter variables, as in "xy" or "xyz"
-            self.note(f"{word} read as {'*'.join(word)}")
-            return sympy.Mul(*[self.variable(c) for c in word])
-        if word in ("In", "IN", "in"):
-            raise self.error(f"unknown name '{word}' at {_col(t)}: did you mean ln (natural log)?", t)
-        close = difflib.get_close_matches(word.lower(), KNOWN_WORDS, n=1, cutoff=0.6)
-        if close:
-            hint = f": did you mean {close[0]}?"
-        else:
-            product = "*".join(word) if word.isalpha() and len(word) <= 8 else None
-            hint = (" (declare it with --var if it is a variable"
-                    + (f", or write {product} for a product)" if product else ")"))
-        raise self.error(f"unknown name '{word}' at {_col(t)}{hint}", t)
-
-    def unknown_function(self, name: str, t: Token) -> sympy.Expr:
-        args = self.call_arguments(t, name)
-        self.note(f"{name}({', '.join(to_text(a) for a in args)}) read as an unknown function {name}")
-        return sympy.Function(name, real=True)(*args)
-
-    def call_arguments(self, fn_tok: Token, name: str) -> list[sympy.Expr]:
-        open_tok = self.take()  # '('
-        saved_bars, self.bars = self.bars, 0
-        args = [self.expression()]
-        while self.is_op(","):
-            self.take()
-            args.append(self.expression())
-        self.bars = saved_bars
-        if not self.is_op(")"):
-            if self.tok.kind == "end":
-                raise self.error(f"'(' at {_col(open_tok)} is never closed", open_tok)
-            raise self.error(f"expected ')' at {_col(self.tok)} to close the arguments of {name}")
-        self.take()
-        return args
-
-    def function(self, name: str, t: Token) -> sympy.Expr:
-        power = None
-        if self.is_op("^"):  # sin^2 x, sin^-1(x)
-            caret = self.take()
-            sign = -1 if self.is_op("-") else 1
-            if self.is_op("-", "+"):
-                self.take()
-            if self.tok.kind != "num":
-                raise self.error(f"expected a number after '{name}^' at {_col(caret)}", caret)
-            power = sign * self.number(self.take())
-            if power == -1:
-                if name not in INVERSES:
-                    raise self.error(f"{name}^-1 at {_col(t)} is ambiguous: write 1/{name}(x) "
-                                     "or the inverse function by name", t)
-                self.note(f"{name}^-1 read as the inverse function {INVERSES[name]}, not 1/{name}")
-                name, power = INVERSES[name], None
-        builder, nargs = FUNCTIONS[name]
-        if self.is_op("("):
-            args = self.call_arguments(t, name)
-        else:
-            args = [self.bare_argument(t, name)]
-        if len(args) > nargs:
-            raise self.error(f"{name} at {_col(t)} takes {nargs} argument"
-                             f"{'s' if nargs > 1 else ''}, not {len(args)}", t)
-        self.check_function_argument(name, args, t)
-        value = builder(*args)
-        if power is not None:
-            value = self.make_power(value, power, t)
-        return value
-
-    def bare_argument(self, t: Token, name: str) -> sympy.Expr:
-        """The argument of a function written without brackets (``sin 2x``)."""
-        if self.is_op("-"):
-            self.take()
-            return -self.bare_argument(t, name)
-        if not self.starts_factor(self.tok) or self.is_function_name(self.tok):
-            raise self.error(f"{name} at {_col(t)} needs an argument, e.g. {name}(x)", t)
-        value = self.power()
-        while self.starts_factor(self.tok) and not self.is_function_name(self.tok) \
-                and not self.is_op("(", "["):
-            value = value * self.power()
-        return value
-
-    def is_function_name(self, tok: Token) -> bool:
-        return tok.kind == "name" and tok.text not in self.declared and (
-            ALIASES.get(tok.text, tok.text) in FUNCTIONS
-            or (tok.text in UNKNOWN_FUNCTIONS and self.is_op("(", tok=self.peek())))
-
-    def check_function_argument(self, name: str, args, t: Token):
-        a = args[0]
-        if not a.is_number:
-            return
-        if name == "factorial":
-            if not (a.is_integer and a >= 0):
-                raise self.error(f"factorial at {_col(t)} needs a whole number ≥ 0", t)
-            if a > MAX_FACTORIAL:
-                raise LimitError(f"factorial({a}) at {_col(t)} is too large (the limit is {MAX_FACTORIAL})")
-        if name in ("exp", "sinh", "cosh", "sigmoid"):
-            try:
-                big = abs(float(a.evalf(15))) > MAX_EXP_ARGUMENT
-            except (TypeError, ValueError, OverflowError):
-                big = True
-            if big:
-                raise LimitError(f"{name} at {_col(t)} of such a large number is too large to work with")
+    return wrapper
 
 
-def _finish(text: str, parser: _Parser, expr) -> Parsed:
-    reading = to_text(expr)
-
-    def squash(s: str) -> str:
-        return "".join(s.split()).replace("**", "^")
-
-    differs = bool(parser.notes) or squash(text) != squash(reading)
-    return Parsed(expr, Reading(text, reading, tuple(parser.notes), differs))
+def _the(what: str) -> str:
+    first = what.split(" ", 1)[0].lower()
+    return what if first in {"the", "a", "an", "your", "this", "entry"} else f"the {what}"
 
 
-def _check_size(expr, text: str):
-    if sympy.count_ops(expr, visual=False) > 2000:
-        raise LimitError("the expression is too large (more than 2000 operations)")
-    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise ParseError("the expression is undefined (it divides by zero or is infinite)", text, None)
+def _squash(text: str) -> str:
+    return "".join(text.split()).replace("**", "^")
 
 
-def parse_expression(text: str, *, variables: Sequence[str] = (), positive: bool = False,
-                     what: str = "the expression") -> Parsed:
-    """Parse one expression typed by a user (see the module docstring for the notation)."""
+def _require_text(text, what: str) -> str:
     if not isinstance(text, str):
-        raise ParseError(f"{what} must be text")
-    if not text.strip():
-        raise ParseError(f"{what} is empty", text, 0)
-    parser = _Parser(text, variables, positive, what)
-    expr = parser.parse()
-    _check_size(expr, text)
-    return _finish(text, parser, expr)
+        raise ParseError(f"{what} must be text, not {type(text).__name__}")
+    return text
 
 
-def _split_top_level(text: str, sep: str = ",") -> list[tuple[str, int]]:
-    """Split on ``sep`` outside brackets; returns (piece, offset) pairs."""
-    pieces, depth, start = [], 0, 0
-    for k, ch in enumerate(text):
-        if ch in "([":
+# -- slices of tokens ------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Piece:
+    tree: object
+    notes: tuple[str, ...]
+    typed: str
+
+
+def _slice(tokens: list[Token], start: int, stop: int, text: str) -> list[Token]:
+    """Tokens[start:stop] with an "end" token where the slice stops."""
+    pos = tokens[stop].pos if stop < len(tokens) else len(text)
+    return tokens[start:stop] + [Token("end", "", pos, pos)]
+
+
+def _parse_tree(text: str, tokens: list[Token], start: int, stop: int,
+                declared: frozenset[str], what: str) -> _Piece:
+    parser = Parser(text, _slice(tokens, start, stop, text), declared, what)
+    tree = parser.parse()
+    typed = text[tokens[start].pos:tokens[stop - 1].end] if stop > start else ""
+    return _Piece(tree, tuple(parser.notes), typed)
+
+
+def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...]) -> Parsed:
+    differs = bool(notes) or _squash(typed) != _squash(reading)
+    return Parsed(expr, Reading(typed, reading, notes, differs))
+
+
+def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
+                 declared: frozenset[str], positive: bool, what: str) -> Parsed:
+    piece = _parse_tree(text, tokens, start, stop, declared, what)
+    expr = Builder(text, positive).build(piece.tree)
+    return _parsed(piece.typed, expr, show(piece.tree), piece.notes)
+
+
+def _top_level(tokens: list[Token], start: int, stop: int, op: str) -> list[int]:
+    """Indices of ``op`` tokens outside every bracket in tokens[start:stop]."""
+    found, depth = [], 0
+    for k in range(start, stop):
+        text = tokens[k].text
+        if tokens[k].kind != "op":
+            continue
+        if text in OPENERS:
             depth += 1
-        elif ch in ")]":
+        elif text in CLOSERS:
             depth -= 1
-        elif ch == sep and depth == 0:
-            pieces.append((text[start:k], start))
-            start = k + 1
-    pieces.append((text[start:], start))
-    return pieces
+        elif text == op and depth == 0:
+            found.append(k)
+    return found
 
 
-def _strip_brackets(text: str) -> str:
-    s = text.strip()
-    if len(s) >= 2 and s[0] == "[" and s[-1] == "]":
-        depth = 0
-        for k, ch in enumerate(s):
-            depth += ch == "["
-            depth -= ch == "]"
-            if depth == 0 and k < len(s) - 1:
-                return s  # the first bracket closes early: "[a]+[b]" is not a list
-        return s[1:-1]
-    return s
+def _split(tokens: list[Token], start: int, stop: int, op: str) -> list[tuple[int, int]]:
+    cuts = _top_level(tokens, start, stop, op)
+    bounds = [start - 1, *cuts, stop]
+    return [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
 
 
-def parse_expressions(text: str, *, variables: Sequence[str] = (), positive: bool = False) -> list[Parsed]:
-    """Parse a comma-separated list (``"x*y, x+y"`` or ``"[x*y, x+y]"``)."""
-    if not isinstance(text, str) or not text.strip():
-        raise ParseError("the list is empty", text or "", 0)
-    tokenize(text)  # length, characters and bracket limits, with columns
-    body = _strip_brackets(text)
+def _unwrap(tokens: list[Token], start: int, stop: int, *, round_too: bool) -> tuple[int, int]:
+    """Drop one pair of brackets around the whole slice: ``[a, b]`` -> ``a, b``."""
+    if stop - start < 2 or tokens[start].kind != "op":
+        return start, stop
+    opener = tokens[start].text
+    if opener not in ("[", "(") or (opener == "(" and not round_too):
+        return start, stop
+    depth = 0
+    for k in range(start, stop):
+        text = tokens[k].text if tokens[k].kind == "op" else ""
+        depth += text in OPENERS
+        depth -= text in CLOSERS
+        if depth == 0:
+            if k != stop - 1 or text != OPENERS[opener]:
+                return start, stop  # "[a] + [b]" or "(a)(b)": not one wrapped list
+            return start + 1, stop - 1
+    return start, stop
+
+
+def _entry_error(text: str, tokens: list[Token], k: int, what: str) -> ParseError:
+    """``what`` is empty; tokens[k] is the comma (or end) where it should have been."""
+    return ParseError(f"{what} is empty (at column {tokens[k].column})", text, tokens[k].pos)
+
+
+def _declared(variables: Sequence) -> frozenset[str]:
+    names: set[str] = set()
+    for item in variables:
+        raw = item.name if isinstance(item, sympy.Symbol) else item
+        found = parse_names(raw)
+        if len(found) != 1:
+            raise ParseError(f"'{raw}' is not one variable name", str(raw), 0)
+        names.add(found[0])
+    return frozenset(names)
+
+
+# -- public API ------------------------------------------------------------------------
+@_guarded
+def parse_expression(text: str, *, variables: Sequence[str] = (), positive: bool = False,
+                     what: str = "expression") -> Parsed:
+    """Parse one expression typed by a user (notation: see the module docstring).
+
+    ``variables`` are names declared with --var/--vars (a word such as ``speed`` becomes a
+    variable); ``positive`` makes every variable positive; ``what`` names the text in
+    messages ("the answer"). Raises ParseError or LimitError, naming the column.
+    """
+    what = _the(what)
+    text = _require_text(text, what)
+    declared = _declared(variables)
+    tokens = tokenize(text)
+    parsed = _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive, what)
+    return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
+                                       parsed.reading.differs))
+
+
+@_guarded
+def parse_expressions(text: str, *, variables: Sequence[str] = (),
+                      positive: bool = False) -> list[Parsed]:
+    """Parse a comma-separated list: ``"x*y, x+y"`` or ``"[x*y, x+y]"``.
+
+    Commas inside brackets (``log(x, 2)``) do not separate entries.
+    """
+    text = _require_text(text, "the list")
+    declared = _declared(variables)
+    tokens = tokenize(text)
+    start, stop = _unwrap(tokens, 0, len(tokens) - 1, round_too=True)
+    if start == stop:
+        raise ParseError("the list is empty", text, 0)
+    ranges = _split(tokens, start, stop, ",")
     out = []
-    for k, (piece, _) in enumerate(_split_top_level(body), start=1):
-        if not piece.strip():
-            raise ParseError(f"entry {k} of the list is empty", text, None)
-        out.append(parse_expression(piece.strip(), variables=variables, positive=positive,
-                                    what=f"entry {k}"))
+    for k, (a, b) in enumerate(ranges, start=1):
+        what = f"entry {k} of the list" if len(ranges) > 1 else "the expression"
+        if a == b:
+            raise _entry_error(text, tokens, a, what)
+        out.append(_parse_range(text, tokens, a, b, declared, positive, what))
     return out
 
 
+@_guarded
 def parse_names(text: str) -> list[str]:
-    """Parse a ``--vars`` value such as ``"x,y,z"`` into validated variable names."""
-    names = [n.strip() for n in text.replace(" ", ",").split(",") if n.strip()]
+    """Parse a ``--vars`` value such as ``"x,y,z"`` (or ``"x y z"``) into variable names.
+
+    Each must be a plain word (letters, digits, ``_``, starting with a letter) that is not
+    a function or constant name; ``lambda`` becomes ``lam``; duplicates are errors.
+    """
+    text = _require_text(text, "the variable names")
+    tokens = tokenize(text)
+    start, stop = _unwrap(tokens, 0, len(tokens) - 1, round_too=True)
+    names: list[str] = []
+    expect_name = True
+    for tok in tokens[start:stop]:
+        if tok.kind == "op" and tok.text == ",":
+            if expect_name:
+                raise ParseError(f"empty variable name before ',' at column {tok.column}",
+                                 text, tok.pos)
+            expect_name = True
+            continue
+        if tok.kind != "name":
+            raise ParseError(f"'{tok.text}' at column {tok.column} is not a variable name "
+                             "(a name starts with a letter, then letters, digits or _)",
+                             text, tok.pos)
+        name = _variable_name(text, tok)
+        if name in names:
+            raise ParseError(f"the variable '{tok.text}' at column {tok.column} is listed twice",
+                             text, tok.pos)
+        names.append(name)
+        expect_name = False
     if not names:
-        raise ParseError("no variable names given (e.g. --vars x,y)", text, 0)
-    seen = set()
-    for n in names:
-        if not (n.isascii() and n[0].isalpha() and n.replace("_", "a").isalnum()):
-            raise ParseError(f"'{n}' is not a valid variable name (letters, digits and _ only, "
-                             "starting with a letter)", text, text.find(n))
-        if len(n) > 30:
-            raise LimitError(f"the variable name '{n[:30]}...' is too long")
-        if n in FUNCTIONS or n in ALIASES or n in CONSTANTS:
-            raise ParseError(f"'{n}' is a function or constant, not a variable name", text, text.find(n))
-        if n in seen:
-            raise ParseError(f"the variable '{n}' is listed twice", text, text.find(n))
-        seen.add(n)
-    return ["lam" if n == "lambda" else n for n in names]
+        raise ParseError("no variable names given (e.g. x,y)", text, 0)
+    if expect_name:
+        raise ParseError("the list of variable names ends with ','", text, len(text))
+    return names
 
 
-def parse_point(text: str, variables: Sequence[sympy.Symbol], *, positive: bool = False
-                ) -> dict[sympy.Symbol, sympy.Expr]:
-    """Parse ``"x=1,y=2"`` (or ``"1,2"`` in the order of ``variables``) into exact values."""
-    if not isinstance(text, str) or not text.strip():
-        raise ParseError("the point is empty (e.g. --at x=1)", text or "", 0)
+def _variable_name(text: str, tok: Token) -> str:
+    word = tok.text
+    if word in KEYWORDS:
+        kind = "a constant" if word == "pi" else "a function name"
+        raise ParseError(f"'{word}' at column {tok.column} is {kind}, not a variable name",
+                         text, tok.pos)
+    if len(word) > MAX_NAME_LENGTH:
+        raise LimitError(f"the variable name at column {tok.column} is too long "
+                         f"(more than {MAX_NAME_LENGTH} characters)")
+    return "lam" if word == "lambda" else word
+
+
+@_guarded
+def parse_point(text: str, variables: Sequence[sympy.Symbol], *,
+                positive: bool = False) -> dict[sympy.Symbol, sympy.Expr]:
+    """Parse ``"x=1,y=2"`` (or ``"1,2"`` in the order of ``variables``) into exact values.
+
+    Values stay exact (``pi/4``, ``sqrt(2)``, ``1/3``); decimals stay Floats. Every variable
+    must be given, once, as a real number (positive with ``positive``).
+    """
+    text = _require_text(text, "the point")
+    tokens = tokenize(text)
+    start, stop = _unwrap(tokens, 0, len(tokens) - 1, round_too=True)
+    if start == stop:
+        raise ParseError("the point is empty (write e.g. x=1 or x=1,y=2)", text, 0)
     by_name = {v.name: v for v in variables}
+    ranges = _split(tokens, start, stop, ",")
+    named = [bool(_top_level(tokens, a, b, "=")) for a, b in ranges]
+    if any(named) and not all(named):
+        k = named.index(False) if named[0] else named.index(True)
+        raise ParseError(f"the point mixes 'name=value' and plain values (at column "
+                         f"{tokens[ranges[k][0]].column}): use one form", text, tokens[ranges[k][0]].pos)
     point: dict[sympy.Symbol, sympy.Expr] = {}
-    pieces = _split_top_level(_strip_brackets(text))
-    if len(pieces) > 50:
-        raise LimitError("the point has too many coordinates")
-    positional = 0
-    for piece, _ in pieces:
-        piece = piece.strip()
-        if not piece:
-            raise ParseError(f"empty coordinate in the point '{text}'", text, None)
-        if "=" in piece:
-            name, _, value_text = piece.partition("=")
-            name = name.strip()
-            if name not in by_name:
-                known = ", ".join(by_name) or "none"
-                raise ParseError(f"'{name}' in the point is not a variable of the expression "
-                                 f"(its variables: {known})", text, text.find(name))
-            sym = by_name[name]
+    for k, (a, b) in enumerate(ranges):
+        if a == b:
+            raise _entry_error(text, tokens, a, f"value {k + 1} of the point")
+        if named[k]:
+            symbol, a = _point_name(text, tokens, a, b, by_name)
         else:
-            if positional >= len(variables):
-                raise ParseError(f"the point has more values than there are variables "
-                                 f"({', '.join(by_name) or 'none'})", text, None)
-            sym, value_text = variables[positional], piece
-            positional += 1
-        if sym in point:
-            raise ParseError(f"the point gives {sym.name} twice", text, None)
-        value = parse_expression(value_text.strip(), what=f"the value of {sym.name}").expr
-        if value.free_symbols:
-            raise ParseError(f"the value of {sym.name} must be a number, not '{value_text.strip()}'", text, None)
-        if value.is_real is False:
-            raise ParseError(f"the value of {sym.name} is not a real number", text, None)
-        if positive and value.is_positive is False:
-            raise ParseError(f"{sym.name} is assumed positive (--positive) but the point gives {value}", text, None)
-        point[sym] = value
-    return point
+            if k >= len(variables):
+                raise ParseError(f"the point has {len(ranges)} values but there "
+                                 f"{_are_variables(variables)} (extra value at column "
+                                 f"{tokens[a].column})", text, tokens[a].pos)
+            symbol = variables[k]
+        if symbol in point:
+            raise ParseError(f"the point gives {symbol.name} twice (column {tokens[a].column})",
+                             text, tokens[a].pos)
+        point[symbol] = _point_value(text, tokens, a, b, symbol, positive)
+    missing = [v.name for v in variables if v not in point]
+    if missing:
+        raise ParseError(f"the point '{' '.join(text.split())}' gives no value for "
+                         f"{', '.join(missing)}", text, len(text))
+    return {v: point[v] for v in variables}
 
 
-def parse_equation(text: str, *, variables: Sequence[str] = (), positive: bool = False) -> Parsed:
-    """Parse ``"lhs = rhs"`` as ``lhs - rhs`` (or a plain expression, meaning expr = 0)."""
-    if isinstance(text, str) and text.count("=") > 1:
-        raise ParseError("an equation has one '=' at most", text, text.rfind("="))
-    if isinstance(text, str) and "=" in text:
-        lhs, _, rhs = text.partition("=")
-        left = parse_expression(lhs, variables=variables, positive=positive, what="the left side")
-        right = parse_expression(rhs, variables=variables, positive=positive, what="the right side")
-        expr = left.expr - right.expr
-        notes = left.reading.notes + right.reading.notes
-        reading = f"{left.reading.reading} = {right.reading.reading}"
-        return Parsed(expr, Reading(text, reading, notes, left.reading.differs or right.reading.differs))
-    return parse_expression(text, variables=variables, positive=positive, what="the equation")
+def _are_variables(variables: Sequence[sympy.Symbol]) -> str:
+    if not variables:
+        return "are no variables"
+    names = ", ".join(v.name for v in variables)
+    return f"{'is' if len(variables) == 1 else 'are'} only {len(variables)} ({names})"
+
+
+def _point_name(text: str, tokens: list[Token], a: int, b: int, by_name: dict):
+    """The variable before ``=`` in ``x=1``, and where its value starts."""
+    eq = _top_level(tokens, a, b, "=")
+    if len(eq) > 1:
+        raise ParseError(f"a second '=' at column {tokens[eq[1]].column} in the point",
+                         text, tokens[eq[1]].pos)
+    eq = eq[0]
+    if eq - a != 1 or tokens[a].kind != "name":
+        raise ParseError(f"expected a variable name before '=' at column {tokens[eq].column}",
+                         text, tokens[eq].pos)
+    tok = tokens[a]
+    name = "lam" if tok.text == "lambda" else tok.text
+    if name not in by_name:
+        known = ", ".join(by_name) if by_name else "none"
+        raise ParseError(f"'{tok.text}' at column {tok.column} is not a variable of the "
+                         f"expression (its variables: {known})", text, tok.pos)
+    if eq + 1 == b:
+        raise ParseError(f"no value after '=' at column {tokens[eq].column}", text, tokens[eq].pos)
+    return by_name[name], eq + 1
+
+
+def _point_value(text, tokens, a, b, symbol, positive) -> sympy.Expr:
+    what = f"the value of {symbol.name}"
+    value = _parse_range(text, tokens, a, b, frozenset(), False, what).expr
+    col = tokens[a].column
+    if value.free_symbols or not value.is_number:
+        raise ParseError(f"{what} at column {col} must be a number", text, tokens[a].pos)
+    if value.is_real is False:
+        raise ParseError(f"{what} at column {col} is not a real number", text, tokens[a].pos)
+    if positive and value.is_positive is False:
+        raise ParseError(f"{what} at column {col} must be positive (variables are assumed "
+                         "positive)", text, tokens[a].pos)
+    return value
+
+
+@_guarded
+def parse_equation(text: str, *, variables: Sequence[str] = (),
+                   positive: bool = False) -> Parsed:
+    """Parse ``"lhs = rhs"`` as the expression ``lhs - rhs`` (without ``=``: the expression)."""
+    text = _require_text(text, "the equation")
+    declared = _declared(variables)
+    tokens = tokenize(text)
+    end = len(tokens) - 1
+    eqs = _top_level(tokens, 0, end, "=")
+    if not eqs:
+        parsed = _parse_range(text, tokens, 0, end, declared, positive, "the equation")
+        return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
+                                           parsed.reading.differs))
+    if len(eqs) > 1:
+        raise ParseError(f"an equation has one '=', but there is another at column "
+                         f"{tokens[eqs[1]].column}", text, tokens[eqs[1]].pos)
+    eq = eqs[0]
+    for side, a, b in (("left", 0, eq), ("right", eq + 1, end)):
+        if a == b:
+            raise ParseError(f"the {side} side of the equation is empty ('=' at column "
+                             f"{tokens[eq].column})", text, tokens[eq].pos)
+    left = _parse_tree(text, tokens, 0, eq, declared, "the left side")
+    right = _parse_tree(text, tokens, eq + 1, end, declared, "the right side")
+    builder = Builder(text, positive)
+    expr = builder.build(left.tree) - builder.build(right.tree)
+    reading = f"{show(left.tree)} = {show(right.tree)}"
+    return _parsed(text, expr, reading, left.notes + tuple(n for n in right.notes
+                                                           if n not in left.notes))

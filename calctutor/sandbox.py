@@ -2,8 +2,14 @@
 
 ``signal.alarm`` cannot interrupt SymPy reliably (with gmpy2 installed a 0.2 s alarm on
 ``factorial(10**8)`` fired after 42 s), so ``run_limited`` forks a worker, caps its address
-space with RLIMIT_AS and kills it when time is up. The fork happens after SymPy is imported,
-so it is cheap (copy-on-write). ``within`` is the soft, in-process limit for optional work.
+space with RLIMIT_AS and kills it with SIGKILL when time is up. The fork happens after SymPy
+is imported, so it is cheap (copy-on-write): about 3-5 ms per call here.
+
+``within`` is the *soft*, in-process limit for optional work (looking for a nicer form):
+it uses SIGALRM, which C code can delay. Anything that must stop needs ``run_limited``.
+
+Without ``os.fork`` (Windows) or with ``CALCTUTOR_NO_SANDBOX=1``, ``run_limited`` runs the
+function in-process and **the hard limits do not apply**.
 """
 
 from __future__ import annotations
@@ -19,102 +25,83 @@ import traceback
 
 from calctutor.errors import CalcTutorError, InternalError, LimitError
 
+# Signals that mean the worker ran out of memory in C code (a failed malloc that aborts,
+# a stack that could not grow) rather than raising MemoryError; SIGKILL is the OOM killer.
+_MEMORY_DEATHS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS}
+_CHUNK = 1 << 16
 
-def _sandbox_available() -> bool:
+
+def sandbox_available() -> bool:
+    """True when ``run_limited`` enforces its limits (fork exists and not disabled)."""
     return hasattr(os, "fork") and os.environ.get("CALCTUTOR_NO_SANDBOX") != "1"
 
 
-def _child(fn, args, kwargs, memory_mb: int, wfd: int) -> None:
-    """In the worker: limit memory, run, send (kind, payload) back, exit without cleanup."""
-    status = 0
-    try:
-        try:
-            import resource
-
-            limit = memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):
-            pass
-        try:
-            payload = ("ok", fn(*args, **kwargs))
-        except CalcTutorError as err:
-            payload = ("user", (type(err), err.one_line()))
-        except MemoryError:
-            payload = ("memory", None)
-        except RecursionError:
-            payload = ("user", (LimitError, "the computation nested too deeply"))
-        except BaseException as err:  # noqa: BLE001 - everything must come back to the parent
-            payload = ("bug", (f"{type(err).__name__}: {err}", traceback.format_exc()))
-        try:
-            data = pickle.dumps(payload)
-        except Exception as err:  # noqa: BLE001
-            data = pickle.dumps(("bug", (f"result could not be sent back: {err}", "")))
-        view = memoryview(data)
-        while view:
-            n = os.write(wfd, view)
-            view = view[n:]
-    except BaseException:  # noqa: BLE001
-        status = 1
-    finally:
-        os._exit(status)  # never run the parent's atexit handlers or flush its buffers
-
-
 def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwargs):
-    """``fn(*args, **kwargs)`` in a worker process killed after ``timeout`` seconds and
-    limited to ``memory_mb`` MB; returns its result or re-raises its CalcTutorError.
+    """``fn(*args, **kwargs)`` in a forked worker limited to ``timeout`` seconds and
+    ``memory_mb`` MB of address space; returns its (pickled) result.
 
-    Without fork (Windows) or with CALCTUTOR_NO_SANDBOX=1 it runs in-process and the hard
-    limits do not apply."""
-    if not _sandbox_available():
+    Raises LimitError past a limit, the worker's own CalcTutorError (same type and message),
+    or InternalError (with the worker's traceback in ``.details``) for any other exception.
+    In-process without the limits when fork is unavailable or CALCTUTOR_NO_SANDBOX=1.
+    """
+    if not sandbox_available():
         return fn(*args, **kwargs)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush_std_streams()
     rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(rfd)
-        _child(fn, args, kwargs, memory_mb, wfd)
-    os.close(wfd)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    timed_out = False
+    # Block SIGINT across the fork so a Ctrl-C cannot land in the child before it is in
+    # _worker's try-block (it would unwind into the parent's code, e.g. pytest, in the child).
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([rfd], [], [], min(left, 0.5))
-            if ready:
-                chunk = os.read(rfd, 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    except BaseException:
-        _kill(pid)
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        os.close(rfd)
+        os.close(wfd)
         raise
+    if pid == 0:
+        _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask)  # never returns
+    signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    os.close(wfd)
+    reaped = False
+    try:
+        data = _read_until(rfd, time.monotonic() + timeout)
+        if data is None:
+            _kill(pid)
+            reaped = True
+            raise LimitError(f"the computation took longer than {timeout:g} s (the time limit) "
+                             "and was stopped")
+        _, status = os.waitpid(pid, 0)
+        reaped = True
     finally:
         os.close(rfd)
-    if timed_out:
-        _kill(pid)
-        raise LimitError(f"the computation took longer than {timeout:g} s (the time limit) and was stopped")
-    _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if not data:
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGKILL, signal.SIGSEGV):
-            raise LimitError(f"the computation needed more than {memory_mb} MB of memory and was stopped")
-        raise InternalError("the worker process ended without an answer")
-    kind, payload = pickle.loads(data)
-    if kind == "ok":
-        return payload
-    if kind == "user":
-        cls, message = payload
-        raise cls(message)
-    if kind == "memory":
-        raise LimitError(f"the computation needed more than {memory_mb} MB of memory and was stopped")
-    err = InternalError(payload[0])
-    err.details = payload[1]
-    raise err
+        if not reaped:  # interrupted (Ctrl-C, an outer `within`): never leave a zombie
+            _kill(pid)
+    return _unpack(data, status, timeout, memory_mb)
+
+
+def _flush_std_streams() -> None:
+    # The child inherits copies of these buffers; empty them so nothing is written twice.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _read_until(rfd: int, deadline: float) -> bytes | None:
+    """Everything the worker sends, read before waitpid so a large result cannot block it;
+    None when the deadline passes first."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([rfd], [], [], left)
+        if ready:
+            chunk = os.read(rfd, _CHUNK)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 def _kill(pid: int) -> None:
@@ -128,29 +115,205 @@ def _kill(pid: int) -> None:
         pass
 
 
+def _unpack(data: bytes, status: int, timeout: float, memory_mb: int):
+    """The worker's result, or the matching exception."""
+    if not data:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+            raise LimitError(f"the computation took longer than {timeout:g} s (the time limit) "
+                             "and was stopped")
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _MEMORY_DEATHS:
+            raise _memory_error(memory_mb)
+        raise InternalError(f"the worker process ended without an answer (status {status})")
+    try:
+        kind, payload = pickle.loads(data)
+    except Exception as err:  # noqa: BLE001 - e.g. a result class the parent cannot import
+        raise InternalError(f"the worker's answer could not be read: {err}") from None
+    if kind == "ok":
+        return payload
+    if kind == "user":
+        raise _rebuild(*payload)
+    if kind == "memory":
+        raise _memory_error(memory_mb)
+    if kind == "interrupt":
+        raise KeyboardInterrupt
+    message, details = payload
+    err = InternalError(message)
+    err.details = details
+    raise err
+
+
+def _memory_error(memory_mb: int) -> LimitError:
+    return LimitError(f"the computation needed more than {memory_mb} MB of memory (the memory "
+                      "limit) and was stopped")
+
+
+def _rebuild(cls, message: str, state: dict) -> CalcTutorError:
+    """The worker's CalcTutorError again: same type, message and attributes.
+
+    Built without calling ``__init__``, which may take other arguments than the message."""
+    err = cls.__new__(cls)
+    err.args = (message,)
+    err.__dict__.update(state)
+    return err
+
+
+# ---------------------------------------------------------------------------------------
+# In the worker
+
+
+def _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask) -> None:
+    """Limit, run, send ``(kind, payload)`` back and leave with ``os._exit``: the parent's
+    atexit handlers, pytest's machinery and inherited stdio buffers must not run here."""
+    status = 0
+    try:
+        os.close(rfd)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        _set_limits(timeout, memory_mb)
+        _send(wfd, _outcome(fn, args, kwargs))
+    except BaseException:  # noqa: BLE001 - nothing may escape into the parent's code
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def _set_limits(timeout: float, memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    _set_rlimit(resource, resource.RLIMIT_AS, limit, limit)
+    # A backstop if the parent dies and cannot kill us: CPU time never exceeds wall time,
+    # so this fires only after the parent's deadline.
+    cpu = int(timeout) + 2
+    _set_rlimit(resource, resource.RLIMIT_CPU, cpu, cpu + 1)
+
+
+def _set_rlimit(resource, which, soft: int, hard: int) -> None:
+    try:
+        _, current_hard = resource.getrlimit(which)
+        if current_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current_hard), min(hard, current_hard)
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _outcome(fn, args, kwargs) -> tuple[str, object]:
+    try:
+        return ("ok", fn(*args, **kwargs))
+    except CalcTutorError as err:
+        return ("user", _portable_error(err))
+    except MemoryError:
+        return ("memory", None)
+    except RecursionError:
+        return ("user", (LimitError, "the computation nested too deeply and was stopped", {}))
+    except KeyboardInterrupt:
+        return ("interrupt", None)
+    except BaseException as err:  # noqa: BLE001 - everything must come back to the parent
+        return ("bug", (f"{type(err).__name__}: {err}", traceback.format_exc()))
+
+
+def _portable_error(err: CalcTutorError) -> tuple[type, str, dict]:
+    """(class, message, attributes), keeping only what pickles."""
+    cls = next(c for c in type(err).__mro__ if _pickles(c))
+    state = {k: v for k, v in vars(err).items() if _pickles(v)}
+    message = str(err.args[0]) if len(err.args) == 1 else str(err)
+    return cls, message, state
+
+
+def _pickles(obj) -> bool:
+    try:
+        pickle.dumps(obj)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _send(wfd: int, outcome: tuple[str, object]) -> None:
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        data = pickle.dumps(("memory", None))
+    except Exception as err:  # noqa: BLE001
+        data = pickle.dumps(("bug", (f"the result could not be sent back: {err}",
+                                     traceback.format_exc())))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(wfd, view):]
+
+
+# ---------------------------------------------------------------------------------------
+# The soft limit
+
+
 class _Timeout(BaseException):
-    """Raised inside ``within``; a BaseException so ``except Exception`` in SymPy can't eat it."""
+    """Raised by ``within``'s alarm; a BaseException so SymPy's ``except Exception`` can't
+    swallow it. ``owner`` tells nested ``within`` calls apart."""
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+
+
+class _Call:
+    """The state of one ``within`` call, seen by its alarm handler."""
+
+    def __init__(self, outer_deadline: float | None, previous):
+        self.outer_deadline = outer_deadline
+        self.previous = previous
+        self.finished = False
+        self.passed_on = False  # the enclosing limit's alarm was delivered to it
+
+
+_NOTHING = object()
 
 
 def within(seconds: float, fn, *args, default=None, **kwargs):
     """``fn(*args, **kwargs)``, or ``default`` if it takes longer than ``seconds``.
 
-    A soft limit (SIGALRM on the main thread; C code such as gmpy2 can delay it): use it
-    for optional work such as looking for a nicer form. Hard limits need ``run_limited``."""
+    A SOFT limit for optional work: SIGALRM on the main thread, which C code (gmpy2, ...)
+    can delay by seconds. Off the main thread (or without setitimer) ``fn`` just runs.
+    Restores the previous SIGALRM handler and timer, so calls nest. Hard limits: run_limited.
+    """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return fn(*args, **kwargs)
+    if seconds <= 0:
+        return default
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_deadline = time.monotonic() + outer_left if outer_left > 0 else None
+    call = _Call(outer_deadline, signal.getsignal(signal.SIGALRM))
 
     def on_alarm(signum, frame):
-        raise _Timeout
+        if call.finished:
+            return
+        if call.outer_deadline is not None and time.monotonic() >= call.outer_deadline - 1e-3:
+            call.passed_on = True  # the enclosing limit ran out first: its handler decides
+            _pass_to_outer(call.previous, signum, frame)
+            return
+        raise _Timeout(call)
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds if outer_deadline is None else min(seconds, outer_left))
+    result = _NOTHING
     try:
-        return fn(*args, **kwargs)
-    except _Timeout:
-        return default
+        result = fn(*args, **kwargs)
+        call.finished = True  # an alarm landing from here on is ignored
+    except _Timeout as t:
+        if t.owner is not call:
+            raise
     finally:
+        call.finished = True
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if old_timer[0] > 0:  # an outer timer was running: give it back what is left
-            signal.setitimer(signal.ITIMER_REAL, max(old_timer[0] - seconds, 0.001))
+        signal.signal(signal.SIGALRM, call.previous if call.previous is not None else signal.SIG_DFL)
+        if outer_deadline is not None and not call.passed_on:
+            # give the enclosing limit what is left of its time
+            signal.setitimer(signal.ITIMER_REAL, max(outer_deadline - time.monotonic(), 1e-3))
+    return default if result is _NOTHING else result
+
+
+def _pass_to_outer(previous, signum, frame) -> None:
+    if callable(previous):
+        previous(signum, frame)
+    elif previous == signal.SIG_DFL:
+        # what an un-handled SIGALRM would have done: end the process
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGALRM)

@@ -1,7 +1,12 @@
-"""A format-neutral document: the blocks every view produces and every renderer prints.
+"""A format-neutral document: the blocks every view produces and every format prints.
 
-A view turns a result into a list of blocks; each format (plain, rich, LaTeX, Markdown)
-knows how to print each block. A new command needs only a new view.
+A view (``render.views``) turns a result into a list of blocks; each format (plain, rich,
+LaTeX, Markdown) knows how to print every block. So a new command needs only a new view,
+and every format works for it at once.
+
+Text inside blocks is a sequence of *segments*: ``str`` (our own words), SymPy objects
+(printed in each format's notation) and ``Verbatim`` (text the user typed, shown exactly as
+typed). Every format escapes every string it prints, whatever its origin.
 """
 
 from __future__ import annotations
@@ -13,64 +18,133 @@ import sympy
 
 from calctutor.steps.model import Step
 
-Segment = Union[str, sympy.Basic]
+
+@dataclass(frozen=True)
+class Verbatim:
+    """Text the user typed: shown as typed (code font where the format has one), escaped."""
+
+    text: str
+
+
+Segment = Union[str, sympy.Basic, Verbatim]
+Segments = tuple[Segment, ...]
 
 
 @dataclass(frozen=True)
 class Heading:
+    """The title of a document or of a section (level 1 or 2)."""
+
     text: str
+    level: int = 1
 
 
 @dataclass(frozen=True)
-class Para:
-    """A sentence of words and inline expressions."""
+class Paragraph:
+    """A sentence or two of words and inline expressions."""
 
-    segments: tuple[Segment, ...]
-
-
-@dataclass(frozen=True)
-class Note:
-    """A remark the user should notice (how the input was read, a caveat)."""
-
-    segments: tuple[Segment, ...]
-    label: str = "Note"
+    segments: Segments
 
 
 @dataclass(frozen=True)
-class Display:
-    """A displayed formula: ``label`` then the expression, pretty-printed where possible."""
+class Fields:
+    """Short labelled lines, aligned: ``(("Input", (Verbatim("2x"),)), ("Read as", (expr,)))``."""
 
-    label: tuple[Segment, ...]
+    rows: tuple[tuple[str, Segments], ...]
+
+
+@dataclass(frozen=True)
+class Math:
+    """A displayed expression with a label: 2-D in rich, ``$$…$$`` in Markdown.
+
+    ``expr`` may be an unevaluated ``Derivative``, or an ``Eq`` of one and its value.
+    """
+
+    label: Segments
     expr: sympy.Basic
+    emphasis: bool = False  # the answer: shown more prominently
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A fixed formula written by the view in two notations (a definition, a general rule)."""
+
+    label: str
+    text: str  # one-line text (Unicode allowed; plain output makes it ASCII)
+    latex: str
 
 
 @dataclass(frozen=True)
 class StepTree:
-    """A derivative explanation (a Step tree) with an optional title."""
+    """A derivative explanation (a ``Step`` tree) with an optional title."""
 
     step: Step
-    title: str | None = None
+    title: Segments = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a worked calculation: a title, an expression (or None), and why."""
+
+    title: str
+    expr: sympy.Basic | None
+    why: Segments = ()
 
 
 @dataclass(frozen=True)
 class Numbered:
-    """A numbered list of items, each a (title, expression or None, explanation) triple."""
+    """A worked calculation as a numbered list of ``Item``s, read top to bottom."""
 
-    items: tuple[tuple[str, sympy.Basic | None, tuple[Segment, ...]], ...]
+    items: tuple[Item, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells under a header; a cell is segments, an expression or a string."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Union[Segments, sympy.Basic, str], ...], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A remark to notice: a caveat, how something was read (``warning`` for trouble)."""
+
+    segments: Segments
+    label: str = ""  # default: "Note", or "Warning" for a warning
+    warning: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.label or ("Warning" if self.warning else "Note")
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A yes/no/undecided outcome with a sentence."""
+    """An outcome: ``ok`` True (yes), False (no) or None (undecided), a headline and why."""
 
     ok: bool | None
-    segments: tuple[Segment, ...]
+    headline: str
+    segments: Segments = ()
 
 
-Block = Union[Heading, Para, Note, Display, StepTree, Numbered, Verdict]
+Block = Union[Heading, Paragraph, Fields, Math, Formula, StepTree, Numbered, Table, Note, Verdict]
+Document = list[Block]
 
 
-def derivative_label(expr: sympy.Basic, var: sympy.Symbol, partial: bool) -> tuple[Segment, ...]:
-    """("d/dx [", expr, "]") or the partial form, as segments."""
-    d = "∂" if partial else "d"
-    return (f"{d}/{d}{var} [", expr, "]")
+def derivative(expr: sympy.Basic, *variables: sympy.Symbol) -> sympy.Derivative:
+    """The unevaluated derivative of ``expr`` (d/dx, ∂/∂y, d²/dx², ∂²/∂y∂x in print)."""
+    return sympy.Derivative(expr, *variables, evaluate=False)
+
+
+def equation(lhs: sympy.Basic, rhs: sympy.Basic) -> sympy.Eq:
+    """``lhs = rhs`` kept as written (never evaluated to True/False)."""
+    return sympy.Eq(lhs, rhs, evaluate=False)
+
+
+def cell_segments(cell) -> Segments:
+    """A table cell as segments, whatever form the view gave it in."""
+    if isinstance(cell, tuple):
+        return cell
+    return (cell,)

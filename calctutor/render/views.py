@@ -1,110 +1,191 @@
-"""Views: each result type as a list of document blocks (see ``render.doc``)."""
+"""Views: each result type as a document (a list of blocks from ``render.doc``).
+
+A new result type gets every format by registering one function here::
+
+    @register(GradientResult)
+    def gradient_view(result) -> Document:
+        return [Heading("Gradient"), Math(("∇f = ",), result.matrix), ...]
+"""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 
-from calctutor.render.doc import Block, Display, Heading, Note, Numbered, Para, StepTree, Verdict
+from calctutor.render.doc import (
+    Document,
+    Fields,
+    Formula,
+    Heading,
+    Item,
+    Math,
+    Note,
+    Numbered,
+    Paragraph,
+    Segments,
+    StepTree,
+    Verbatim,
+    Verdict,
+    derivative,
+    equation,
+)
+from calctutor.render.inline import ordinal
 from calctutor.results import DiffResult, EquivResult, FirstPrinciplesResult, Reading
 
-
-def reading_blocks(reading: Reading, what: str = "Read as") -> list[Block]:
-    """"Read as: ..." and its notes, when the reading differs from the text typed."""
-    if not reading.differs:
-        return []
-    blocks: list[Block] = [Note((reading.reading,), what)]
-    blocks += [Note((n,), "Note") for n in reading.notes]
-    return blocks
+VIEWS: dict[type, Callable[[object], Document]] = {}
 
 
-def _ordinal(n: int) -> str:
-    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+def register(cls: type):
+    """Decorator: make the function the view of result type ``cls``."""
+
+    def add(fn):
+        VIEWS[cls] = fn
+        return fn
+
+    return add
 
 
-def _diff_heading(result: DiffResult) -> str:
-    vs = result.variables
-    names = [v.name for v in vs]
-    if len(set(names)) == 1:
-        what = "derivative" if len(vs) == 1 else f"{_ordinal(len(vs))} derivative"
-        partial = "partial " if result.constants else ""
-        return f"{partial}{what} with respect to {names[0]}".capitalize()
-    return f"Mixed partial derivative with respect to {', then '.join(names)}"
+def view(result) -> Document:
+    """The document for any registered result (TypeError otherwise: a bug, not user input)."""
+    for cls in type(result).__mro__:
+        if cls in VIEWS:
+            return VIEWS[cls](result)
+    raise TypeError(f"calctutor.render has no view for {type(result).__name__}")
 
 
-def _point_text(at) -> tuple:
+# -- pieces several views share --------------------------------------------------------------
+def input_fields(reading: Reading, expr: sympy.Basic | None) -> list:
+    """The input as typed, then "Read as" (and the parser's notes) when the reading differs."""
+    rows: list[tuple[str, Segments]] = [("Input", (Verbatim(reading.text),))]
+    if reading.differs:
+        rows.append(("Read as", _read_as(reading, expr)))
+    return [Fields(tuple(rows))] + [Note((n,)) for n in reading.notes]
+
+
+def _read_as(reading: Reading, expr) -> Segments:
+    return (expr,) if expr is not None else (reading.reading,)
+
+
+def point_segments(at) -> Segments:
+    """``x = 1, y = 2`` as segments."""
     segs: list = []
     for k, (sym, val) in enumerate(at):
         segs += ([", "] if k else []) + [sym, " = ", val]
     return tuple(segs)
 
 
-def diff_view(result: DiffResult) -> list[Block]:
-    blocks: list[Block] = [Heading(_diff_heading(result))]
-    blocks += reading_blocks(result.input)
-    blocks.append(Display(("f = ",), result.expr))
+def _names(symbols) -> str:
+    names = [str(s) for s in symbols]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# -- diff ----------------------------------------------------------------------------------
+def _diff_heading(result: DiffResult) -> str:
+    vs = result.variables
+    if len(set(vs)) > 1:
+        order = ", then ".join(str(v) for v in vs)
+        return f"Mixed partial derivative with respect to {order}"
+    kind = "partial derivative" if result.constants else "derivative"
+    if len(vs) > 1:
+        kind = f"{ordinal(len(vs))} {kind}"
+    return f"{kind[0].upper()}{kind[1:]} with respect to {vs[0]}"
+
+
+@register(DiffResult)
+def diff_view(result: DiffResult) -> Document:
+    """Heading, input, what is held constant, one step tree per differentiation, result."""
+    doc: Document = [Heading(_diff_heading(result))]
+    doc += input_fields(result.input, result.expr)
     if result.constants:
-        names = ", ".join(s.name for s in result.constants)
         verb = "is" if len(result.constants) == 1 else "are"
-        blocks.append(Para((f"{names} {verb} held constant.",)))
-    many = len(result.steps) > 1
-    for k, step in enumerate(result.steps, start=1):
-        title = f"Differentiation {k} of {len(result.steps)}: with respect to {step.var}" if many else None
-        blocks.append(StepTree(step, title))
-    d_label = "Result"
+        doc.append(Paragraph((f"A partial derivative: {_names(result.constants)} {verb} held "
+                              f"constant, treated like a number.",)))
+    trees = result.steps
+    for k, step in enumerate(trees):
+        title: Segments = ("Steps",)
+        if len(trees) > 1:
+            what = "differentiate" if k == 0 else "differentiate the result"
+            title = (f"Step {k + 1} of {len(trees)}: {what} with respect to ", step.var)
+        doc.append(StepTree(step, title))
+        nxt = trees[k + 1].expr if k + 1 < len(trees) else None
+        if nxt is not None and nxt != step.result:
+            # the next differentiation starts from the tidied form: say where it comes from
+            doc.append(Math(("Simplified, this is",), nxt))
+    lhs = derivative(result.expr, *result.variables)
     if result.raw != result.result:
-        blocks.append(Display(("The rules give ",), result.raw))
-        blocks.append(Display(("which simplifies to ",), result.result))
+        doc.append(Math(("The rules give",), equation(lhs, result.raw)))
+        doc.append(Math(("which simplifies to",), result.result, emphasis=True))
     else:
-        blocks.append(Display((f"{d_label}: ",), result.result))
+        doc.append(Math(("Result",), equation(lhs, result.result), emphasis=True))
     if result.at:
-        blocks.append(Display(("At ", *_point_text(result.at), ": "), result.value))
-    return blocks
+        doc.append(Math(("At ", *point_segments(result.at)), result.value,
+                        emphasis=True))
+    return doc
 
 
-def first_principles_view(result: FirstPrinciplesResult) -> list[Block]:
-    x, h = result.var, result.h
-    blocks: list[Block] = [Heading(f"Derivative with respect to {x} from first principles")]
-    blocks += reading_blocks(result.input)
-    blocks.append(Display(("f = ",), result.expr))
-    blocks.append(Para((f"f'({x}) = lim as {h} → 0 of (f({x} + {h}) - f({x}))/{h}: the gradient of the "
-                        f"chord (rise over run) as the run {h} shrinks to zero.",)))
-    blocks.append(Numbered(tuple((s.label.capitalize(), s.expr, (s.why,)) for s in result.stages)))
-    blocks.append(Display(("Result: ",), result.result))
+# -- diff --first-principles ------------------------------------------------------------------
+@register(FirstPrinciplesResult)
+def first_principles_view(result: FirstPrinciplesResult) -> Document:
+    """The definition, each stage of the calculation with its reason, the limit."""
+    x, h = str(result.var), str(result.h)
+    doc: Document = [Heading(f"Derivative with respect to {x} from first principles")]
+    doc += input_fields(result.input, result.expr)
+    doc.append(Formula(
+        "Definition",
+        f"f'({x}) = lim({h} → 0) (f({x} + {h}) − f({x}))/{h}",
+        rf"f'({x}) = \lim_{{{h} \to 0}} \frac{{f({x} + {h}) - f({x})}}{{{h}}}",
+    ))
+    doc.append(Paragraph((f"The gradient of the chord from {x} to {x} + {h} (rise over run), "
+                          f"as the run {h} shrinks to zero. Here f({x}) = ", result.expr, ".")))
+    items = tuple(Item(s.label[:1].upper() + s.label[1:], s.expr, (s.why,) if s.why else ())
+                  for s in result.stages)
+    doc.append(Numbered(items, "Working"))
+    doc.append(Math(("Result",), equation(derivative(result.expr, result.var), result.result),
+                    emphasis=True))
     if result.at:
-        blocks.append(Display(("At ", *_point_text(result.at), ": "), result.value))
-    return blocks
+        doc.append(Math(("At ", *point_segments(result.at)), result.value,
+                        emphasis=True))
+    return doc
 
 
-def equiv_view(result: EquivResult) -> list[Block]:
-    blocks: list[Block] = [Heading("Are these the same function?")]
-    blocks.append(Display(("A = ",), result.a_expr))
-    blocks += reading_blocks(result.a, "A read as")
-    blocks.append(Display(("B = ",), result.b_expr))
-    blocks += reading_blocks(result.b, "B read as")
-    if result.equivalent is True:
-        v = Verdict(True, ("Equivalent", f" (checked by {result.method}).",))
-    elif result.equivalent is False:
-        v = Verdict(False, ("Not equivalent", f": {result.evidence}." if result.evidence else "."))
-    else:
-        v = Verdict(None, ("Could not decide", f" ({result.method}).",))
-    blocks.append(v)
-    blocks += [Note((n,)) for n in result.notes]
-    return blocks
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-VIEWS = {
-    DiffResult: diff_view,
-    FirstPrinciplesResult: first_principles_view,
-    EquivResult: equiv_view,
+# -- equiv ---------------------------------------------------------------------------------
+METHODS = {
+    "structural": "the same expression, once multiplied out",
+    "rational-exact": "exact evaluation at random rational points",
+    "numeric": "evaluation at random real points, re-checked at high precision",
+    "symbolic": "symbolic simplification of the difference",
 }
 
 
-def view(result) -> list[Block]:
-    """The blocks for any result object (TypeError for an unknown type: a bug)."""
-    for cls, fn in VIEWS.items():
-        if isinstance(result, cls):
-            return fn(result)
-    raise TypeError(f"no view for {type(result).__name__}")
-
-
-__all__ = ["view", "VIEWS", "sympy"]
+@register(EquivResult)
+def equiv_view(result: EquivResult) -> Document:
+    """Both inputs (with readings), the verdict, the method, the evidence and any notes."""
+    doc: Document = [Heading("Are these the same function?")]
+    rows = []
+    for name, reading, expr in (("A", result.a, result.a_expr), ("B", result.b, result.b_expr)):
+        read_as = ("  read as ", *_read_as(reading, expr)) if reading.differs else ()
+        rows.append((name, (Verbatim(reading.text), *read_as)))
+    doc.append(Fields(tuple(rows)))
+    doc += [Note((f"{name}: ", n)) for name, r in (("A", result.a), ("B", result.b)) for n in r.notes]
+    method = METHODS.get(result.method, result.method)
+    if result.equivalent is True:
+        doc.append(Verdict(True, "Equivalent", ("A and B are equal wherever A is defined.",)))
+    elif result.equivalent is False:
+        doc.append(Verdict(False, "Not equivalent", (_sentence(result.evidence),)
+                           if result.evidence else ()))
+    else:
+        # the method of an undecided check says why it could not decide
+        reason = result.method.partition("undecided:")[2].strip() or (
+            "neither a proof nor a counterexample was found in time")
+        doc.append(Verdict(None, "Could not decide", (_sentence(reason),)))
+        method = ""
+    if method:
+        doc.append(Fields((("Method", (method,)),)))
+    doc += [Note((n,)) for n in result.notes]
+    return doc
