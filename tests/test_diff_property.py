@@ -1,0 +1,69 @@
+"""Property: for random expressions of depth >= 4, every node of the step tree is true,
+the root equals sympy.diff of the input, and the tidied result equals the raw one."""
+
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from calctutor.steps.differentiate import diff_steps
+from calctutor.steps.tidy import tidy
+from calctutor.symbols import make_symbol
+from tests.mathcheck import equal, real_points
+
+x, y = make_symbol("x"), make_symbol("y")
+
+LEAVES = st.sampled_from([x, x, x, y, sp.Integer(2), sp.Integer(3), sp.Rational(1, 2), sp.Integer(-1)])
+FUNCTIONS = [sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.atan, sp.sqrt, sp.sinh, sp.tanh,
+             sp.Abs, sp.cosh, lambda e: sp.exp(-e), lambda e: 1 / (1 + e**2)]
+
+
+@st.composite
+def expressions(draw, depth):
+    """An expression whose tree has at least ``depth`` levels along its first child."""
+    if depth == 0:
+        return draw(LEAVES)
+    first = draw(expressions(depth - 1))
+    kind = draw(st.sampled_from(["add", "sub", "mul", "div", "pow", "func", "func", "rpow", "gpow"]))
+    if kind == "func":
+        return draw(st.sampled_from(FUNCTIONS))(first)
+    if kind == "pow":
+        return first ** draw(st.sampled_from([2, 3, -1, -2, sp.Rational(1, 2), sp.Rational(-1, 3)]))
+    if kind == "rpow":
+        return draw(st.sampled_from([sp.Integer(2), sp.Integer(10)])) ** first
+    if kind == "gpow":
+        return (x**2 + 1) ** first
+    other = draw(expressions(draw(st.integers(0, max(0, depth - 2)))))
+    return {"add": first + other, "sub": first - other, "mul": first * other,
+            "div": first / other if other != 0 else first}[kind]
+
+
+def _depth(e) -> int:
+    return 1 + max((_depth(a) for a in e.args), default=0)
+
+
+@given(expressions(4))
+def test_every_node_is_true(expr):
+    assume(expr.has(x) and not expr.has(sp.zoo, sp.nan, sp.oo))
+    assume(sp.count_ops(expr) < 60)
+    assume(real_points(expr))  # a real function somewhere: this is real calculus
+    tree = diff_steps(expr, x)
+    seen = set()
+    for node in tree.walk():
+        key = (node.rule, node.expr, node.var)
+        if key in seen:
+            continue
+        seen.add(key)
+        if node.rule == "rewrite":
+            assert equal(node.expr, node.result, tries=4, domain=node.expr), node
+        else:
+            assert equal(sp.diff(node.expr, node.var), node.result, tries=4, domain=node.expr), \
+                (node.rule, node.expr, node.var, node.result)
+    assert equal(sp.diff(expr, x), tree.result, tries=6, domain=expr)
+    assert equal(tidy(tree.result), tree.result, tries=4, domain=expr)
+
+
+def test_the_strategy_really_builds_deep_expressions():
+    from hypothesis import find
+
+    deep = find(expressions(4), lambda e: _depth(e) >= 5)
+    assert _depth(deep) >= 5
