@@ -13,7 +13,8 @@ import typer
 from typer.core import TyperGroup
 
 from calctutor import __version__
-from calctutor.cli_support import EXIT_BAD_INPUT, EXIT_INTERRUPTED, Format, resolve_output, run
+from calctutor.cli_options import AnswerOpt, FormatOpt, PositiveOpt, ShowOpt, prepare, respond
+from calctutor.cli_support import EXIT_BAD_INPUT, EXIT_INTERRUPTED, resolve_output, run
 
 
 class _Group(TyperGroup):
@@ -72,24 +73,12 @@ def _root(
     """A terminal tutor for the calculus of machine learning."""
 
 
-FormatOpt = Annotated[
-    Optional[Format],
-    typer.Option(
-        "--format", "-f",
-        help="Output format (default: rich on a terminal, plain when piped).",
-        case_sensitive=False,
-    ),
-]
-PositiveOpt = Annotated[
-    bool, typer.Option("--positive", help="Assume every variable is positive.")
-]
-
-
 @app.command(
     epilog=(
         "Examples:  calctutor diff \"x^2 sin(x)\"  ·  calctutor diff \"x y^2\" --var y  ·  "
         "calctutor diff \"e^(x y)\" --var x --var y  ·  calctutor diff \"sin x\" --order 3 --at x=pi  ·  "
-        "calctutor diff \"1/x\" --first-principles"
+        "calctutor diff \"1/x\" --first-principles  ·  "
+        "calctutor diff \"x^2 sin x\" --answer \"2x sin x + x^2 cos x\""
     )
 )
 def diff(
@@ -110,6 +99,8 @@ def diff(
         typer.Option("--first-principles", help="Derive it from the limit definition lim h->0 (f(x+h) - f(x))/h."),
     ] = False,
     positive: PositiveOpt = False,
+    answer: AnswerOpt = None,
+    show: ShowOpt = False,
     fmt: FormatOpt = None,
 ):
     """Differentiate EXPR and show every rule as it is applied, each step checked."""
@@ -119,13 +110,12 @@ def diff(
     def job():
         from calctutor.commands.diff import run_diff
         from calctutor.parsing import parse_names
-        from calctutor.render import render
 
         all_names = names + (parse_names(vars_) if vars_ else [])
         result = run_diff(expr, all_names, order, at, positive, steps, first_principles)
-        return render(result, out.fmt, width=out.width, color=out.color), 0
+        return respond(result, out, answer, show)
 
-    _prepare()
+    prepare("calctutor.commands.diff")
     run(job)
 
 
@@ -155,14 +145,21 @@ def equiv(
         code = {True: 0, False: 1, None: 2}[result.equivalent]
         return render(result, out.fmt, width=out.width, color=out.color), code
 
-    _prepare()
+    prepare("calctutor.checking.equivalence")
     run(job)
 
 
-def _prepare() -> None:
-    """Import the engine in this process before the sandbox forks, so every fork is cheap."""
-    import calctutor.commands.diff  # noqa: F401
-    import calctutor.render  # noqa: F401
+# The other commands, one module per area; each adds its commands to the app.
+from calctutor import (  # noqa: E402
+    cli_chain,
+    cli_drills,
+    cli_matrices,
+    cli_optimise,
+    cli_series,
+)
+
+for _area in (cli_matrices, cli_chain, cli_series, cli_optimise, cli_drills):
+    _area.register(app)
 
 
 def main() -> None:

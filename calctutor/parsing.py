@@ -61,7 +61,7 @@ from calctutor.results import Reading
 
 MAX_NAME_LENGTH = 30
 
-__all__ = ["Parsed", "parse_expression", "parse_expressions", "parse_names", "parse_point",
+__all__ = ["Parsed", "parse_expression", "parse_expressions", "parse_matrix", "parse_names", "parse_point",
            "parse_equation"]
 
 
@@ -400,3 +400,41 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
     reading = f"{show(left.tree)} = {show(right.tree)}"
     return _parsed(text, expr, reading, left.notes + tuple(n for n in right.notes
                                                            if n not in left.notes))
+
+
+@_guarded
+def parse_matrix(text: str, *, variables: Sequence[str] = (), positive: bool = False,
+                 what: str = "the matrix") -> list[list[Parsed]]:
+    """Parse a matrix typed row by row: ``"[[1, x], [2, y]]"`` (the outer brackets optional:
+    ``"[1, x], [2, y]"``). A plain list ``"a, b"`` is one row. Rows must be equally long."""
+    text = _require_text(text, what)
+    declared = _declared(variables)
+    tokens = tokenize(text)
+    start, stop = 0, len(tokens) - 1
+    inner = _unwrap(tokens, start, stop, round_too=False)
+    ranges = _split(tokens, *inner, ",")
+    if all(_unwrap(tokens, a, b, round_too=False) != (a, b) for a, b in ranges) and inner != (start, stop):
+        rows_ranges = ranges  # "[[..],[..]]"
+    else:
+        ranges = _split(tokens, start, stop, ",")
+        if all(_unwrap(tokens, a, b, round_too=False) != (a, b) for a, b in ranges):
+            rows_ranges = ranges  # "[..],[..]"
+        else:
+            rows_ranges = [(start, stop)]  # "a, b": a single row
+    rows: list[list[Parsed]] = []
+    for i, (a, b) in enumerate(rows_ranges, start=1):
+        ra, rb = _unwrap(tokens, a, b, round_too=False)
+        if ra == rb:
+            raise ParseError(f"row {i} of {what} is empty (at column {tokens[a].column})", text,
+                             tokens[a].pos)
+        row = []
+        for j, (ea, eb) in enumerate(_split(tokens, ra, rb, ","), start=1):
+            if ea == eb:
+                raise _entry_error(text, tokens, ea, f"entry ({i}, {j}) of {what}")
+            row.append(_parse_range(text, tokens, ea, eb, declared, positive,
+                                    f"entry ({i}, {j}) of {what}"))
+        if rows and len(row) != len(rows[0]):
+            raise ParseError(f"row {i} of {what} has {len(row)} entries but row 1 has "
+                             f"{len(rows[0])} (at column {tokens[a].column})", text, tokens[a].pos)
+        rows.append(row)
+    return rows

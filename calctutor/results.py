@@ -85,6 +85,25 @@ class DiffResult:
             out["read_as"] = self.input.reading
         return out
 
+    def answer_spec(self):
+        """What ``--answer`` is checked against: the derivative, or its value at the point."""
+        return _derivative_spec(self.expr, self.variables, self.result, self.at, self.value)
+
+
+def _derivative_spec(expr, variables, result, at, value):
+    from calctutor.checking.answer import AnswerSpec
+    from calctutor.checking.mistakes_diff import derivative_mistakes
+
+    point = dict(at) if at else None
+    names = tuple(sorted(expr.free_symbols | set(variables), key=lambda s: s.name))
+    what = "the derivative" if len(set(variables)) == 1 and not (expr.free_symbols - set(variables)) \
+        else "the partial derivative"
+    if point:
+        return AnswerSpec("number", value, f"the value of {what} at the point", names,
+                          mistakes=lambda: derivative_mistakes(expr, variables, point))
+    return AnswerSpec("expr", result, what, names,
+                      mistakes=lambda: derivative_mistakes(expr, variables, None))
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -127,6 +146,10 @@ class FirstPrinciplesResult:
             out["at"] = {to_sympy(k): json_value(v) for k, v in self.at}
             out["value"] = json_value(self.value)
         return out
+
+    def answer_spec(self):
+        """The same answer as the rules would give (the method does not change it)."""
+        return _derivative_spec(self.expr, (self.var,), self.result, self.at, self.value)
 
 
 @dataclass(frozen=True)

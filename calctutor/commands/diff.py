@@ -45,3 +45,14 @@ def run_diff(
     if not steps:
         result = dataclasses.replace(result, steps=())
     return result
+
+
+def run_diff_input(expr: str, var=None, vars=None, order: int | None = None, at=None,
+                   positive: bool = False, steps: bool = True, first_principles: bool = False,
+                   method: str | None = None) -> DiffResult | FirstPrinciplesResult:
+    """``run_diff`` with the command's long option names (the exercise bank's ``input``)."""
+    from calctutor.commands import names_list, point_text
+
+    names = ([var] if isinstance(var, str) else list(var or [])) + names_list(vars)
+    first_principles = first_principles or method == "first_principles"
+    return run_diff(expr, names, order, point_text(at), positive, steps, first_principles)

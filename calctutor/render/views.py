@@ -13,6 +13,7 @@ from typing import Callable
 
 import sympy
 
+from calctutor.checking.answer import AnswerResult
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -35,6 +36,16 @@ from calctutor.results import DiffResult, EquivResult, FirstPrinciplesResult, Re
 
 VIEWS: dict[type, Callable[[object], Document]] = {}
 
+# Views of the other commands, one module per area, imported when a view is first asked for.
+EXTENSIONS = (
+    "calctutor.render.views_matrices",   # gradient, jacobian, hessian
+    "calctutor.render.views_chain",      # chain, backprop
+    "calctutor.render.views_series",     # taylor, newton
+    "calctutor.render.views_optimise",   # descent, lagrange, fit
+    "calctutor.render.views_drills",     # exercises, quiz, progress
+)
+_loaded = False
+
 
 def register(cls: type):
     """Decorator: make the function the view of result type ``cls``."""
@@ -48,6 +59,13 @@ def register(cls: type):
 
 def view(result) -> Document:
     """The document for any registered result (TypeError otherwise: a bug, not user input)."""
+    global _loaded
+    if not _loaded:
+        import importlib
+
+        for name in EXTENSIONS:
+            importlib.import_module(name)
+        _loaded = True
     for cls in type(result).__mro__:
         if cls in VIEWS:
             return VIEWS[cls](result)
@@ -189,3 +207,34 @@ def equiv_view(result: EquivResult) -> Document:
         doc.append(Fields((("Method", (method,)),)))
     doc += [Note((n,)) for n in result.notes]
     return doc
+
+
+# -- --answer ------------------------------------------------------------------------------
+@register(AnswerResult)
+def answer_view(result: AnswerResult) -> Document:
+    """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
+    doc: Document = [Heading(f"Checking your answer: {result.what}")]
+    rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))]
+    if result.reading.differs:
+        rows.append(("Read as", (_answer_expr(result.answer),)))
+    doc.append(Fields(tuple(rows)))
+    doc += [Note((n,)) for n in result.reading.notes]
+    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
+    doc.append(Verdict(result.correct, headline, (result.feedback,)))
+    if result.diagnosis:
+        doc.append(Fields((("Likely mistake", (result.diagnosis.replace("_", " "),)),)))
+    doc += [Note((n,)) for n in result.notes]
+    if result.show and result.solution is not None:
+        doc.append(Heading("Worked solution", 2))
+        doc += view(result.solution)
+    elif result.correct is False:
+        doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
+    return doc
+
+
+def _answer_expr(value):
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):
+            return sympy.Matrix(value)
+        return sympy.Matrix([list(value)])
+    return value

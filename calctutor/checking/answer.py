@@ -1,0 +1,381 @@
+"""``--answer``: one mechanism that checks a learner's answer against any command's result.
+
+A result that can be checked has a method ``answer_spec() -> AnswerSpec``: what the
+expected answer is, its shape (an expression, a number, a vector, a matrix), the variables
+to read the answer with, and a lazy list of *mistakes* (the answers that each misconception
+would give for this very problem). ``check_answer(result, text)`` parses the text in that
+shape, compares it entry by entry with the equivalence engine, and, when it is wrong, looks
+for the mistake that produces it. A new command gets ``--answer`` by giving its result an
+``answer_spec``; its own mal-rules go in ``AnswerSpec.mistakes``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import sympy as sp
+
+from calctutor.checking.equivalence import Equivalence, check_equivalent
+from calctutor.errors import UsageError
+from calctutor.notation import to_text
+from calctutor.parsing import parse_expression, parse_expressions, parse_matrix
+from calctutor.results import Reading, json_value
+
+SHAPES = ("expr", "number", "vector", "numbers", "matrix")
+
+# A typed decimal is accepted when it is right to the places typed, and those places are
+# fine enough: at least this close, relative to the size of the value (about 3 digits).
+DECIMAL_PRECISION = 1e-3
+_DECIMALS = re.compile(r"\d*\.(\d+)")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """What one misconception would answer for this problem, and what a tutor would say.
+
+    ``value`` has the shape of the expected answer (or, for shape mistakes such as a
+    transposed matrix, the shape the mistake produces); ``feedback`` is one or two
+    sentences naming the rule and the part of the expression it applies to."""
+
+    code: str
+    value: object
+    feedback: str
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """What a result expects as an answer (see module docstring).
+
+    ``what`` names it in sentences ("the derivative", "the Jacobian"); ``json_expected`` is
+    the expected answer in the command's own JSON shape (default: derived from ``expected``).
+    ``tolerance`` (relative) makes numeric answers approximate (iterations, fits)."""
+
+    shape: str
+    expected: object
+    what: str
+    variables: tuple[sp.Symbol, ...] = ()
+    positive: bool = False
+    mistakes: Callable[[], Iterable[Mistake]] | None = None
+    tolerance: float | None = None
+    json_expected: object = None
+    entry_names: tuple[str, ...] = ()  # e.g. ("df/dx", "df/dy") for a gradient
+
+    def __post_init__(self):
+        if self.shape not in SHAPES:
+            raise ValueError(f"unknown answer shape {self.shape!r}")
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """A verdict on a learner's answer. ``correct`` is None when it could not be decided
+    (the check timed out): never "wrong" for that. ``solution`` is the command's result,
+    shown only when asked (``show``)."""
+
+    correct: bool | None
+    what: str
+    reading: Reading
+    expected: object
+    answer: object
+    feedback: str
+    diagnosis: str | None = None
+    evidence: str | None = None
+    wrong_entries: tuple[tuple[int, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+    json_expected: object = None
+    solution: object | None = None
+    show: bool = False
+
+    def to_json(self) -> dict:
+        out = {
+            "correct": self.correct,
+            "expected": self.json_expected if self.json_expected is not None
+            else json_shape(self.expected),
+            "answer": json_shape(self.answer),
+            "feedback": self.feedback,
+            "diagnosis": self.diagnosis,
+        }
+        if self.evidence:
+            out["evidence"] = self.evidence
+        if self.wrong_entries:
+            out["wrong_entries"] = [list(e) for e in self.wrong_entries]
+        if self.reading.differs:
+            out["read_as"] = self.reading.reading
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.show and self.solution is not None and hasattr(self.solution, "to_json"):
+            out["solution"] = self.solution.to_json()
+        return out
+
+
+def json_shape(value):
+    """An answer (expression, list, matrix) in the contract's JSON form."""
+    if isinstance(value, sp.MatrixBase):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [json_shape(v) for v in value]
+    return json_value(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the answer
+
+
+def parse_answer(text: str, spec: AnswerSpec):
+    """The answer typed by the learner, in the spec's shape, and how it was read."""
+    names = [s.name for s in spec.variables]
+    if spec.shape in ("expr", "number"):
+        parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
+        return parsed.expr, parsed.reading
+    if spec.shape in ("vector", "numbers"):
+        items = parse_expressions(text, variables=names, positive=spec.positive)
+        return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
+    rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
+    return ([[p.expr for p in row] for row in rows],
+            _join_readings(text, [p.reading for row in rows for p in row], rows=rows))
+
+
+def _join_readings(text: str, readings: Sequence[Reading], rows=None) -> Reading:
+    if rows is not None:
+        shown = "[" + ", ".join("[" + ", ".join(p.reading.reading for p in row) + "]"
+                                for row in rows) + "]"
+    else:
+        shown = "[" + ", ".join(r.reading for r in readings) + "]"
+    notes = tuple(dict.fromkeys(n for r in readings for n in r.notes))
+    return Reading(text, shown, notes, any(r.differs for r in readings))
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing
+
+
+def _shape_of(value) -> tuple[int, ...]:
+    if isinstance(value, sp.MatrixBase):
+        return tuple(value.shape)
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (list, tuple)) for v in value):
+            return (len(value), len(value[0]))
+        return (len(value),)
+    return ()
+
+
+def _entries(value) -> list[tuple[tuple[int, ...], sp.Expr]]:
+    """(index, entry) pairs, 1-based indices as a learner counts."""
+    if isinstance(value, sp.MatrixBase):
+        value = value.tolist()
+    shape = _shape_of(value)
+    if len(shape) == 2:
+        return [((i + 1, j + 1), v) for i, row in enumerate(value) for j, v in enumerate(row)]
+    if len(shape) == 1:
+        return [((i + 1,), v) for i, v in enumerate(value)]
+    return [((), value)]
+
+
+def _conform(answer, expected):
+    """The answer in the expected shape where the learner's brackets are the only
+    difference: a row [a, b] for a 1×2 matrix, [[a], [b]] for a vector, [a] for a scalar."""
+    es, ans = _shape_of(expected), _shape_of(answer)
+    if es == ans:
+        return answer
+    flat = [v for _, v in _entries(answer)]
+    if len(es) == 1 and len(ans) == 2 and 1 in ans and len(flat) == es[0]:
+        return flat
+    if len(es) == 2 and len(ans) == 1 and es[0] == 1 and ans[0] == es[1]:
+        return [list(answer)]
+    if len(es) == 2 and len(ans) == 1 and es[1] == 1 and ans[0] == es[0]:
+        return [[v] for v in answer]
+    if es == () and len(flat) == 1:
+        return flat[0]
+    return answer
+
+
+def _typed_decimals(text: str) -> int | None:
+    found = _DECIMALS.findall(text)
+    return max(len(d) for d in found) if found else None
+
+
+def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
+                   decimals: int | None) -> tuple[bool | None, str | None]:
+    """Numeric comparison for number-valued answers: (verdict or None, evidence)."""
+    try:
+        e, a = complex(sp.N(expected, 30)), complex(sp.N(answer, 30))
+    except (TypeError, ValueError):
+        return None, None
+    if abs(e.imag) > 1e-12 or abs(a.imag) > 1e-12:
+        return None, None
+    e, a = e.real, a.real
+    shown = f"yours is {_number(answer, a)}, the correct value is {_number(expected, e)}"
+    if tol is not None and abs(a - e) <= tol * max(1.0, abs(e)):
+        return True, None
+    if decimals is None:
+        return (False, shown) if tol is not None else (None, None)
+    rounding = 0.5 * 10 ** (-decimals) * (1 + 1e-9)
+    if abs(a - e) > rounding:
+        return False, shown
+    if rounding <= DECIMAL_PRECISION * max(1.0, abs(e)):
+        return True, None
+    return False, (f"{_number(answer, a)} is right to {decimals} decimal place"
+                   f"{'s' if decimals != 1 else ''}, but that is too rough: give more digits")
+
+
+def _number(expr: sp.Expr, value: float) -> str:
+    """An exact number as it is (1/3, sqrt(2)), a float to 10 significant digits."""
+    if expr.atoms(sp.Float) or sp.count_ops(expr) > 8:
+        return format(value, ".10g")
+    exact = to_text(expr)
+    return exact if expr.is_Rational else f"{exact} = {format(value, '.8g')}"
+
+
+def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None) -> Equivalence:
+    if spec.shape in ("number", "numbers") or (expected.is_number and answer.is_number):
+        if answer.free_symbols and expected.is_number:
+            return Equivalence(False, "numeric", f"the answer should be a number, but yours "
+                               f"contains {', '.join(sorted(s.name for s in answer.free_symbols))}")
+        close, shown = _numbers_close(expected, answer, spec.tolerance,
+                                      decimals if answer.atoms(sp.Float) else None)
+        if close is not None:
+            return Equivalence(close, "numeric", shown)
+        if expected.is_number and answer.is_number:
+            verdict = check_equivalent(expected, answer)
+            if verdict.equivalent is False:
+                e, a = float(sp.re(sp.N(expected))), float(sp.re(sp.N(answer)))
+                return Equivalence(False, verdict.method, f"yours is {_number(answer, a)}, "
+                                   f"the correct value is {_number(expected, e)}")
+            return verdict
+    return check_equivalent(expected, answer, list(spec.variables))
+
+
+def _evidence(verdict: Equivalence) -> str | None:
+    """'at x = 1.37 yours is 0.546, the correct value is 3.06' (expected is the first)."""
+    if verdict.values is None:
+        return verdict.evidence
+    correct, yours = verdict.values
+    at = ", ".join(f"{n} = {v}" for n, v in verdict.point)
+    return f"{'at ' + at + ' ' if at else ''}yours is {yours}, the correct value is {correct}"
+
+
+@dataclass
+class _Comparison:
+    correct: bool | None
+    evidence: str | None = None
+    wrong: list[tuple[int, ...]] = field(default_factory=list)
+    undecided: list[tuple[int, ...]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> _Comparison:
+    """Entry by entry (different shapes are simply not equal)."""
+    if _shape_of(expected) != _shape_of(answer):
+        return _Comparison(False)
+    out = _Comparison(True)
+    for (index, e), (_, a) in zip(_entries(expected), _entries(answer), strict=True):
+        verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals)
+        out.notes += list(verdict.notes)
+        if verdict.equivalent is False:
+            out.wrong.append(index)
+            out.evidence = out.evidence or _evidence(verdict)
+        elif verdict.equivalent is None:
+            out.undecided.append(index)
+    if out.wrong:
+        out.correct = False
+    elif out.undecided:
+        out.correct = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The verdict
+
+
+def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
+    """Check ``text`` against ``result`` (any result with ``answer_spec()``)."""
+    spec_of = getattr(result, "answer_spec", None)
+    if spec_of is None:
+        raise UsageError(f"--answer cannot be checked for this kind of result "
+                         f"({type(result).__name__})")
+    spec: AnswerSpec = spec_of()
+    answer, reading = parse_answer(text, spec)
+    answer = _conform(answer, spec.expected)
+    decimals = _typed_decimals(text)
+
+    def verdict(correct, feedback, **extra):
+        return AnswerResult(correct, spec.what, reading, spec.expected, answer, feedback,
+                            json_expected=spec.json_expected, solution=result, show=show, **extra)
+
+    want, got = _shape_of(spec.expected), _shape_of(answer)
+    if want != got:
+        mistake = diagnose(spec, answer, decimals)
+        message = f"{_capital(spec.what)} should be {_describe_shape(want)}; yours is " \
+                  f"{_describe_shape(got)}."
+        if mistake is not None:
+            return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
+        return verdict(False, message, diagnosis="wrong_shape")
+
+    comparison = compare(spec.expected, answer, spec, decimals)
+    notes = tuple(dict.fromkeys(comparison.notes))
+    if comparison.correct:
+        return verdict(True, f"That is {spec.what}.", notes=notes)
+    if comparison.correct is None:
+        where = _which_entries(comparison.undecided, spec)
+        return verdict(None, f"Your answer could not be checked{where}: neither a proof nor a "
+                       "counterexample was found within the time limit.", notes=notes)
+    mistake = diagnose(spec, answer, decimals)
+    where = _which_entries(comparison.wrong, spec)
+    evidence = comparison.evidence
+    if mistake is not None:
+        feedback = mistake.feedback
+        code = mistake.code
+    else:
+        feedback = f"That is not {spec.what}{where}"
+        feedback += f": {evidence}." if evidence else "."
+        code = None
+    return verdict(False, feedback, diagnosis=code, evidence=evidence,
+                   wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
+
+
+def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake | None:
+    """The first mistake (the spec's own, then the generic ones) that gives ``answer``."""
+    from calctutor.checking.diagnosis import generic_diagnosis
+
+    seen = set()
+    for mistake in spec.mistakes() if spec.mistakes else ():
+        key = (mistake.code, repr(mistake.value))
+        if key in seen:
+            continue
+        seen.add(key)
+        value = _conform(mistake.value, answer)
+        if _shape_of(value) != _shape_of(answer):
+            continue
+        try:
+            if compare(value, answer, spec, decimals).correct:
+                return mistake
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return generic_diagnosis(spec, answer)
+
+
+def _which_entries(indices, spec: AnswerSpec) -> str:
+    if not indices or indices == [()]:
+        return ""
+    labels = []
+    for index in indices:
+        if len(index) == 1 and spec.entry_names and index[0] <= len(spec.entry_names):
+            labels.append(spec.entry_names[index[0] - 1])
+        else:
+            labels.append("(" + ", ".join(str(i) for i in index) + ")" if len(index) > 1
+                          else f"{index[0]}")
+    noun = "entry" if len(labels) == 1 else "entries"
+    return f" (wrong {noun}: {', '.join(labels)})"
+
+
+def _describe_shape(shape: tuple[int, ...]) -> str:
+    if shape == ():
+        return "a single expression"
+    if len(shape) == 1:
+        return f"a list of {shape[0]} entr{'y' if shape[0] == 1 else 'ies'}"
+    return f"{shape[0]}×{shape[1]}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,56 @@
+"""Options every command shares, and the last stage every command shares: check or render.
+
+Imported at start-up by every CLI module: Typer only, never SymPy.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli_support import EXIT_BAD_INPUT, EXIT_OK, EXIT_WRONG, Format, Output
+
+FormatOpt = Annotated[
+    Optional[Format],
+    typer.Option("--format", "-f", help="Output format (default: rich on a terminal, plain when piped).",
+                 case_sensitive=False),
+]
+PositiveOpt = Annotated[bool, typer.Option("--positive", help="Assume every variable is positive.")]
+VarsOpt = Annotated[
+    Optional[str],
+    typer.Option("--vars", help="Comma-separated variables in order, e.g. x,y,z (default: alphabetical)."),
+]
+AtOpt = Annotated[
+    Optional[str], typer.Option("--at", help="Evaluate at a point: x=1,y=2 (or 1,2 in variable order).")
+]
+AnswerOpt = Annotated[
+    Optional[str],
+    typer.Option("--answer", "-a", help="Check your own answer instead of showing the solution "
+                 "(exit 0 if right, 1 if wrong, with the likely mistake)."),
+]
+ShowOpt = Annotated[
+    bool, typer.Option("--show", help="With --answer: also show the worked solution.")
+]
+
+
+def respond(result, out: Output, answer: str | None = None, show: bool = False) -> tuple[str, int]:
+    """The text and exit code of a command: its result rendered, or, with ``answer``, the
+    verdict on the learner's answer (0 right, 1 wrong, 2 could not be checked)."""
+    from calctutor.render import render
+
+    if answer is None:
+        return render(result, out.fmt, width=out.width, color=out.color), EXIT_OK
+    from calctutor.checking.answer import check_answer
+
+    verdict = check_answer(result, answer, show=show)
+    code = {True: EXIT_OK, False: EXIT_WRONG, None: EXIT_BAD_INPUT}[verdict.correct]
+    return render(verdict, out.fmt, width=out.width, color=out.color), code
+
+
+def prepare(*modules: str) -> None:
+    """Import the engine in this process before the sandbox forks, so every fork is cheap."""
+    import importlib
+
+    for name in ("calctutor.render", "calctutor.checking.answer", *modules):
+        importlib.import_module(name)

@@ -1,0 +1,3 @@
+"""Views of the matrices results (registered with ``calctutor.render.views.register``)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Views of the optimise results (registered with ``calctutor.render.views.register``)."""
+
+from __future__ import annotations
