@@ -155,10 +155,11 @@ from calctutor import (  # noqa: E402
     cli_drills,
     cli_matrices,
     cli_optimise,
+    cli_quiz,
     cli_series,
 )
 
-for _area in (cli_matrices, cli_chain, cli_series, cli_optimise, cli_drills):
+for _area in (cli_matrices, cli_chain, cli_series, cli_optimise, cli_drills, cli_quiz):
     _area.register(app)
 
 

@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLI_LAYER = ["calctutor/__init__.py", "calctutor/__main__.py", "calctutor/cli.py",
              "calctutor/cli_options.py", "calctutor/cli_matrices.py", "calctutor/cli_chain.py",
              "calctutor/cli_series.py", "calctutor/cli_optimise.py", "calctutor/cli_drills.py",
+             "calctutor/cli_quiz.py",
              "calctutor/cli_support.py", "calctutor/errors.py"]
 
 

@@ -42,7 +42,8 @@ EXTENSIONS = (
     "calctutor.render.views_chain",      # chain, backprop
     "calctutor.render.views_series",     # taylor, newton
     "calctutor.render.views_optimise",   # descent, lagrange, fit
-    "calctutor.render.views_drills",     # exercises, quiz, progress
+    "calctutor.render.views_drills",     # exercises (worksheets)
+    "calctutor.render.views_quiz",       # quiz, progress
 )
 _loaded = False
 

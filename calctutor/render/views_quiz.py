@@ -1,0 +1,3 @@
+"""Views of the quiz results (registered with ``calctutor.render.views.register``)."""
+
+from __future__ import annotations
