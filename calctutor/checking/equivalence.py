@@ -493,3 +493,42 @@ def _real_poles(expr, x, max_degree: int) -> set:
 
 def _unique(notes) -> tuple[str, ...]:
     return tuple(dict.fromkeys(notes))
+
+
+# ---------------------------------------------------------------------------------------
+# A cheap look before a full check
+
+# Probe values: far from the special points (0, ±1, pi/2, ...) of the usual functions.
+PROBE = (0.6180339887, 1.2247448714, 0.7937005259, 1.4422495703, 0.8660254038)
+
+
+def quick_differ(expected: sp.Expr, answer: sp.Expr, rel: float = 1e-6,
+                 absolute: float = 1e-9) -> bool:
+    """True when one probe point proves the two different: both are real there and further
+    apart than ``rel`` (relative) plus ``absolute``. False means "maybe equal": run
+    ``check_equivalent``. (Used to skip most candidate mistakes in microseconds.)"""
+    try:
+        expected, answer = _as_expr(expected), _as_expr(answer)
+    except TypeError:
+        return False
+    answer, _ = _unify_symbols(expected, answer, ())
+    symbols = sorted(expected.free_symbols | answer.free_symbols, key=lambda s: s.name)
+    point = {s: sp.Float(_sign(s, False) * PROBE[i % len(PROBE)] * (1 + i // len(PROBE)), 15)
+             for i, s in enumerate(symbols)}
+    e, a = _probe_value(expected, point), _probe_value(answer, point)
+    if e is None or a is None:
+        return False
+    return abs(e - a) > rel * max(abs(e), abs(a)) + absolute
+
+
+def _probe_value(expr, point) -> float | None:
+    try:
+        v = expr.xreplace(point).evalf(15)
+        if not v.is_number or _is_undefined(v):
+            return None
+        c = complex(v)
+    except (ArithmeticError, ValueError, TypeError, RecursionError, AttributeError):
+        return None
+    if abs(c.imag) > 1e-9 * max(1.0, abs(c.real)) or c.real != c.real:
+        return None
+    return c.real
