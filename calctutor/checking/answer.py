@@ -340,12 +340,12 @@ def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake |
 
     seen = set()
     for mistake in spec.mistakes() if spec.mistakes else ():
-        key = (mistake.code, repr(mistake.value))
+        key = (mistake.code, _hashable(mistake.value))
         if key in seen:
             continue
         seen.add(key)
         value = _conform(mistake.value, answer)
-        if _shape_of(value) != _shape_of(answer):
+        if _shape_of(value) != _shape_of(answer) or _surely_differs(value, answer, spec, decimals):
             continue
         try:
             if compare(value, answer, spec, decimals).correct:
@@ -353,6 +353,28 @@ def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake |
         except (TypeError, ValueError, AttributeError):
             continue
     return generic_diagnosis(spec, answer)
+
+
+def _hashable(value):
+    if isinstance(value, sp.MatrixBase):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _surely_differs(value, answer, spec: AnswerSpec, decimals: int | None) -> bool:
+    """A cheap look at one point shows some entry differs (most candidate mistakes are
+    ruled out so, in microseconds); the tolerance is that of an approximate answer."""
+    from calctutor.checking.equivalence import quick_differ
+
+    rel = max(1e-6, spec.tolerance or 0.0)
+    absolute = max(10.0 ** -decimals if decimals is not None else 1e-9, spec.tolerance or 0.0)
+    try:
+        return any(quick_differ(sp.sympify(e), sp.sympify(a), rel, absolute)
+                   for (_, e), (_, a) in zip(_entries(value), _entries(answer), strict=True))
+    except (TypeError, ValueError, sp.SympifyError):
+        return False
 
 
 def _which_entries(indices, spec: AnswerSpec) -> str:

@@ -12,7 +12,7 @@ rule worked on; the feedback sentence is built from that record.
 The overrides call ``super()`` and only change the result, so two mal-rules combine by
 multiple inheritance (``combine(A, B)``) into a compound slip. ``only=k`` breaks only the
 k-th application of the rule (0-based) and leaves the others right: a learner who drops
-one chain factor of two.
+one chain factor of two (``only={code: k}`` does that for one rule of a combination).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class MalRule(Differentiator):
 
     code = ""
 
-    def __init__(self, only: int | None = None):
+    def __init__(self, only: int | dict[str, int] | None = None):
         self.only = only
         self.seen: dict[str, int] = {}
         self.slips: list[Slip] = []
@@ -69,7 +69,8 @@ class MalRule(Differentiator):
         """Count one application of the rule ``code``; True when this one is to be broken."""
         k = self.seen.get(code, 0)
         self.seen[code] = k + 1
-        return self.only is None or self.only == k
+        target = self.only.get(code) if isinstance(self.only, dict) else self.only
+        return target is None or target == k
 
     def resolve(self, e):
         """``e`` with the chain rule's inner-function names (u, v, ...) replaced back."""
@@ -203,6 +204,36 @@ class PowerRuleOnExponential(MalRule):
         return self.slip(PowerRuleOnExponential.code, step, var * sp.exp(var - 1), base=sp.E)
 
 
+class GeneralPowerHalf(MalRule):
+    """(f^g)' taken as if only the base varied, g·f^(g-1)·f' (the power rule on x^x), or as
+    if only the exponent varied, f^g·ln(f)·g' (the exponential rule on x^x)."""
+
+    code = "power_rule_on_exponential"
+
+    def general_power(self, expr, var) -> Step:
+        step = super().general_power(expr, var)
+        if not self.breaks(GeneralPowerHalf.code):
+            return step
+        f, g = expr.as_base_exp()
+        df = self.step(f, var).result
+        return self.slip(GeneralPowerHalf.code, step, g * f ** (g - 1) * df, base=f, exponent=g)
+
+
+class GeneralPowerAsExponential(MalRule):
+    """(f^g)' = f^g·ln(f)·g': the base treated as a constant."""
+
+    code = "general_power_as_exponential"
+
+    def general_power(self, expr, var) -> Step:
+        step = super().general_power(expr, var)
+        if not self.breaks(GeneralPowerAsExponential.code):
+            return step
+        f, g = expr.as_base_exp()
+        dg = self.step(g, var).result
+        return self.slip(GeneralPowerAsExponential.code, step, expr * sp.log(f) * dg, base=f,
+                         exponent=g)
+
+
 class MissingLogFactor(MalRule):
     """d/dx aˣ = aˣ: the factor ln(a) forgotten."""
 
@@ -257,7 +288,8 @@ class ConstantNotZero(MalRule):
 
 MAL_RULES: tuple[type[MalRule], ...] = (
     MissingChainFactor, ProductAsProduct, QuotientSign, QuotientDenominator, QuotientAsQuotient,
-    PowerNotLowered, PowerRuleOnExponential, MissingLogFactor, TrigSign, ConstantNotZero,
+    PowerNotLowered, PowerRuleOnExponential, GeneralPowerHalf, MissingLogFactor,
+    GeneralPowerAsExponential, TrigSign, ConstantNotZero,
 )
 
 
@@ -300,6 +332,11 @@ def feedback(slip: Slip) -> str:
         return (f"You differentiated {t(e)} as {t(slip.wrong)}: the power rule brings the exponent "
                 f"{t(p['n'])} down and also lowers it by one, to {t(p['n'] - 1)}.")
     if code == "power_rule_on_exponential":
+        if "exponent" in p:
+            return (f"You used the power rule on {t(e)}, giving {t(slip.wrong)}, as if the "
+                    f"exponent {t(p['exponent'])} were a constant: when both base and exponent "
+                    f"depend on {t(slip.var)}, write {t(e)} = e^({t(p['exponent'] * sp.log(p['base']))}) "
+                    "and use the chain rule (logarithmic differentiation).")
         if p.get("base") == sp.E:
             return (f"You used the power rule on {t(e)}, giving {t(slip.wrong)}: the power rule is "
                     f"for a constant exponent, and e^x is its own derivative.")
@@ -309,20 +346,26 @@ def feedback(slip: Slip) -> str:
         return (f"You differentiated {t(e)} as itself: only e^x is its own derivative; for the "
                 f"base {t(p['base'])}, d/dx a^x = a^x·ln(a), so the factor ln({t(p['base'])}) is "
                 "missing.")
+    if code == "general_power_as_exponential":
+        return (f"You differentiated {t(e)} as if the base {t(p['base'])} were a constant, giving "
+                f"{t(slip.wrong)}: when both base and exponent depend on {t(slip.var)}, write "
+                f"{t(e)} = e^({t(p['exponent'] * sp.log(p['base']))}) and use the chain rule "
+                "(logarithmic differentiation).")
     if code == "trig_sign":
         return (f"You differentiated {t(e)} as {t(slip.wrong)}: the sign is wrong, since "
                 f"{p['formula']}.")
     if code == "constant_not_zero":
         coeff = p.get("coeff")
         if coeff is not None:
-            return (f"{_capital(t(coeff))} is a constant when differentiating with respect to "
-                    f"{t(slip.var)}: it stays as a factor of {t(e)}, and its derivative is 0, so "
-                    "there is no product-rule term for it.")
+            return (f"In {t(e)} the factor {t(coeff)} is a constant when differentiating with "
+                    f"respect to {t(slip.var)}: it stays as it is (its derivative is 0), so there "
+                    "is no product-rule term for it.")
         if e.free_symbols:
             names = ", ".join(t(s) for s in sorted(e.free_symbols, key=lambda s: s.name))
-            return (f"{_capital(t(e))} does not depend on {t(slip.var)}, so its derivative is 0; "
+            return (f"The term {t(e)} does not depend on {t(slip.var)}, so its derivative is 0; "
                     f"you differentiated it as if {names} were the variable.")
-        return f"{_capital(t(e))} is a constant, so its derivative is 0, but your answer keeps it."
+        return (f"The constant term {t(e)} has derivative 0, but your answer keeps it: "
+                "a constant does not change, so it disappears when you differentiate.")
     return f"Your derivative of {t(e)} went wrong."
 
 
@@ -339,14 +382,14 @@ def clause(slip: Slip) -> str:
         "quotient_as_quotient": lambda: f"{e} was differentiated as the derivative of the numerator "
                                         "over that of the denominator",
         "power_not_lowered": lambda: f"the exponent of {e} was not lowered by one",
-        "power_rule_on_exponential": lambda: f"the power rule was used on the exponential {e}",
+        "power_rule_on_exponential": lambda: f"the power rule was used on {e}, whose exponent "
+                                             "is not a constant",
         "missing_log_factor": lambda: f"the factor ln({t(p.get('base'))}) is missing in the "
                                       f"derivative of {e}",
+        "general_power_as_exponential": lambda: f"the base of {e} was treated as a constant",
         "trig_sign": lambda: f"the derivative of {e} has the wrong sign",
+        "sign_error": lambda: "the overall sign is flipped",
         "constant_not_zero": lambda: f"the constant {t(p.get('coeff', slip.expr))} was "
                                      "differentiated as if it were the variable",
     }.get(slip.code, lambda: f"the derivative of {e} went wrong")()
 
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -12,19 +12,19 @@ these, from :mod:`calctutor.checking.diagnosis`.
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import combinations
 from typing import Sequence
 
 import sympy as sp
 
 from calctutor.checking.answer import Mistake
-from calctutor.checking.equivalence import check_equivalent, quick_differ
+from calctutor.checking.equivalence import check_equivalent, probe_value, quick_differ
 from calctutor.checking.malrules import MAL_RULES, MalRule, clause, combine, feedback, t
 from calctutor.steps.differentiate import Differentiator
-from calctutor.steps.tidy import tidy
 
 MAX_SITES = 3   # single applications tried one at a time, per rule
-MAX_PAIRS = 15  # compound slips tried
+MAX_PAIRS = 20  # compound slips tried (differentiations, ~1 ms each)
 MAX_SIZE = 400  # count_ops of the problem above which only single rules are tried
 
 
@@ -45,56 +45,95 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
             value = _value_at(value, point)
             if value is None:
                 continue
-        key = (code, value)
-        if key in seen or _same(right, value):
+        if value in seen or _same(right, value):
             continue
-        seen.add(key)
-        mistakes.append(Mistake(code, value, said))
+        seen.add(value)
+        mistakes.append(_Deferred(code, value, said))
     return mistakes
 
 
+class _Deferred(Mistake):
+    """A ``Mistake`` whose feedback sentence is written when first read: printing the
+    sub-expressions is the costliest part of offering dozens of candidates, and only the
+    one that matches is read."""
+
+    @property
+    def feedback(self) -> str:
+        said = self.__dict__["_feedback"]
+        if callable(said):
+            said = self.__dict__["_feedback"] = said()
+        return said
+
+    @feedback.setter
+    def feedback(self, value) -> None:
+        self.__dict__["_feedback"] = value
+
+
 def _differentiate(d: Differentiator, expr, variables, stages=None) -> sp.Expr:
-    """Successive derivatives as ``diff`` takes them (tidied between stages), with ``d``
-    at the stages listed (all by default) and the right rules at the others."""
+    """Successive derivatives with ``d`` at the stages listed (all by default) and the
+    right rules at the others. (Not tidied between stages: tidy costs more than all the
+    mal-rules together, and the rules take any form.)"""
     current = expr
     for i, var in enumerate(variables):
         rules = d if stages is None or i in stages else Differentiator()
-        result = rules.diff(current, var).result
-        current = tidy(result) if i < len(variables) - 1 else result
+        current = rules.diff(current, var).result
     return current
 
 
 def _mal_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
-    runs, applying = [], []
+    runs, applying, times = [], [], {}
     for rule in MAL_RULES:
         d = rule()
         value = _differentiate(d, expr, variables)
         if not d.slips:
             continue
         applying.append(rule)
-        runs.append((rule.code, value, _say(d)))
-        times = d.seen.get(rule.code, 0)
-        if times > 1:
-            for k in range(min(times, MAX_SITES)):
+        runs.append((rule.code, value, partial(_say, d)))
+        count = times[rule.code] = d.seen.get(rule.code, 0)
+        if count > 1:
+            for k in range(min(count, MAX_SITES)):
                 one = rule(only=k)
                 value = _differentiate(one, expr, variables)
                 if one.slips:
-                    runs.append((rule.code, value, _say(one)))
+                    runs.append((rule.code, value, partial(_say, one)))
         if len(variables) > 1:
             for stage in range(len(variables)):
                 one = rule()
                 value = _differentiate(one, expr, variables, {stage})
                 if one.slips:
-                    runs.append((rule.code, value, _say(one)))
+                    runs.append((rule.code, value, partial(_say, one)))
+    # a rule slip and a flipped overall sign (the generic mistakes try each alone)
+    negated = [(f"{code}+sign_error", -value, partial(_with_sign, said))
+               for code, value, said in runs if "+" not in code]
     if sp.count_ops(expr) > MAX_SIZE:
-        return runs
-    for first, second in list(combinations(applying, 2))[:MAX_PAIRS]:
-        d = combine(first, second)()
-        value = _differentiate(d, expr, variables)
-        codes = {s.code for s in d.slips}
-        if {first.code, second.code} <= codes:
-            runs.append((d.code, value, _say_pair(d, first.code, second.code)))
-    return runs
+        return runs + negated
+    pairs = [(a, b) for a, b in combinations(applying, 2) if a.code != b.code]
+    tried = 0
+    for first, second in pairs:
+        for only in _pair_sites(first, second, times):
+            if tried >= MAX_PAIRS:
+                return runs + negated
+            tried += 1
+            d = combine(first, second)(only=only)
+            value = _differentiate(d, expr, variables)
+            codes = {s.code for s in d.slips}
+            if {first.code, second.code} <= codes:
+                runs.append((d.code, value, partial(_say_pair, d, first.code, second.code)))
+    return runs + negated
+
+
+def _with_sign(said) -> str:
+    return f"{said()} Your answer also has the opposite sign."
+
+
+def _pair_sites(first, second, times):
+    """Both rules broken everywhere; then, where a rule applies more than once, that rule
+    broken at one place only (the other everywhere)."""
+    yield {}
+    for rule in (first, second):
+        if times.get(rule.code, 0) > 1:
+            for k in range(min(times[rule.code], MAX_SITES)):
+                yield {rule.code: k}
 
 
 def _say(d: MalRule) -> str:
@@ -143,7 +182,12 @@ def _value_at(value, point):
 
 
 def _same(right, value) -> bool:
-    """Is the candidate the right answer after all (then it diagnoses nothing)?"""
+    """Is the candidate the right answer after all (then it diagnoses nothing)? Equal real
+    values at three unrelated probe points say yes (for a candidate that really differs
+    that would be a coincidence of measure zero); no real value there: the full check."""
+    values = [(probe_value(right, k), probe_value(value, k)) for k in range(3)]
+    if all(r is not None and v is not None for r, v in values):
+        return all(abs(r - v) <= 1e-9 * max(1.0, abs(r), abs(v)) for r, v in values)
     if quick_differ(right, value):
         return False
     return check_equivalent(right, value).equivalent is True
