@@ -208,6 +208,8 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
     shown = f"yours is {_number(answer, a)}, the correct value is {_number(expected, e)}"
     if tol is not None and abs(a - e) <= tol * max(1.0, abs(e)):
         return True, None
+    if decimals is not None and abs(a - e) <= 1e-12 * max(1.0, abs(e)):
+        return True, None  # exact, however few the places typed: 0.5 for 1/2, 2.0 for 2
     if decimals is None:
         return (False, shown) if tol is not None else (None, None)
     rounding = 0.5 * 10 ** (-decimals) * (1 + 1e-9)
