@@ -329,7 +329,7 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         feedback = mistake.feedback
         code = mistake.code
     else:
-        feedback = _not_right(spec, comparison)
+        feedback = _foreign_names(spec, answer) or _not_right(spec, comparison)
         code = None
     return verdict(False, feedback, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
@@ -376,6 +376,20 @@ def _surely_differs(value, answer, spec: AnswerSpec, decimals: int | None) -> bo
                    for (_, e), (_, a) in zip(_entries(value), _entries(answer), strict=True))
     except (TypeError, ValueError, sp.SympifyError):
         return False
+
+
+def _foreign_names(spec: AnswerSpec, answer) -> str | None:
+    """'Your answer contains t, which is not in the problem ...' (a typo or a wrong letter)."""
+    if not spec.variables:
+        return None
+    known = {s.name for s in spec.variables}
+    names = sorted({s.name for _, e in _entries(answer) for s in sp.sympify(e).free_symbols}
+                   - known)
+    if not names:
+        return None
+    wanted = ", ".join(sorted(known))
+    return (f"Your answer contains {_join(names)}, which {'are' if len(names) > 1 else 'is'} not "
+            f"in the problem: {spec.what} is in terms of {wanted}.")
 
 
 def _not_right(spec: AnswerSpec, comparison: "_Comparison") -> str:
