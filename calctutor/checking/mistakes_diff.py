@@ -185,9 +185,14 @@ def _same(right, value) -> bool:
     """Is the candidate the right answer after all (then it diagnoses nothing)? Equal real
     values at three unrelated probe points say yes (for a candidate that really differs
     that would be a coincidence of measure zero); no real value there: the full check."""
-    values = [(probe_value(right, k), probe_value(value, k)) for k in range(3)]
-    if all(r is not None and v is not None for r, v in values):
-        return all(abs(r - v) <= 1e-9 * max(1.0, abs(r), abs(v)) for r, v in values)
+    for k in range(3):  # lazily: the first probe point usually tells them apart
+        r, v = probe_value(right, k), probe_value(value, k)
+        if r is None or v is None:
+            break
+        if abs(r - v) > 1e-9 * max(1.0, abs(r), abs(v)):
+            return False
+    else:
+        return True
     if quick_differ(right, value):
         return False
     return check_equivalent(right, value).equivalent is True
