@@ -95,6 +95,7 @@ WRONG = [
     ("x^2 - x^3", "x**2 - x**3", {}, "3x^2 - 2x", "3*x**2 - 2*x", "sign_error"),
     ("5x^3", "5*x**3", {}, "5x^2", "5*x**2", "off_by_constant_factor"),
     ("4 sin x", "4*sin(x)", {}, "2 cos x", "2*cos(x)", "off_by_constant_factor"),
+    ("x^2 y", "x**2*y", {"var_names": ["x"]}, "2x", "2*x", "off_by_constant_factor"),
     ("sin(3x) cos x", "sin(3*x)*cos(x)", {}, "cos(3x) cos x + sin(3x) sin x",
      "cos(3*x)*cos(x) + sin(3*x)*sin(x)", "missing_chain_factor+trig_sign"),
     ("1/(1+e^(-x))", "1/(1+exp(-x))", {}, "1/(1+e^(-x))^2", "1/(1+exp(-x))**2",
@@ -255,7 +256,9 @@ def test_there_are_at_least_fifteen_right_forms():
 def test_too_few_decimals_is_not_accepted_and_says_so():
     verdict = check_answer(run_diff("sin x", at="x=pi/4"), "0.7")
     assert verdict.correct is False
-    assert "decimal" in verdict.feedback
+    assert verdict.feedback.startswith("Nearly: 0.7 is right to 1 decimal place")
+    assert "at least 3 decimal places" in verdict.feedback
+    assert check_answer(run_diff("sin x", at="x=pi/4"), "0.8").feedback.startswith("That is not")
 
 
 # -- the course's own examples ---------------------------------------------------------------

@@ -29,6 +29,7 @@ SHAPES = ("expr", "number", "vector", "numbers", "matrix")
 # fine enough: at least this close, relative to the size of the value (about 3 digits).
 DECIMAL_PRECISION = 1e-3
 _DECIMALS = re.compile(r"\d*\.(\d+)")
+ROUGH = "\x00rough:"  # marks the evidence of a right but too rough decimal (stripped)
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,12 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
         return False, shown
     if rounding <= DECIMAL_PRECISION * max(1.0, abs(e)):
         return True, None
-    return False, (f"{_number(answer, a)} is right to {decimals} decimal place"
-                   f"{'s' if decimals != 1 else ''}, but that is too rough: give more digits")
+    needed = decimals + 1
+    while 0.5 * 10 ** (-needed) > DECIMAL_PRECISION * max(1.0, abs(e)) and needed < 12:
+        needed += 1
+    return False, (f"{ROUGH}{_number(answer, a)} is right to {decimals} decimal place"
+                   f"{'s' if decimals != 1 else ''}, but that is too rough: give at least "
+                   f"{needed} decimal places, or the exact value")
 
 
 def _number(expr: sp.Expr, value: float) -> str:
@@ -264,6 +269,7 @@ class _Comparison:
     wrong: list[tuple[int, ...]] = field(default_factory=list)
     undecided: list[tuple[int, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rough: list[tuple[int, ...]] = field(default_factory=list)  # right, but too few decimals
 
 
 def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> _Comparison:
@@ -276,7 +282,11 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> 
         out.notes += list(verdict.notes)
         if verdict.equivalent is False:
             out.wrong.append(index)
-            out.evidence = out.evidence or _evidence(verdict)
+            evidence = _evidence(verdict)
+            if evidence and evidence.startswith(ROUGH):
+                evidence = evidence[len(ROUGH):]
+                out.rough.append(index)
+            out.evidence = out.evidence or evidence
         elif verdict.equivalent is None:
             out.undecided.append(index)
     if out.wrong:
@@ -397,6 +407,8 @@ def _not_right(spec: AnswerSpec, comparison: "_Comparison") -> str:
     'Entry (2, 2) of your Jacobian is wrong: at x = 1.37 yours is ...'."""
     evidence = comparison.evidence
     wrong = [i for i in comparison.wrong if i]
+    if comparison.rough and comparison.rough == comparison.wrong:
+        return f"Nearly: {evidence}."
     if not wrong:
         return f"That is not {spec.what}" + (f": {evidence}." if evidence else ".")
     names = [_entry_name(i, spec) for i in wrong]

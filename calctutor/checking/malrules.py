@@ -277,6 +277,19 @@ class TrigSign(MalRule):
         return self.slip(TrigSign.code, step, -step.result, formula=ELEMENTARY[expr.func][2])
 
 
+class ConstantFactorDropped(MalRule):
+    """(c·u)' = u': the constant factor lost (d/dx 5x³ = 3x², d/dx x²y = 2x)."""
+
+    code = "off_by_constant_factor"
+
+    def constant_multiple(self, expr, var, coeff, rest) -> Step:
+        step = super().constant_multiple(expr, var, coeff, rest)
+        if coeff in (1, -1) or not self.breaks(ConstantFactorDropped.code):
+            return step
+        inner = step.substeps[-1].result
+        return self.slip(ConstantFactorDropped.code, step, inner, coeff=coeff, rest=rest)
+
+
 class ConstantNotZero(MalRule):
     """A constant differentiated as if it were the variable: d/dx (x² + a²) = 2x + 2a,
     d/dx (a·x²) = x² + 2a·x; a number kept: d/dx (x² + 3) = 2x + 3."""
@@ -309,7 +322,7 @@ class ConstantNotZero(MalRule):
 MAL_RULES: tuple[type[MalRule], ...] = (
     MissingChainFactor, ProductAsProduct, QuotientSign, QuotientDenominator, QuotientAsQuotient,
     PowerNotLowered, PowerRuleOnExponential, GeneralPowerHalf, MissingLogFactor,
-    GeneralPowerAsExponential, TrigSign, ProductSign, ConstantNotZero,
+    GeneralPowerAsExponential, TrigSign, ProductSign, ConstantNotZero, ConstantFactorDropped,
 )
 
 
@@ -378,6 +391,10 @@ def feedback(slip: Slip) -> str:
     if code == "trig_sign":
         return (f"You differentiated {t(e)} as {t(slip.wrong)}: the sign is wrong, since "
                 f"{p['formula']}.")
+    if code == "off_by_constant_factor":
+        return (f"The constant factor {t(p['coeff'])} of {t(e)} is missing from your derivative: "
+                f"a constant factor stays, (c·u)' = c·u', so differentiate {t(p['rest'])} and "
+                f"keep the {t(p['coeff'])}.")
     if code == "constant_not_zero":
         coeff = p.get("coeff")
         if coeff is not None:
@@ -414,6 +431,7 @@ def clause(slip: Slip) -> str:
         "general_power_as_exponential": lambda: f"the base of {e} was treated as a constant",
         "trig_sign": lambda: f"the derivative of {e} has the wrong sign",
         "sign_error": lambda: "the overall sign is flipped",
+        "off_by_constant_factor": lambda: f"the constant factor {t(p.get('coeff'))} of {e} was lost",
         "constant_not_zero": lambda: f"the constant {t(p.get('coeff', slip.expr))} was "
                                      "differentiated as if it were the variable",
     }.get(slip.code, lambda: f"the derivative of {e} went wrong")()
