@@ -131,7 +131,7 @@ def parse_answer(text: str, spec: AnswerSpec):
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading
-    if spec.shape in ("vector", "numbers"):
+    if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
         items = parse_expressions(text, variables=names, positive=spec.positive)
         return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
