@@ -324,6 +324,7 @@ class GradientResult:
     at: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     value: tuple[sp.Expr, ...] | None = None
     numeric: bool = False
+    full_steps: bool = False  # the view expands every entry's whole step tree
 
     @property
     def result(self) -> tuple[sp.Expr, ...]:
@@ -363,6 +364,7 @@ class JacobianResult:
     value: sp.Matrix | None = None
     determinant_value: sp.Expr | None = None
     numeric: bool = False
+    full_steps: bool = False  # the view expands every entry's whole step tree
 
     @property
     def matrix(self) -> sp.Matrix:
@@ -407,6 +409,7 @@ class HessianResult:
     value: sp.Matrix | None = None
     classification: Classification | None = None
     numeric: bool = False
+    full_steps: bool = False  # the view expands every entry's whole step tree
 
     @property
     def matrix(self) -> sp.Matrix:

@@ -108,7 +108,7 @@ def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive:
         value = _at_values([e.result for e in entries], point, numeric,
                            [entry_name("f", v) for v in variables])
     return GradientResult(parsed.reading, parsed.expr, variables, entries, constants,
-                          tuple((point or {}).items()), value, numeric)
+                          tuple((point or {}).items()), value, numeric, steps)
 
 
 def run_jacobian(expr: str, vars=None, at=None, numeric: bool = False, positive: bool = False,
@@ -136,7 +136,7 @@ def run_jacobian(expr: str, vars=None, at=None, numeric: bool = False, positive:
             det_value = value_at(determinant, point, numeric, what="the determinant")
     reading = parsed[0].reading if len(parsed) == 1 else _join(expr, parsed)
     return JacobianResult(reading, exprs, variables, entries, determinant, constants,
-                          tuple((point or {}).items()), value, det_value, numeric)
+                          tuple((point or {}).items()), value, det_value, numeric, steps)
 
 
 def _tidy_det(matrix: sp.Matrix) -> sp.Expr:
@@ -176,4 +176,4 @@ def run_hessian(expr: str, vars=None, at=None, classify: bool = False, numeric: 
         classification = stationary_points(parsed.expr, [f.result for f in first], matrix,
                                            variables)
     return HessianResult(parsed.reading, parsed.expr, variables, first, second, constants,
-                         tuple((point or {}).items()), value, classification, numeric)
+                         tuple((point or {}).items()), value, classification, numeric, steps)
