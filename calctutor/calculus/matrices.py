@@ -236,10 +236,11 @@ def _is_polynomial(exprs, variables) -> bool:
 
 
 def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Matrix,
-                      variables: Sequence[sp.Symbol], seconds: float = SOLVE_SECONDS) -> Classification:
+                      variables: Sequence[sp.Symbol], seconds: float | None = None) -> Classification:
     """Solve grad f = 0 (time-limited) and classify every real solution from ``hessian``."""
     from calctutor.sandbox import within
 
+    seconds = SOLVE_SECONDS if seconds is None else seconds
     notes = []
     equations = tuple(g for g in gradient)
     failed = object()
