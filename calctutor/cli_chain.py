@@ -66,3 +66,47 @@ def register(app) -> None:
 
         prepare("calctutor.commands.chain")
         run(job)
+
+    @app.command(
+        epilog=(
+            "Examples:  calctutor backprop --layer \"W=[[1,-1],[2,0]]; b=[0,-1]\" --layer "
+            "\"W=[[1,1]]; b=[0]\" --input 1,1 --target 1  ·  "
+            "calctutor backprop --layer \"W=[[1]]; b=[1]\" --input 0 --target 1 --activation tanh  ·  "
+            "calctutor backprop --layer \"W=[[0.5, -1]]; b=[0.1]\" --input 1,2 --target 0 --activation relu  ·  "
+            "calctutor backprop --layer \"W=[[1]]; b=[0]\" --input 1 --target 0 --check b1 --answer \"...\""
+        )
+    )
+    def backprop(
+        layer: Annotated[
+            Optional[list[str]],
+            typer.Option("--layer", "-l", help="One layer: \"W=[[1,-1],[2,0]]; b=[0,-1]\" (W is "
+                         "neurons × inputs; add \"; act=tanh\" for its own activation). Repeat, "
+                         "first layer first."),
+        ] = None,
+        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.")] = None,
+        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.")] = None,
+        activation: Annotated[
+            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).")
+        ] = "sigmoid",
+        check: Annotated[
+            Optional[str],
+            typer.Option("--check", help="With --answer: what your answer is, W1 (the default), b1, "
+                         "W2, ... or cost."),
+        ] = None,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Backpropagation, worked: the forward pass (z and a per layer), the cost
+        C = Σ(a − y)², and the backward pass (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
+        out = resolve_output(fmt)
+        layers = list(layer or [])
+
+        def job():
+            from calctutor.commands.backprop import run_backprop
+
+            result = run_backprop(layers, input, target, activation, check)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.backprop")
+        run(job)

@@ -159,5 +159,5 @@ def backprop_mistakes(result) -> list[Mistake]:
             continue
         value = result.quantity(target, grads)
         if value is not None:
-            out.append(Mistake(code, value, f"{feedback} (Checked: {result.check_name}.)"))
+            out.append(Mistake(code, value, feedback))
     return out

@@ -190,3 +190,126 @@ def _entry_steps(result: ChainResult, doc: Document) -> None:
                     continue  # d/dx [x] = 1 and d/dx [c] = 0 need no working
                 sym = "d" if len(s.inputs) == 1 else "∂"
                 doc.append(StepTree(step, (f"{sym}{s.outputs[i]}/{sym}{s.inputs[j].name}",)))
+
+
+# -- backprop ----------------------------------------------------------------------------------
+from calctutor.calculus.backprop import FORMULAS, BackpropResult  # noqa: E402
+
+APPROX_DIGITS = 6
+
+
+def _approx(value):
+    """``exact ≈ 0.731059`` segments for an exact irrational number; the number alone else."""
+    if value.is_Rational or value.atoms(sp.Float) or not value.is_number:
+        return (value,)
+    try:
+        approx = sp.Float(sp.N(value, APPROX_DIGITS), APPROX_DIGITS)
+    except (TypeError, ValueError):
+        return (value,)
+    return (value, " ≈ ", approx)
+
+
+def _with_approx(label: str, value, emphasis: bool = False) -> list:
+    """``label value`` and, for an exact value that is not rational, its decimals."""
+    blocks = [Math((label,), value, emphasis=emphasis)]
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if any(not (e.is_Rational or e.atoms(sp.Float)) for e in entries):
+        def dec(v):
+            return v if v.is_Rational else sp.Float(sp.N(v, APPROX_DIGITS), APPROX_DIGITS)
+
+        approx = value.applyfunc(dec) if isinstance(value, sp.MatrixBase) else dec(value)
+        blocks.append(Math(("In decimals:",), approx))
+    return blocks
+
+
+def _short(*values) -> bool:
+    """Small enough to be written out inline in a sentence."""
+    from calctutor.notation import to_text
+
+    return sum(len(to_text(v)) for v in values) <= 100
+
+
+def _weighted_sum(W, a, b, i) -> tuple:
+    """``W_i1·a_1 + W_i2·a_2 + b_i`` as segments."""
+    segs: list = []
+    for j in range(W.shape[1]):
+        segs += ([" + "] if j else []) + list(_paren(W[i, j])) + ["·"] + list(_paren(a[j]))
+    segs += [" + "] + list(_paren(b[i]))
+    return tuple(segs)
+
+
+@register(BackpropResult)
+def backprop_view(result: BackpropResult) -> Document:
+    """The network, the forward pass per layer, the cost, the backward pass per layer."""
+    net, fwd, grads = result.network, result.forward, result.gradients
+    L = len(net.layers)
+    sizes = " → ".join(str(n) for n in [net.input.shape[0]] + [lay.W.shape[0] for lay in net.layers])
+    doc: Document = [Heading(f"Backpropagation through a {sizes} network")]
+    acts = list(dict.fromkeys(lay.activation for lay in net.layers))
+    doc.append(Paragraph((f"{L} layer{'s' if L > 1 else ''}; each computes z(L) = W(L) a(L−1) + b(L) "
+                          "and a(L) = σ(z(L)), starting from the input a(0). Activation: "
+                          f"{', '.join(acts)}.",)))
+    for act in acts:
+        text, latex = FORMULAS[act]
+        doc.append(Formula(f"Activation ({act})", text, latex))
+    doc.append(Math(("Input a(0) =",), net.input))
+    for k, lay in enumerate(net.layers, start=1):
+        doc.append(Paragraph((f"Layer {k}: W({k}) = ", lay.W, f", b({k}) = ", lay.b,
+                              f", activation {lay.activation}.")))
+    doc.append(Math(("Target y =",), net.target))
+    if net.numeric:
+        doc.append(Note(("The input has decimals, so every value is a decimal (15 digits).",)))
+
+    doc.append(Heading("Forward pass", 2))
+    for k, lay in enumerate(net.layers, start=1):
+        z, a, prev = fwd.z[k - 1], fwd.a[k], fwd.a[k - 1]
+        rows = tuple((str(i + 1), _weighted_sum(lay.W, prev, lay.b, i), _approx(z[i]), _approx(a[i]))
+                     for i in range(z.shape[0]))
+        doc.append(Table(("Neuron", f"z = W({k}) a({k - 1}) + b({k})", "z", f"a = {_sigma(lay)}(z)"),
+                         rows, f"Layer {k}"))
+    terms = " + ".join(f"(a{i + 1} − y{i + 1})²" for i in range(net.target.shape[0]))
+    doc.append(Formula("Cost", f"C = Σ(a(L) − y)² = {terms}",
+                       r"C = \sum_i \left(a^{(L)}_i - y_i\right)^2"))
+    doc += _with_approx("C =", fwd.cost, emphasis=True)
+    doc += [Note((n,)) for n in fwd.notes]
+
+    doc.append(Heading("Backward pass", 2))
+    doc.append(Formula("The chain rule, layer by layer",
+                       "∂C/∂a(L) = 2(a(L) − y) at the output;  δ(L) = ∂C/∂z(L) = ∂C/∂a(L) · σ'(z(L)) "
+                       "entry by entry;  ∂C/∂W(L) = δ(L) a(L−1)ᵀ;  ∂C/∂b(L) = δ(L);  "
+                       "∂C/∂a(L−1) = W(L)ᵀ δ(L)",
+                       r"\frac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y), \quad "
+                       r"\delta^{(L)} = \frac{\partial C}{\partial a^{(L)}} \odot \sigma'(z^{(L)}), \quad "
+                       r"\frac{\partial C}{\partial W^{(L)}} = \delta^{(L)} a^{(L-1)\top}, \quad "
+                       r"\frac{\partial C}{\partial b^{(L)}} = \delta^{(L)}, \quad "
+                       r"\frac{\partial C}{\partial a^{(L-1)}} = W^{(L)\top} \delta^{(L)}"))
+    for k in range(L, 0, -1):
+        g, lay = grads[k - 1], net.layers[k - 1]
+        doc.append(Heading(f"Layer {k}", 2))
+        if k == L:
+            segs: tuple = (f"∂C/∂a({k}) = 2(a({k}) − y), since C = Σ(a − y)²",)
+            if _short(fwd.a[k], net.target):
+                segs += (": 2(", fwd.a[k], " − ", net.target, ")",)
+        else:
+            segs = (f"∂C/∂a({k}) = W({k + 1})ᵀ δ({k + 1}): each neuron of layer {k} feeds every "
+                    f"neuron of layer {k + 1}, so its paths add up",)
+            if _short(net.layers[k].W.T, grads[k].delta):
+                segs += (": ", net.layers[k].W.T, " · ", grads[k].delta)
+        doc.append(Paragraph(segs))
+        doc.append(Math((f"∂C/∂a({k}) =",), g.dC_da))
+        doc.append(Math((f"σ'(z({k})) =",), g.sigma_prime))
+        doc.append(Paragraph((f"δ({k}) = ∂C/∂z({k}) = ∂C/∂a({k}) · σ'(z({k})), entry by entry "
+                              "(∂C/∂z = ∂C/∂a · da/dz):",)))
+        doc.append(Math((f"δ({k}) =",), g.delta))
+        segs = (f"∂C/∂W({k}) = δ({k}) a({k - 1})ᵀ, because ∂z({k})/∂W({k}) brings in a({k - 1})",)
+        if _short(g.delta, fwd.a[k - 1]):
+            segs += (": ", g.delta, " · ", fwd.a[k - 1].T)
+        doc.append(Paragraph(segs))
+        doc += _with_approx(f"∂C/∂W({k}) =", g.dW, emphasis=True)
+        doc += _with_approx(f"∂C/∂b({k}) = δ({k}) =", g.db, emphasis=True)
+    doc += [Note((n,)) for n in result.notes]
+    return doc
+
+
+def _sigma(layer) -> str:
+    return {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": "id"}[layer.activation]
