@@ -65,3 +65,47 @@ def register(app) -> None:
 
         prepare("calctutor.commands.descent")
         run(job)
+
+    @app.command(epilog=(
+        "Examples:  calctutor lagrange \"x^2 y\" --constraint \"x^2 + y^2 = 3\"  ·  "
+        "calctutor lagrange \"x y z\" --constraint \"x + y + z = 3\" --positive  ·  "
+        "calctutor lagrange \"x + y + z\" --constraint \"x^2 + y^2 = 1\" --constraint \"z = x\"  ·  "
+        "calctutor lagrange \"x y\" --constraint \"x^2 + y^2 = 8\" --answer 4  ·  "
+        "calctutor lagrange \"x + y\" --constraint \"x^2+y^2-2\" --goal system "
+        "--answer \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\""
+    ))
+    def lagrange(
+        expr: Annotated[str, typer.Argument(help="The function f to optimise, e.g. \"x^2 y\".")],
+        constraint: Annotated[Optional[list[str]], typer.Option(
+            "--constraint", "-c", help="A constraint: G (meaning G = 0) or \"lhs = rhs\"; "
+            "repeat for several (multipliers lam1, lam2, ...).")] = None,
+        positive: Annotated[bool, typer.Option(
+            "--positive", help="Restrict every variable to positive values.")] = False,
+        vars_: VarsOpt = None,
+        goal: Annotated[str, typer.Option(
+            "--goal", help="What --answer checks: max (the maximum value of f, default), "
+            "min (the minimum value), or system (the components of grad L, in the order "
+            "of the variables, then the multipliers).")] = "max",
+        answer: Annotated[Optional[str], typer.Option(
+            "--answer", "-a", help="Check your answer (see --goal): e.g. 4, or with --goal "
+            "system \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\".")] = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Optimise EXPR subject to constraints with Lagrange multipliers, L = f - lam g.
+
+        Shows the Lagrangian, the system grad L = 0, its solutions (exact, or numerical
+        from several starts when exact solving takes too long, and then it says so), f at
+        every candidate, and which are the maximum and the minimum.
+        """
+        out = resolve_output(fmt)
+        cons = list(constraint or [])
+
+        def job():
+            from calctutor.commands.lagrange import run_lagrange
+
+            result = run_lagrange(expr, cons, positive=positive, vars=vars_, goal=goal)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.lagrange")
+        run(job)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy as sp
 
 from calctutor.calculus.descent import DescentResult, Iterate
+from calctutor.calculus.lagrange import LagrangeResult
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -17,6 +18,7 @@ from calctutor.render.doc import (
     Note,
     Paragraph,
     Table,
+    Verbatim,
 )
 from calctutor.render.views import input_fields, register
 
@@ -159,3 +161,74 @@ def _descent_row(it: Iterate):
 def descent_plot(result: DescentResult) -> str | None:
     """The path over the level sets (two variables) or f per iteration (see render.plot)."""
     return None
+
+
+# -- lagrange ----------------------------------------------------------------------------
+@register(LagrangeResult)
+def lagrange_view(result: LagrangeResult) -> Document:
+    """L, the system grad L = 0, how it was solved, the candidates, the max and min."""
+    doc: Document = [Heading("Constrained optimisation with Lagrange multipliers")]
+    doc += input_fields(result.input, result.expr)
+    for k, (g, reading) in enumerate(zip(result.constraints, result.constraint_readings,
+                                         strict=True), start=1):
+        one_g = len(result.constraints) == 1
+        label = "Constraint" if one_g else f"Constraint {k}"
+        name = "g" if one_g else f"g{k}"
+        doc.append(Fields(((label, (Verbatim(reading.text),)),)))
+        doc.append(Math((f"that is {name} = 0 with",), sp.Eq(sp.Symbol(name), g, evaluate=False)))
+    if result.positive:
+        doc.append(Paragraph(("All variables are restricted to positive values.",)))
+    lams = result.multipliers
+    one = len(lams) == 1
+    doc.append(Formula(
+        "Lagrangian",
+        "L = f − λ g" if one else "L = f − λ1 g1 − λ2 g2 − …",
+        r"\mathcal{L} = f - \lambda g" if one else r"\mathcal{L} = f - \sum_k \lambda_k g_k",
+    ))
+    doc.append(Paragraph((
+        "At a constrained optimum the contours of f and of the constraint touch, so ∇f = λ ∇g "
+        "(the multiplier ", lams[0] if one else "λk", " measures how much), and the point "
+        "lies on the constraint. Both conditions together are ∇L = 0, where the multiplier"
+        f"{'' if one else 's'} {', '.join(m.name for m in lams)} "
+        f"{'is one more unknown' if one else 'are more unknowns'}.",)))
+    doc.append(Math(("The Lagrangian",), sp.Eq(sp.Symbol("L"), result.lagrangian,
+                                                evaluate=False)))
+    doc.append(Paragraph(("∇L = 0, one equation per unknown (the last "
+                          f"{'one gives' if one else 'ones give'} the constraint back):",)))
+    for u, e in zip((*result.variables, *lams), result.equations, strict=True):
+        doc.append(Math((f"∂L/∂{u.name} = 0",), sp.Eq(e, 0, evaluate=False)))
+    if result.method == "exact":
+        doc.append(Paragraph(("Solving this system exactly gives "
+                              f"{len(result.candidates)} candidate"
+                              f"{'s' if len(result.candidates) != 1 else ''}:",)))
+    for n in result.notes:
+        if "numerically" in n or "No stationary" in n:
+            doc.append(Note((n,), warning=True))
+    maxima, minima = set(result.maximum), set(result.minimum)
+    rows = []
+    for k, c in enumerate(result.candidates, start=1):
+        kind = ", ".join(w for w, s in (("maximum", maxima), ("minimum", minima)) if c in s)
+        rows.append((str(k), vector_cell(c.point), vector_cell(c.multipliers), num(c.value),
+                     kind))
+    if rows:
+        names = ", ".join(v.name for v in result.variables)
+        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", ""),
+                         tuple(rows), title="Candidates"))
+    for label, best in (("Maximum", result.maximum), ("Minimum", result.minimum)):
+        if best:
+            where = " and ".join(_point_text(result.variables, c.point) for c in best)
+            doc.append(Math((f"{label} of f, at {where}",), _round(best[0].value),
+                            emphasis=True))
+    for n in result.notes:
+        if not ("numerically" in n or "No stationary" in n):
+            doc.append(Note((n,)))
+    return doc
+
+
+def _point_text(variables, point) -> str:
+    cell = vector_cell(point)
+    if isinstance(cell, str):
+        return cell
+    from calctutor.notation import to_text
+
+    return to_text(cell)
