@@ -17,6 +17,7 @@ from calctutor.render.doc import (
     Note,
     Numbered,
     Paragraph,
+    Plot,
     StepTree,
     Table,
     Verbatim,
@@ -192,6 +193,10 @@ def render_plain(blocks, width: int = 80) -> str:
             mark = {True: "YES", False: "NO", None: "UNDECIDED"}[b.ok]
             detail = seg_text(b.segments)
             w.para(f"{mark} - {ascii_text(b.headline)}." + (f" {detail}" if detail else ""), "", "  ")
+        elif isinstance(b, Plot):
+            w.blank()
+            w.lines += b.text(w.width, color=False, ascii=True).splitlines()
+            w.blank()
         else:  # a block type without a plain form is a bug in calctutor
             raise TypeError(f"plain cannot render {type(b).__name__}")
     while w.lines and w.lines[-1] == "":
