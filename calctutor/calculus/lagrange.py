@@ -119,7 +119,7 @@ class LagrangeResult:
         what = "the maximum value of f" if self.goal == "max" else "the minimum value of f"
         return AnswerSpec("number", best[0].value, what, variables=(),
                           mistakes=lambda: lagrange_mistakes(self),
-                          tolerance=1e-6 if self.method == "numeric" else None)
+                          tolerance=1e-6 if self.method == "numeric" else 1e-9)
 
 
 def _extreme(candidates, pick) -> tuple[Candidate, ...]:
@@ -292,9 +292,10 @@ def _linear_solve(A, b):
     """Gaussian elimination with partial pivoting; None for a singular matrix."""
     n = len(b)
     M = [row[:] + [b[i]] for i, row in enumerate(A)]
+    scale = max((abs(v) for row in A for v in row), default=0.0)
     for c in range(n):
         p = max(range(c, n), key=lambda r: abs(M[r][c]))
-        if abs(M[p][c]) < 1e-14:
+        if abs(M[p][c]) <= 1e-14 * scale or scale == 0:
             return None
         M[c], M[p] = M[p], M[c]
         for r in range(c + 1, n):
