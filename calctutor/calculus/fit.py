@@ -181,7 +181,7 @@ class FitResult:
     offset: sp.Expr | None = None       # the part of the model free of the parameters
     goal: str = "params"
     notes: tuple[str, ...] = ()
-    plot: str | None = None
+    plot: object = None   # PlotData when --plot was asked for
     extra: dict = field(default_factory=dict)
 
     def _named(self, values) -> dict:
@@ -216,8 +216,6 @@ class FitResult:
                 }
         if self.notes:
             out["notes"] = list(self.notes)
-        if self.plot is not None:
-            out["plot"] = self.plot
         return out
 
     @property
@@ -454,3 +452,30 @@ def _linear_solve(A, b):
     from calctutor.calculus.lagrange import _linear_solve as solve
 
     return solve(A, b)
+
+
+def fit_plot_data(result: FitResult):
+    """The data points and the model curve (at the fit, or at --at)."""
+    from calctutor.calculus.descent import PlotData
+
+    xs = [float(v) for v in result.data.x]
+    ys = [float(v) for v in result.data.y]
+    values = result.steps[-1].params if result.at is not None and result.steps else result.values
+    f = sp.lambdify(result.x, result.model.xreplace(
+        dict(zip(result.params, [sp.Float(float(v)) for v in values], strict=True))), modules="math")
+    lo, hi = min(xs), max(xs)
+    pad = (hi - lo) * 0.05
+    grid = [lo - pad + (hi - lo + 2 * pad) * k / 200 for k in range(201)]
+
+    def safe(x):
+        try:
+            v = float(f(x))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return math.nan
+        return v
+
+    label = "model at the best fit" if result.at is None else "model"
+    return PlotData(((label, tuple(grid), tuple(safe(x) for x in grid)),),
+                    (("data", tuple(xs), tuple(ys)),),
+                    "Data and fitted curve" if result.at is None else "Data and model",
+                    result.data.x_name, result.data.y_name)

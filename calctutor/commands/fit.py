@@ -157,9 +157,9 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
                                iterations=its, converged=ok, start=tuple(start_values),
                                goal=goal or "params", notes=tuple(notes))
     if plot:
-        from calctutor.render.views_optimise import fit_plot
+        from calctutor.calculus.fit import fit_plot_data
 
-        result = dataclasses.replace(result, plot=fit_plot(result))
+        result = dataclasses.replace(result, plot=fit_plot_data(result))
     return result
 
 

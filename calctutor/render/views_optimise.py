@@ -18,9 +18,11 @@ from calctutor.render.doc import (
     Math,
     Note,
     Paragraph,
+    Plot,
     Table,
     Verbatim,
 )
+from calctutor.render.plot import span
 from calctutor.render.views import input_fields, register
 
 # Long iteration tables show this many rows at the start and at the end.
@@ -59,16 +61,13 @@ def _rows(items, head=HEAD_ROWS, tail=TAIL_ROWS):
     return items[:head] + items[-tail:], len(items) - head - tail
 
 
-def plot_block(text: str | None) -> list:
-    """A plot (text from calctutor.render.plot) as a block."""
-    if not text:
+def plot_block(data) -> list:
+    """A ``Plot`` block for PlotData (drawn by each format at its width), or nothing."""
+    if data is None:
         return []
-    from calctutor.render import doc
-
-    pre = getattr(doc, "Preformatted", None)
-    if pre is not None:
-        return [pre(text)]
-    return [Paragraph((text,))]
+    ys = [y for _, _, series in (*data.curves, *data.points) for y in series]
+    return [Plot(tuple(data.curves), points=tuple(data.points), title=data.title,
+                 xlabel=data.xlabel, ylabel=data.ylabel, height=22, ylim=span(ys))]
 
 
 # -- descent -----------------------------------------------------------------------------
@@ -158,10 +157,6 @@ def _descent_row(it: Iterate):
     return (str(it.n), vector_cell(it.point), num(it.value), vector_cell(it.gradient),
             num(it.norm))
 
-
-def descent_plot(result: DescentResult) -> str | None:
-    """The path over the level sets (two variables) or f per iteration (see render.plot)."""
-    return None
 
 
 # -- lagrange ----------------------------------------------------------------------------
@@ -366,8 +361,3 @@ def _data_table(result: FitResult, values=None, limit: int = 15) -> list:
         rows.append(tuple(row))
     header = ("i", "x_i", "y_i") + (("σ_i",) if d.sigma else ()) + ("y(x_i)", "residual")
     return [Table(header, tuple(rows), title="Data and model")]
-
-
-def fit_plot(result: FitResult) -> str | None:
-    """The data points and the fitted curve (see render.plot)."""
-    return None

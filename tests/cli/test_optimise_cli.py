@@ -182,3 +182,16 @@ def test_fit_bad_usage(cli, tmp_path):
                  (path, "--model", "m*x + c", "--rate", "-1")):
         r = cli("fit", *args)
         assert r.code == 2 and r.err.startswith("Error:"), args
+
+
+# -- plots ---------------------------------------------------------------------------------
+def test_plots_in_plain_text(cli, tmp_path):
+    r = cli("descent", "x^2 + 4y^2", "--start", "x=2,y=1", "--rate", "0.1", "--plot", "-f", "plain")
+    assert r.code == 0 and "level sets" in r.out and "path" in r.out and "\x1b[" not in r.out
+    r = cli("descent", "x^4 - 3x^2 + x", "--start", "x=2", "--rate", "0.05", "--plot", "-f", "plain")
+    assert r.code == 0 and "iterates" in r.out
+    r = cli("descent", "x^2 + y^2 + z^2", "--start", "1,1,1", "--plot", "-f", "plain")
+    assert r.code == 0 and "f at each step" in r.out
+    r = cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "plain")
+    assert r.code == 0 and "Data and fitted curve" in r.out and "data" in r.out
+    assert cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "json").code == 0
