@@ -200,7 +200,8 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
 def _solve_exact(eqs, unknowns):
     """(isolated solutions, families) from sympy.solve; None when it cannot solve it."""
     try:
-        sols = sp.solve(list(eqs), list(unknowns), dict=True)
+        # check=False: solve's own check imports sympy.physics (1.7 s); we check below
+        sols = sp.solve(list(eqs), list(unknowns), dict=True, check=False)
     except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
         return None
     isolated, families = [], []
@@ -209,11 +210,26 @@ def _solve_exact(eqs, unknowns):
                 (val.free_symbols & set(unknowns)) for val in s.values()):
             families.append(s)
             continue
-        isolated.append(s)
+        if _satisfies(eqs, s):
+            isolated.append(s)
     if not isolated and not families:
         # solve found nothing: let the numerical search look for what it missed
         return None
     return isolated, families
+
+
+def _satisfies(eqs, sol) -> bool:
+    """Every equation holds at ``sol`` (exactly, or to 1e-9 numerically)."""
+    for e in eqs:
+        value = e.xreplace(sol)
+        if value == 0:
+            continue
+        try:
+            if abs(complex(sp.N(value, 30))) > 1e-9:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def _candidate(f, variables, multipliers, sol) -> Candidate | None:

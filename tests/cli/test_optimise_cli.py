@@ -37,8 +37,7 @@ def test_descent_plain_output_explains(cli):
     assert r.code == 0
     text = " ".join(r.out.split())
     assert "The path" in text and "try a smaller --rate" in text
-    for fmt in ("latex", "markdown", "rich"):
-        assert cli("descent", "x^2", "--start", "x=1", "--steps", "2", "-f", fmt).code == 0
+    assert cli("descent", "x^2", "--start", "x=1", "--steps", "2", "-f", "rich").code == 0
 
 
 def test_descent_answer(cli):
@@ -92,8 +91,6 @@ def test_lagrange_several_constraints_and_positive(cli):
 def test_lagrange_text_and_answer(cli):
     r = cli("lagrange", "x^2 y", "-c", "x^2 + y^2 = 3", "-f", "plain")
     assert r.code == 0 and "Candidates" in r.out and "Maximum" in r.out
-    for fmt in ("latex", "markdown", "rich"):
-        assert cli("lagrange", "x^2 y", "-c", "x^2 + y^2 = 3", "-f", fmt).code == 0
     assert cli("lagrange", "x^2 y", "-c", "x^2 + y^2 = 3", "--answer", "2").code == 0
     r = cli("lagrange", "x y", "-c", "x^2 + y^2 = 8", "--answer", "0", "-f", "json")
     assert r.code == 1 and r.json()["diagnosis"] == "constraint_forgotten"
@@ -155,10 +152,8 @@ def test_fit_at_and_steps(cli, tmp_path):
 
 def test_fit_text_formats(cli, tmp_path):
     path = _data(tmp_path, LINE)
-    for fmt in ("plain", "latex", "markdown", "rich"):
-        r = cli("fit", path, "--model", "m*x + c", "-f", fmt)
-        assert r.code == 0 and "11/5" in r.out.replace("\\frac{11}{5}", "11/5"), fmt
     r = cli("fit", path, "--model", "m*x + c", "-f", "plain")
+    assert r.code == 0 and "11/5" in r.out
     assert "normal equations" in r.out and "Design matrix" in r.out
 
 
@@ -190,8 +185,6 @@ def test_plots_in_plain_text(cli, tmp_path):
     assert r.code == 0 and "level sets" in r.out and "path" in r.out and "\x1b[" not in r.out
     r = cli("descent", "x^4 - 3x^2 + x", "--start", "x=2", "--rate", "0.05", "--plot", "-f", "plain")
     assert r.code == 0 and "iterates" in r.out
-    r = cli("descent", "x^2 + y^2 + z^2", "--start", "1,1,1", "--plot", "-f", "plain")
-    assert r.code == 0 and "f at each step" in r.out
     r = cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "plain")
     assert r.code == 0 and "Data and fitted curve" in r.out and "data" in r.out
     assert cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "json").code == 0
