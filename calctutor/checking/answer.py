@@ -61,6 +61,9 @@ class AnswerSpec:
     tolerance: float | None = None
     json_expected: object = None
     entry_names: tuple[str, ...] = ()  # e.g. ("df/dx", "df/dy") for a gradient
+    # A mal-rule that is a property of the answer rather than one wrong value (e.g. "this
+    # Hessian is not symmetric"): called with the parsed answer after ``mistakes``.
+    inspect: Callable[[object], Mistake | None] | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -128,7 +131,7 @@ def parse_answer(text: str, spec: AnswerSpec):
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading
-    if spec.shape in ("vector", "numbers"):
+    if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
         items = parse_expressions(text, variables=names, positive=spec.positive)
         return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
@@ -208,6 +211,8 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
     shown = f"yours is {_number(answer, a)}, the correct value is {_number(expected, e)}"
     if tol is not None and abs(a - e) <= tol * max(1.0, abs(e)):
         return True, None
+    if decimals is not None and abs(a - e) <= 1e-12 * max(1.0, abs(e)):
+        return True, None  # exact, however few the places typed: 0.5 for 1/2, 2.0 for 2
     if decimals is None:
         return (False, shown) if tol is not None else (None, None)
     rounding = 0.5 * 10 ** (-decimals) * (1 + 1e-9)
@@ -340,19 +345,48 @@ def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake |
 
     seen = set()
     for mistake in spec.mistakes() if spec.mistakes else ():
-        key = (mistake.code, repr(mistake.value))
+        key = (mistake.code, _hashable(mistake.value))
         if key in seen:
             continue
         seen.add(key)
         value = _conform(mistake.value, answer)
-        if _shape_of(value) != _shape_of(answer):
+        if _shape_of(value) != _shape_of(answer) or _surely_differs(value, answer, spec, decimals):
             continue
         try:
             if compare(value, answer, spec, decimals).correct:
                 return mistake
         except (TypeError, ValueError, AttributeError):
             continue
+    if spec.inspect is not None:
+        try:
+            found = spec.inspect(answer)
+        except (TypeError, ValueError, AttributeError):
+            found = None
+        if found is not None:
+            return found
     return generic_diagnosis(spec, answer)
+
+
+def _hashable(value):
+    if isinstance(value, sp.MatrixBase):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _surely_differs(value, answer, spec: AnswerSpec, decimals: int | None) -> bool:
+    """A cheap look at one point shows some entry differs (most candidate mistakes are
+    ruled out so, in microseconds); the tolerance is that of an approximate answer."""
+    from calctutor.checking.equivalence import quick_differ
+
+    rel = max(1e-6, spec.tolerance or 0.0)
+    absolute = max(10.0 ** -decimals if decimals is not None else 1e-9, spec.tolerance or 0.0)
+    try:
+        return any(quick_differ(sp.sympify(e), sp.sympify(a), rel, absolute)
+                   for (_, e), (_, a) in zip(_entries(value), _entries(answer), strict=True))
+    except (TypeError, ValueError, sp.SympifyError):
+        return False
 
 
 def _which_entries(indices, spec: AnswerSpec) -> str:

@@ -31,7 +31,9 @@ Sampling is seeded, so verdicts are reproducible. Functions that are not smooth 
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Sequence
 
 import mpmath
@@ -493,3 +495,48 @@ def _real_poles(expr, x, max_degree: int) -> set:
 
 def _unique(notes) -> tuple[str, ...]:
     return tuple(dict.fromkeys(notes))
+
+
+# ---------------------------------------------------------------------------------------
+# A cheap look before a full check
+
+# Probe points: a variable's value depends only on its name (so each expression is probed
+# once, cached), is far from the special points (0, ±1, pi/2, ...) of the usual functions,
+# and differs from other names' values (a 10^6-way hash; x = y would hide x^2 y vs x y^2).
+
+
+def quick_differ(expected: sp.Expr, answer: sp.Expr, rel: float = 1e-6,
+                 absolute: float = 1e-9, probe: int = 0) -> bool:
+    """True when a probe point proves the two different: both are real there and further
+    apart than ``rel`` (relative) plus ``absolute``. False means "maybe equal": run
+    ``check_equivalent``. (Used to rule out most candidate mistakes in microseconds.)
+    ``probe`` picks one of several fixed probe points."""
+    if not isinstance(expected, sp.Expr) or not isinstance(answer, sp.Expr):
+        return False
+    e, a = probe_value(expected, probe), probe_value(answer, probe)
+    if e is None or a is None:
+        return False
+    return abs(e - a) > rel * max(abs(e), abs(a)) + absolute
+
+
+def _probe_point(symbols, probe: int) -> dict:
+    point = {}
+    for s in symbols:
+        k = zlib.crc32(f"{s.name}/{probe}".encode()) % 10**6
+        point[s] = sp.Float(_sign(s, False) * (0.55 + 0.9 * k / 10**6), 15)
+    return point
+
+
+@lru_cache(maxsize=4096)
+def probe_value(expr: sp.Expr, probe: int = 0) -> float | None:
+    """``expr`` at probe point ``probe`` as a float; None when not a finite real there."""
+    try:
+        v = expr.xreplace(_probe_point(expr.free_symbols, probe)).evalf(15)
+        if not v.is_number or _is_undefined(v):
+            return None
+        c = complex(v)
+    except (ArithmeticError, ValueError, TypeError, RecursionError, AttributeError):
+        return None
+    if abs(c.imag) > 1e-9 * max(1.0, abs(c.real)) or c.real != c.real:
+        return None
+    return c.real
