@@ -49,7 +49,8 @@ def test_a_scripted_quiz_right_wrong_hint_skip_quit(cli):
     assert out.count("NO - Not correct") == 1
     assert "One more try" in out
     hint = out[out.index("Hint 1 of "):]
-    assert "Power rule" in hint.split("Your answer:")[0]
+    hint = hint.split("Your answer:")[0]
+    assert "rule" in hint and "Work out: d/dx [" in hint  # the first step; its result held back
     assert "Skipped." in out and "Question 5 of 5" in out
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("Summary: score 2/4 (1 right first time, 2 right with help, 1 missed)")
@@ -137,3 +138,37 @@ def test_bad_input_is_one_error_line_and_exit_2(cli, args, message):
     assert res.code == 2
     assert res.err.startswith("Error: ") and message in res.err
     assert len(res.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind, inp, answer", [
+    ("diff", {"expr": "x^2 sin(3x)"}, "diff(x**2*sin(3*x), x)"),
+    ("gradient", {"expr": "x^2 y + sin(y)"}, "Matrix([[2*x*y, x**2 + cos(y)]])"),
+    ("jacobian", {"expr": "x y, x + y^2"}, "Matrix([[y, x], [1, 2*y]])"),
+    ("taylor", {"expr": "e^x", "order": 3}, "1 + x + x**2/2 + x**3/6"),
+])
+def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
+    from calctutor.commands import run_kind
+    from calctutor.quiz.engine import _expressions, answer_doc, hint_docs
+    from calctutor.render.views import view
+
+    result = run_kind(kind, inp)
+    x, y = sympy.symbols("x y", real=True)
+    want = sympy.sympify(answer, locals={"x": x, "y": y})
+    doc = view(result)
+    hints = hint_docs(result, doc)
+    assert len(hints) >= 2
+    for hint in hints:
+        for e in (e for block in hint for e in _expressions(block)):
+            if isinstance(e, sympy.MatrixBase) or isinstance(want, sympy.MatrixBase):
+                assert not (isinstance(e, sympy.MatrixBase) and e.shape == want.shape
+                            and (e - want).applyfunc(sympy.simplify).is_zero_matrix)
+            elif not isinstance(e, sympy.Equality) and not e.has(sympy.Derivative):
+                assert sympy.simplify(e - want) != 0, (kind, e)
+    # after a skip the answer is shown, and it is the right one
+    (shown,) = answer_doc(result, doc, result.answer_spec())
+    got = shown.expr.rhs if isinstance(shown.expr, sympy.Equality) else shown.expr
+    got = sympy.Matrix(got) if isinstance(want, sympy.MatrixBase) else got
+    if isinstance(want, sympy.MatrixBase):
+        assert (got.reshape(*want.shape) - want).applyfunc(sympy.simplify).is_zero_matrix
+    else:
+        assert sympy.simplify(got - want) == 0
