@@ -122,7 +122,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
         problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
         hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
         solution=_render(doc, *out),
-        answer=_render(answer_doc(spec), *out) if spec is not None else "",
+        answer=_render(answer_doc(result, doc, spec), *out),
     )
 
 
@@ -148,7 +148,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
 
     doc = [Heading(f"Question {number} of {total}"),
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
-           Paragraph(prompt_segments(exercise))]
+           Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
     expr = getattr(result, "expr", None)
     if isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
@@ -160,39 +160,22 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     return doc
 
 
-def prompt_segments(exercise) -> tuple:
-    """The prompt, its math pieces (``exercise.parts``) as expressions where they read."""
-    from calctutor.errors import CalcTutorError
-    from calctutor.parsing import parse_expression
-    from calctutor.render.doc import Verbatim
-
-    parts = getattr(exercise, "parts", ()) or ()
-    if not parts:
-        return (exercise.prompt,)
-    segments: list = []
-    for kind, text in parts:
-        if kind != "math":
-            segments.append(text)
-            continue
-        try:
-            segments.append(parse_expression(text).expr)
-        except CalcTutorError:
-            segments.append(Verbatim(text))
-    return tuple(segments)
-
-
 def _is_expr(value) -> bool:
     import sympy
 
     return isinstance(value, sympy.Basic)
 
 
-def answer_doc(spec):
-    """The expected answer alone (shown after a skip)."""
+def answer_doc(result, doc, spec):
+    """The answer alone (shown after a skip): a derivative's result (and value) as its
+    view shows them, else the answer the check expects."""
     from calctutor.render.doc import Math
+    from calctutor.results import DiffResult
 
-    return [Math((spec.what[:1].upper() + spec.what[1:],), as_basic(spec.expected),
-                 emphasis=True)]
+    if isinstance(result, DiffResult) or spec is None:
+        return [Math(("Answer",), b.expr, emphasis=True) for b in doc
+                if isinstance(b, Math) and b.emphasis]
+    return [Math(("Answer",), as_basic(spec.expected), emphasis=True)]
 
 
 def as_basic(value):
@@ -232,7 +215,8 @@ def hint_docs(result, doc) -> list[list]:
 
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
-    return _block_hints(doc)
+    spec = result.answer_spec() if hasattr(result, "answer_spec") else None
+    return _block_hints(doc, as_basic(spec.expected) if spec is not None else None)
 
 
 def _step_hints(result) -> list[list]:
@@ -257,16 +241,21 @@ def _step_hints(result) -> list[list]:
     return hints
 
 
-def _block_hints(doc) -> list[list]:
+def _block_hints(doc, answer=None) -> list[list]:
     from calctutor.render.doc import Fields, Heading, Math, Note
 
     start = 0
-    # the heading and the input as typed tell the learner nothing new
+    # the heading and the input as typed (and restated) tell the learner nothing new
     while start < len(doc) and (isinstance(doc[start], (Fields, Note)) or (
             isinstance(doc[start], Heading) and doc[start].level == 1)):
         start += 1
+    while start < len(doc) and isinstance(doc[start], Math) and not doc[start].emphasis:
+        start += 1
+    # stop before the answer: the first emphasized result, or a block that shows it
     end = next((i for i in range(start, len(doc))
-                if isinstance(doc[i], Math) and doc[i].emphasis), len(doc) - 1)
+                if (isinstance(doc[i], Math) and doc[i].emphasis)
+                or _says_result(doc[i])
+                or (answer is not None and answer in _expressions(doc[i]))), len(doc))
     hints, pending = [], []
     for block in doc[start:end]:
         pending.append(block)
@@ -274,3 +263,43 @@ def _block_hints(doc) -> list[list]:
             hints.append(pending)
             pending = []
     return hints
+
+
+def _says_result(block) -> bool:
+    """A block labelled as the result ("Result: T3(x) = ...")."""
+    from calctutor.render.doc import Fields, Math, Paragraph
+
+    if isinstance(block, Fields):
+        labels = [label for label, _ in block.rows]
+    elif isinstance(block, (Paragraph, Math)):
+        segs = block.segments if isinstance(block, Paragraph) else block.label
+        labels = [segs[0]] if segs and isinstance(segs[0], str) else []
+    else:
+        return False
+    return any(label.strip().lower().startswith(("result", "answer")) for label in labels)
+
+
+def _expressions(block) -> list:
+    """The SymPy objects a block shows (an equation counts as each of its sides too)."""
+    import sympy
+
+    from calctutor.render.doc import Fields, Math, Numbered, Paragraph, Table, cell_segments
+
+    found: list = []
+    if isinstance(block, Math):
+        found.append(block.expr)
+    elif isinstance(block, Paragraph):
+        found += block.segments
+    elif isinstance(block, Fields):
+        found += [seg for _, segs in block.rows for seg in segs]
+    elif isinstance(block, Numbered):
+        found += [item.expr for item in block.items]
+    elif isinstance(block, Table):
+        found += [seg for row in block.rows for cell in row for seg in cell_segments(cell)]
+    out = []
+    for e in found:
+        if isinstance(e, sympy.Basic):
+            out.append(e)
+            if isinstance(e, sympy.Equality):
+                out += [e.lhs, e.rhs]
+    return out

@@ -278,12 +278,14 @@ class Quiz:
             if judged.error:
                 self.ui.say(judged.error, "warn")
                 continue
-            self.ui.show(judged.text)
             if judged.correct is None:
+                self.ui.show(judged.text)
                 self.ui.say("Not counted: try writing it another way, or skip.", "warn")
                 continue
             tries += 1
+            # stored before the verdict is shown: an answer the learner saw judged is saved
             record("correct" if judged.correct else "wrong", text)
+            self.ui.show(judged.text)
             if judged.correct:
                 helped = hints > 0 or tries > 1
                 return ItemOutcome(exercise.module, exercise.skill,
