@@ -62,6 +62,9 @@ class AnswerSpec:
     tolerance: float | None = None
     json_expected: object = None
     entry_names: tuple[str, ...] = ()  # e.g. ("df/dx", "df/dy") for a gradient
+    # A mal-rule that is a property of the answer rather than one wrong value (e.g. "this
+    # Hessian is not symmetric"): called with the parsed answer after ``mistakes``.
+    inspect: Callable[[object], Mistake | None] | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -129,7 +132,7 @@ def parse_answer(text: str, spec: AnswerSpec):
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading
-    if spec.shape in ("vector", "numbers"):
+    if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
         items = parse_expressions(text, variables=names, positive=spec.positive)
         return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
@@ -370,6 +373,13 @@ def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake |
                 return mistake
         except (TypeError, ValueError, AttributeError):
             continue
+    if spec.inspect is not None:
+        try:
+            found = spec.inspect(answer)
+        except (TypeError, ValueError, AttributeError):
+            found = None
+        if found is not None:
+            return found
     return generic_diagnosis(spec, answer)
 
 
