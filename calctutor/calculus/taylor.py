@@ -28,9 +28,10 @@ MAX_ORDER = 20
 MAX_ORDER_MULTI = 8
 MAX_NONZERO = 10
 SHOW_OPS = 40         # a derivative longer than this is not written out in the table
+SHOW_CHARS = 48       # (nor one whose text is longer than this: a table cell must fit)
 NEXT_TERM_SEARCH = 8  # how many orders past the last to look for the next non-zero term
-DISPLAY_SECONDS = 0.25  # time for writing out the derivatives f⁽ᵏ⁾(x) in the table
-SHOW_UP_TO = 8  # ... and at most this many of them
+DISPLAY_SECONDS = 0.3  # time for writing out the derivatives f⁽ᵏ⁾(x) in the table
+SHOW_UP_TO = 6  # ... and at most this many of them
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def _display_derivatives(out: list, var, upto: int) -> None:
     d = out[0]
     for _ in range(upto):
         d = sp.diff(d, var)
-        if sp.count_ops(d) > SHOW_OPS:
+        if sp.count_ops(d) > SHOW_OPS or len(to_text(d)) > SHOW_CHARS:
             return
         out.append(d)
 
