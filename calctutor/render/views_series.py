@@ -104,10 +104,11 @@ def _one_variable(result: TaylorResult) -> Document:
         "T_n(x) = Σ_{k=0..n} f^(k)(a)/k! · (x − a)^k",
         r"T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}\,(x - a)^k")]
     doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
-                          ", divide by k! and multiply by (", base, ")^k:")))
+                          ", divide by k! and multiply by ", *((base,) if base.is_Symbol else ("(", base, ")")),
+                          "^k:")))
     rows = []
     for r in result.rows:
-        shown = r.derivative if r.derivative is not None else "(long: not shown)"
+        shown = r.derivative if r.derivative is not None else "(not written out)"
         rows.append((str(r.k), shown, r.value, r.coefficient, r.term))
     doc.append(Table(("k", "f^(k)(x)", f"f^(k)({sp.sstr(a)})", "f^(k)(a)/k!", "term"), tuple(rows)))
     return doc
