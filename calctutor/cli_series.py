@@ -5,6 +5,89 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli_options import (
+    AnswerOpt,
+    FormatOpt,
+    PositiveOpt,
+    ShowOpt,
+    VarsOpt,
+    prepare,
+    respond,
+)
+from calctutor.cli_support import resolve_output, run
+
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
+
+    @app.command(epilog=(
+        "Examples:  calctutor taylor \"e^(2x)\" --order 3  ·  calctutor taylor \"ln x\" --at 1 --order 3  ·  "
+        "calctutor taylor \"sin(x^2)\" --nonzero 3  ·  calctutor taylor \"e^(x y)\" --at 0,0 --order 2  ·  "
+        "calctutor taylor \"cos x\" --order 6 --plot  ·  "
+        "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
+    def taylor(
+        expr: Annotated[str, typer.Argument(help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
+        var: Annotated[Optional[str], typer.Option("--var", "-v", help="The variable (one variable).")] = None,
+        vars_: VarsOpt = None,
+        at: Annotated[Optional[str], typer.Option(
+            "--at", help="The centre: 1, or x=1,y=2 (or 1,2 in variable order). Default 0.")] = None,
+        order: Annotated[int, typer.Option("--order", "-n", help="Keep terms up to this total degree.")] = 4,
+        nonzero: Annotated[Optional[int], typer.Option(
+            "--nonzero", help="Instead of --order: the first N non-zero terms (one variable).")] = None,
+        plot: Annotated[bool, typer.Option("--plot", help="Plot f and its Taylor polynomials.")] = False,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Taylor polynomial of EXPR about a point: the derivatives, the coefficients f(k)(a)/k!,
+        the polynomial and how good it is (in several variables: gradient and Hessian)."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.taylor import run_taylor
+
+            result = run_taylor(expr, var=var, vars=vars_, at=at, order=order, positive=positive,
+                                plot=plot, nonzero=nonzero)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.taylor")
+        run(job)
+
+    @app.command(epilog=(
+        "Examples:  calctutor newton \"x^2 - 2\" --x0 1  ·  calctutor newton \"x^2 - 2\" --x0 1 --steps 2 --exact  ·  "
+        "calctutor newton \"x^3 - 2x + 2\" --x0 0  ·  calctutor newton \"x^2 - y - 1, x - y\" --x0 2,0  ·  "
+        "calctutor newton \"x^2 + x y + 2y^2 - 3x\" --x0 0,0 --optimise --steps 1  ·  "
+        "calctutor newton \"cos x - x\" --x0 1 --steps 1 --answer 0.750364"))
+    def newton(
+        expr: Annotated[str, typer.Argument(help="f(x), or a system \"F1, F2\" (as many equations as variables).")],
+        x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).")] = None,
+        tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.")] = 1e-10,
+        max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.")] = 50,
+        steps: Annotated[Optional[int], typer.Option("--steps", help="Take exactly N iterations.")] = None,
+        optimise: Annotated[bool, typer.Option(
+            "--optimise", "--optimize", help="Seek a stationary point: x - f'/f'' (or -H^-1 grad f).")] = False,
+        exact: Annotated[bool, typer.Option("--exact", help="Exact rational iterates (rational f and start).")] = False,
+        vars_: VarsOpt = None,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Newton's method: a root of f (x - f/f'), of a system (the Jacobian step) or, with
+        --optimise, a stationary point; the iteration table, and cycles, divergence and flat
+        tangents detected and explained."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.newton import run_newton
+
+            result = run_newton(expr, x0=x0, tol=tol, max_iter=max_iter, steps=steps,
+                                optimise=optimise, exact=exact, vars=vars_)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.newton")
+        run(job)

@@ -129,7 +129,33 @@ class Verdict:
     segments: Segments = ()
 
 
-Block = Union[Heading, Paragraph, Fields, Math, Formula, StepTree, Numbered, Table, Note, Verdict]
+@dataclass(frozen=True)
+class Plot:
+    """A terminal plot of curves and points, drawn by each format at its own width.
+
+    ``curves``/``points`` are ``(label, xs, ys)`` with float sequences (``render.plot``);
+    LaTeX leaves the plot out with a note, Markdown fences it as text.
+    """
+
+    curves: tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]
+    points: tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...] = ()
+    title: str = ""
+    xlabel: str = "x"
+    ylabel: str = "y"
+    height: int = 20
+    ylim: tuple[float, float] | None = None
+
+    def text(self, width: int, color: bool = False, ascii: bool = False) -> str:
+        """The plot as terminal text ``width`` columns wide."""
+        from calctutor.render.plot import plot_curves
+
+        return plot_curves(self.curves, points=self.points, title=self.title,
+                           xlabel=self.xlabel, ylabel=self.ylabel, width=width,
+                           height=self.height, color=color, ascii=ascii, ylim=self.ylim)
+
+
+Block = Union[Heading, Paragraph, Fields, Math, Formula, StepTree, Numbered, Table, Note, Verdict,
+              Plot]
 Document = list[Block]
 
 

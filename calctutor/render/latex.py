@@ -17,6 +17,7 @@ from calctutor.render.doc import (
     Note,
     Numbered,
     Paragraph,
+    Plot,
     StepTree,
     Table,
     Verbatim,
@@ -161,6 +162,10 @@ def render_latex(blocks) -> str:
         elif isinstance(b, Verdict):
             detail = seg_latex(b.segments)
             lines += [rf"\noindent\textbf{{{latex_escape(b.headline)}.}}" + (f" {detail}" if detail else ""), ""]
+        elif isinstance(b, Plot):
+            what = f" ({latex_escape(b.title)})" if b.title else ""
+            lines += [rf"\noindent\emph{{Plot{what} omitted: terminal plots are shown in the "
+                      r"rich, plain and Markdown formats.}", ""]
         else:  # a block type without a LaTeX form is a bug in calctutor
             raise TypeError(f"latex cannot render {type(b).__name__}")
     while lines and lines[-1] == "":

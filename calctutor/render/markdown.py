@@ -16,6 +16,7 @@ from calctutor.render.doc import (
     Note,
     Numbered,
     Paragraph,
+    Plot,
     StepTree,
     Table,
     Verbatim,
@@ -147,6 +148,8 @@ def render_markdown(blocks) -> str:
             mark = {True: "✔", False: "✘", None: "?"}[b.ok]
             detail = seg_md(b.segments)
             lines += [f"**{mark} {md_escape(b.headline)}.**" + (f" {detail}" if detail else ""), ""]
+        elif isinstance(b, Plot):
+            lines += ["```text", b.text(80, color=False), "```", ""]
         else:  # a block type without a Markdown form is a bug in calctutor
             raise TypeError(f"markdown cannot render {type(b).__name__}")
     while lines and lines[-1] == "":

@@ -17,6 +17,7 @@ from calctutor.render.doc import (
     Note,
     Numbered,
     Paragraph,
+    Plot,
     StepTree,
     Table,
     Verbatim,
@@ -125,7 +126,8 @@ def _step(w: _Writer, step: Step, number: str, indent: str) -> None:
 
 
 def _table(w: _Writer, block: Table) -> None:
-    rows = [[seg_text(cell_segments(c)) for c in row] for row in block.rows]
+    # cells are not wrapped, so the operators' glue goes back to plain spaces here
+    rows = [[seg_text(cell_segments(c)).replace(_GLUE, " ") for c in row] for row in block.rows]
     header = [ascii_text(h) for h in block.header]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     fmt = "  ".join("{:<%d}" % n for n in widths)
@@ -191,6 +193,10 @@ def render_plain(blocks, width: int = 80) -> str:
             mark = {True: "YES", False: "NO", None: "UNDECIDED"}[b.ok]
             detail = seg_text(b.segments)
             w.para(f"{mark} - {ascii_text(b.headline)}." + (f" {detail}" if detail else ""), "", "  ")
+        elif isinstance(b, Plot):
+            w.blank()
+            w.lines += b.text(w.width, color=False, ascii=True).splitlines()
+            w.blank()
         else:  # a block type without a plain form is a bug in calctutor
             raise TypeError(f"plain cannot render {type(b).__name__}")
     while w.lines and w.lines[-1] == "":

@@ -28,6 +28,7 @@ from calctutor.render.doc import (
     Note,
     Numbered,
     Paragraph,
+    Plot,
     StepTree,
     Table,
     Verbatim,
@@ -206,6 +207,9 @@ def renderables(blocks, width: int) -> list:
                 line.append("  ")
                 line.append_text(segments_text(b.segments))
             add(line)
+        elif isinstance(b, Plot):
+            # plotext's colours become Rich styles (and vanish when the console has none)
+            add(Text.from_ansi(b.text(width, color=True), no_wrap=True, overflow="crop"))
         else:  # a block type without a rich form is a bug in calctutor
             raise TypeError(f"rich cannot render {type(b).__name__}")
     return out

@@ -1,0 +1,133 @@
+"""Mal-rules for Taylor polynomials and Newton's method: the answers a learner with one
+broken rule would give for this very problem (``AnswerSpec.mistakes``)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from calctutor.checking.answer import Mistake
+from calctutor.notation import to_text
+
+
+# -- taylor ----------------------------------------------------------------------------------
+def _alpha_factorial(alpha) -> sp.Expr:
+    return sp.Mul(*(sp.factorial(k) for k in alpha))
+
+
+def _rows(result):
+    """(alpha, value at a, coefficient) for every derivative of the result."""
+    if result.partials:
+        return [(p.alpha, p.value, p.coefficient) for p in result.partials]
+    return [((r.k,), r.value, r.coefficient) for r in result.rows]
+
+
+def _monomial(bases, alpha) -> sp.Expr:
+    return sp.Mul(*(b ** k for b, k in zip(bases, alpha, strict=True)))
+
+
+def taylor_mistakes(result) -> list[Mistake]:
+    """Missing factorials, unshifted powers, the wrong centre, a missing ½, the wrong order."""
+    from calctutor.calculus.taylor import shifted
+
+    variables = result.variables
+    point = result.point
+    bases = [shifted(v, point[v]) for v in variables]
+    rows = _rows(result)
+    out: list[Mistake] = []
+    centre = ", ".join(f"{v} = {to_text(point[v])}" for v in variables)
+
+    no_fact = sp.Add(*(value * _monomial(bases, alpha) for alpha, value, _ in rows))
+    out.append(Mistake(
+        "missing_factorial", no_fact,
+        "Each derivative must be divided by a factorial: the term of degree k is "
+        "f⁽ᵏ⁾(a)/k! · (x − a)ᵏ (in several variables, ∂ᵅf(a)/α! · Δᵅ)."))
+    if result.order >= 2:
+        half = sp.Add(*((2 if sum(alpha) == 2 else 1) * coeff * _monomial(bases, alpha)
+                        for alpha, _, coeff in rows))
+        out.append(Mistake(
+            "missing_half", half,
+            "The second-order term is ½ Δᵀ H(a) Δ (½ f''(a)(x − a)² in one variable): "
+            "the ½ is missing from your quadratic terms."))
+    if any(point[v] != 0 for v in variables):
+        unshifted = sp.Add(*(coeff * _monomial(variables, alpha) for alpha, _, coeff in rows))
+        out.append(Mistake(
+            "powers_of_x_not_shifted", unshifted,
+            f"About {centre} the powers are of (x − a), not of x: write each term with "
+            f"the shifted variable(s)."))
+        mac = _at_zero(result)
+        if mac is not None:
+            out.append(Mistake(
+                "wrong_centre", mac,
+                f"That is the expansion about 0 (a Maclaurin polynomial); this one is about "
+                f"{centre}: evaluate the derivatives there."))
+    for other in (result.order - 1, result.order + 1):
+        poly = _other_order(result, other)
+        if poly is not None:
+            out.append(Mistake(
+                "wrong_order", poly,
+                f"That polynomial stops at degree {other}; order {result.order} keeps every "
+                f"term of total degree up to and including {result.order}."))
+    return out
+
+
+def _at_zero(result):
+    """The same expansion about the origin (None if it does not exist or takes too long)."""
+    from calctutor.calculus.taylor import taylor_many, taylor_one
+    from calctutor.errors import CalcTutorError
+    from calctutor.sandbox import within
+
+    zero = {v: sp.Integer(0) for v in result.variables}
+
+    def build():
+        if len(result.variables) == 1:
+            v = result.variables[0]
+            return taylor_one(result.expr, result.input, v, zero[v], result.order)
+        return taylor_many(result.expr, result.input, result.variables, zero, result.order)
+
+    try:
+        other = within(2.0, build, default=None)
+    except CalcTutorError:
+        return None
+    return None if other is None else other.polynomial
+
+
+def _other_order(result, order: int):
+    if order < 0:
+        return None
+    from calctutor.calculus.taylor import shifted
+
+    rows = _rows(result)
+    bases = [shifted(v, result.point[v]) for v in result.variables]
+    if order < result.order:
+        return sp.Add(*(c * _monomial(bases, a) for a, _, c in rows if sum(a) <= order))
+    if result.next_term is not None and result.next_term[0] == order:
+        return result.polynomial + result.next_term[1]
+    return None
+
+
+# -- newton ----------------------------------------------------------------------------------
+def newton_mistakes(result) -> list[Mistake]:
+    """Iterates with a broken update rule, from the same start, for the same number of steps."""
+    from calctutor.calculus.newton import wrong_iterates
+
+    out: list[Mistake] = []
+    for code, feedback in NEWTON_RULES.items():
+        if code == "newton_root_not_stationary" and not result.optimise:
+            continue
+        value = wrong_iterates(result, code)
+        if value is not None:
+            out.append(Mistake(code, value, feedback))
+    return out
+
+
+NEWTON_RULES = {
+    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n − f(x_n)/f'(x_n). Adding the "
+                         "correction moves away from the root.",
+    "newton_inverted": "The correction is f(x_n)/f'(x_n), the function over its derivative, "
+                       "not f'(x_n)/f(x_n).",
+    "newton_wrong_point": "Evaluate f' at the current iterate x_n, the same point as f: each "
+                          "step uses the tangent at x_n.",
+    "newton_root_not_stationary": "To find a stationary point, apply Newton's method to f': "
+                                  "x_{n+1} = x_n − f'(x_n)/f''(x_n). The step x − f/f' seeks a "
+                                  "root of f instead.",
+}

@@ -1,0 +1,57 @@
+"""``calctutor taylor``: parse, choose the variables and the point, expand."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from calctutor.calculus.taylor import MAX_NONZERO, MAX_ORDER, TaylorResult, taylor_many, taylor_one
+from calctutor.commands import names_list, point_text
+from calctutor.errors import LimitError, UsageError
+from calctutor.parsing import parse_expression, parse_point
+from calctutor.symbols import make_symbol
+from calctutor.variables import check_point, free_variables, symbols_for
+
+
+def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
+               positive: bool = False, plot: bool = False, nonzero: int | None = None) -> TaylorResult:
+    """The Taylor polynomial of ``expr`` about ``at`` (default 0) up to total degree ``order``.
+
+    ``var``/``vars`` name the variables (default: the free symbols, alphabetically);
+    ``nonzero`` N asks instead for the first N non-zero terms (one variable)."""
+    names = ([var] if isinstance(var, str) else list(var or [])) + names_list(vars)
+    parsed = parse_expression(expr, variables=names, positive=positive)
+    f = parsed.expr
+    if names:
+        variables = symbols_for(list(dict.fromkeys(names)), positive)
+        extra = [s for s in free_variables(f) if s not in variables]
+        if extra:
+            raise UsageError(f"the expression has a variable not listed in --var/--vars: {extra[0]} "
+                             f"(list every variable, or give it a value)")
+    else:
+        variables = free_variables(f) or [make_symbol("x", positive)]
+    if order is None:
+        order = 4
+    if not isinstance(order, int) or order < 0:
+        raise UsageError(f"--order must be a whole number 0 or more (got {order})")
+    if order > MAX_ORDER:
+        raise LimitError(f"--order {order} is too high (the limit is {MAX_ORDER})")
+    if nonzero is not None:
+        if len(variables) > 1:
+            raise UsageError("--nonzero works with one variable only")
+        if not 1 <= nonzero <= MAX_NONZERO:
+            raise UsageError(f"--nonzero must be between 1 and {MAX_NONZERO} (got {nonzero})")
+    at = point_text(at)
+    if at is None or str(at).strip() == "":
+        point = {v: sp.Integer(0) for v in variables}
+    else:
+        point = parse_point(str(at), variables, positive=positive)
+        check_point(point, variables)
+        unknown = [s for s in point if s not in variables]
+        if unknown:
+            raise UsageError(f"--at names {unknown[0]}, which is not a variable of the expansion")
+    if len(variables) == 1:
+        v = variables[0]
+        return taylor_one(f, parsed.reading, v, point[v], order, nonzero=nonzero, plot=plot)
+    if plot:
+        raise UsageError("--plot draws one-variable expansions only")
+    return taylor_many(f, parsed.reading, tuple(variables), point, order)

@@ -1,0 +1,141 @@
+"""taylor: every polynomial against sympy.series (an independent computation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from calctutor.checking.answer import check_answer
+from calctutor.commands.taylor import run_taylor
+from calctutor.errors import CalcTutorError
+
+x, y = sp.symbols("x y", real=True)
+EXAMPLES = [json.loads(line) for line in
+            (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
+            if line.strip()]
+
+
+def read(text):
+    """A JSON expression read back as the contract says (sympify), with our real symbols."""
+    return sp.sympify(text, locals={"x": x, "y": y})
+
+
+def series_poly(f, a, n):
+    """sympy.series about a up to and including degree n, without the O-term."""
+    return sp.series(f, x, a, n + 1).removeO()
+
+
+@pytest.mark.parametrize("text, f, a, n", [
+    ("exp(2x)", sp.exp(2 * x), 0, 3),
+    ("cos x", sp.cos(x), 0, 6),
+    ("ln x", sp.log(x), 1, 3),
+    ("sqrt x", sp.sqrt(x), 4, 2),
+    ("1/(1+x^2)", 1 / (1 + x ** 2), 1, 5),
+    ("exp(sin x)", sp.exp(sp.sin(x)), 0, 6),
+    ("x^3 - 2x", x ** 3 - 2 * x, 2, 4),
+])
+def test_one_variable_matches_series(text, f, a, n):
+    r = run_taylor(text, at=str(a), order=n)
+    assert sp.expand(r.polynomial - series_poly(f, a, n)) == 0
+    j = r.to_json()
+    assert j["order"] == n and j["variables"] == ["x"] and j["at"] == {"x": str(a)}
+    assert sp.expand(read(j["result"]) - series_poly(f, a, n)) == 0
+    assert [t["degree"] for t in j["terms"]] == list(range(n + 1))
+    total = sum((read(t["term"]) for t in j["terms"]), sp.Integer(0))
+    assert sp.expand(total - read(j["result"])) == 0
+    assert "O(" not in j["result"]
+    # each term has exactly its degree in (x - a)
+    t = sp.Symbol("t")
+    for term in j["terms"]:
+        e = sp.expand(read(term["term"]).subs(x, t + a))
+        assert e == 0 or sp.Poly(e, t).monoms() == [(term["degree"],)]
+
+
+def test_course_examples():
+    for ex in EXAMPLES:
+        inp = ex["input"]
+        if ex["kind"] == "taylor" and "order" in inp:
+            r = run_taylor(inp["expr"], var=inp["var"], at=inp["x0"], order=inp["order"])
+        elif ex["kind"] == "taylor" and "nterms" in inp:
+            r = run_taylor(inp["expr"], var=inp["var"], at=inp["x0"], nonzero=inp["nterms"])
+        elif ex["kind"] == "taylor2d":
+            r = run_taylor(inp["expr"], vars=inp["vars"], at=inp["point"], order=inp["order"])
+        else:
+            continue  # general term / difference tasks: not a polynomial answer (see report)
+        assert sp.expand(r.polynomial - sp.sympify(ex["answer"], locals={"x": x, "y": y})) == 0, ex["id"]
+        assert check_answer(r, ex["answer"]).correct is True
+
+
+def test_two_variables_matches_direct_expansion():
+    f = sp.exp(x) * sp.sin(y) + x ** 2 * y
+    r = run_taylor("e^x sin(y) + x^2 y", at="x=1,y=0", order=3)
+    t = sp.Symbol("t")
+    # independent: expand f(a + t h) in t to order 3, then set t = 1
+    g = f.subs({x: 1 + t * (x - 1), y: t * y}, simultaneous=True)
+    expected = sp.series(g, t, 0, 4).removeO().subs(t, 1)
+    assert sp.expand(r.polynomial - expected) == 0
+    assert r.gradient == (sp.Integer(0), sp.E + 1)
+    hess = sp.hessian(f, (x, y)).subs({x: 1, y: 0})
+    assert sp.Matrix(r.hessian) == hess
+    j = r.to_json()
+    assert max(t["degree"] for t in j["terms"]) == 3
+
+
+def test_nonzero_terms_and_next_term():
+    r = run_taylor("sin(x^2)", nonzero=3)
+    assert sp.expand(r.polynomial - (x ** 2 - x ** 6 / 6 + x ** 10 / 120)) == 0
+    assert r.order == 10
+    assert r.next_term[0] == 14
+    r = run_taylor("cos x", order=2)
+    assert r.next_term == (4, x ** 4 / 24)
+
+
+def test_quality_table_is_true():
+    r = run_taylor("exp(x)", order=2)
+    for xv, fx, px, err in r.samples:
+        assert fx == pytest.approx(float(sp.exp(xv)))
+        assert px == pytest.approx(1 + xv + xv ** 2 / 2)
+        assert err == pytest.approx(fx - px)
+    h, m, bound = r.remainder
+    assert m == pytest.approx(float(sp.exp(0.5)))  # max of e^x on [-0.5, 0.5]
+    assert all(abs(err) <= bound for xv, _, _, err in r.samples)
+
+
+def test_polynomial_is_exact_and_noted():
+    r = run_taylor("x^2 + 1", order=5)
+    assert r.polynomial == x ** 2 + 1
+    assert r.notes
+
+
+@pytest.mark.parametrize("answer, code", [
+    ("(x-1) - (x-1)^2 + 2(x-1)^3", "missing_factorial"),
+    ("x - x^2/2 + x^3/3", "powers_of_x_not_shifted"),
+    ("(x-1) - (x-1)^2/2", "wrong_order"),
+    ("(x-1) - (x-1)^2/2 + (x-1)^3/3 - (x-1)^4/4", "wrong_order"),
+])
+def test_taylor_mistakes(answer, code):
+    r = run_taylor("ln x", at="1", order=3)
+    v = check_answer(r, answer)
+    assert v.correct is False and v.diagnosis == code
+
+
+def test_wrong_centre_and_missing_half():
+    r = run_taylor("e^x", at="1", order=2)
+    assert check_answer(r, "1 + x + x^2/2").diagnosis == "wrong_centre"
+    r = run_taylor("e^(x+y)", vars="x,y", order=2)
+    v = check_answer(r, "1 + x + y + x^2 + 2 x y + y^2")
+    assert v.diagnosis == "missing_half"
+    assert check_answer(r, "1 + x + y + (x+y)^2/2").correct is True
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(expr="ln x"), dict(expr="sqrt x"), dict(expr="x", order=-1), dict(expr="x", order=99),
+    dict(expr="x y", var="x"), dict(expr="x", at="y=1"), dict(expr="sin(x^2)", nonzero=0),
+    dict(expr="1/x"),
+])
+def test_bad_input(kwargs):
+    with pytest.raises(CalcTutorError):
+        run_taylor(**kwargs)
