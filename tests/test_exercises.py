@@ -17,7 +17,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from calctutor.commands import run_kind
-from calctutor.errors import UsageError
+from calctutor.errors import CalcTutorError, UsageError
 from calctutor.exercises import BankError, generate, instantiate, load_bank, skills, templates
 from calctutor.exercises.bank import KINDS
 from calctutor.exercises.generate import canonical_key, kind_available, parse_module, tidy
@@ -641,3 +641,25 @@ def test_later_module_variants_are_valid_and_match_sympy(module):
             assert answer_of(run_kind(ex.kind, ex.input), template) == ex.answer, ex.input
     # every template whose command is here gives valid variants
     assert fresh == {t.key for t in pool}, {t.key for t in pool} - fresh
+
+
+@needs("hessian")
+def test_classification_exercises_check_points_and_kinds():
+    ex = generate(2, count=1, seed=3, skill="2.9")[0]
+    assert ex.answer and all(set(p) == {"point", "kind"} for p in ex.answer)
+    names = list(ex.answer[0]["point"])
+    f = read(ex.input["expr"])
+    vs = _syms(names)
+    sols = sp.solve([sp.diff(f, v) for v in vs], vs, dict=True)
+    assert len(sols) == len(ex.answer)
+    typed = ", ".join("(" + ", ".join(p["point"][n] for n in names) + ") " + p["kind"]
+                      for p in ex.answer)
+    assert ex.check(typed).correct is True
+    flipped = typed.replace("minimum", "TMP").replace("maximum", "minimum").replace("saddle", "minimum")
+    flipped = flipped.replace("TMP", "maximum")
+    wrong = ex.check(flipped)
+    assert wrong.correct is False and wrong.diagnosis == "wrong_classification"
+    far = ex.check("(" + ", ".join(["97"] * len(names)) + ") minimum")
+    assert far.correct is False and far.diagnosis == "not_stationary"
+    with pytest.raises(CalcTutorError):
+        ex.check("minimum")

@@ -217,7 +217,8 @@ def instantiate(template: Template, seed: int) -> Exercise:
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
-                    template.kind, prompt, inp, None, template.key, seed, parts, hints)
+                    template.kind, prompt, inp, None, template.key, seed, parts, hints,
+                    template.answer_key)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
