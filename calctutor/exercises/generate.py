@@ -217,7 +217,8 @@ def instantiate(template: Template, seed: int) -> Exercise:
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
-                    template.kind, prompt, inp, None, template.key, seed, parts, hints)
+                    template.kind, prompt, inp, None, template.key, seed, parts, hints,
+                    template.answer_key)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
@@ -230,7 +231,9 @@ def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ..
         name = m.group(1)
         if name in params:
             value = _text(params[name])
-            parts.append(("math" if _is_math(value) else "text", value))
+            # a plain integer reads fine as words ("from x0 = 2"); anything else is maths
+            plain = re.fullmatch(r"-?\d+", value) is not None
+            parts.append(("math" if not plain and _is_math(value) else "text", value))
         else:
             parts.append(_input_part(inp[name]))
         pos = m.end()

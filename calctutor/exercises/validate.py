@@ -69,6 +69,7 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     found += _cancelled_variables(ex)
     found += _trivial_or_undefined(answer)
     found += _too_big(answer, template.max_size)
+    found += _stopped_early(ex, result)
     if template.misconception and not found:
         reveal = within(TIME_LIMIT, reveals, template.misconception, solved, result,
                         default=_TIMED_OUT)
@@ -139,6 +140,18 @@ def _too_big(answer, limit: int) -> list[str]:
             return [f"an answer entry has {len(e)} characters (limit {limit})"]
     if len(json.dumps(answer)) > 8 * limit:
         return [f"the answer has more than {8 * limit} characters in all"]
+    return []
+
+
+def _stopped_early(ex: Exercise, result) -> list[str]:
+    """An exercise asking for N iteration steps must get N (no singular or flat start)."""
+    steps = ex.input.get("steps")
+    if not isinstance(steps, int) or ex.kind not in ("newton", "descent"):
+        return []
+    its = _json(result).get("iterations")
+    if isinstance(its, list) and len(its) < steps + 1:
+        why = _json(result).get("message") or "the iteration stopped"
+        return [f"only {len(its) - 1} of the {steps} steps could be taken ({why})"]
     return []
 
 
@@ -344,8 +357,10 @@ def _off_origin(ex: Exercise, result) -> bool:
 
 def _first_step_moves(ex: Exercise, result) -> bool:
     its = _json(result).get("iterations")
-    if not isinstance(its, list) or len(its) < 2:
+    if not isinstance(its, list):
         return True
+    if len(its) < 2:
+        return False
     key = "x" if "x" in its[0] else "point"
     return its[0].get(key) != its[1].get(key)
 
