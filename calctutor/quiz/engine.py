@@ -144,7 +144,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     """The problem: which question, the skill, the prompt, the expression pretty-printed,
     and what kind of answer to type."""
     from calctutor.render.doc import Heading, Math, Paragraph, derivative
-    from calctutor.results import DiffResult
+    from calctutor.results import DiffResult, FirstPrinciplesResult
 
     doc = [Heading(f"Question {number} of {total}"),
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
@@ -152,6 +152,8 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     expr = getattr(result, "expr", None)
     if isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
+    elif isinstance(result, FirstPrinciplesResult):
+        doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
     if spec is not None:
@@ -242,7 +244,7 @@ def _step_hints(result) -> list[list]:
 
 
 def _block_hints(doc, answer=None) -> list[list]:
-    from calctutor.render.doc import Fields, Heading, Math, Note
+    from calctutor.render.doc import Fields, Heading, Math, Note, Numbered, Paragraph
 
     start = 0
     # the heading and the input as typed (and restated) tell the learner nothing new
@@ -251,13 +253,28 @@ def _block_hints(doc, answer=None) -> list[list]:
         start += 1
     while start < len(doc) and isinstance(doc[start], Math) and not doc[start].emphasis:
         start += 1
+    def reveals(block) -> bool:
+        return ((isinstance(block, Math) and block.emphasis) or _says_result(block)
+                or (answer is not None and answer in _expressions(block)))
+
     # stop before the answer: the first emphasized result, or a block that shows it
-    end = next((i for i in range(start, len(doc))
-                if (isinstance(doc[i], Math) and doc[i].emphasis)
-                or _says_result(doc[i])
-                or (answer is not None and answer in _expressions(doc[i]))), len(doc))
     hints, pending = [], []
-    for block in doc[start:end]:
+    for block in doc[start:]:
+        if isinstance(block, Numbered):
+            # a worked calculation: one more line each time, up to the line with the answer
+            for k, item in enumerate(block.items):
+                if reveals(Numbered((item,))):
+                    return hints
+                line: list = [Paragraph((f"Step {k + 1}: {item.title}",))]
+                if item.expr is not None:
+                    line = [Math((f"Step {k + 1}: {item.title}",), item.expr)]
+                if item.why:
+                    line.append(Paragraph(item.why))
+                hints.append(pending + line)
+                pending = []
+            continue
+        if reveals(block):
+            break
         pending.append(block)
         if not isinstance(block, Heading):  # a section heading goes with what follows
             hints.append(pending)
