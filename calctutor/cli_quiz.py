@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from calctutor.cli_options import FormatOpt
-from calctutor.cli_support import EXIT_INTERNAL, debug, fail, resolve_output, run
+from calctutor.cli_support import EXIT_INTERNAL, EXIT_INTERRUPTED, debug, fail, resolve_output, run
 from calctutor.errors import CalcTutorError
 
 ModuleArg = Annotated[
@@ -63,7 +63,7 @@ def register(app) -> None:
             fail(err.one_line(), err.exit_code)
         except KeyboardInterrupt:  # before the quiz began (while generating)
             sys.stderr.write("Interrupted.\n")
-            raise typer.Exit(0) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except (OSError, RuntimeError) as err:
             if debug():
                 traceback.print_exc()
