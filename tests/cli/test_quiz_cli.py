@@ -184,3 +184,15 @@ def test_a_damaged_database_is_moved_aside_with_a_clear_message(cli, tmp_path):
     again = cli(*ARGS, "--count", "1", input="skip\n")  # the fresh store records again
     assert again.code == 0 and again.err == ""
     assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+
+
+def test_progress_reset_keeps_the_old_record_aside(cli, tmp_path):
+    cli(*ARGS, "--count", "1", input="skip\n")
+    refused = cli("progress", "--reset", input="")
+    assert refused.code == 2 and "--yes" in refused.err
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+    res = cli("progress", "--reset", "--yes")
+    assert res.code == 0 and "Progress reset" in res.out
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 0
+    (old,) = tmp_path.glob("progress.db.reset-*")
+    assert Store(old).count() == 1  # the backup holds every answer
