@@ -118,7 +118,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
     doc = view(result)
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None
     return Prepared(
-        result=result,
+        result=result if _pickles(result) else None,  # else each check solves again
         problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
         hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
         solution=_render(doc, *out),
@@ -132,8 +132,21 @@ def _judge(exercise, result, text, out) -> Judged:
 
 
 def check(exercise, result, text):
-    """The exercise's own check of ``text`` (the exercise bank may add checks of form)."""
+    """The exercise's own check of ``text`` (the exercise bank may add checks of form),
+    reusing the solution already computed when the exercise caches one."""
+    if result is not None and getattr(exercise, "_result", False) is None:
+        object.__setattr__(exercise, "_result", result)  # in this worker only
     return exercise.check(text)
+
+
+def _pickles(value) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------
