@@ -69,7 +69,9 @@ def match_skills(name: str, module: int | None = None) -> list[Skill]:
     exact = [s for s in pool if s.name.lower() == want or s.number == want]
     if exact:
         return exact
-    found = [s for s in pool if want and (want in s.name.lower() or want in s.title.lower())]
+    # words of the name first ("product" is the product rule), then of the titles
+    found = [s for s in pool if want and want in s.name.lower()]
+    found = found or [s for s in pool if want and want in s.title.lower()]
     if not found:
         where = f" in module {module}" if module else ""
         known = ", ".join(s.number for s in pool)
@@ -158,7 +160,7 @@ def _computed(text: str, values: dict):
 
 
 # Options whose value is a number of things: "{n}" gives the parameter's int itself.
-COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter"}
+COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter", "nonzero"}
 
 
 def substitute(value, params: dict, keep_type: bool = False):

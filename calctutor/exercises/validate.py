@@ -23,6 +23,8 @@ from calctutor.exercises.bank import Template
 from calctutor.exercises.model import Exercise
 
 TIME_LIMIT = 4.0
+# The parts of a command's JSON that make the answer (the rest is the worked solution).
+ANSWER_FIELDS = {"stationary_points": ("point", "kind")}
 _TIMED_OUT = object()
 _BAD_VALUES = ("nan", "zoo", "oo", "I")
 
@@ -91,7 +93,11 @@ def answer_of(result, template: Template):
     """The answer in the contract's JSON shape: what ``--answer`` checks for this result
     (``AnswerSpec``), or the key of the command's JSON that the template names."""
     if template.answer_key:
-        return result.to_json()[template.answer_key]
+        value = result.to_json()[template.answer_key]
+        keep = ANSWER_FIELDS.get(template.answer_key)
+        if keep and isinstance(value, list):
+            value = [{k: v[k] for k in keep if k in v} if isinstance(v, dict) else v for v in value]
+        return value
     spec_of = getattr(result, "answer_spec", None)
     if spec_of is None:
         return result.to_json()
