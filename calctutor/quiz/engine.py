@@ -190,7 +190,24 @@ def answer_doc(result, doc, spec):
     if isinstance(result, DiffResult) or spec is None:
         return [Math(("Answer",), b.expr, emphasis=True) for b in doc
                 if isinstance(b, Math) and b.emphasis]
-    return [Math(("Answer",), as_basic(spec.expected), emphasis=True)]
+    return [Math(("Answer",), _with_decimal(as_basic(spec.expected)), emphasis=True)]
+
+
+def _with_decimal(value):
+    """An exact irrational number with its decimal value (what a learner would type)."""
+    import sympy
+
+    from calctutor.render.doc import equation
+
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Rational \
+            and not value.atoms(sympy.Float):
+        try:
+            approx = sympy.N(value, 8)
+        except (TypeError, ValueError):
+            return value
+        if approx.is_real:
+            return equation(value, sympy.Float(approx, 8))
+    return value
 
 
 def as_basic(value):
@@ -200,6 +217,8 @@ def as_basic(value):
     if isinstance(value, sympy.Basic):
         return value
     if isinstance(value, (list, tuple)):
+        if len(value) == 1 and not isinstance(value[0], (list, tuple)):
+            return as_basic(value[0])
         if value and isinstance(value[0], (list, tuple)):
             return sympy.Matrix(value)
         return sympy.Matrix([list(value)])
@@ -289,10 +308,19 @@ def _block_hints(doc, answer=None) -> list[list]:
         if reveals(block):
             break
         pending.append(block)
-        if not isinstance(block, Heading):  # a section heading goes with what follows
+        if not _leads_in(block):  # a heading, or "... below it:", goes with what follows
             hints.append(pending)
             pending = []
     return hints
+
+
+def _leads_in(block) -> bool:
+    from calctutor.render.doc import Heading, Paragraph
+
+    if isinstance(block, Heading):
+        return True
+    return (isinstance(block, Paragraph) and bool(block.segments)
+            and isinstance(block.segments[-1], str) and block.segments[-1].rstrip().endswith(":"))
 
 
 def _says_result(block) -> bool:
