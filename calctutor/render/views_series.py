@@ -91,8 +91,26 @@ def taylor_view(result: TaylorResult) -> Document:
         doc.append(Math(("Multiplied out",), equation(name, sp.expand(result.polynomial)),
                         emphasis=True))
     doc += [Note((n,)) for n in result.notes]
+    if result.general_asked:
+        doc += _general(result)
     if one:
         doc += _quality(result)
+    return doc
+
+
+def _general(result: TaylorResult) -> Document:
+    if result.general is None:
+        return [Note(("No general term in closed form was found (in time): read the pattern "
+                      "off the coefficients in the table.",))]
+    n, term, start = result.general
+    doc: Document = [Heading("General term", 2)]
+    doc.append(Math((f"The term of degree {n.name} (for {n.name} ≥ {start})",), term, emphasis=True))
+    x = result.variables[0]
+    series = sp.Sum(term, (n, start, sp.oo))
+    lead = sp.Add(*(t for d, t in result.terms if d < start))
+    doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
+    doc.append(Paragraph(("It agrees with every coefficient computed above (found with "
+                          "SymPy's formal power series).",)))
     return doc
 
 
@@ -177,7 +195,7 @@ def _quality(result: TaylorResult) -> Document:
                          title="The approximation near a"))
     if result.plot:
         if result.curves:
-            ylim = span(result.curves[0][2])
+            ylim = span(result.curves[-1][2])  # the range of f itself
             centre = (("f(a)", (float(result.at[0][1]),), (float(result.rows[0].value),)),)
             doc.append(Plot(result.curves, points=centre,
                             title="f and its Taylor polynomials", height=20, ylim=ylim))
