@@ -233,12 +233,21 @@ def newton_view(result: NewtonResult) -> Document:
                                    f"{result.max_iter} iterations)",)))
     doc.append(Fields(tuple(rows)))
     doc += _newton_formula(result, many)
-    header = ("n", "x" if not many else "(" + ", ".join(v.name for v in result.variables) + ")",
-              result.f_label, result.df_label, "correction")
+    point = "x" if not many else "(" + ", ".join(v.name for v in result.variables) + ")"
     table = []
-    for it in result.iterations:
-        third = it.value if many and result.optimise else it.df
-        table.append((str(it.n), _value(it.x), _value(it.f), _value(third), _value(it.dx)))
+    if many and result.optimise:
+        header = ("n", point, "f", "∇f", "correction  −H⁻¹∇f")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.value), _value(it.f), _value(it.dx)))
+    elif many:
+        header = ("n", point, "F(x)", "correction  −J⁻¹F")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.f), _value(it.dx)))
+    else:
+        step = "−f'/f''" if result.optimise else "−f/f'"
+        header = ("n", "x", result.f_label, result.df_label, f"correction  {step}")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.f), _value(it.df), _value(it.dx)))
     doc.append(Table(header, tuple(table), title="Iterations"))
     ok = result.converged
     doc.append(Verdict(ok, result.headline, (result.explanation,)))
