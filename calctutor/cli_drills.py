@@ -5,6 +5,51 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli_options import FormatOpt, prepare
+from calctutor.cli_support import resolve_output, run
+
+ModuleArg = Annotated[
+    Optional[str],
+    typer.Argument(help="module1 … module6 (or 1 … 6), or all (default: all).", show_default=False),
+]
+
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
+
+    @app.command(
+        epilog=(
+            "Examples:  calctutor exercises module2 --count 10 --seed 7 --answers  ·  "
+            "calctutor exercises 1 --skill \"chain rule\" --format markdown  ·  "
+            "calctutor exercises module4 --seed 3 --answers --format latex > sheet.tex  ·  "
+            "calctutor exercises all --count 12 --format json"
+        )
+    )
+    def exercises(
+        module: ModuleArg = None,
+        count: Annotated[int, typer.Option("--count", "-n", help="How many exercises.")] = 10,
+        seed: Annotated[
+            Optional[int],
+            typer.Option("--seed", help="Seed: the same seed gives the same worksheet (default: random)."),
+        ] = None,
+        skill: Annotated[
+            Optional[str],
+            typer.Option("--skill", help="Only this skill: its number (1.8) or words of its name (\"chain rule\")."),
+        ] = None,
+        answers: Annotated[bool, typer.Option("--answers", help="Append the answer key.")] = False,
+        fmt: FormatOpt = None,
+    ):
+        """Print a worksheet of fresh exercises for a module (answers computed by calctutor)."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.exercises.worksheet import worksheet_text
+
+            return worksheet_text(module, count, seed, skill, answers, out), 0
+
+        prepare("calctutor.exercises.worksheet", "calctutor.commands.diff")
+        run(job)

@@ -5,6 +5,129 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
+from calctutor.cli_options import (
+    AnswerOpt,
+    AtOpt,
+    FormatOpt,
+    PositiveOpt,
+    ShowOpt,
+    VarsOpt,
+    prepare,
+    respond,
+)
+from calctutor.cli_support import resolve_output, run
+
+NumericOpt = Annotated[
+    bool, typer.Option("--numeric", help="Give the values at the point as decimals (default: exact).")
+]
+StepsOpt = Annotated[
+    bool, typer.Option("--steps/--no-steps", help="Show every rule of every entry (default: the "
+                       "top rule of each partial derivative).")
+]
+
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
+
+    @app.command(epilog=(
+        "Examples:  calctutor gradient \"x^2 y + sin(x y)\"  ·  "
+        "calctutor gradient \"(x-3)^2 + 2(y-1)^2\" --at x=1,y=2  ·  "
+        "calctutor gradient \"a x^2 y + b y^3\" --vars x,y  ·  "
+        "calctutor gradient \"x^2 + x y\" --answer \"2x + y, x\""
+    ))
+    def gradient(
+        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^2 y + e^(x y)\".")],
+        vars_: VarsOpt = None,
+        at: AtOpt = None,
+        numeric: NumericOpt = False,
+        steps: StepsOpt = False,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """The gradient of a scalar function: every partial derivative, worked with its rule.
+
+        Variables in the order of --vars, else alphabetical; other symbols are constants."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.matrices import run_gradient
+
+            result = run_gradient(expr, vars=vars_, at=at, numeric=numeric, positive=positive,
+                                  steps=steps)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.matrices")
+        run(job)
+
+    @app.command(epilog=(
+        "Examples:  calctutor jacobian \"x^2 y, x + sin y\"  ·  "
+        "calctutor jacobian \"r cos(theta), r sin(theta)\" --vars r,theta  ·  "
+        "calctutor jacobian \"x^2 + y z, e^(x y)\" --vars x,y,z --at 1,2,3  ·  "
+        "calctutor jacobian \"x^2 y^3 - 4x\" --answer \"[[2x y^3 - 4, 3x^2 y^2]]\""
+    ))
+    def jacobian(
+        expr: Annotated[str, typer.Argument(help="The functions, comma-separated: \"F1, F2, ...\" "
+                                            "(brackets optional). One function gives a row vector.")],
+        vars_: VarsOpt = None,
+        at: AtOpt = None,
+        numeric: NumericOpt = False,
+        steps: StepsOpt = False,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """The Jacobian matrix: row i is function i, column j is variable j (and its determinant
+        when it is square)."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.matrices import run_jacobian
+
+            result = run_jacobian(expr, vars=vars_, at=at, numeric=numeric, positive=positive,
+                                  steps=steps)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.matrices")
+        run(job)
+
+    @app.command(epilog=(
+        "Examples:  calctutor hessian \"x^2 y + e^y\"  ·  "
+        "calctutor hessian \"x^2 y z\" --at 1,1,1  ·  "
+        "calctutor hessian \"x^3 + y^3 - 6x y\" --classify  ·  "
+        "calctutor hessian \"x^2 y\" --answer \"[[2y, 2x], [2x, 0]]\""
+    ))
+    def hessian(
+        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^3 - 3x + y^2\".")],
+        vars_: VarsOpt = None,
+        at: AtOpt = None,
+        classify: Annotated[bool, typer.Option(
+            "--classify", help="Solve grad f = 0 and classify each stationary point "
+            "(minimum, maximum, saddle, degenerate).")] = False,
+        numeric: NumericOpt = False,
+        steps: StepsOpt = False,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """The Hessian matrix of second partial derivatives, each worked from the first partial;
+        --classify finds and classifies the stationary points."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.matrices import run_hessian
+
+            result = run_hessian(expr, vars=vars_, at=at, classify=classify, numeric=numeric,
+                                 positive=positive, steps=steps)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.matrices")
+        run(job)
+

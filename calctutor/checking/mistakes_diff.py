@@ -1,19 +1,217 @@
 """Mal-rules for derivatives: the answers a learner with one broken rule would give.
 
 ``derivative_mistakes(expr, variables, at)`` is what ``DiffResult.answer_spec`` offers to
-the answer checker. (Filled in by the diagnosis work of issue 3.)
+the answer checker. It runs each mal-rule differentiator of
+:mod:`calctutor.checking.malrules` on THIS problem (every application of the rule broken,
+then, when the rule applies several times, one application at a time), then pairs of the
+rules that apply (compound slips, coded ``"a+b"``), then differentiation with respect to
+the wrong variable. With a point, each wrong derivative is evaluated there. Candidates equal
+to the right answer are dropped. The generic sign and constant-factor mistakes come after
+these, from :mod:`calctutor.checking.diagnosis`.
 """
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import combinations
 from typing import Sequence
 
 import sympy as sp
 
 from calctutor.checking.answer import Mistake
+from calctutor.checking.equivalence import check_equivalent, probe_value, quick_differ
+from calctutor.checking.malrules import MAL_RULES, MalRule, clause, combine, feedback, t
+from calctutor.steps.differentiate import Differentiator
+
+MAX_SITES = 3   # single applications tried one at a time, per rule
+MAX_PAIRS = 20  # compound slips tried (differentiations, ~1 ms each)
+MAX_SIZE = 400  # count_ops of the problem above which only single rules are tried
 
 
 def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
                         at: dict | None = None) -> list[Mistake]:
     """Candidate wrong answers for d(expr)/d(variables...), most telling first."""
-    return []
+    variables = list(variables)
+    if not variables:
+        return []
+    runs = _mal_runs(expr, variables) + _wrong_variable_runs(expr, variables)
+    right = sp.diff(expr, *variables)
+    point = dict(at) if at else None
+    if point:
+        right = right.xreplace(point)
+    mistakes, seen = [], set()
+    for code, value, said in runs:
+        try:
+            if point:
+                value = _value_at(value, point)
+                if value is None:
+                    continue
+            if value in seen or _same(right, value):
+                continue
+        except Exception:  # noqa: BLE001 - best effort, as in _differentiate
+            continue
+        seen.add(value)
+        mistakes.append(_Deferred(code, value, said))
+    return mistakes
+
+
+class _Deferred(Mistake):
+    """A ``Mistake`` whose feedback sentence is written when first read: printing the
+    sub-expressions is the costliest part of offering dozens of candidates, and only the
+    one that matches is read."""
+
+    @property
+    def feedback(self) -> str:
+        said = self.__dict__["_feedback"]
+        if callable(said):
+            said = self.__dict__["_feedback"] = said()
+        return said
+
+    @feedback.setter
+    def feedback(self, value) -> None:
+        self.__dict__["_feedback"] = value
+
+
+def _differentiate(d: Differentiator, expr, variables, stages=None) -> sp.Expr:
+    """Successive derivatives with ``d`` at the stages listed (all by default) and the
+    right rules at the others. (Not tidied between stages: tidy costs more than all the
+    mal-rules together, and the rules take any form.) A rule that cannot be broken on this
+    expression (an error inside SymPy) gives no candidate: diagnosis is best effort and must
+    never turn a verdict into a crash."""
+    current = expr
+    try:
+        for i, var in enumerate(variables):
+            rules = d if stages is None or i in stages else Differentiator()
+            current = rules.diff(current, var).result
+    except Exception:  # noqa: BLE001 - see docstring
+        d.slips.clear()
+    return current
+
+
+def _mal_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
+    runs, applying, times = [], [], {}
+    for rule in MAL_RULES:
+        d = rule()
+        value = _differentiate(d, expr, variables)
+        if not d.slips:
+            continue
+        applying.append(rule)
+        runs.append((rule.code, value, partial(_say, d)))
+        count = times[rule.code] = d.seen.get(rule.code, 0)
+        if count > 1:
+            for k in range(min(count, MAX_SITES)):
+                one = rule(only=k)
+                value = _differentiate(one, expr, variables)
+                if one.slips:
+                    runs.append((rule.code, value, partial(_say, one)))
+        if len(variables) > 1:
+            for stage in range(len(variables)):
+                one = rule()
+                value = _differentiate(one, expr, variables, {stage})
+                if one.slips:
+                    runs.append((rule.code, value, partial(_say, one)))
+    # a rule slip and a flipped overall sign (the generic mistakes try each alone)
+    negated = [(f"{code}+sign_error", -value, partial(_with_sign, said))
+               for code, value, said in runs if "+" not in code]
+    if sp.count_ops(expr) > MAX_SIZE:
+        return runs + negated
+    pairs = [(a, b) for a, b in combinations(applying, 2) if a.code != b.code]
+    tried = 0
+    for first, second in pairs:
+        for only in _pair_sites(first, second, times):
+            if tried >= MAX_PAIRS:
+                return runs + negated
+            tried += 1
+            d = combine(first, second)(only=only)
+            value = _differentiate(d, expr, variables)
+            codes = {s.code for s in d.slips}
+            if {first.code, second.code} <= codes:
+                runs.append((d.code, value, partial(_say_pair, d, first.code, second.code)))
+    return runs + negated
+
+
+def _with_sign(said) -> str:
+    return f"{said()} Your answer also has the opposite sign."
+
+
+def _pair_sites(first, second, times):
+    """Both rules broken everywhere; then, where a rule applies more than once, that rule
+    broken at one place only (the other everywhere)."""
+    yield {}
+    for rule in (first, second):
+        if times.get(rule.code, 0) > 1:
+            for k in range(min(times[rule.code], MAX_SITES)):
+                yield {rule.code: k}
+
+
+def _say(d: MalRule) -> str:
+    """The feedback of a run: the outermost slip (recorded last), and where else it happened."""
+    main = d.slips[-1]
+    said = feedback(main)
+    others = list(dict.fromkeys(t(s.expr) for s in d.slips[:-1] if s.expr != main.expr))
+    if others:
+        said += f" The same slip happens in {_join(others)}."
+    return said
+
+
+def _say_pair(d: MalRule, first: str, second: str) -> str:
+    a = next(s for s in reversed(d.slips) if s.code == first)
+    b = next(s for s in reversed(d.slips) if s.code == second)
+    text = f"Two slips together give your answer: {clause(a)}, and {clause(b)}."
+    return text
+
+
+def _wrong_variable_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
+    runs = []
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    for stage, var in enumerate(variables[:3]):
+        for other in symbols:
+            if other == var:
+                continue
+            swapped = list(variables)
+            swapped[stage] = other
+            try:
+                value = sp.diff(expr, *swapped)
+            except Exception:  # noqa: BLE001 - best effort, as in _differentiate
+                continue
+            if len(variables) == 1:
+                said = (f"You differentiated with respect to {t(other)} instead of {t(var)}: "
+                        f"hold {t(other)} constant and differentiate with respect to {t(var)}.")
+            else:
+                said = (f"Your {_ordinal(stage + 1)} differentiation is with respect to {t(other)}, "
+                        f"but it should be with respect to {t(var)} "
+                        f"(the order asked for is {', '.join(t(v) for v in variables)}).")
+            runs.append(("wrong_variable", value, said))
+    return runs
+
+
+def _value_at(value, point):
+    v = value.xreplace(point)
+    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    return v
+
+
+def _same(right, value) -> bool:
+    """Is the candidate the right answer after all (then it diagnoses nothing)? Equal real
+    values at three unrelated probe points say yes (for a candidate that really differs
+    that would be a coincidence of measure zero); no real value there: the full check."""
+    for k in range(3):  # lazily: the first probe point usually tells them apart
+        r, v = probe_value(right, k), probe_value(value, k)
+        if r is None or v is None:
+            break
+        if abs(r - v) > 1e-9 * max(1.0, abs(r), abs(v)):
+            return False
+    else:
+        return True
+    if quick_differ(right, value):
+        return False
+    return check_equivalent(right, value).equivalent is True
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")

@@ -126,6 +126,7 @@ def _step(w: _Writer, step: Step, number: str, indent: str) -> None:
 
 
 def _table(w: _Writer, block: Table) -> None:
+    # cells are not wrapped, so the operators' glue goes back to plain spaces here
     rows = [[seg_text(cell_segments(c)).replace(_GLUE, " ") for c in row] for row in block.rows]
     header = [ascii_text(h) for h in block.header]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]

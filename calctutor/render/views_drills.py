@@ -1,3 +1,108 @@
-"""Views of the drills results (registered with ``calctutor.render.views.register``)."""
+"""Views of the drills results (registered with ``calctutor.render.views.register``).
+
+A worksheet: a heading, one numbered item per exercise (its skill, then the prompt with
+its formulas printed as maths in every format), and with ``--answers`` the answer key in
+the same numbering.
+"""
 
 from __future__ import annotations
+
+import re
+
+import sympy
+
+from calctutor.errors import CalcTutorError
+from calctutor.exercises.model import Exercise, Worksheet
+from calctutor.render.doc import Document, Heading, Item, Numbered, Paragraph, Segments, Verbatim
+from calctutor.render.views import register
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def math_of(text: str):
+    """An expression of a prompt or an answer as SymPy (calctutor's safe parser), or None."""
+    from calctutor.parsing import parse_expression
+
+    try:
+        return parse_expression(text).expr
+    except CalcTutorError:
+        pass
+    # answers may name multipliers or parameters (lam, a, b) that the parser does not guess
+    from calctutor.symbols import is_variable_name
+
+    names = [n for n in dict.fromkeys(_NAME.findall(text)) if is_variable_name(n) or len(n) <= 4]
+    try:
+        return parse_expression(text, variables=names).expr
+    except CalcTutorError:
+        return None
+
+
+def prompt_segments(ex: Exercise) -> Segments:
+    """The prompt with its math pieces as expressions (shown as typed if they do not parse)."""
+    segs: list = []
+    for kind, text in ex.parts or (("text", ex.prompt),):
+        if kind == "math":
+            expr = math_of(text)
+            segs.append(expr if expr is not None else Verbatim(text))
+        else:
+            segs.append(text)
+    extra = [f"{label}: {ex.hints[key]}" for key, label in (("domain", "domain"),
+                                                             ("form", "answer form"))
+             if ex.hints.get(key)]
+    if extra:
+        segs.append(" (" + "; ".join(extra) + ")")
+    return tuple(segs)
+
+
+def answer_value(value):
+    """An answer in the contract's JSON shape as something to print: an expression, a
+    matrix (vectors as rows, as calctutor writes a Jacobian), or words (None, text)."""
+    if isinstance(value, bool):
+        return None, str(value).lower()
+    if isinstance(value, (int, float)):
+        return sympy.Float(value) if isinstance(value, float) else sympy.Integer(value), ""
+    if isinstance(value, str):
+        expr = math_of(value)
+        return (expr, "") if expr is not None else (None, value)
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        rows = [[answer_value(v)[0] for v in row] for row in value]
+        if all(e is not None for row in rows for e in row) and len({len(r) for r in rows}) == 1:
+            return sympy.Matrix(rows), ""
+    if isinstance(value, list) and value and not any(isinstance(v, (list, dict)) for v in value):
+        entries = [answer_value(v)[0] for v in value]
+        if all(e is not None for e in entries):
+            return sympy.Matrix([entries]), ""
+    return None, _words(value)
+
+
+def _words(value) -> str:
+    if isinstance(value, dict) and set(value) == {"point", "kind"} and isinstance(value["point"], dict):
+        point = value["point"]
+        return f"({', '.join(str(v) for v in point.values())}) {value['kind']}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {_words(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_words(v) for v in value)
+    return str(value)
+
+
+@register(Worksheet)
+def worksheet_view(sheet: Worksheet) -> Document:
+    """The worksheet and, with ``answers``, its answer key."""
+    where = f"Module {sheet.module}: {sheet.module_title}" if sheet.module else "All modules"
+    doc: Document = [Heading(f"Worksheet: {where}")]
+    about = f"{len(sheet.exercises)} exercise{'s' if len(sheet.exercises) != 1 else ''}"
+    if sheet.skill:
+        about += f" on the skill {sheet.skill!r}"
+    about += f", seed {sheet.seed} (the same seed gives the same worksheet)."
+    doc.append(Paragraph((about,)))
+    items = tuple(Item(ex.skill, None, prompt_segments(ex)) for ex in sheet.exercises)
+    doc.append(Numbered(items, "Exercises"))
+    if sheet.answers:
+        doc.append(Heading("Answers", 2))
+        keys = []
+        for ex in sheet.exercises:
+            expr, words = answer_value(ex.answer)
+            keys.append(Item(ex.skill, expr, (words,) if words else ()))
+        doc.append(Numbered(tuple(keys)))
+    return doc

@@ -1,3 +1,363 @@
-"""Views of the optimise results (registered with ``calctutor.render.views.register``)."""
+"""Views of the optimise results: descent, lagrange and fit as worked solutions.
+
+Registered with ``calctutor.render.views.register``; each returns a list of blocks.
+"""
 
 from __future__ import annotations
+
+import sympy as sp
+
+from calctutor.calculus.descent import DescentResult, Iterate
+from calctutor.calculus.fit import FitResult
+from calctutor.calculus.lagrange import LagrangeResult
+from calctutor.render.doc import (
+    Document,
+    Fields,
+    Formula,
+    Heading,
+    Math,
+    Note,
+    Paragraph,
+    Plot,
+    Table,
+    Verbatim,
+)
+from calctutor.render.plot import span
+from calctutor.render.views import input_fields, register
+
+# Long iteration tables show this many rows at the start and at the end.
+HEAD_ROWS, TAIL_ROWS = 12, 6
+
+
+def num(value):
+    """A table cell for a number: exact values as they are, floats to 6 significant digits."""
+    value = sp.sympify(value)
+    if value.atoms(sp.Float):
+        try:
+            return format(float(value), ".6g")
+        except TypeError:
+            return value
+    return value
+
+
+def vector_cell(values):
+    """``(8/5, 1/5)`` as one cell (decimals to 6 significant digits)."""
+    values = [sp.sympify(v) for v in values]
+    if any(v.atoms(sp.Float) for v in values):
+        return "(" + ", ".join(str(num(v)) for v in values) + ")" if len(values) > 1 \
+            else str(num(values[0]))
+    return values[0] if len(values) == 1 else sp.Tuple(*values)
+
+
+def _column(values) -> sp.Matrix:
+    return sp.Matrix(list(values))
+
+
+def _rows(items, head=HEAD_ROWS, tail=TAIL_ROWS):
+    """The rows to show of a long list, and how many were left out (placed after ``head``)."""
+    items = list(items)
+    if len(items) <= head + tail + 1:
+        return items, 0
+    return items[:head] + items[-tail:], len(items) - head - tail
+
+
+def plot_block(data) -> list:
+    """A ``Plot`` block for PlotData (drawn by each format at its width), or nothing."""
+    if data is None:
+        return []
+    ys = [y for _, _, series in (*data.curves, *data.points) for y in series]
+    return [Plot(tuple(data.curves), points=tuple(data.points), title=data.title,
+                 xlabel=data.xlabel, ylabel=data.ylabel, height=22, ylim=span(ys))]
+
+
+# -- descent -----------------------------------------------------------------------------
+@register(DescentResult)
+def descent_view(result: DescentResult) -> Document:
+    """The rule, the gradient, the path as a table, why it stopped, where it ended."""
+    up = result.ascent
+    name = "ascent" if up else "descent"
+    doc: Document = [Heading(f"Gradient {name}")]
+    doc += input_fields(result.input, result.expr)
+    sign, sign_tex = ("+", "+") if up else ("−", "-")
+    doc.append(Formula(
+        "Update rule",
+        f"s_(n+1) = s_n {sign} γ ∇f(s_n)",
+        rf"\mathbf{{s}}_{{n+1}} = \mathbf{{s}}_n {sign_tex} \gamma \nabla f(\mathbf{{s}}_n)",
+    ))
+    direction = "uphill, along" if up else "downhill, against"
+    doc.append(Paragraph((f"Each step moves {direction} the gradient, by the step size "
+                          "(rate) γ times the gradient.",)))
+    v = result.variables
+    if len(v) == 1:
+        doc.append(Math(("The derivative",), sp.Eq(sp.Derivative(result.expr, v[0]),
+                                                   result.gradient[0], evaluate=False)))
+    else:
+        grad_lhs = sp.Symbol("∇f")
+        doc.append(Math(("The gradient",), sp.Eq(grad_lhs, _column(result.gradient),
+                                                 evaluate=False)))
+    start = result.iterations[0]
+    rule = (f"exactly {result.steps} step{'s' if result.steps != 1 else ''}"
+            if result.steps is not None
+            else f"until |∇f| < {result.tol:g} or a step is shorter than {result.tol:g} "
+                 f"(at most {result.max_iter} steps)")
+    doc.append(Fields((
+        ("Start", (vector_cell(start.point),)),
+        ("Rate", (num(result.rate),) if result.rate.is_Rational else (result.rate,)),
+        ("Stopping rule", (rule,)),
+        ("Arithmetic", ("exact" if result.exact else "decimals (6 significant digits shown)",)),
+    )))
+    if result.iterations[1:]:
+        first = result.iterations[0]
+        g = [result.rate * gi for gi in first.gradient]
+        new = [p + (1 if up else -1) * d for p, d in zip(first.point, g, strict=True)]
+        doc.append(Paragraph((
+            "First step: ∇f", vector_cell(first.point), " = ", vector_cell(first.gradient),
+            ", so s_1 = ", vector_cell(first.point), f" {sign} ", num(result.rate), " · ",
+            vector_cell(first.gradient), " = ", vector_cell(new), ".")))
+    rows, skipped = _rows(result.iterations)
+    table_rows = []
+    for k, it in enumerate(rows):
+        if skipped and k == HEAD_ROWS:
+            table_rows.append(("…", f"({skipped} more steps)", "", "", ""))
+        table_rows.append(_descent_row(it))
+    doc.append(Table(("n", "point s_n", "f(s_n)", "∇f(s_n)", "|∇f|"), tuple(table_rows),
+                     title="The path"))
+    for n in result.notes:
+        doc.append(Note((n,), warning=result.diverged or "overshoot" in n or "unbounded" in n))
+    final = result.final
+    doc += plot_block(result.plot)
+    stop = {
+        "gradient": f"Converged after {final.n} steps: |∇f| < {result.tol:g}.",
+        "step": f"Converged after {final.n} steps: the step became shorter than {result.tol:g}.",
+        "steps": f"After the {final.n} step{'s' if final.n != 1 else ''} asked for.",
+        "max_iter": f"Not converged after {final.n} steps.",
+        "diverged": f"Stopped at step {final.n}: the {name} diverges.",
+        "unbounded": f"Stopped at step {final.n}: f is unbounded along the path.",
+        "undefined": f"Stopped at step {final.n}: f is undefined at the next point.",
+    }[result.stop]
+    doc.append(Paragraph((stop,)))
+    label = f"s_{final.n}"
+    doc.append(Math(("Final point",), sp.Eq(sp.Symbol(label), _exact_or_rounded(final.point),
+                                            evaluate=False), emphasis=True))
+    doc.append(Math((f"f there (f(s_{final.n}))",), _round(final.value)))
+    return doc
+
+
+def _round(v):
+    v = sp.sympify(v)
+    return sp.Float(v, 10) if v.atoms(sp.Float) else v
+
+
+def _exact_or_rounded(values):
+    items = [_round(v) for v in values]
+    return items[0] if len(items) == 1 else sp.Tuple(*items)
+
+
+def _descent_row(it: Iterate):
+    return (str(it.n), vector_cell(it.point), num(it.value), vector_cell(it.gradient),
+            num(it.norm))
+
+
+
+# -- lagrange ----------------------------------------------------------------------------
+@register(LagrangeResult)
+def lagrange_view(result: LagrangeResult) -> Document:
+    """L, the system grad L = 0, how it was solved, the candidates, the max and min."""
+    doc: Document = [Heading("Constrained optimisation with Lagrange multipliers")]
+    doc += input_fields(result.input, result.expr)
+    for k, (g, reading) in enumerate(zip(result.constraints, result.constraint_readings,
+                                         strict=True), start=1):
+        one_g = len(result.constraints) == 1
+        label = "Constraint" if one_g else f"Constraint {k}"
+        name = "g" if one_g else f"g{k}"
+        doc.append(Fields(((label, (Verbatim(reading.text),)),)))
+        doc.append(Math((f"that is {name} = 0 with",), sp.Eq(sp.Symbol(name), g, evaluate=False)))
+    if result.positive:
+        doc.append(Paragraph(("All variables are restricted to positive values.",)))
+    lams = result.multipliers
+    one = len(lams) == 1
+    doc.append(Formula(
+        "Lagrangian",
+        "L = f − λ g" if one else "L = f − λ1 g1 − λ2 g2 − …",
+        r"\mathcal{L} = f - \lambda g" if one else r"\mathcal{L} = f - \sum_k \lambda_k g_k",
+    ))
+    doc.append(Paragraph((
+        "At a constrained optimum the contours of f and of the constraint touch, so ∇f = λ ∇g "
+        "(the multiplier ", lams[0] if one else "λk", " measures how much), and the point "
+        "lies on the constraint. Both conditions together are ∇L = 0, where the multiplier"
+        f"{'' if one else 's'} {', '.join(m.name for m in lams)} "
+        f"{'is one more unknown' if one else 'are more unknowns'}.",)))
+    doc.append(Math(("The Lagrangian",), sp.Eq(sp.Symbol("L"), result.lagrangian,
+                                                evaluate=False)))
+    doc.append(Paragraph(("∇L = 0, one equation per unknown (the last "
+                          f"{'one gives' if one else 'ones give'} the constraint back):",)))
+    for u, e in zip((*result.variables, *lams), result.equations, strict=True):
+        doc.append(Math((f"∂L/∂{u.name} = 0",), sp.Eq(e, 0, evaluate=False)))
+    if result.method == "exact":
+        doc.append(Paragraph(("Solving this system exactly gives "
+                              f"{len(result.candidates)} candidate"
+                              f"{'s' if len(result.candidates) != 1 else ''}:",)))
+    for n in result.notes:
+        if "numerically" in n or "No stationary" in n:
+            doc.append(Note((n,), warning=True))
+    maxima, minima = set(result.maximum), set(result.minimum)
+    rows = []
+    for k, c in enumerate(result.candidates, start=1):
+        kind = ", ".join(w for w, s in (("maximum", maxima), ("minimum", minima)) if c in s)
+        rows.append((str(k), vector_cell(c.point), vector_cell(c.multipliers), num(c.value),
+                     kind))
+    if rows:
+        names = ", ".join(v.name for v in result.variables)
+        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", ""),
+                         tuple(rows), title="Candidates"))
+    for label, best in (("Maximum", result.maximum), ("Minimum", result.minimum)):
+        if best:
+            where = " and ".join(_point_text(result.variables, c.point) for c in best)
+            doc.append(Math((f"{label} of f, at {where}",), _round(best[0].value),
+                            emphasis=True))
+    for n in result.notes:
+        if not ("numerically" in n or "No stationary" in n):
+            doc.append(Note((n,)))
+    return doc
+
+
+def _point_text(variables, point) -> str:
+    cell = vector_cell(point)
+    if isinstance(cell, str):
+        return cell
+    from calctutor.notation import to_text
+
+    return to_text(cell)
+
+
+# -- fit ---------------------------------------------------------------------------------
+CHI2 = sp.Symbol("χ²")
+
+
+@register(FitResult)
+def fit_view(result: FitResult) -> Document:
+    """The data, chi^2, its gradient, the normal equations or the iterations, the fit."""
+    d = result.data
+    evaluating = result.at is not None
+    doc: Document = [Heading("χ² at given parameters" if evaluating else "Least-squares fit")]
+    doc += input_fields(result.input, result.model)
+    names = ", ".join(p.name for p in result.params)
+    cols = f"x = '{d.x_name}', y = '{d.y_name}'" + (f", σ = '{d.sigma_name}'" if d.sigma_name
+                                                     else " (no σ column: σ_i = 1)")
+    doc.append(Fields((("Data", (f"{d.path}: {d.n} points, columns {cols}",)),
+                       ("Parameters", (names,)))))
+    if d.sigma_name:
+        doc.append(Formula("Chi-squared", "χ² = Σ_i ((y_i − y(x_i; a))/σ_i)²",
+                           r"\chi^2 = \sum_i \left(\frac{y_i - y(x_i; a)}{\sigma_i}\right)^2"))
+    else:
+        doc.append(Formula("Chi-squared", "χ² = Σ_i (y_i − y(x_i; a))²",
+                           r"\chi^2 = \sum_i \left(y_i - y(x_i; a)\right)^2"))
+    from calctutor.calculus.fit import chi2_gradient_terms
+
+    doc.append(Paragraph(("Its gradient with respect to each parameter a_k is "
+                          "∂χ²/∂a_k = −2 Σ_i (y_i − y(x_i; a)) (∂y/∂a_k)(x_i)/σ_i², with:",)))
+    for p, dy, term in zip(result.params, result.derivatives, chi2_gradient_terms(result),
+                           strict=True):
+        doc.append(Math((f"∂y/∂{p.name}",), dy))
+        doc.append(Math((f"∂χ²/∂{p.name}",), term))
+    if evaluating:
+        doc += _at_blocks(result)
+    elif result.method == "normal equations":
+        doc += _normal_blocks(result)
+    elif result.method == "gradient descent":
+        doc.append(Paragraph(("Gradient descent on χ²: a ← a − γ ∇χ², with γ = ",
+                              num(result.rate), ", from ", vector_cell(result.start), ".")))
+        doc += _steps_table(result)
+    else:
+        doc.append(Paragraph((
+            "The model is not linear in its parameters, so χ² is minimised iteratively by "
+            "Levenberg-Marquardt (Gauss-Newton steps from the linearised model, damped towards "
+            "steepest descent when a step would raise χ²), from ", vector_cell(result.start),
+            f": {result.iterations} iterations, "
+            f"{'converged' if result.converged else 'not converged'}.")))
+    for n in result.notes:
+        doc.append(Note((n,), warning="too large" in n or "did not converge" in n))
+    if not evaluating:
+        doc += _data_table(result)
+        doc += plot_block(result.plot)
+        for p, v in zip(result.params, result.values, strict=True):
+            doc.append(Math((f"Best fit {p.name}",), _round(v), emphasis=True))
+        doc.append(Math(("χ² at the best fit",), _round(result.chi2)))
+        dof = d.n - len(result.params)
+        if dof > 0:
+            doc.append(Paragraph((f"Degrees of freedom N − k = {dof}; χ²/(N − k) = ",
+                                  num(sp.sympify(result.chi2) / dof), ".")))
+    else:
+        doc += plot_block(result.plot)
+    return doc
+
+
+def _at_blocks(result: FitResult) -> list:
+    out: list = []
+    at = ", ".join(f"{p.name} = {v}" for p, v in zip(result.params, (
+        num(v) for v in result.at), strict=True))
+    out.append(Paragraph((f"At {at}:",)))
+    out += _data_table(result, result.at)
+    out.append(Math(("χ²",), _round(result.chi2), emphasis=True))
+    for p, g in zip(result.params, result.gradient, strict=True):
+        out.append(Math((f"∂χ²/∂{p.name}",), _round(g), emphasis=True))
+    if result.steps:
+        out.append(Paragraph(("Steepest descent on χ²: a_next = a − γ ∇χ², with γ = ",
+                              num(result.rate), ":")))
+        out += _steps_table(result)
+        last = result.steps[-1]
+        out.append(Math((f"After {last.n} step{'s' if last.n != 1 else ''}",),
+                        _exact_or_rounded(last.params), emphasis=True))
+    return out
+
+
+def _normal_blocks(result: FitResult) -> list:
+    A, N, r = result.design, result.normal_matrix, result.normal_rhs
+    p = sp.Matrix(result.params)
+    out: list = [Paragraph((
+        "The model is linear in its parameters, y = b(x) + Σ_k a_k φ_k(x), so ∇χ² = 0 is a "
+        "linear system, the normal equations AᵀWA p = AᵀW(y − b), where row i of the design "
+        "matrix A holds ∂y/∂a_k at x_i and W = diag(1/σ_i²).",))]
+    if A is not None and A.rows <= 12:
+        out.append(Math(("Design matrix A",), _round_matrix(A)))
+    if result.offset is not None and result.offset != 0:
+        out.append(Math(("b(x), the part without parameters",), result.offset))
+    out.append(Math(("AᵀWA",), _round_matrix(N)))
+    out.append(Math(("AᵀW(y − b)",), _round_matrix(r)))
+    out.append(Math(("Solve AᵀWA p = AᵀW(y − b) for p",),
+                    sp.Eq(p, _round_matrix(sp.Matrix(result.values)), evaluate=False)))
+    return out
+
+
+def _round_matrix(M):
+    return M.applyfunc(_round) if any(v.atoms(sp.Float) for v in M) else M
+
+
+def _steps_table(result: FitResult) -> list:
+    names = ", ".join(p.name for p in result.params)
+    rows, skipped = _rows(result.steps)
+    table = []
+    for k, s in enumerate(rows):
+        if skipped and k == HEAD_ROWS:
+            table.append(("…", f"({skipped} more steps)", "", ""))
+        table.append((str(s.n), vector_cell(s.params), num(s.chi2), vector_cell(s.gradient)))
+    return [Table(("step", f"({names})", "χ²", "∇χ²"), tuple(table), title="The steps")]
+
+
+def _data_table(result: FitResult, values=None, limit: int = 15) -> list:
+    d = result.data
+    if d.n > limit:
+        return []
+    values = values if values is not None else result.values
+    model = result.model.xreplace(dict(zip(result.params, values, strict=True)))
+    rows = []
+    for k in range(d.n):
+        fx = model.xreplace({result.x: d.x[k]})
+        fx = sp.Float(sp.N(fx, 15)) if fx.atoms(sp.Float) or not fx.is_Rational else fx
+        row = [str(k + 1), num(d.x[k]), num(d.y[k])]
+        if d.sigma:
+            row.append(num(d.sigma[k]))
+        row += [num(fx), num(d.y[k] - fx)]
+        rows.append(tuple(row))
+    header = ("i", "x_i", "y_i") + (("σ_i",) if d.sigma else ()) + ("y(x_i)", "residual")
+    return [Table(header, tuple(rows), title="Data and model")]

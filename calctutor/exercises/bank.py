@@ -1,0 +1,285 @@
+"""Loading the exercise bank: ``exercises/module1.toml`` … ``module6.toml`` (see exercises/README.md).
+
+A file declares the module's skills and its templates. Every mistake a teacher can make in a
+file (a missing key, a wrong type, a placeholder without a parameter, a skill that is not
+declared) is reported as a ``BankError`` naming the file, the template and the key.
+
+This module does not import SymPy: reading the bank is plain data work.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from calctutor.errors import CalcTutorError
+
+MODULES = range(1, 7)
+
+# The commands a template may name (CONTRACT.md "quiz, exercises, progress").
+KINDS = ("diff", "gradient", "jacobian", "hessian", "chain", "backprop", "taylor", "newton",
+         "descent", "lagrange", "fit")
+
+# Misconceptions a template may target; validate.py knows how to check each can show.
+MISCONCEPTIONS = (
+    "missing_chain_factor", "product_rule_as_product", "quotient_sign", "power_not_lowered",
+    "transposed_jacobian", "missing_factorial", "wrong_point", "newton_wrong_sign",
+    "descent_uphill", "lagrange_constraint_forgotten", "missing_path", "wrong_variable",
+)
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TEMPLATE_KEYS = {"id", "skill", "kind", "prompt", "params", "input", "show", "misconception",
+                  "form", "domain", "hint", "max_size", "answer_key"}
+_PARAM_KEYS = {"int", "choice", "value", "nonzero", "exclude", "differ"}
+
+
+class BankError(CalcTutorError):
+    """A mistake in an exercise file (the message names the file, the template and the key)."""
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A course skill: its module, its name ("1.8 chain rule") and a one-line title."""
+
+    module: int
+    name: str
+    title: str
+
+    @property
+    def number(self) -> str:
+        """The course's number of the skill, e.g. "1.8"."""
+        return self.name.split()[0]
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one parameter is drawn: an integer range, a list of choices, or a value computed
+    from earlier parameters (``value = "2*{a}"``)."""
+
+    name: str
+    low: int | None = None
+    high: int | None = None
+    choices: tuple = ()
+    value: str | None = None
+    nonzero: bool = False
+    exclude: tuple = ()
+    differ: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Template:
+    """One exercise template of the bank (the fields mirror the TOML keys)."""
+
+    id: str
+    module: int
+    skill: str
+    kind: str
+    prompt: str
+    params: tuple[Param, ...]
+    input: dict
+    show: str | None = None
+    misconception: str | None = None
+    form: str | None = None
+    domain: str | None = None
+    hint: str | None = None
+    max_size: int = 160
+    answer_key: str | None = None
+    file: str = ""
+
+    @property
+    def key(self) -> str:
+        """The template's unique name across the bank, e.g. "module1/chain-sin"."""
+        return f"module{self.module}/{self.id}"
+
+
+@dataclass(frozen=True, eq=False)
+class Bank:
+    """Every module's skills and templates."""
+
+    skills: tuple[Skill, ...]
+    templates: tuple[Template, ...]
+    titles: dict = field(default_factory=dict)  # module number -> module title
+
+
+def bank_dir() -> Path:
+    from calctutor.bank import bank_dir as where
+
+    return where()
+
+
+@lru_cache(maxsize=4)
+def load_bank(folder: str | None = None) -> Bank:
+    """The whole bank (cached): every ``module<N>.toml`` of ``folder`` (default: bank_dir())."""
+    root = Path(folder) if folder else bank_dir()
+    skills: list[Skill] = []
+    templates: list[Template] = []
+    titles: dict[int, str] = {}
+    for n in MODULES:
+        path = root / f"module{n}.toml"
+        if not path.exists():
+            continue
+        title, s, t = load_file(path, n)
+        titles[n] = title
+        skills += s
+        templates += t
+    return Bank(tuple(skills), tuple(templates), titles)
+
+
+def load_file(path: Path, module: int) -> tuple[str, list[Skill], list[Template]]:
+    """(module title, skills, templates) of one file; BankError on any mistake in it."""
+    name = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise BankError(f"{name}: not valid TOML ({err})") from None
+    if data.get("module", module) != module:
+        raise BankError(f"{name}: 'module' is {data.get('module')!r}, expected {module}")
+    title = _text(data.get("title", f"Module {module}"), name, "title")
+    skills = []
+    for k, entry in enumerate(_tables(data, "skill", name)):
+        where = f"{name}: skill {k + 1}"
+        sname = _text(entry.get("name"), where, "name")
+        if not re.match(rf"{module}\.\d+ \S", sname):
+            raise BankError(f"{where}: 'name' must start with the skill's number, e.g. "
+                            f"\"{module}.1 partial derivatives\" (got {sname!r})")
+        skills.append(Skill(module, sname, _text(entry.get("title", sname), where, "title")))
+    by_name = {s.name: s for s in skills} | {s.number: s for s in skills}
+    templates = []
+    seen: set[str] = set()
+    for k, entry in enumerate(_tables(data, "template", name)):
+        t = _template(entry, module, name, k, by_name)
+        if t.id in seen:
+            raise BankError(f"{name}: template id {t.id!r} is used twice")
+        seen.add(t.id)
+        templates.append(t)
+    return title, skills, templates
+
+
+def _tables(data: dict, key: str, name: str) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise BankError(f"{name}: '{key}' must be an array of tables ([[{key}]])")
+    return value
+
+
+def _text(value, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BankError(f"{where}: '{key}' must be a non-empty string (got {value!r})")
+    return value
+
+
+def _template(entry: dict, module: int, name: str, k: int, skills: dict) -> Template:
+    tid = entry.get("id")
+    where = f"{name}: template {tid!r}" if isinstance(tid, str) else f"{name}: template {k + 1}"
+    tid = _text(tid, where, "id")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tid):
+        raise BankError(f"{where}: 'id' may use only lower-case letters, digits and '-'")
+    unknown = set(entry) - _TEMPLATE_KEYS
+    if unknown:
+        raise BankError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                        f"(known: {', '.join(sorted(_TEMPLATE_KEYS))})")
+    skill = _text(entry.get("skill"), where, "skill")
+    if skill not in skills:
+        raise BankError(f"{where}: 'skill' {skill!r} is not declared in a [[skill]] table of {name}")
+    kind = _text(entry.get("kind"), where, "kind")
+    if kind not in KINDS:
+        raise BankError(f"{where}: 'kind' {kind!r} is not a command (choose from {', '.join(KINDS)})")
+    prompt = _text(entry.get("prompt"), where, "prompt")
+    raw_params = entry.get("params", {})
+    if not isinstance(raw_params, dict):
+        raise BankError(f"{where}: 'params' must be a table")
+    params = tuple(_param(pname, spec, f"{where}: params.{pname}", raw_params)
+                   for pname, spec in raw_params.items())
+    inp = entry.get("input")
+    if not isinstance(inp, dict) or not inp:
+        raise BankError(f"{where}: 'input' must be a table of the command's options")
+    names = {p.name for p in params}
+    for key, value in inp.items():
+        _check_placeholders(value, names, f"{where}: input.{key}")
+    _check_placeholders(prompt, names | set(inp), f"{where}: prompt")
+    show = entry.get("show")
+    if show is not None and show not in inp:
+        raise BankError(f"{where}: 'show' names {show!r}, which is not a key of 'input'")
+    mis = entry.get("misconception")
+    if mis is not None and mis not in MISCONCEPTIONS:
+        raise BankError(f"{where}: 'misconception' {mis!r} is not known "
+                        f"(known: {', '.join(MISCONCEPTIONS)})")
+    size = entry.get("max_size", 160)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 10:
+        raise BankError(f"{where}: 'max_size' must be an integer of at least 10")
+    opt = {key: _text(entry[key], where, key) for key in ("form", "domain", "hint", "answer_key")
+           if key in entry}
+    return Template(tid, module, skills[skill].name, kind, prompt, params, inp, show, mis,
+                    max_size=size, file=name, **opt)
+
+
+def _param(pname: str, spec, where: str, all_params: dict) -> Param:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", pname):
+        raise BankError(f"{where}: a parameter name must be a letter followed by letters/digits")
+    if not isinstance(spec, dict):
+        raise BankError(f"{where}: must be a table such as {{ int = [1, 9] }} or "
+                        "{ choice = [\"sin\", \"cos\"] }")
+    unknown = set(spec) - _PARAM_KEYS
+    if unknown:
+        raise BankError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                        f"(known: {', '.join(sorted(_PARAM_KEYS))})")
+    ways = [k for k in ("int", "choice", "value") if k in spec]
+    if len(ways) != 1:
+        raise BankError(f"{where}: give exactly one of 'int', 'choice' or 'value'")
+    earlier = list(all_params)[: list(all_params).index(pname)]
+    differ = spec.get("differ", [])
+    if not isinstance(differ, list) or any(d not in earlier for d in differ):
+        raise BankError(f"{where}: 'differ' must list parameters defined before {pname!r}")
+    exclude = spec.get("exclude", [])
+    if not isinstance(exclude, list):
+        raise BankError(f"{where}: 'exclude' must be a list of values")
+    nonzero = spec.get("nonzero", False)
+    if not isinstance(nonzero, bool):
+        raise BankError(f"{where}: 'nonzero' must be true or false")
+    common = dict(nonzero=nonzero, exclude=tuple(exclude), differ=tuple(differ))
+    if "int" in spec:
+        rng = spec["int"]
+        if (not isinstance(rng, list) or len(rng) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in rng)
+                or rng[0] > rng[1]):
+            raise BankError(f"{where}: 'int' must be [low, high] with integers low <= high")
+        left = [v for v in range(rng[0], rng[1] + 1) if v not in exclude and not (nonzero and v == 0)]
+        if not left:
+            raise BankError(f"{where}: no integer is left to draw from")
+        return Param(pname, rng[0], rng[1], **common)
+    if "choice" in spec:
+        choices = spec["choice"]
+        if not isinstance(choices, list) or not choices:
+            raise BankError(f"{where}: 'choice' must be a non-empty list")
+        if not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in choices):
+            raise BankError(f"{where}: 'choice' may hold only strings and numbers")
+        for c in choices:
+            for ref in PLACEHOLDER.findall(c) if isinstance(c, str) else ():
+                if ref not in earlier:
+                    raise BankError(f"{where}: the choice {c!r} uses {{{ref}}}, which is not a "
+                                    f"parameter defined before {pname!r}")
+        return Param(pname, choices=tuple(choices), **common)
+    value = _text(spec["value"], where, "value")
+    for ref in PLACEHOLDER.findall(value):
+        if ref not in earlier:
+            raise BankError(f"{where}: 'value' uses {{{ref}}}, which is not a parameter "
+                            f"defined before {pname!r}")
+    return Param(pname, value=value, **common)
+
+
+def _check_placeholders(value, names: set, where: str) -> None:
+    if isinstance(value, str):
+        for ref in PLACEHOLDER.findall(value):
+            if ref not in names:
+                raise BankError(f"{where}: {{{ref}}} is not a parameter of this template")
+    elif isinstance(value, list):
+        for item in value:
+            _check_placeholders(item, names, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_placeholders(item, names, f"{where}.{key}")
+    elif not isinstance(value, (int, float, bool)):
+        raise BankError(f"{where}: values must be strings, numbers, booleans, lists or tables")

@@ -1,0 +1,363 @@
+"""Drawing exercises from the bank: seeded, reproducible, deduplicated, validated.
+
+``generate(module, count, seed, skill)`` spreads the exercises over the skills (and each
+skill's templates) of the module, draws each variant from its own seed (so an exercise is
+redrawn exactly by ``instantiate(template, exercise.seed)``), drops duplicates by a canonical
+key, and redraws variants that fail validation (``validate.py``) a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+
+from calctutor.errors import UsageError
+from calctutor.exercises.bank import (
+    MODULES,
+    PLACEHOLDER,
+    Param,
+    Skill,
+    Template,
+    load_bank,
+)
+from calctutor.exercises.model import Exercise, Part
+
+# Attempts at a valid, new variant per exercise slot before moving on to another template.
+ATTEMPTS = 12
+MAX_COUNT = 200
+
+
+def parse_module(text) -> int | None:
+    """"module3", "3", 3 -> 3; None or "all" -> None (every module); UsageError otherwise."""
+    if text is None:
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    else:
+        t = str(text).strip().lower()
+        if t == "all":
+            return None
+        m = re.fullmatch(r"(?:module|m)?\s*(\d+)", t)
+        if not m:
+            raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+        value = int(m.group(1))
+    if value not in MODULES:
+        raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+    return value
+
+
+def skills(module=None) -> list[Skill]:
+    """The skills of the bank (of one module, when given) that have templates, in course order."""
+    n = parse_module(module)
+    bank = load_bank()
+    used = {t.skill for t in bank.templates}
+    return [s for s in bank.skills if s.name in used and (n is None or s.module == n)]
+
+
+def module_title(module) -> str:
+    n = parse_module(module)
+    return load_bank().titles.get(n, "") if n is not None else "All modules"
+
+
+def match_skills(name: str, module: int | None = None) -> list[Skill]:
+    """Skills named by ``name``: the exact name, its number ("1.8"), or words in its name or
+    title ("chain rule"), case-insensitive. UsageError when nothing matches."""
+    pool = skills(module)
+    want = " ".join(name.lower().split())
+    exact = [s for s in pool if s.name.lower() == want or s.number == want]
+    if exact:
+        return exact
+    # words of the name first ("product" is the product rule), then of the titles
+    found = [s for s in pool if want and want in s.name.lower()]
+    found = found or [s for s in pool if want and want in s.title.lower()]
+    if not found:
+        where = f" in module {module}" if module else ""
+        known = ", ".join(s.number for s in pool)
+        raise UsageError(f"no skill matches {name!r}{where} (skills: {known}; "
+                         "give a number such as 1.8 or words of its name)")
+    return found
+
+
+def kind_available(kind: str) -> bool:
+    """Whether the command that solves ``kind`` is installed in this tree (the commands of
+    the other areas arrive one by one; a template of a missing command is not drawn)."""
+    import importlib.util
+
+    from calctutor.commands import KINDS
+
+    module = KINDS.get(kind, "").partition(":")[0]
+    try:
+        return bool(module) and importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def templates(module=None, skill: str | None = None, *, available: bool = True) -> list[Template]:
+    """The templates of a module (or all) and, optionally, of the skills ``skill`` names;
+    with ``available`` only those whose command exists."""
+    n = parse_module(module)
+    pool = [t for t in load_bank().templates if (n is None or t.module == n)
+            and (not available or kind_available(t.kind))]
+    if skill:
+        names = {s.name for s in match_skills(skill, n)}
+        pool = [t for t in pool if t.skill in names]
+    return pool
+
+
+# ---------------------------------------------------------------------------------------
+# One variant
+
+
+def draw_params(template: Template, rng: random.Random) -> dict:
+    """Values for the template's parameters, drawn in order (later ones may use earlier)."""
+    values: dict = {}
+    for p in template.params:
+        for _ in range(100):
+            value = _draw(p, rng, values)
+            if _allowed(p, value, values):
+                values[p.name] = value
+                break
+        else:
+            raise UsageError(f"{template.file}: template {template.id!r}: params.{p.name} could "
+                             "not be drawn (its 'exclude'/'differ'/'nonzero' leave nothing)")
+    return values
+
+
+def _draw(p: Param, rng: random.Random, values: dict):
+    if p.low is not None:
+        return rng.randint(p.low, p.high)
+    if p.choices:
+        value = rng.choice(p.choices)
+        # a choice may use earlier parameters: "sin({a}x)"
+        return substitute(value, values) if isinstance(value, str) and "{" in value else value
+    return _computed(p.value, values)
+
+
+def _allowed(p: Param, value, values: dict) -> bool:
+    if p.nonzero and _is_zero(value):
+        return False
+    if value in p.exclude or str(value) in [str(e) for e in p.exclude]:
+        return False
+    return all(str(values[d]) != str(value) for d in p.differ)
+
+
+def _is_zero(value) -> bool:
+    return value == 0 or (isinstance(value, str) and value.strip() in ("0", "0.0"))
+
+
+def _computed(text: str, values: dict):
+    """A parameter computed from earlier ones, e.g. "2*{a}^2": read by calctutor's safe
+    parser, kept an int when it is one."""
+    from calctutor.notation import to_text
+    from calctutor.parsing import parse_expression
+
+    expr = parse_expression(tidy(substitute(text, values)), what="a computed parameter").expr
+    if expr.is_Integer:
+        return int(expr)
+    return to_text(expr)
+
+
+# Options whose value is a number of things: "{n}" gives the parameter's int itself.
+COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter", "nonzero"}
+
+
+def substitute(value, params: dict, keep_type: bool = False):
+    """``value`` (a string, list or table of the template's input) with ``{name}`` replaced
+    and tidied. With ``keep_type``, a string that is exactly one placeholder takes the
+    parameter's own value (``order = "{n}"`` gives an int); otherwise values are text."""
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole and keep_type:
+            return params[whole.group(1)]
+        if whole:
+            return _text(params[whole.group(1)])
+        return tidy(PLACEHOLDER.sub(lambda m: _text(params[m.group(1)]), value))
+    if isinstance(value, list):
+        return [substitute(v, params) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, params) for k, v in value.items()}
+    return value
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_PLUS_MINUS = re.compile(r"\+\s*-\s*")
+_MINUS_MINUS = re.compile(r"(?<![\^*/(,=])-\s*-\s*")
+_UNIT = re.compile(r"(?<![\w.^/)])1\s*(?=[A-Za-z(])")
+_OPEN_PLUS = re.compile(r"([(,=]\s*)\+\s*")
+
+
+def tidy(text: str) -> str:
+    """Clean what substitution leaves: "x + -3" -> "x - 3", "x - -3" -> "x + 3", "1x" -> "x"."""
+    out = _PLUS_MINUS.sub("- ", text)
+    out = _MINUS_MINUS.sub("+ ", out)
+    out = _OPEN_PLUS.sub(r"\1", out)
+    out = _UNIT.sub("", out)
+    return out.strip()
+
+
+def instantiate(template: Template, seed: int) -> Exercise:
+    """The variant of ``template`` drawn from ``seed`` (its answer not yet computed)."""
+    rng = random.Random(f"{template.key}#{seed}")
+    params = draw_params(template, rng)
+    inp = {k: substitute(v, params, keep_type=k in COUNT_OPTIONS)
+           for k, v in template.input.items()}
+    parts = _prompt_parts(template, params, inp)
+    prompt = "".join(text for _, text in parts)
+    hints = {k: substitute(getattr(template, k), params)
+             for k in ("form", "domain", "hint") if getattr(template, k)}
+    if template.misconception:
+        hints["misconception"] = template.misconception
+    key = canonical_key(template.kind, inp)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
+                    template.kind, prompt, inp, None, template.key, seed, parts, hints,
+                    template.answer_key)
+
+
+def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    pos = 0
+    text = template.prompt
+    for m in PLACEHOLDER.finditer(text):
+        if m.start() > pos:
+            parts.append(("text", text[pos:m.start()]))
+        name = m.group(1)
+        if name in params:
+            value = _text(params[name])
+            # a plain integer reads fine as words ("from x0 = 2"); anything else is maths
+            plain = re.fullmatch(r"-?\d+", value) is not None
+            parts.append(("math" if not plain and _is_math(value) else "text", value))
+        else:
+            parts.append(_input_part(inp[name]))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(("text", text[pos:]))
+    return tuple(parts)
+
+
+def _input_part(value) -> Part:
+    if isinstance(value, dict):
+        return ("text", ", ".join(f"{k} = {v}" for k, v in value.items()))
+    if isinstance(value, list):
+        return ("text", "; ".join(str(v) for v in value))
+    value = str(value)
+    return ("math" if _is_math(value) else "text", value)
+
+
+def _is_math(value: str) -> bool:
+    """Whether a prompt piece reads as an expression (else it is shown as words)."""
+    from calctutor.errors import CalcTutorError
+    from calctutor.parsing import parse_expression
+
+    if not re.search(r"[\d^*/()+\-]|^[A-Za-z]$", value):
+        return False
+    try:
+        parse_expression(value)
+    except CalcTutorError:
+        return False
+    return True
+
+
+def canonical_key(kind: str, inp: dict) -> str:
+    """A key that two variants share when they pose the same problem: the input with every
+    expression as calctutor reads it ("3x + -2" and "3*x - 2" agree)."""
+    return kind + ":" + json.dumps({k: _canonical(v) for k, v in inp.items()}, sort_keys=True)
+
+
+def _canonical(value):
+    from calctutor.errors import CalcTutorError
+    from calctutor.notation import to_sympy
+    from calctutor.parsing import parse_expression
+
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, str):
+        try:
+            return to_sympy(parse_expression(value).expr)
+        except CalcTutorError:
+            return " ".join(value.split())
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# A worksheet
+
+
+def generate(module=None, count: int = 10, seed: int | None = None,
+             skill: str | None = None, *, validate: bool = True) -> list[Exercise]:
+    """``count`` validated exercises of ``module`` (1…6, "module3", None or "all": every
+    module), spread over its skills, reproducible from ``seed`` (random when None)."""
+    from calctutor.exercises.validate import solved_and_valid
+
+    if not isinstance(count, int) or count < 1 or count > MAX_COUNT:
+        raise UsageError(f"--count must be between 1 and {MAX_COUNT} (got {count})")
+    pool = templates(module, skill)
+    if not pool:
+        raise UsageError("there are no exercises for that choice of module and skill yet "
+                         "(the commands that solve them are not installed)")
+    if seed is None:
+        seed = random.SystemRandom().randrange(1 << 31)
+    rng = random.Random(seed)
+    order = _spread(pool, count, rng)
+    seen: set[str] = set()
+    out: list[Exercise] = []
+    dead: set[str] = set()  # templates that produced no new valid variant
+    k = 0
+    while len(out) < count and len(dead) < len(pool):
+        template = order[k % len(order)]
+        k += 1
+        if template.key in dead:
+            continue
+        for _ in range(ATTEMPTS):
+            ex = instantiate(template, rng.randrange(1 << 31))
+            key = canonical_key(ex.kind, ex.input)
+            if key in seen:
+                continue
+            seen.add(key)
+            if not validate:
+                out.append(ex)
+                break
+            good = solved_and_valid(ex, template)
+            if good is not None:
+                out.append(good)
+                break
+        else:
+            dead.add(template.key)
+        if k > 50 * count + len(pool):  # a hard stop, whatever the bank holds
+            break
+    # a worksheet reads in course order: 1.2, 1.3, …, then module 2, …
+    out.sort(key=lambda e: (e.module, _skill_order(e.skill)))
+    return out
+
+
+def _spread(pool: list[Template], count: int, rng: random.Random) -> list[Template]:
+    """Templates in an order that visits every skill before any skill twice (and, within a
+    skill, every template before any twice)."""
+    by_skill: dict[str, list[Template]] = {}
+    for t in pool:
+        by_skill.setdefault(t.skill, []).append(t)
+    for ts in by_skill.values():
+        rng.shuffle(ts)
+    names = list(by_skill)
+    order: list[Template] = []
+    rounds = max(len(ts) for ts in by_skill.values())
+    for r in range(rounds):
+        picked = names[:]
+        rng.shuffle(picked)
+        for name in picked:
+            ts = by_skill[name]
+            order.append(ts[r % len(ts)])
+    return order
+
+
+def _skill_order(name: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in name.split()[0].split(".") if p.isdigit())

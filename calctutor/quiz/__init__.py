@@ -1,0 +1,7 @@
+"""The quiz: an interactive session over generated exercises, a progress store, spaced review.
+
+``store`` keeps every judged answer in SQLite the moment it is judged; ``schedule`` replays
+those answers through FSRS, per skill, into a review date and a mastery label; ``session``
+is the quiz loop (input and output injected); ``engine`` does the maths of each item in the
+sandbox, away from the process that owns the terminal and the database.
+"""

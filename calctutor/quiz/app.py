@@ -1,0 +1,191 @@
+"""The quiz and progress commands as library calls (the CLI is a thin layer over these).
+
+The process running these owns the terminal and the progress database; every exercise is
+generated, solved and judged in the sandbox (``engine.Engine``).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from typing import TextIO
+
+from calctutor.errors import UsageError
+from calctutor.quiz.plan import match_skill, parse_module, review_order
+from calctutor.quiz.report import ProgressReport, SkillInfo
+from calctutor.quiz.schedule import due_skills, skill_states
+from calctutor.quiz.session import COMMANDS, Quiz, Summary, TextUI
+from calctutor.quiz.store import Store, utc_now
+
+
+def _warm_up() -> None:
+    """Import the engine before the first fork, so every sandboxed call is cheap."""
+    import importlib
+
+    from calctutor.commands import KINDS
+
+    for name in ("calctutor.render", "calctutor.render.views", "calctutor.checking.answer",
+                 "calctutor.exercises", *{v.partition(":")[0] for v in KINDS.values()}):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a command not built yet: its exercises fail one by one
+            pass
+
+
+def course_skills() -> list[SkillInfo]:
+    """The skills of the exercise bank (empty if the bank cannot be read)."""
+    try:
+        from calctutor.exercises import skills
+    except ImportError:
+        return []
+    return [SkillInfo(s.module, s.name, s.title) for s in skills()]
+
+
+def module_titles() -> tuple[tuple[int, str], ...]:
+    """The bank's title of each module (empty if the bank cannot say)."""
+    try:
+        from calctutor.exercises import module_title
+
+        return tuple((m, module_title(m)) for m in range(1, 7))
+    except Exception:  # noqa: BLE001 - titles are decoration; the table works without
+        return ()
+
+
+def open_store(err: TextIO) -> Store:
+    store = Store.open()
+    if store.notice:
+        err.write(f"Warning: {store.notice}\n")
+        err.flush()
+    return store
+
+
+def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None,
+             skill: str | None = None, review: bool = False, *, fmt: str = "plain",
+             width: int = 80, color: bool = False, interactive: bool | None = None,
+             stdin: TextIO | None = None, stdout: TextIO | None = None,
+             stderr: TextIO | None = None) -> Summary | None:
+    """Run a quiz (see ``session``); None when there was nothing to ask (nothing due)."""
+    from calctutor.quiz.engine import Engine
+
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    if interactive is None:
+        interactive = stdin.isatty()
+    number = parse_module(module)
+    if count < 1 or count > 100:
+        raise UsageError(f"--count must be between 1 and 100 (got {count})")
+    _warm_up()
+    titles: dict[str, str] = {}  # skills are shown by name ("1.8 chain rule")
+    wanted = match_skill(skill, number) if skill is not None else None
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 100_000)
+    ui = TextUI(stdout.write, stdin.readline, interactive=interactive, rich=fmt == "rich",
+                color=color, width=width, flush=stdout.flush)
+    engine = Engine(fmt, width, color)
+    store = open_store(stderr)
+
+    if review:
+        states = skill_states(store.attempts())
+        due = due_skills(states, module=number)
+        if wanted is not None:
+            due = [s for s in due if s.skill in wanted]
+        if not due:
+            pending = [s for s in states if number is None or s.module == number]
+            message = "Nothing is due for review."
+            if pending:
+                nxt = min(pending, key=lambda s: s.due)
+                from calctutor.render.views_quiz import when_due
+
+                message += (f" Next: {titles.get(nxt.skill, nxt.skill)} "
+                            f"{when_due(nxt.due, utc_now())}.")
+            else:
+                message += " Start with: calctutor quiz module1"
+            ui.say(message)
+            return None
+        exercises = _review_exercises(engine, [s.skill for s in due], count, seed)
+        scope = "review" + (f" of module {number}" if number else "")
+    else:
+        exercises = engine.generate(module=number, count=count, seed=seed, skill=skill)
+        scope = (f"module {number}" if number else "all modules")
+        if wanted:
+            scope += ", " + (wanted[0] if len(wanted) == 1 else f"skills matching {skill!r}")
+    if not exercises:
+        ui.say("No exercises could be generated for this choice.", "warn")
+        return None
+
+    mode = "" if interactive else " (scripted: one answer per line)"
+    ui.say(f"Quiz: {scope} · {len(exercises)} question{'s' * (len(exercises) != 1)} · "
+           f"seed {seed}{mode}", "title")
+    if interactive:
+        ui.say(COMMANDS, "dim")
+    quiz = Quiz(exercises, engine, store, ui, scope=scope, seed=seed, titles=titles)
+    summary = quiz.run()
+    _show_summary(ui, engine, summary, interactive, _due_count(store))
+    return summary
+
+
+def _due_count(store: Store) -> int:
+    try:
+        return len(due_skills(skill_states(store.attempts())))
+    except Exception:  # noqa: BLE001 - a remark in the summary; never fail the quiz for it
+        return 0
+
+
+def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
+    order = review_order(due, count)
+    wanted = {name: order.count(name) for name in dict.fromkeys(order)}
+    pools = {}
+    for i, (name, n) in enumerate(wanted.items()):
+        pools[name] = list(engine.generate(skill=name, count=n, seed=seed + i))
+    out = []
+    for name in order:
+        if pools.get(name):
+            out.append(pools[name].pop(0))
+    return out
+
+
+def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
+                  due: int = 0) -> None:
+    ui.say("")
+    if not interactive:
+        ui.say(summary.line())
+        return
+    from calctutor.render.doc import Fields, Heading, Paragraph
+
+    c = summary.counts()
+    n = len(summary.asked)
+    rows = [("Score", (f"{summary.score:g} / {n}" if n else "no questions answered",)),
+            ("Right first time", (str(c["first"]),)),
+            ("Right with help", (str(c["helped"]),)),
+            ("Missed", (f"{c['failed']} wrong, {c['skipped']} skipped, "
+                        f"{c['solution']} shown",)),
+            ("Time", (summary.time,))]
+    review = summary.review()
+    rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
+    doc = [Heading("Summary"), Fields(tuple(rows))]
+    if summary.ended != "done":
+        doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
+                              "is saved.",)))
+    if due:
+        doc.append(Paragraph((f"{due} skill{' is' if due == 1 else 's are'} due for review "
+                              "now: calctutor quiz --review",)))
+    doc.append(Paragraph(("See your progress with: calctutor progress",)))
+    ui.show(engine.render(doc))
+
+
+def progress_report(module: str | None = None, err: TextIO | None = None) -> ProgressReport:
+    """Every attempted skill's state, read from the store (in this process)."""
+    number = parse_module(module)
+    store = open_store(err or sys.stderr)
+    now = utc_now()
+    states = skill_states(store.attempts(), now)
+    if number is not None:
+        states = [s for s in states if s.module == number]
+    return ProgressReport(tuple(states), now, module=number, store=str(store.path))
+
+
+def reset_progress(err: TextIO | None = None) -> str:
+    """Move the progress database aside and start a fresh one; a sentence saying where."""
+    store = open_store(err or sys.stderr)
+    aside = store.reset()
+    return (f"Progress reset: the old record is kept as {aside} (rename it back to "
+            f"{store.path.name} to restore it).")
