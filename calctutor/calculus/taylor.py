@@ -80,6 +80,8 @@ class TaylorResult:
     plot: bool = False
     nonzero: int | None = None
     notes: tuple[str, ...] = field(default=())
+    general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
+    general_asked: bool = False
 
     @property
     def polynomial(self) -> sp.Expr:
@@ -112,12 +114,18 @@ class TaylorResult:
             out["next_term"] = {"degree": self.next_term[0], "term": to_sympy(self.next_term[1])}
         if self.nonzero is not None:
             out["nonzero"] = self.nonzero
+        if self.general_asked:
+            out["general_term"] = None if self.general is None else to_sympy(self.general[1])
         return out
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
         from calctutor.checking.mistakes_series import taylor_mistakes
 
+        if self.general_asked and self.general is not None:
+            n, term, _ = self.general
+            return AnswerSpec("expr", term, f"the general term (the term in {n.name})",
+                              self.variables + (n,))
         what = ("the linearisation" if self.order == 1 else
                 f"the Taylor polynomial of order {self.order}")
         return AnswerSpec("expr", sp.expand(self.polynomial), what, self.variables,
@@ -377,11 +385,12 @@ def _samples(expr, poly, var, a):
 
 
 def _curves(expr, rows, var, a):
-    """f and its Taylor polynomials of increasing order (at most five), about a ± 2."""
+    """The Taylor polynomials of increasing order (at most four), then f (drawn last, on
+    top: where a polynomial hides under f it agrees with f), about a ± 3."""
     centre = float(a)
-    xs = tuple(centre - 2 + 4 * i / 160 for i in range(161))
+    xs = tuple(centre - 3 + 6 * i / 240 for i in range(241))
     f = _lambda(expr, var)
-    curves = [(f"f = {to_text(expr)}", xs, tuple(_evaluate(f, x) for x in xs))]
+    curves = []
     orders = [r.k for r in rows if r.coefficient != 0 and r.k > 0]
     if len(orders) > 4:
         step = len(orders) / 4
@@ -389,6 +398,7 @@ def _curves(expr, rows, var, a):
     for n in orders:
         p = _lambda(sp.Add(*(r.term for r in rows if r.k <= n)), var)
         curves.append((f"T{n}", xs, tuple(_evaluate(p, x) for x in xs)))
+    curves.append((f"f = {to_text(expr)}", xs, tuple(_evaluate(f, x) for x in xs)))
     return tuple(curves)
 
 
@@ -648,3 +658,38 @@ def _jet(ar: _Arith, expr, var, a, n) -> list:
         raise Unsupported
 
     return go(expr)
+
+
+# -- the general term ------------------------------------------------------------------------
+def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, coeffs) -> tuple | None:
+    """(index, the n-th term, the first n it holds for) from SymPy's formal power series,
+    checked against the coefficients computed here; None when none is found in time."""
+    def find():
+        from sympy.series.formal import FormalPowerSeries
+
+        series = sp.fps(expr, var, a)
+        if not isinstance(series, FormalPowerSeries):
+            return None
+        k = series.ak.variables[0]
+        start = int(series.ak.start)
+        formula = series.ak.formula.subs(k, index)
+        formula = sp.simplify(sp.powsimp(formula, force=True))
+        if formula.has(sp.I, sp.Piecewise, sp.Mod):
+            return None  # no closed form a learner would write
+
+        def holds(j):
+            try:
+                return sp.simplify(formula.subs(index, j) - coeffs[j]) == 0
+            except (ZeroDivisionError, TypeError):
+                return False
+
+        if not all(holds(j) for j in range(start, len(coeffs))):
+            return None
+        while start > 0 and holds(start - 1):
+            start -= 1  # (SymPy splits off f(a) even where the formula covers it)
+        return index, formula * shifted(var, a) ** index, start
+
+    try:
+        return within(4.0, find, default=None)
+    except (ValueError, TypeError, NotImplementedError, AttributeError):
+        return None
