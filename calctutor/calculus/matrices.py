@@ -206,6 +206,14 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
             reason = f"{head}: the second-derivative test is inconclusive (degenerate)"
         return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
 
+    if n == 1:
+        s1 = _sign(fxx)
+        head = f"{fxx_name} = {to_text(fxx)}{cmp(fxx)}"
+        kind, tail = {1: ("minimum", "the graph curves up, a local minimum"),
+                      -1: ("maximum", "the graph curves down, a local maximum")}.get(
+            s1, ("degenerate", "the second-derivative test is inconclusive (degenerate)"))
+        return StationaryPoint(point, hessian, kind, f"{head}: {tail}", value, det, fxx,
+                               minors, inertia)
     shown = ", ".join(to_text(m) for m in minors)
     signs = [_sign(m) for m in minors]
     if all(s == 1 for s in signs):
@@ -222,8 +230,6 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
                   f"{'s' if inertia[2] != 1 else ''}): the test is inconclusive (degenerate)")
     else:
         reason = "the signs of the eigenvalues could not be decided (degenerate)"
-    if n == 1:
-        reason = reason.replace("leading principal minors", "second derivative")
     return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
 
 
@@ -267,16 +273,169 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
     positive = all(v.is_positive for v in variables)
     notes.append("Only real solutions are kept" + (" with every variable positive (--positive)."
                                                    if positive else " (the variables are real)."))
-    points = []
+    found = []
     for sol in solutions:
         coords = tuple((v, tidy(sp.sympify(sol.get(v, v)))) for v in variables)
         if any(c.is_real is False for _, c in coords):
             continue
+        found.append(coords)
+    # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
+    extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
+                   default=None)
+    if extra:
+        word = "point" if len(extra) == 1 else "points"
+        notes.insert(0, f"SymPy's exact solution missed {len(extra)} stationary {word}, found "
+                     "by Newton's method from many starting points" + (
+                         " (shown as decimals)" if any(c.atoms(sp.Float) for p in extra
+                                                       for _, c in p) else "")
+                     + ": other stationary points may be missing.")
+        found += extra
+        complete = False
+    points = []
+    for coords in sorted(found, key=_order_key):
         at = dict(coords)
         h = hessian.xreplace(at).applyfunc(lambda e: tidy(sp.expand(e)) if e.is_number else e)
         value = tidy(expr.xreplace(at))
         points.append(classify_point(h, coords, variables, value))
     return Classification(equations, tuple(points), complete, tuple(notes))
+
+
+def _order_key(coords):
+    """Points in increasing order of their coordinates (a curve of points last)."""
+    key = []
+    for _, c in coords:
+        try:
+            key.append((0, float(c)))
+        except TypeError:
+            key.append((1, 0.0))
+    return key
+
+
+NUMERIC_SECONDS = 3.0  # the numerical cross-check of sympy.solve
+NUMERIC_STARTS = 60
+SEARCH_BOX = 10.0      # numerically found points are reported within |x_i| <= 10
+
+
+def _safe_numeric_search(*args) -> list:
+    """``_numeric_search``, or nothing when NumPy cannot evaluate the functions (DiracDelta,
+    unknown functions f(x)): the cross-check is optional."""
+    try:
+        return _numeric_search(*args)
+    except Exception:  # noqa: BLE001 - an optional check must never break the command
+        return []
+
+
+def _numeric_search(equations, hessian, variables, known) -> list:
+    """Real solutions of ``equations`` = 0 that ``known`` misses, by Newton's method from
+    seeded starting points; exact where a coordinate snaps to a verified exact value."""
+    import numpy as np
+
+    n = len(variables)
+    try:
+        grad = sp.lambdify([list(variables)], list(equations), "numpy")
+        jac = sp.lambdify([list(variables)], hessian.tolist(), "numpy")
+    except Exception:  # noqa: BLE001 - a function numpy cannot evaluate: no cross-check
+        return []
+
+    def g(p):
+        return np.array(grad(p), dtype=float)
+
+    def j(p):
+        return np.array(jac(p), dtype=float).reshape(n, n)
+
+    def locator(coords):
+        """p -> where the known solution ``coords`` is, given p's free coordinates (a curve
+        of solutions such as x = y passes through every point whose free part is p's)."""
+        try:
+            f = sp.lambdify([list(variables)], [c for _, c in coords], "numpy")
+        except Exception:  # noqa: BLE001
+            return None
+        return lambda q: np.array(f(q), dtype=complex)
+
+    def close(a, b):
+        # loose: Newton creeps slowly into a multiple root (x^4 at 0)
+        return bool(np.all(np.abs(a - b) <= 1e-4 * np.maximum(1.0, np.abs(b))))
+
+    located = [fn for fn in (locator(c) for c in known) if fn is not None]
+    rng = np.random.default_rng(12345)
+    starts = [rng.uniform(-3, 3, n) for _ in range(NUMERIC_STARTS)] +              [rng.uniform(-10, 10, n) for _ in range(NUMERIC_STARTS // 3)]
+    new: list = []
+    raw: list = []
+    with np.errstate(all="ignore"):
+        for x0 in starts:
+            p = _newton(g, j, x0)
+            if p is None:
+                continue
+            if np.max(np.abs(p)) > SEARCH_BOX:  # Newton jumped far (another period, say)
+                continue
+            if any(close(fn(p), p) for fn in located) or any(close(q, p) for q in raw):
+                continue
+            raw.append(p)
+            new.append(_snap(p, equations, variables))
+    return [c for c in new if not _same_point(c, known)]
+
+
+def _newton(g, j, x0, steps: int = 60):
+    """Newton's method for g(p) = 0 (least squares where the Jacobian is singular); the
+    root, or None when it does not converge to a finite point."""
+    import numpy as np
+
+    p = np.array(x0, dtype=float)
+    try:
+        for _ in range(steps):
+            gp = g(p)
+            if not np.all(np.isfinite(gp)):
+                return None
+            if np.max(np.abs(gp)) == 0:
+                break
+            step = np.linalg.lstsq(j(p), gp, rcond=None)[0]
+            p = p - step
+            if not np.all(np.isfinite(p)) or np.max(np.abs(p)) > 1e6:
+                return None
+            if np.max(np.abs(step)) < 1e-15 * max(1.0, float(np.max(np.abs(p)))):
+                break
+        return p if np.max(np.abs(g(p))) < 1e-9 else None
+    except (ValueError, ArithmeticError, TypeError, np.linalg.LinAlgError):
+        return None
+
+
+def _simple_number(c: float):
+    """c as a simple exact number (p/q, ±sqrt(p/q), p/q·pi with q <= 64), or None."""
+    from fractions import Fraction
+
+    for scale, build in ((1.0, lambda q: q), (None, None), (float(sp.pi), lambda q: q * sp.pi)):
+        if scale is None:  # a square root: c^2 is a simple fraction
+            q = Fraction(c * c).limit_denominator(64)
+            if q and abs(float(q) - c * c) < 1e-9 * max(1.0, c * c):
+                return sp.sign(c) * sp.sqrt(sp.Rational(q.numerator, q.denominator))
+            continue
+        q = Fraction(c / scale).limit_denominator(64)
+        if abs(float(q) * scale - c) < 1e-9 * max(1.0, abs(c)):
+            return build(sp.Rational(q.numerator, q.denominator))
+    return None
+
+
+def _snap(p, equations, variables) -> tuple:
+    """The point exactly when every coordinate is a simple number that makes the gradient
+    exactly zero (0, 1/2, sqrt(3), pi/2); otherwise as 10-digit decimals."""
+    from calctutor.sandbox import within
+
+    exact = [_simple_number(float(c)) for c in p]
+    if all(e is not None for e in exact):
+        at = dict(zip(variables, exact, strict=True))
+
+        def vanishes(e):
+            v = sp.expand(e.xreplace(at))
+            return v == 0 or within(1.0, lambda: sp.simplify(v) == 0, default=False)
+
+        if all(vanishes(e) for e in equations):
+            return tuple(zip(variables, exact, strict=True))
+    return tuple((v, sp.Float(float(c), 10)) for v, c in zip(variables, p, strict=True))
+
+
+def _same_point(coords, known) -> bool:
+    return any(all(sp.simplify(a - b) == 0 for (_, a), (_, b) in zip(coords, k, strict=True))
+               for k in known)
 
 
 # ---------------------------------------------------------------------------------------

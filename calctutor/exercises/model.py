@@ -29,6 +29,7 @@ class Exercise:
     seed: int
     parts: tuple[Part, ...] = ()
     hints: dict = field(default_factory=dict)  # form / domain / misconception / hint
+    answer_key: str | None = None  # the answer is this key of the command's JSON
     _result: object = field(default=None, compare=False, repr=False)
 
     def solve(self):
@@ -40,7 +41,13 @@ class Exercise:
         return self._result
 
     def check(self, text: str, *, show: bool = False):
-        """The verdict (``AnswerResult``) on the learner's ``text``."""
+        """The verdict (``AnswerResult``) on the learner's ``text``: the command's own
+        ``--answer`` check, or the bank's check for an answer taken from the command's JSON
+        (the classification of stationary points)."""
+        from calctutor.exercises.answers import CHECKS
+
+        if self.answer_key in CHECKS:
+            return CHECKS[self.answer_key](self, text)
         from calctutor.checking.answer import check_answer
 
         return check_answer(self.solve(), text, show=show)

@@ -76,10 +76,13 @@ def answer_value(value):
 
 
 def _words(value) -> str:
+    if isinstance(value, dict) and set(value) == {"point", "kind"} and isinstance(value["point"], dict):
+        point = value["point"]
+        return f"({', '.join(str(v) for v in point.values())}) {value['kind']}"
     if isinstance(value, dict):
         return ", ".join(f"{k} = {_words(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "[" + "; ".join(_words(v) for v in value) + "]"
+        return "; ".join(_words(v) for v in value)
     return str(value)
 
 

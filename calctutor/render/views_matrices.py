@@ -235,7 +235,7 @@ def classification_blocks(c: Classification, variables) -> Document:
     doc: Document = [Heading("Stationary points", 2)]
     doc.append(Paragraph(("Solve ∇f = 0, every first partial derivative zero at once:",)))
     for v, eq in zip(variables, c.equations, strict=True):
-        doc.append(Math(_d1("f", v) + (" = 0:",), sympy.Eq(eq, 0, evaluate=False)))
+        doc.append(Math(_d1("f", v), sympy.Eq(eq, 0, evaluate=False)))
     if not c.points:
         doc.append(Paragraph(("No real stationary points were found.",)))
     else:
@@ -252,6 +252,12 @@ def classification_blocks(c: Classification, variables) -> Document:
         doc.append(Table(header, tuple(rows)))
         doc.append(Numbered(tuple(Item(_plain(("At ", *_point_tuple(p))), None,
                                        (_sentence(p.reason),)) for p in c.points)))
+        summary: list = []
+        for k, p in enumerate(c.points):
+            kind = {"saddle": "a saddle point", "degenerate": "a degenerate point (test "
+                    "inconclusive)"}.get(p.kind, f"a local {p.kind}")
+            summary += ["; " if k else "", kind, " at ", *_point_tuple(p)]
+        doc.append(Paragraph(("In summary: ", *summary, ".")))
     for note in c.notes:
         doc.append(Note((note,), warning="missing" in note or "incomplete" in note))
     return doc
