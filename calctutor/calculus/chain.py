@@ -334,9 +334,6 @@ def compute_chain(reading: Reading, functions: Sequence[sp.Expr], layers: Sequen
         lay = layers[k]
         composed[k] = {s: e.xreplace(below) for s, e in zip(lay.names, lay.exprs, strict=True)}
         below = dict(composed[k])
-    in_final = dict(composed[0]) if n else {}
-    for k in range(1, n):
-        in_final.update(composed[k])
 
     stages = []
     for k in range(n + 1):
