@@ -158,3 +158,9 @@ def test_general_term():
     for k in range(start, 8):
         assert sp.simplify(term.subs(index, k).subs(x, t + 1) / t ** k - poly.coeff_monomial(t ** k)) == 0
     assert run_taylor("exp(sin x)", general_term=True).to_json()["general_term"] is None
+
+
+def test_nonzero_answers():
+    r = run_taylor("sin(x^2)", nonzero=3)
+    assert check_answer(r, "x^2 - x^6/6 + x^10/120").correct is True
+    assert check_answer(r, "x^2 - x^6/6").diagnosis == "wrong_order"

@@ -128,6 +128,8 @@ class TaylorResult:
                               self.variables + (n,))
         what = ("the linearisation" if self.order == 1 else
                 f"the Taylor polynomial of order {self.order}")
+        if self.nonzero is not None:
+            what = f"the first {self.nonzero} non-zero terms"
         return AnswerSpec("expr", sp.expand(self.polynomial), what, self.variables,
                           mistakes=lambda: taylor_mistakes(self),
                           json_expected=self.text(to_sympy))

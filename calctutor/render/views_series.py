@@ -258,7 +258,10 @@ def newton_view(result: NewtonResult) -> Document:
     if result.steps is not None:
         label = f"After {len(result.iterations) - 1} iteration" + (
             "s" if len(result.iterations) != 2 else "")
-    doc.append(Paragraph((f"{label}: {_value(last)}",)))
+    approx = ""
+    if any(isinstance(v, sp.Rational) and not v.is_Integer for v in last):
+        approx = " ≈ " + _value(tuple(float(v) for v in last))
+    doc.append(Paragraph((f"{label}: {_value(last)}{approx}",)))
     if result.kind:
         doc.append(Paragraph((result.kind_text,)))
     doc += [Note((n,), warning=w) for n, w in result.notes]
