@@ -93,8 +93,26 @@ def taylor_view(result: TaylorResult) -> Document:
     doc += [Note((n,)) for n in result.notes]
     if result.general_asked:
         doc += _general(result)
+    if result.eval_at is not None:
+        doc += _evaluations(result)
     if one:
         doc += _quality(result)
+    return doc
+
+
+def _evaluations(result: TaylorResult) -> Document:
+    x, at = result.variables[0], result.eval_at
+    rows, previous = [], None
+    for k, v in result.evaluations:
+        change = "" if previous is None else v - previous
+        rows.append((str(k), v, num(float(v)), change))
+        previous = v
+    doc: Document = [Table(("k", f"T_k({sp.sstr(at)})", "decimal", "change from T_(k−1)"), tuple(rows),
+                           title=f"Each order's value at {x} = {sp.sstr(at)}")]
+    if result.eval_f is not None:
+        err = float(result.eval_f) - float(result.evaluations[-1][1])
+        doc.append(Paragraph((f"f({sp.sstr(at)}) = ", result.eval_f, f" ≈ {num(float(result.eval_f))}: "
+                              f"the error of T{result.order} there is {num(err)}.",)))
     return doc
 
 
