@@ -93,6 +93,8 @@ class NewtonResult:
                "status": self.status, "message": self.explanation}
         if self.kind:
             out["kind"] = self.kind
+        if self.exact:
+            out["root_decimal"] = self._one([float(v) for v in self.root])
         return out
 
     def answer_spec(self):

@@ -20,7 +20,7 @@ import sympy as sp
 
 from calctutor.errors import LimitError, UsageError
 from calctutor.notation import to_sympy, to_text
-from calctutor.results import Reading
+from calctutor.results import Reading, json_value
 from calctutor.sandbox import within
 from calctutor.steps.tidy import tidy
 
@@ -82,6 +82,9 @@ class TaylorResult:
     notes: tuple[str, ...] = field(default=())
     general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
     general_asked: bool = False
+    evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
+    eval_at: sp.Expr | None = None
+    eval_f: sp.Expr | None = None                        # f(X) itself
 
     @property
     def polynomial(self) -> sp.Expr:
@@ -114,6 +117,9 @@ class TaylorResult:
             out["next_term"] = {"degree": self.next_term[0], "term": to_sympy(self.next_term[1])}
         if self.nonzero is not None:
             out["nonzero"] = self.nonzero
+        if self.eval_at is not None:
+            out["evaluations"] = [{"order": k, "value": json_value(v)} for k, v in self.evaluations]
+            out["eval_at"] = to_sympy(self.eval_at)
         if self.general_asked:
             out["general_term"] = None if self.general is None else to_sympy(self.general[1])
         return out
@@ -128,6 +134,8 @@ class TaylorResult:
                               self.variables + (n,))
         what = ("the linearisation" if self.order == 1 else
                 f"the Taylor polynomial of order {self.order}")
+        if self.nonzero is not None:
+            what = f"the first {self.nonzero} non-zero terms"
         return AnswerSpec("expr", sp.expand(self.polynomial), what, self.variables,
                           mistakes=lambda: taylor_mistakes(self),
                           json_expected=self.text(to_sympy))
@@ -693,3 +701,18 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
         return within(4.0, find, default=None)
     except (ValueError, TypeError, NotImplementedError, AttributeError):
         return None
+
+
+def evaluate_orders(result: TaylorResult, at: sp.Expr) -> TaylorResult:
+    """``result`` with T_0(X) … T_n(X) and f(X) (how each added order changes the value)."""
+    import dataclasses
+
+    x = result.variables[0]
+    values, total = [], sp.Integer(0)
+    for k, term in result.terms:
+        total = total + term.xreplace({x: at})
+        values.append((k, sp.nsimplify(total) if total.atoms(sp.Float) and not at.atoms(sp.Float)
+                       else total))
+    f_at = result.expr.xreplace({x: at})
+    f_at = None if f_at.has(sp.zoo, sp.nan) or f_at.is_real is False else f_at
+    return dataclasses.replace(result, evaluations=tuple(values), eval_at=at, eval_f=f_at)

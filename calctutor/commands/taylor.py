@@ -14,7 +14,7 @@ from calctutor.variables import check_point, free_variables, symbols_for
 
 def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
                positive: bool = False, plot: bool = False, nonzero: int | None = None,
-               general_term: bool = False, index: str = "n") -> TaylorResult:
+               general_term: bool = False, index: str = "n", eval_at=None) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``at`` (default 0) up to total degree ``order``.
 
     ``var``/``vars`` name the variables (default: the free symbols, alphabetically);
@@ -55,7 +55,16 @@ def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
         result = taylor_one(f, parsed.reading, v, point[v], order, nonzero=nonzero, plot=plot)
         if general_term:
             result = _with_general_term(result, index, positive)
+        if eval_at is not None and str(eval_at).strip():
+            from calctutor.calculus.taylor import evaluate_orders
+
+            value = parse_point(str(eval_at), [v], positive=positive)[v]
+            if value.atoms(sp.Float):
+                value = sp.nsimplify(value, rational=True)  # 9.3 means 93/10: exact values
+            result = evaluate_orders(result, value)
         return result
+    if eval_at is not None:
+        raise UsageError("--eval works with one variable only")
     if general_term:
         raise UsageError("--general-term works with one variable only")
     if plot:

@@ -93,8 +93,26 @@ def taylor_view(result: TaylorResult) -> Document:
     doc += [Note((n,)) for n in result.notes]
     if result.general_asked:
         doc += _general(result)
+    if result.eval_at is not None:
+        doc += _evaluations(result)
     if one:
         doc += _quality(result)
+    return doc
+
+
+def _evaluations(result: TaylorResult) -> Document:
+    x, at = result.variables[0], result.eval_at
+    rows, previous = [], None
+    for k, v in result.evaluations:
+        change = "" if previous is None else v - previous
+        rows.append((str(k), v, num(float(v)), change))
+        previous = v
+    doc: Document = [Table(("k", f"T_k({sp.sstr(at)})", "decimal", "change from T_(k−1)"), tuple(rows),
+                           title=f"Each order's value at {x} = {sp.sstr(at)}")]
+    if result.eval_f is not None:
+        err = float(result.eval_f) - float(result.evaluations[-1][1])
+        doc.append(Paragraph((f"f({sp.sstr(at)}) = ", result.eval_f, f" ≈ {num(float(result.eval_f))}: "
+                              f"the error of T{result.order} there is {num(err)}.",)))
     return doc
 
 
@@ -258,7 +276,10 @@ def newton_view(result: NewtonResult) -> Document:
     if result.steps is not None:
         label = f"After {len(result.iterations) - 1} iteration" + (
             "s" if len(result.iterations) != 2 else "")
-    doc.append(Paragraph((f"{label}: {_value(last)}",)))
+    approx = ""
+    if any(isinstance(v, sp.Rational) and not v.is_Integer for v in last):
+        approx = " ≈ " + _value(tuple(float(v) for v in last))
+    doc.append(Paragraph((f"{label}: {_value(last)}{approx}",)))
     if result.kind:
         doc.append(Paragraph((result.kind_text,)))
     doc += [Note((n,), warning=w) for n, w in result.notes]
