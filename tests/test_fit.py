@@ -173,3 +173,14 @@ def test_mistakes(tmp_path):
                 goal="steps")
     assert check_answer(s, "3/2, -1").diagnosis == "residual_sign"
     assert check_answer(s, "-1, -1").diagnosis == "rate_missing"
+
+
+def test_model_must_use_the_x_column(tmp_path):
+    path = _csv(tmp_path, "time,value\n0,1\n1,2\n2,2.9\n")
+    with pytest.raises(CalcTutorError, match="x column is 'time'"):
+        run_fit(path, "a*x", x="time", y="value")
+    r = run_fit(path, "a", x="time", y="value")
+    assert float(r.values[0]) == pytest.approx((1 + 2 + 2.9) / 3) and r.notes
+    r = run_fit(path, "a*time + b", x="time", y="value")
+    want = np.polyfit([0, 1, 2], [1, 2, 2.9], 1)
+    assert [float(v) for v in r.values] == pytest.approx(list(want), rel=1e-9)

@@ -89,6 +89,9 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
                              f"{','.join(param_names)})")
     else:
         ps = _in_order_of_appearance([s for s in free if s != xs], parsed.reading.reading)
+    if xs not in free and any(p.name == "x" for p in ps):
+        raise UsageError(f"the model uses x, but the x column is '{xs.name}': write the model "
+                         f"in terms of {xs.name}, or choose the column with --x")
     if not ps:
         raise UsageError(f"the model has no parameters to fit (its only variable is "
                          f"{xs.name}): name them with --params")
@@ -109,6 +112,9 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
     base = dict(input=parsed.reading, model=m, x=xs, params=tuple(ps), data=d,
                 derivatives=problem.derivatives, linear=problem.linear)
     notes: list[str] = []
+    if xs not in free:
+        notes.append(f"The model does not depend on the x column ({xs.name}): it fits the same "
+                     "value at every point.")
     if at is not None:
         point = parse_point(point_text(at), ps)
         values = [exact_number(point[p]) for p in ps]
