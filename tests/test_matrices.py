@@ -377,3 +377,16 @@ def test_steps_view_shows_every_rule():
     full = render(run_gradient("x^2 sin(y)", steps=True), "plain", width=100)
     assert "Power rule" not in short and "Power rule" in full
     assert "Constant multiple rule" in short
+
+
+@pytest.mark.parametrize("ex", [e for e in MINE if e["kind"] != "partial"],
+                         ids=[e["id"] for e in MINE if e["kind"] != "partial"])
+def test_course_inputs_run_as_given(ex):
+    # the examples' own input names (exprs, point, task) are accepted by run_kind
+    res = run_kind(ex["kind"], ex["input"])
+    if ex["input"].get("task") == "classify":
+        assert len(res.classification.points) == len(ex["answer"])
+    elif ex["input"].get("task") == "det":
+        assert same(res.determinant, read(ex["answer"], symbols_of(*ex["input"]["vars"])))
+    else:
+        assert check_answer(res, json.dumps(ex["answer"]).replace('"', "")).correct is True

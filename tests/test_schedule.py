@@ -150,3 +150,11 @@ def test_a_failure_comes_back_soon():
     s = state(log)
     assert s.due - s.last <= timedelta(minutes=10)
     assert s.mastery == "attempted"
+
+
+def test_skills_are_listed_in_course_order():
+    attempts = []
+    for name in ("1.10 combining rules", "1.2 derivative from the limit definition", "1.9 nested"):
+        attempts += Log(name).item(T0, "correct").attempts
+    assert [s.skill for s in skill_states(attempts, T0)] == [
+        "1.2 derivative from the limit definition", "1.9 nested", "1.10 combining rules"]

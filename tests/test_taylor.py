@@ -139,3 +139,22 @@ def test_wrong_centre_and_missing_half():
 def test_bad_input(kwargs):
     with pytest.raises(CalcTutorError):
         run_taylor(**kwargs)
+
+
+def test_general_term():
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    r = run_taylor("1/(1 - 2x)", general_term=True)
+    index, term, start = r.general
+    assert start == 0
+    assert sp.simplify(term.subs(index, n) - 2 ** n * x ** n) == 0
+    assert check_answer(r, "2^n x^n").correct is True
+    assert check_answer(r, "2n x^n").correct is False
+    r = run_taylor("ln x", at="1", general_term=True)
+    index, term, start = r.general
+    # independent: the coefficients of sympy.series match the formula for n = 1..7
+    ref = sp.series(sp.log(x), x, 1, 8).removeO()
+    t = sp.Symbol("t")
+    poly = sp.Poly(sp.expand(ref.subs(x, t + 1)), t)
+    for k in range(start, 8):
+        assert sp.simplify(term.subs(index, k).subs(x, t + 1) / t ** k - poly.coeff_monomial(t ** k)) == 0
+    assert run_taylor("exp(sin x)", general_term=True).to_json()["general_term"] is None

@@ -206,6 +206,14 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
             reason = f"{head}: the second-derivative test is inconclusive (degenerate)"
         return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
 
+    if n == 1:
+        s1 = _sign(fxx)
+        head = f"{fxx_name} = {to_text(fxx)}{cmp(fxx)}"
+        kind, tail = {1: ("minimum", "the graph curves up, a local minimum"),
+                      -1: ("maximum", "the graph curves down, a local maximum")}.get(
+            s1, ("degenerate", "the second-derivative test is inconclusive (degenerate)"))
+        return StationaryPoint(point, hessian, kind, f"{head}: {tail}", value, det, fxx,
+                               minors, inertia)
     shown = ", ".join(to_text(m) for m in minors)
     signs = [_sign(m) for m in minors]
     if all(s == 1 for s in signs):
@@ -222,8 +230,6 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
                   f"{'s' if inertia[2] != 1 else ''}): the test is inconclusive (degenerate)")
     else:
         reason = "the signs of the eigenvalues could not be decided (degenerate)"
-    if n == 1:
-        reason = reason.replace("leading principal minors", "second derivative")
     return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
 
 
@@ -274,7 +280,7 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
             continue
         found.append(coords)
     # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
-    extra = within(NUMERIC_SECONDS, _numeric_search, equations, hessian, variables, found,
+    extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
                    default=None)
     if extra:
         word = "point" if len(extra) == 1 else "points"
@@ -308,6 +314,15 @@ def _order_key(coords):
 NUMERIC_SECONDS = 3.0  # the numerical cross-check of sympy.solve
 NUMERIC_STARTS = 60
 SEARCH_BOX = 10.0      # numerically found points are reported within |x_i| <= 10
+
+
+def _safe_numeric_search(*args) -> list:
+    """``_numeric_search``, or nothing when NumPy cannot evaluate the functions (DiracDelta,
+    unknown functions f(x)): the cross-check is optional."""
+    try:
+        return _numeric_search(*args)
+    except Exception:  # noqa: BLE001 - an optional check must never break the command
+        return []
 
 
 def _numeric_search(equations, hessian, variables, known) -> list:

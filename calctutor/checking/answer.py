@@ -275,6 +275,13 @@ class _Comparison:
     rough: list[tuple[int, ...]] = field(default_factory=list)  # right, but too few decimals
 
 
+def _learner_note(note: str) -> str:
+    """The equivalence engine's notes in a learner's words (first = correct, second = yours)."""
+    return (note.replace("the first expression", "the correct answer")
+            .replace("the second expression", "your answer")
+            .replace("where the first is", "where the correct answer is"))
+
+
 def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> _Comparison:
     """Entry by entry (different shapes are simply not equal)."""
     if _shape_of(expected) != _shape_of(answer):
@@ -282,7 +289,7 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> 
     out = _Comparison(True)
     for (index, e), (_, a) in zip(_entries(expected), _entries(answer), strict=True):
         verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals)
-        out.notes += list(verdict.notes)
+        out.notes += [_learner_note(n) for n in verdict.notes]
         if verdict.equivalent is False:
             out.wrong.append(index)
             evidence = _evidence(verdict)

@@ -96,9 +96,13 @@ def _at_values(exprs, point, numeric, names):
 
 
 def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive: bool = False,
-                 steps: bool = False) -> GradientResult:
-    """The gradient of the scalar function ``expr`` (each partial with its steps)."""
-    names = _names(vars)
+                 steps: bool = False, *, point=None, wrt=None, constants=None) -> GradientResult:
+    """The gradient of the scalar function ``expr`` (each partial with its steps).
+
+    ``point``, ``wrt`` (the variables to differentiate by) and ``constants`` (ignored:
+    every other symbol is a constant) are the course examples' names for the options."""
+    at = at if at is not None else point
+    names = _names(wrt if wrt is not None else vars)
     parsed = _scalar(expr, names, positive, "gradient")
     variables, constants = _variables([parsed.expr], names, positive)
     entries = tuple(partial(parsed.expr, v) for v in variables)
@@ -111,9 +115,18 @@ def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive:
                           tuple((point or {}).items()), value, numeric, steps)
 
 
-def run_jacobian(expr: str, vars=None, at=None, numeric: bool = False, positive: bool = False,
-                 steps: bool = False) -> JacobianResult:
-    """The Jacobian of ``"F1, F2, ..."`` (row i = function i, column j = variable j)."""
+def run_jacobian(expr: str | None = None, vars=None, at=None, numeric: bool = False,
+                 positive: bool = False, steps: bool = False, *, exprs=None, point=None,
+                 task=None) -> JacobianResult:
+    """The Jacobian of ``"F1, F2, ..."`` (row i = function i, column j = variable j).
+
+    ``exprs`` (a list of functions), ``point`` and ``task`` (ignored: the determinant is
+    always computed) are the course examples' names."""
+    at = at if at is not None else point
+    if expr is None:
+        if not exprs:
+            raise UsageError("jacobian needs the functions, e.g. \"x*y, x + y\"")
+        expr = ", ".join(f"({e})" for e in ([exprs] if isinstance(exprs, str) else exprs))
     names = _names(vars)
     parsed = parse_expressions(expr, variables=names, positive=positive)
     if len(parsed) > MAX_FUNCTIONS:
@@ -151,9 +164,14 @@ def _tidy_det(matrix: sp.Matrix) -> sp.Expr:
 
 
 def run_hessian(expr: str, vars=None, at=None, classify: bool = False, numeric: bool = False,
-                positive: bool = False, steps: bool = False) -> HessianResult:
+                positive: bool = False, steps: bool = False, *, point=None,
+                task=None) -> HessianResult:
     """The Hessian of the scalar ``expr``: each second partial differentiates the tidied
-    first partial again; ``classify`` solves grad f = 0 and classifies each point."""
+    first partial again; ``classify`` solves grad f = 0 and classifies each point.
+
+    ``point`` and ``task="classify"`` are the course examples' names for the options."""
+    at = at if at is not None else point
+    classify = classify or task == "classify"
     names = _names(vars)
     parsed = _scalar(expr, names, positive, "hessian")
     variables, constants = _variables([parsed.expr], names, positive)

@@ -118,7 +118,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
     doc = view(result)
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None
     return Prepared(
-        result=result,
+        result=result if _pickles(result) else None,  # else each check solves again
         problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
         hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
         solution=_render(doc, *out),
@@ -132,8 +132,21 @@ def _judge(exercise, result, text, out) -> Judged:
 
 
 def check(exercise, result, text):
-    """The exercise's own check of ``text`` (the exercise bank may add checks of form)."""
+    """The exercise's own check of ``text`` (the exercise bank may add checks of form),
+    reusing the solution already computed when the exercise caches one."""
+    if result is not None and getattr(exercise, "_result", False) is None:
+        object.__setattr__(exercise, "_result", result)  # in this worker only
     return exercise.check(text)
+
+
+def _pickles(value) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,7 +157,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     """The problem: which question, the skill, the prompt, the expression pretty-printed,
     and what kind of answer to type."""
     from calctutor.render.doc import Heading, Math, Paragraph, derivative
-    from calctutor.results import DiffResult
+    from calctutor.results import DiffResult, FirstPrinciplesResult
 
     doc = [Heading(f"Question {number} of {total}"),
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
@@ -152,6 +165,8 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     expr = getattr(result, "expr", None)
     if isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
+    elif isinstance(result, FirstPrinciplesResult):
+        doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
     if spec is not None:
@@ -175,7 +190,24 @@ def answer_doc(result, doc, spec):
     if isinstance(result, DiffResult) or spec is None:
         return [Math(("Answer",), b.expr, emphasis=True) for b in doc
                 if isinstance(b, Math) and b.emphasis]
-    return [Math(("Answer",), as_basic(spec.expected), emphasis=True)]
+    return [Math(("Answer",), _with_decimal(as_basic(spec.expected)), emphasis=True)]
+
+
+def _with_decimal(value):
+    """An exact irrational number with its decimal value (what a learner would type)."""
+    import sympy
+
+    from calctutor.render.doc import equation
+
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Rational \
+            and not value.atoms(sympy.Float):
+        try:
+            approx = sympy.N(value, 8)
+        except (TypeError, ValueError):
+            return value
+        if approx.is_real:
+            return equation(value, sympy.Float(approx, 8))
+    return value
 
 
 def as_basic(value):
@@ -185,6 +217,8 @@ def as_basic(value):
     if isinstance(value, sympy.Basic):
         return value
     if isinstance(value, (list, tuple)):
+        if len(value) == 1 and not isinstance(value[0], (list, tuple)):
+            return as_basic(value[0])
         if value and isinstance(value[0], (list, tuple)):
             return sympy.Matrix(value)
         return sympy.Matrix([list(value)])
@@ -242,7 +276,7 @@ def _step_hints(result) -> list[list]:
 
 
 def _block_hints(doc, answer=None) -> list[list]:
-    from calctutor.render.doc import Fields, Heading, Math, Note
+    from calctutor.render.doc import Fields, Heading, Math, Note, Numbered, Paragraph
 
     start = 0
     # the heading and the input as typed (and restated) tell the learner nothing new
@@ -251,18 +285,42 @@ def _block_hints(doc, answer=None) -> list[list]:
         start += 1
     while start < len(doc) and isinstance(doc[start], Math) and not doc[start].emphasis:
         start += 1
+    def reveals(block) -> bool:
+        return ((isinstance(block, Math) and block.emphasis) or _says_result(block)
+                or (answer is not None and answer in _expressions(block)))
+
     # stop before the answer: the first emphasized result, or a block that shows it
-    end = next((i for i in range(start, len(doc))
-                if (isinstance(doc[i], Math) and doc[i].emphasis)
-                or _says_result(doc[i])
-                or (answer is not None and answer in _expressions(doc[i]))), len(doc))
     hints, pending = [], []
-    for block in doc[start:end]:
+    for block in doc[start:]:
+        if isinstance(block, Numbered):
+            # a worked calculation: one more line each time, up to the line with the answer
+            for k, item in enumerate(block.items):
+                if reveals(Numbered((item,))):
+                    return hints
+                line: list = [Paragraph((f"Step {k + 1}: {item.title}",))]
+                if item.expr is not None:
+                    line = [Math((f"Step {k + 1}: {item.title}",), item.expr)]
+                if item.why:
+                    line.append(Paragraph(item.why))
+                hints.append(pending + line)
+                pending = []
+            continue
+        if reveals(block):
+            break
         pending.append(block)
-        if not isinstance(block, Heading):  # a section heading goes with what follows
+        if not _leads_in(block):  # a heading, or "... below it:", goes with what follows
             hints.append(pending)
             pending = []
     return hints
+
+
+def _leads_in(block) -> bool:
+    from calctutor.render.doc import Heading, Paragraph
+
+    if isinstance(block, Heading):
+        return True
+    return (isinstance(block, Paragraph) and bool(block.segments)
+            and isinstance(block.segments[-1], str) and block.segments[-1].rstrip().endswith(":"))
 
 
 def _says_result(block) -> bool:

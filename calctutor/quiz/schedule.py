@@ -167,7 +167,14 @@ def skill_states(attempts: Iterable[Attempt], now: datetime | None = None) -> li
     for item in items_of(attempts):
         by_skill.setdefault(item.skill, []).append(item)
     states = [replay(items, now) for items in by_skill.values()]
-    return sorted(states, key=lambda s: (s.module, s.skill))
+    return sorted(states, key=lambda s: (s.module, skill_key(s.skill)))
+
+
+def skill_key(name: str) -> tuple:
+    """Course order: "1.2 ..." before "1.10 ..." (numbers compared as numbers)."""
+    head = name.split()[0] if name.split() else ""
+    numbers = tuple(int(p) for p in head.split(".") if p.isdigit())
+    return (numbers or (10**6,), name)
 
 
 def due_skills(states: Iterable[SkillState], now: datetime | None = None,

@@ -123,3 +123,14 @@ def test_bad_input(cli, args, words):
 def test_help_has_examples(cli, cmd):
     r = cli(cmd, "--help")
     assert r.code == 0 and "Examples" in r.out and f"calctutor {cmd}" in r.out
+
+
+@pytest.mark.parametrize("expr,words", [
+    ("abs(x) + y^2", "may be missing"),       # numpy cannot evaluate DiracDelta: no crash
+    ("x^2", "f_xx = 2 > 0"),                  # one variable: the second-derivative test
+    ("x^3", "inconclusive"),
+])
+def test_classify_unusual_input(cli, expr, words):
+    r = cli("hessian", expr, "--classify", "-f", "plain")
+    assert r.code == 0, r.err
+    assert words in r.out

@@ -172,3 +172,27 @@ def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
         assert (got.reshape(*want.shape) - want).applyfunc(sympy.simplify).is_zero_matrix
     else:
         assert sympy.simplify(got - want) == 0
+
+
+def test_a_damaged_database_is_moved_aside_with_a_clear_message(cli, tmp_path):
+    (tmp_path / "progress.db").write_bytes(b"not a database at all\n" * 50)
+    res = cli("progress", "--format", "json")
+    assert res.code == 0
+    assert res.json() == {"total_attempts": 0, "skills": []}
+    assert res.err.startswith("Warning: The progress database") and "moved aside" in res.err
+    assert len(list(tmp_path.glob("progress.db.damaged-*"))) == 1
+    again = cli(*ARGS, "--count", "1", input="skip\n")  # the fresh store records again
+    assert again.code == 0 and again.err == ""
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+
+
+def test_progress_reset_keeps_the_old_record_aside(cli, tmp_path):
+    cli(*ARGS, "--count", "1", input="skip\n")
+    refused = cli("progress", "--reset", input="")
+    assert refused.code == 2 and "--yes" in refused.err
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+    res = cli("progress", "--reset", "--yes")
+    assert res.code == 0 and "Progress reset" in res.out
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 0
+    (old,) = tmp_path.glob("progress.db.reset-*")
+    assert Store(old).count() == 1  # the backup holds every answer
