@@ -664,3 +664,14 @@ def test_classification_exercises_check_points_and_kinds():
     assert far.correct is False and far.diagnosis == "not_stationary"
     with pytest.raises(CalcTutorError):
         ex.check("minimum")
+
+
+def test_worksheet_says_when_fewer_exercises_came_back():
+    from calctutor.exercises import Worksheet
+    from calctutor.render import render
+
+    exs = tuple(generate(1, count=2, seed=5))
+    short = render(Worksheet(exs, 1, 5, True, None, "What is calculus?", 9), "plain")
+    assert "Only 2 of the 9 exercises" in short and "Answers" in short
+    full = render(Worksheet(exs, 1, 5, False, None, "What is calculus?", 2), "markdown")
+    assert "Only" not in full and "Answers" not in full

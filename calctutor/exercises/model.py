@@ -93,6 +93,7 @@ class Worksheet:
     answers: bool = False
     skill: str | None = None
     module_title: str = ""
+    requested: int | None = None  # the count asked for (more than came back: say so)
 
     def to_json(self) -> list:
         return [e.to_json() for e in self.exercises]
