@@ -293,9 +293,15 @@ def _canonical(value):
 
 
 def generate(module=None, count: int = 10, seed: int | None = None,
-             skill: str | None = None, *, validate: bool = True) -> list[Exercise]:
+             skill: str | None = None, *, validate: bool = True,
+             deadline: float | None = None) -> list[Exercise]:
     """``count`` validated exercises of ``module`` (1…6, "module3", None or "all": every
-    module), spread over its skills, reproducible from ``seed`` (random when None)."""
+    module), spread over its skills, reproducible from ``seed`` (random when None).
+
+    Fewer come back when the bank has no more distinct valid variants, or when
+    ``deadline`` (a ``time.monotonic()`` value) passes first."""
+    import time
+
     from calctutor.exercises.validate import solved_and_valid
 
     if not isinstance(count, int) or count < 1 or count > MAX_COUNT:
@@ -313,6 +319,8 @@ def generate(module=None, count: int = 10, seed: int | None = None,
     dead: set[str] = set()  # templates that produced no new valid variant
     k = 0
     while len(out) < count and len(dead) < len(pool):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         template = order[k % len(order)]
         k += 1
         if template.key in dead:

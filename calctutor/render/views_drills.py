@@ -13,7 +13,16 @@ import sympy
 
 from calctutor.errors import CalcTutorError
 from calctutor.exercises.model import Exercise, Worksheet
-from calctutor.render.doc import Document, Heading, Item, Numbered, Paragraph, Segments, Verbatim
+from calctutor.render.doc import (
+    Document,
+    Heading,
+    Item,
+    Note,
+    Numbered,
+    Paragraph,
+    Segments,
+    Verbatim,
+)
 from calctutor.render.views import register
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -96,6 +105,10 @@ def worksheet_view(sheet: Worksheet) -> Document:
         about += f" on the skill {sheet.skill!r}"
     about += f", seed {sheet.seed} (the same seed gives the same worksheet)."
     doc.append(Paragraph((about,)))
+    if sheet.requested and len(sheet.exercises) < sheet.requested:
+        doc.append(Note((f"Only {len(sheet.exercises)} of the {sheet.requested} exercises asked "
+                         "for could be drawn: the bank has no more distinct variants for this "
+                         "choice, or the time limit came first.",)))
     items = tuple(Item(ex.skill, None, prompt_segments(ex)) for ex in sheet.exercises)
     doc.append(Numbered(items, "Exercises"))
     if sheet.answers:
