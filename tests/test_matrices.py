@@ -390,3 +390,9 @@ def test_course_inputs_run_as_given(ex):
         assert same(res.determinant, read(ex["answer"], symbols_of(*ex["input"]["vars"])))
     else:
         assert check_answer(res, json.dumps(ex["answer"]).replace('"', "")).correct is True
+
+
+def test_gradient_norm_is_the_steepest_slope():
+    res = run_gradient("(x - 3)^2 + 2(y - 1)^2", at="x=1,y=2")
+    assert res.norm == sp.sqrt(sum(sp.diff(res.expr, v).subs({x: 1, y: 2}) ** 2 for v in (x, y)))
+    assert res.to_json()["norm"] == "4*sqrt(2)"

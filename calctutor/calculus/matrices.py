@@ -490,6 +490,14 @@ class GradientResult:
     def result(self) -> tuple[sp.Expr, ...]:
         return tuple(e.result for e in self.entries)
 
+    @property
+    def norm(self) -> sp.Expr | None:
+        """|grad f| at the point (the steepest slope there), when the point is numeric."""
+        if self.value is None or not all(v.is_number for v in self.value):
+            return None
+        n = sp.sqrt(sum(v ** 2 for v in self.value))
+        return n.evalf(15) if self.numeric or n.atoms(sp.Float) else tidy(sp.radsimp(n))
+
     def to_json(self) -> dict:
         from calctutor.notation import to_sympy
         from calctutor.results import json_value
@@ -501,6 +509,8 @@ class GradientResult:
             "value": [json_value(v) for v in self.value] if self.value is not None else None,
             "steps": [e.step.to_json() for e in self.entries],
         }
+        if self.norm is not None:
+            out["norm"] = json_value(self.norm)
         return _common_json(self, out)
 
     def answer_spec(self):

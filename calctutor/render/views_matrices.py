@@ -141,6 +141,12 @@ def gradient_view(result: GradientResult) -> Document:
     doc.append(Math(("∇f =",), sympy.Matrix([list(result.result)]).T, emphasis=True))
     if result.value is not None:
         _value_at(doc, result, ("∇f",), sympy.Matrix([list(result.value)]).T)
+        if result.norm is not None and result.norm != 0:
+            doc.append(Paragraph(("The steepest slope there is |∇f| = ", result.norm,
+                                  ": f increases fastest in the direction of ∇f and decreases "
+                                  "fastest in the direction of −∇f.")))
+        elif result.norm == 0:
+            doc.append(Paragraph(("∇f = 0 there: a stationary point (see hessian --classify).",)))
     _steps_hint(doc, result)
     return doc
 
