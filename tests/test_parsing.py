@@ -1,0 +1,204 @@
+"""The parser: learners' notation read as documented, ambiguities flagged, the reading
+echoed, and the list/point/matrix/name/equation helpers. Expected values are built with
+SymPy directly, never through the parser."""
+
+import pytest
+import sympy as sp
+
+from calctutor.errors import ParseError
+from calctutor.parsing import (
+    parse_equation,
+    parse_expression,
+    parse_expressions,
+    parse_matrix,
+    parse_names,
+    parse_point,
+)
+from calctutor.symbols import make_symbol
+
+x, y, z = (make_symbol(n) for n in "xyz")
+alpha, beta, theta = (make_symbol(n) for n in ("alpha", "beta", "theta"))
+
+NOTATION = [
+    ("x^2", x**2),
+    ("x**2", x**2),
+    ("2^3^2", sp.Integer(512)),            # right-associative
+    ("-x^2", -(x**2)),
+    ("2x", 2 * x),
+    ("3x y", 3 * x * y),
+    ("x(x+1)", x * (x + 1)),
+    ("(x+1)(x-1)", (x + 1) * (x - 1)),
+    ("sin x", sp.sin(x)),
+    ("sin 2x", sp.sin(2 * x)),
+    ("sin x^2", sp.sin(x**2)),
+    ("sin^2(x)", sp.sin(x) ** 2),
+    ("sin^2 x", sp.sin(x) ** 2),
+    ("e^x", sp.exp(x)),
+    ("e^(2x)", sp.exp(2 * x)),
+    ("ln(x)", sp.log(x)),
+    ("ln x", sp.log(x)),
+    ("log(x, 2)", sp.log(x) / sp.log(2)),
+    ("sqrt(x)", sp.sqrt(x)),
+    ("√x", sp.sqrt(x)),
+    ("pi x", sp.pi * x),
+    ("π/2", sp.pi / 2),
+    ("x²", x**2),
+    ("x³ + x²", x**3 + x**2),
+    ("x − 1", x - 1),
+    ("2×x", 2 * x),
+    ("6÷2", sp.Integer(3)),
+    ("alpha + β", alpha + beta),
+    ("θ^2", theta**2),
+    ("|x|", sp.Abs(x)),
+    ("|x - 1| + |y|", sp.Abs(x - 1) + sp.Abs(y)),
+    ("arcsin(x)", sp.asin(x)),
+    ("arctan x", sp.atan(x)),
+    ("cosec(x)", sp.csc(x)),
+    ("[x + 1]^2", (x + 1) ** 2),
+    ("0.5x", sp.Float(0.5) * x),
+    ("1e-3", sp.Float(1e-3)),
+    ("x!", sp.factorial(x)),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOTATION, ids=[t for t, _ in NOTATION])
+def test_notation_is_read_as_documented(text, expected):
+    got = parse_expression(text).expr
+    assert got == expected, (text, got)
+
+
+def test_variables_are_real_symbols():
+    expr = parse_expression("x + y").expr
+    assert all(s.is_real for s in expr.free_symbols)
+    assert parse_expression("x", positive=True).expr.is_positive
+
+
+def test_integers_stay_exact():
+    assert parse_expression("1/3").expr == sp.Rational(1, 3)
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("sinx", "sin(x)"),
+    ("In(x)", "ln"),
+    ("cosx", "cos(x)"),
+    ("xsinx", "x*sin(x)"),
+])
+def test_did_you_mean(text, suggestion):
+    with pytest.raises(ParseError, match="did you mean") as info:
+        parse_expression(text)
+    assert suggestion in str(info.value)
+    assert "column" in str(info.value)
+
+
+AMBIGUOUS = [
+    ("1/2x", x / 2, "1/(2x)"),
+    ("x^1/2", x / 2, "x^(1/2)"),
+    ("e^2x", sp.exp(2) * x, "e^(2x)"),
+    ("sin^-1 x", sp.asin(x), "inverse"),
+    ("xy", x * y, "x*y"),
+]
+
+
+@pytest.mark.parametrize("text, expected, hint", AMBIGUOUS, ids=[a[0] for a in AMBIGUOUS])
+def test_ambiguous_forms_are_read_one_way_and_flagged(text, expected, hint):
+    parsed = parse_expression(text)
+    assert parsed.expr == expected
+    assert parsed.reading.notes and any(hint in n for n in parsed.reading.notes)
+    assert parsed.reading.differs
+
+
+def test_reading_is_echoed_only_when_it_differs():
+    same = parse_expression("x^2 + 1").reading
+    assert not same.differs and same.text == "x^2 + 1"
+    other = parse_expression("2x sin x").reading
+    assert other.differs and other.reading == "2*x*sin(x)"
+    assert other.text == "2x sin x"
+
+
+def test_declared_variable_wins_over_a_reading():
+    assert parse_expression("rate x", variables=["rate"]).expr == make_symbol("rate") * x
+    assert parse_expression("f(x)", variables=["f"]).expr == make_symbol("f") * x
+
+
+def test_unknown_function_is_flagged():
+    parsed = parse_expression("f(x)")
+    assert parsed.expr == sp.Function("f")(x)
+    assert parsed.reading.notes
+
+
+# --- lists, points, matrices, names, equations -------------------------------------------
+
+
+def test_parse_expressions_with_or_without_brackets():
+    for text in ("x, y^2", "[x, y^2]", "(x, y^2)"):
+        assert [p.expr for p in parse_expressions(text)] == [x, y**2], text
+
+
+def test_points_by_name_or_position():
+    assert parse_point("x=1,y=2", [x, y]) == {x: 1, y: 2}
+    assert parse_point("y=2, x=1", [x, y]) == {x: 1, y: 2}
+    assert parse_point("1,2", [x, y]) == {x: 1, y: 2}
+    assert parse_point("x=1/2", [x]) == {x: sp.Rational(1, 2)}
+    assert parse_point("x=pi", [x]) == {x: sp.pi}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x=1", "no value for y"),
+    ("x=1,x=2", "twice"),
+    ("z=1", "not a variable"),
+    ("1,2,3", "3 values"),
+    ("", "empty"),
+    ("x=", "no value after"),
+])
+def test_point_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_point(text, [x, y])
+
+
+def test_matrix():
+    rows = parse_matrix("[[1, x], [y^2, 4]]")
+    assert [[p.expr for p in row] for row in rows] == [[1, x], [y**2, 4]]
+    assert [[p.expr for p in row] for row in parse_matrix("[1, 2]")] == [[1, 2]]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[1,2],[3]]", "row 2"),
+    ("[[]]", "empty"),
+    ("[[1,2],[3,4]", ""),
+])
+def test_matrix_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_matrix(text)
+
+
+def test_names():
+    assert parse_names("x,y") == ["x", "y"]
+    assert parse_names(" x , y , z ") == ["x", "y", "z"]
+    assert parse_names("alpha,b") == ["alpha", "b"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x,x", "twice"),
+    ("x,,y", "empty"),
+    ("sin", "function name"),
+    ("1x", "not a variable name"),
+    ("", "no variable"),
+])
+def test_name_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_names(text)
+
+
+def test_equation_is_lhs_minus_rhs():
+    assert parse_equation("x^2 = 4").expr == x**2 - 4
+    assert sp.expand(parse_equation("y = 2x+1").expr - (y - 2 * x - 1)) == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x = = 1", "one '='"),
+    ("=1", "left side"),
+    ("x=1=2", "one '='"),
+])
+def test_equation_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_equation(text)
