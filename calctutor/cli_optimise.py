@@ -109,3 +109,67 @@ def register(app) -> None:
 
         prepare("calctutor.commands.lagrange")
         run(job)
+
+    @app.command(epilog=(
+        "Examples:  calctutor fit data.csv --model \"m*x + c\"  ·  "
+        "calctutor fit data.csv --model \"a*exp(-k*x) + c\" --start a=1,k=0.5,c=0  ·  "
+        "calctutor fit data.csv --model \"m*x + c\" --at m=1,c=-1  ·  "
+        "calctutor fit data.csv --model \"m*x + c\" --at m=1,c=-1 --rate 1/4 --steps 1  ·  "
+        "calctutor fit heights.csv --x height --y count --sigma err --model "
+        "\"exp(-(height-mu)^2/(2 s^2))\" --params mu,s --start mu=170,s=6  ·  "
+        "calctutor fit data.csv --model \"m*x + c\" --answer \"11/5, 7/10\""
+    ))
+    def fit(
+        data: Annotated[str, typer.Argument(help="A CSV file with a header row (columns x, y, "
+                                            "optional sigma).")],
+        model: Annotated[Optional[str], typer.Option(
+            "--model", "-m", help="The model y(x; a), e.g. \"a*x + b\".")] = None,
+        x: Annotated[str, typer.Option("--x", help="The x column (default x).")] = "x",
+        y: Annotated[str, typer.Option("--y", help="The y column (default y).")] = "y",
+        sigma: Annotated[Optional[str], typer.Option(
+            "--sigma", help="The column of uncertainties sigma_i (default: a column named "
+            "sigma if there is one, else sigma_i = 1).")] = None,
+        params: Annotated[Optional[str], typer.Option(
+            "--params", help="The parameters, in order, e.g. a,b (default: the model's "
+            "other variables, in the order they appear).")] = None,
+        start: Annotated[Optional[str], typer.Option(
+            "--start", help="Start values for a non-linear fit or for descent: a=1,b=0.")] = None,
+        rate: Annotated[Optional[str], typer.Option(
+            "--rate", help="Fit by gradient descent on chi^2 with this step size gamma "
+            "(with --at: the step size of the --steps).")] = None,
+        steps: Annotated[Optional[int], typer.Option(
+            "--steps", "-n", help="Number of gradient-descent steps.")] = None,
+        at: Annotated[Optional[str], typer.Option(
+            "--at", help="Evaluate chi^2 and its gradient at these parameters instead of "
+            "fitting: m=1,c=-1.")] = None,
+        goal: Annotated[Optional[str], typer.Option(
+            "--goal", help="What --answer checks: params (the best-fit parameters, in "
+            "--params order; default), chi2; with --at: chi2 (default), gradient, or steps "
+            "(the parameters after the --steps).")] = None,
+        plot: PlotOpt = False,
+        answer: Annotated[Optional[str], typer.Option(
+            "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".")] = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Fit a model to data by least squares: chi^2 = sum ((y_i - y(x_i; a))/sigma_i)^2.
+
+        Models linear in their parameters are solved exactly by the normal equations
+        (shown); others by Levenberg-Marquardt from --start, or by gradient descent on
+        chi^2 with --rate. The gradient of chi^2 is shown symbolically. --at evaluates
+        chi^2 and its gradient at given parameters (and takes --steps descent steps).
+        """
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.commands.fit import run_fit
+            from calctutor.errors import UsageError
+
+            if model is None:
+                raise UsageError("give the model with --model, e.g. --model \"a*x + b\"")
+            result = run_fit(data, model, x=x, y=y, sigma=sigma, params=params, start=start,
+                             rate=rate, steps=steps, at=at, plot=plot, goal=goal)
+            return respond(result, out, answer, show)
+
+        prepare("calctutor.commands.fit")
+        run(job)

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from calctutor.cli_options import FormatOpt
-from calctutor.cli_support import EXIT_INTERNAL, debug, fail, resolve_output, run
+from calctutor.cli_support import EXIT_INTERNAL, EXIT_INTERRUPTED, debug, fail, resolve_output, run
 from calctutor.errors import CalcTutorError
 
 ModuleArg = Annotated[
@@ -63,7 +63,7 @@ def register(app) -> None:
             fail(err.one_line(), err.exit_code)
         except KeyboardInterrupt:  # before the quiz began (while generating)
             sys.stderr.write("Interrupted.\n")
-            raise typer.Exit(0) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except (OSError, RuntimeError) as err:
             if debug():
                 traceback.print_exc()
@@ -71,14 +71,23 @@ def register(app) -> None:
 
     @app.command(epilog=(
         "Examples:  calctutor progress  ·  calctutor progress module3  ·  "
-        "calctutor progress --format json"
+        "calctutor progress --format json  ·  calctutor progress --reset"
     ))
-    def progress(module: ModuleArg = None, fmt: FormatOpt = None):
+    def progress(
+        module: ModuleArg = None,
+        reset: Annotated[bool, typer.Option(
+            "--reset", help="Start afresh (the old record is kept aside as a backup).")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="With --reset: do not ask.")] = False,
+        fmt: FormatOpt = None,
+    ):
         """Your progress: attempts, accuracy and mastery per skill, and what is due for review.
 
         Progress lives in an SQLite database in your user data folder (or in $CALCTUTOR_HOME when set).
         """
         out = resolve_output(fmt)
+        if reset:
+            _reset(yes)
+            return
         try:
             from calctutor.quiz.app import progress_report
 
@@ -96,3 +105,18 @@ def register(app) -> None:
             return render(full, out.fmt, width=out.width, color=out.color), 0
 
         run(job)
+
+
+def _reset(yes: bool) -> None:
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("--reset needs --yes when not run at a terminal (nothing was changed)")
+        if not typer.confirm("Start your progress afresh? (the old record is kept aside)"):
+            sys.stdout.write("Nothing was changed.\n")
+            return
+    try:
+        from calctutor.quiz.app import reset_progress
+
+        sys.stdout.write(reset_progress() + "\n")
+    except CalcTutorError as err:
+        fail(err.one_line(), err.exit_code)

@@ -27,7 +27,7 @@ def register(app) -> None:
     @app.command(epilog=(
         "Examples:  calctutor taylor \"e^(2x)\" --order 3  ·  calctutor taylor \"ln x\" --at 1 --order 3  ·  "
         "calctutor taylor \"sin(x^2)\" --nonzero 3  ·  calctutor taylor \"e^(x y)\" --at 0,0 --order 2  ·  "
-        "calctutor taylor \"cos x\" --order 6 --plot  ·  "
+        "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
         "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
     def taylor(
         expr: Annotated[str, typer.Argument(help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
@@ -39,6 +39,11 @@ def register(app) -> None:
         nonzero: Annotated[Optional[int], typer.Option(
             "--nonzero", help="Instead of --order: the first N non-zero terms (one variable).")] = None,
         plot: Annotated[bool, typer.Option("--plot", help="Plot f and its Taylor polynomials.")] = False,
+        general_term: Annotated[bool, typer.Option(
+            "--general-term", help="Also find the general (n-th) term of the series.")] = False,
+        index: Annotated[str, typer.Option("--index", help="The name of the index in the general term.")] = "n",
+        eval_at: Annotated[Optional[str], typer.Option(
+            "--eval", help="Evaluate T0, T1, ..., Tn at this x (what each order adds).")] = None,
         positive: PositiveOpt = False,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
@@ -52,7 +57,8 @@ def register(app) -> None:
             from calctutor.commands.taylor import run_taylor
 
             result = run_taylor(expr, var=var, vars=vars_, at=at, order=order, positive=positive,
-                                plot=plot, nonzero=nonzero)
+                                plot=plot, nonzero=nonzero, general_term=general_term, index=index,
+                                eval_at=eval_at)
             return respond(result, out, answer, show)
 
         prepare("calctutor.commands.taylor")

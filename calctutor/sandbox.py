@@ -5,8 +5,16 @@
 space with RLIMIT_AS and kills it with SIGKILL when time is up. The fork happens after SymPy
 is imported, so it is cheap (copy-on-write): about 3-5 ms per call here.
 
+No worker outlives its call. Besides the parent's kill (also on every exception, Ctrl-C or
+an outer ``within`` timeout, which are kept out of the window around the fork), the kernel
+enforces three backstops that need neither the parent nor the Python interpreter: the
+worker's own wall-clock timer (ITIMER_REAL with the default SIGALRM action, shortly after
+the deadline), RLIMIT_CPU, and on Linux PR_SET_PDEATHSIG (SIGKILL when its parent dies, so
+a nested worker dies with the worker that started it).
+
 ``within`` is the *soft*, in-process limit for optional work (looking for a nicer form):
 it uses SIGALRM, which C code can delay. Anything that must stop needs ``run_limited``.
+Inside a worker ``within`` nests under the worker's own timer: it never extends it.
 
 Without ``os.fork`` (Windows) or with ``CALCTUTOR_NO_SANDBOX=1``, ``run_limited`` runs the
 function in-process and **the hard limits do not apply**.
@@ -18,6 +26,7 @@ import os
 import pickle
 import select
 import signal
+import struct
 import sys
 import threading
 import time
@@ -28,7 +37,23 @@ from calctutor.errors import CalcTutorError, InternalError, LimitError
 # Signals that mean the worker ran out of memory in C code (a failed malloc that aborts,
 # a stack that could not grow) rather than raising MemoryError; SIGKILL is the OOM killer.
 _MEMORY_DEATHS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS}
+# How a worker dies at its own time limit: its wall-clock timer or RLIMIT_CPU.
+_TIME_DEATHS = {signal.SIGALRM, signal.SIGXCPU}
+# Held back between fork() and the parent's try-block (and in the child until it is in
+# _worker's): a Python handler running there (KeyboardInterrupt, an outer ``within``'s
+# timeout) would lose the child's pid in the parent, or unwind into the parent's code in
+# the child.
+_DEFERRED = {signal.SIGINT, signal.SIGALRM, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
+             signal.SIGUSR1, signal.SIGUSR2}
 _CHUNK = 1 << 16
+_HEADER = struct.Struct("!Q")  # the length of the pickled answer
+# The worker's own timer fires this long after the parent's deadline: the parent kills first.
+_GRACE_S = 1.0
+
+# Set in a worker: its deadline (nested calls get at most what is left) and the pipe to its
+# parent (a nested worker closes its copy, so only the real writer holds it open).
+_worker_deadline: float | None = None
+_worker_pipe: int | None = None
 
 
 def sandbox_available() -> bool:
@@ -42,29 +67,35 @@ def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwarg
 
     Raises LimitError past a limit, the worker's own CalcTutorError (same type and message),
     or InternalError (with the worker's traceback in ``.details``) for any other exception.
+    Inside another worker the timeout is cut to what is left of that worker's time.
     In-process without the limits when fork is unavailable or CALCTUTOR_NO_SANDBOX=1.
     """
     if not sandbox_available():
         return fn(*args, **kwargs)
+    if _worker_deadline is not None:
+        timeout = max(min(timeout, _worker_deadline - time.monotonic() - 0.05), 0.01)
+    set_death_signal = _death_signal_setter()  # loaded here: nothing to import in the child
     _flush_std_streams()
+    parent = os.getpid()
     rfd, wfd = os.pipe()
-    # Block SIGINT across the fork so a Ctrl-C cannot land in the child before it is in
-    # _worker's try-block (it would unwind into the parent's code, e.g. pytest, in the child).
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
         pid = os.fork()
-    except OSError:
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         os.close(rfd)
         os.close(wfd)
         raise
     if pid == 0:
-        _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask)  # never returns
-    signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-    os.close(wfd)
+        _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask, parent,
+                set_death_signal)  # never returns
+    deadline = time.monotonic() + timeout
     reaped = False
     try:
-        data = _read_until(rfd, time.monotonic() + timeout)
+        os.close(wfd)
+        wfd = -1
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)  # a deferred Ctrl-C lands here
+        data = _read_answer(rfd, deadline)
         if data is None:
             _kill(pid)
             reaped = True
@@ -73,10 +104,41 @@ def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwarg
         _, status = os.waitpid(pid, 0)
         reaped = True
     finally:
-        os.close(rfd)
-        if not reaped:  # interrupted (Ctrl-C, an outer `within`): never leave a zombie
+        if not reaped:  # interrupted (Ctrl-C, an outer `within`, any error): kill and reap
             _kill(pid)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        os.close(rfd)
+        if wfd >= 0:
+            os.close(wfd)
     return _unpack(data, status, timeout, memory_mb)
+
+
+def _death_signal_setter():
+    """A function that makes the kernel SIGKILL this process when its parent dies (Linux
+    prctl PR_SET_PDEATHSIG), or None where that does not exist."""
+    global _PRCTL
+    if _PRCTL is _UNSET:
+        _PRCTL = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                prctl = libc.prctl
+                prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                                  ctypes.c_ulong]
+                prctl.restype = ctypes.c_int
+                _PRCTL = prctl
+            except (ImportError, OSError, AttributeError):
+                _PRCTL = None
+    prctl = _PRCTL
+    if prctl is None:
+        return None
+    return lambda: prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+
+_UNSET = object()
+_PRCTL = _UNSET
 
 
 def _flush_std_streams() -> None:
@@ -88,20 +150,27 @@ def _flush_std_streams() -> None:
             pass
 
 
-def _read_until(rfd: int, deadline: float) -> bytes | None:
-    """Everything the worker sends, read before waitpid so a large result cannot block it;
-    None when the deadline passes first."""
-    chunks: list[bytes] = []
-    while True:
+def _read_answer(rfd: int, deadline: float) -> bytes | None:
+    """The worker's answer (b"" if it ended without one), read before waitpid so a large
+    answer cannot block it; None when the deadline passes first.
+
+    The answer is length-prefixed, so it is complete without waiting for end-of-file."""
+    buf = bytearray()
+    need = _HEADER.size
+    while len(buf) < need:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
         ready, _, _ = select.select([rfd], [], [], left)
-        if ready:
-            chunk = os.read(rfd, _CHUNK)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+        if not ready:
+            continue
+        chunk = os.read(rfd, _CHUNK)
+        if not chunk:
+            return b""  # the worker ended (or died) before its answer was complete
+        buf += chunk
+        if need == _HEADER.size and len(buf) >= need:
+            need += _HEADER.unpack_from(buf)[0]
+    return bytes(buf[_HEADER.size:need])
 
 
 def _kill(pid: int) -> None:
@@ -109,16 +178,20 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+    while True:
+        try:
+            os.waitpid(pid, 0)
+            return
+        except ChildProcessError:
+            return
+        except InterruptedError:  # pragma: no cover - PEP 475 retries; be safe anyway
+            continue
 
 
 def _unpack(data: bytes, status: int, timeout: float, memory_mb: int):
     """The worker's result, or the matching exception."""
     if not data:
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _TIME_DEATHS:
             raise LimitError(f"the computation took longer than {timeout:g} s (the time limit) "
                              "and was stopped")
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _MEMORY_DEATHS:
@@ -161,14 +234,24 @@ def _rebuild(cls, message: str, state: dict) -> CalcTutorError:
 # In the worker
 
 
-def _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask) -> None:
+def _worker(fn, args, kwargs, rfd, wfd, timeout, memory_mb, old_mask, parent,
+            set_death_signal) -> None:
     """Limit, run, send ``(kind, payload)`` back and leave with ``os._exit``: the parent's
     atexit handlers, pytest's machinery and inherited stdio buffers must not run here."""
+    global _worker_deadline, _worker_pipe
     status = 0
     try:
+        if set_death_signal is not None:
+            set_death_signal()
+        if os.getppid() != parent:  # the parent died before the death signal was armed
+            os._exit(70)
         os.close(rfd)
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        if _worker_pipe is not None:  # our parent's pipe to ITS parent: not ours to hold
+            os.close(_worker_pipe)
+        _worker_pipe = wfd
+        _worker_deadline = time.monotonic() + timeout
         _set_limits(timeout, memory_mb)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         _send(wfd, _outcome(fn, args, kwargs))
     except BaseException:  # noqa: BLE001 - nothing may escape into the parent's code
         status = 70
@@ -181,9 +264,14 @@ def _set_limits(timeout: float, memory_mb: int) -> None:
 
     limit = memory_mb * 1024 * 1024
     _set_rlimit(resource, resource.RLIMIT_AS, limit, limit)
-    # A backstop if the parent dies and cannot kill us: CPU time never exceeds wall time,
-    # so this fires only after the parent's deadline.
-    cpu = int(timeout) + 2
+    _set_rlimit(resource, resource.RLIMIT_CORE, 0, 0)  # dying at a limit leaves no core file
+    # Backstops for a parent that cannot kill us (gone, stopped, stuck). The wall-clock
+    # timer with the default SIGALRM action ends the process in the kernel, even inside C
+    # code; ``within`` nests under it. CPU time never exceeds wall time, so RLIMIT_CPU
+    # fires only after the parent's deadline too.
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # not an inherited Python handler
+    signal.setitimer(signal.ITIMER_REAL, timeout + _GRACE_S)
+    cpu = int(min(timeout, 10**6)) + 2
     _set_rlimit(resource, resource.RLIMIT_CPU, cpu, cpu + 1)
 
 
@@ -236,7 +324,7 @@ def _send(wfd: int, outcome: tuple[str, object]) -> None:
     except Exception as err:  # noqa: BLE001
         data = pickle.dumps(("bug", (f"the result could not be sent back: {err}",
                                      traceback.format_exc())))
-    view = memoryview(data)
+    view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         view = view[os.write(wfd, view):]
 

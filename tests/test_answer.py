@@ -66,3 +66,74 @@ def test_vector_entries_named_when_wrong():
     spec = AnswerSpec("vector", [2 * x, 2 * y], "the gradient", (x, y), entry_names=("df/dx", "df/dy"))
     v = check_answer(Fixed(spec), "2x, y")
     assert v.correct is False and "df/dy" in v.feedback
+
+
+def test_shape_mistake_from_the_spec_is_named():
+    # a command's own mal-rule may change the shape (a transposed Jacobian)
+    from calctutor.checking.answer import Mistake
+
+    jac = [[2 * x, sp.Integer(1), y], [y, x, sp.Integer(0)]]
+    transposed = [list(r) for r in zip(*jac, strict=True)]
+    spec = AnswerSpec("matrix", jac, "the Jacobian", (x, y), mistakes=lambda: [
+        Mistake("transposed_jacobian", transposed, "You wrote the Jacobian transposed.")])
+    v = check_answer(Fixed(spec), "[[2x, y], [1, x], [y, 0]]")
+    assert v.correct is False and v.diagnosis == "transposed_jacobian"
+    assert "2×3" in v.feedback and "3×2" in v.feedback
+    other = check_answer(Fixed(spec), "[[2x, 1], [y, x]]")
+    assert other.diagnosis == "wrong_shape" and "2×3" in other.feedback
+
+
+def test_matrix_feedback_names_the_wrong_entries_and_gives_evidence():
+    spec = AnswerSpec("matrix", [[2 * x, sp.Integer(1), y], [y, x, sp.Integer(0)]],
+                      "the Jacobian", (x, y))
+    v = check_answer(Fixed(spec), "[[2x, 1, y], [y, 2x, 1]]")
+    assert v.wrong_entries == ((2, 2), (2, 3))
+    assert v.feedback.startswith("Entries (2, 2) and (2, 3) of your Jacobian are wrong")
+    # the evidence is about entry (2, 2): yours 2x, correct x at the point shown
+    px, py = (float(part.split(" = ")[1]) for part in v.evidence.split(", yours")[0][3:].split(", "))
+    assert f"yours is {format(2 * px, '.6g')}" in v.evidence
+    assert v.to_json()["wrong_entries"] == [[2, 2], [2, 3]]
+
+
+def test_number_lists_and_plural_verdicts():
+    spec = AnswerSpec("numbers", [sp.Integer(1), sp.sqrt(2)], "the critical points", ())
+    right = check_answer(Fixed(spec), "1, 1.41421356")
+    assert right.correct is True and right.feedback == "Those are the critical points."
+    wrong = check_answer(Fixed(spec), "1, 2")
+    assert wrong.correct is False and wrong.feedback.startswith("Entry 2 of your critical points is wrong")
+
+
+def test_exact_decimals_are_right_however_few_places():
+    spec = AnswerSpec("number", sp.Rational(1, 2), "the value", ())
+    assert check_answer(Fixed(spec), "0.5").correct is True
+    assert check_answer(Fixed(AnswerSpec("number", sp.Integer(2), "the value", ())), "2.0").correct
+
+
+def test_removable_singularity_note_reaches_the_verdict():
+    spec = AnswerSpec("expr", x + 1, "the simplified form", (x,))
+    v = check_answer(Fixed(spec), "(x^2-1)/(x-1)")
+    assert v.correct is True
+    assert any("x = 1" in n for n in v.notes) and v.to_json()["notes"]
+
+
+def test_a_timeout_is_never_a_wrong_answer(monkeypatch):
+    import calctutor.checking.equivalence as eq
+
+    # no sampling decides, and the symbolic proof has no time: "could not check"
+    monkeypatch.setattr(eq, "_rational_check", lambda *a: None)
+    monkeypatch.setattr(eq, "_numeric_check", lambda *a: None)
+    monkeypatch.setattr(eq, "SYMBOLIC_SECONDS", 1e-4)
+    monkeypatch.setattr(eq, "_simplifies_to_zero", lambda d: __import__("time").sleep(0.2))
+    spec = AnswerSpec("expr", sp.sin(x) ** 2, "the derivative", (x,))
+    v = check_answer(Fixed(spec), "1 - cos(x)^2")
+    assert v.correct is None and v.diagnosis is None
+    assert "could not be checked" in v.feedback
+    assert v.to_json()["correct"] is None
+
+
+def test_json_has_the_contract_keys():
+    d = check_answer(run_diff("sin(x^2)"), "cos(x^2)").to_json()
+    assert {"correct", "expected", "answer", "feedback", "diagnosis"} <= set(d)
+    assert d["correct"] is False and d["diagnosis"] == "missing_chain_factor"
+    assert sp.sympify(d["expected"]) - sp.sympify("2*x*cos(x**2)") == 0
+    assert d["answer"] == "cos(x**2)"

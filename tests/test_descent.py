@@ -110,3 +110,25 @@ def test_answers_and_mistakes():
     assert (v.correct, v.diagnosis) == (False, "rate_missing")
     r3 = run_descent("x^2 + 4y^2", "x=2,y=1", rate="1/10", steps=3)
     assert check_answer(r3, "8/5, 1/5").diagnosis == "wrong_step_count"
+
+
+def test_every_format_renders_the_optimise_results(tmp_path):
+    from calctutor.commands.fit import run_fit
+    from calctutor.commands.lagrange import run_lagrange
+    from calctutor.render import render
+
+    data = tmp_path / "d.csv"
+    data.write_text("x,y,sigma\n0,1,1\n1,3,2\n2,4,1\n3,8,2\n")
+    results = [
+        run_descent("x^2 + 4y^2", "x=2,y=1", rate="1/10", steps=2),
+        run_descent("x^2 + y^2 + z^2", "1,1,1", rate="0.3", plot=True),
+        run_lagrange("x^2 y", ["x^2 + y^2 = 3"]),
+        run_fit(str(data), "m*x + c", plot=True),
+        run_fit(str(data), "m*x + c", at="m=1,c=-1", rate="1/8", steps=2),
+        run_fit(str(data), "a*exp(k*x)", start="a=1,k=0.5"),
+    ]
+    for r in results:
+        for fmt in ("plain", "rich", "latex", "markdown"):
+            text = render(r, fmt, width=90, color=False)
+            assert len(text) > 200 and "Traceback" not in text
+    assert "f at each step" in render(results[1], "plain", width=90)

@@ -235,3 +235,38 @@ def test_equiv_declared_variables():
 def test_equiv_bad_input_is_a_parse_error():
     with pytest.raises(ParseError):
         equiv("x +", "x")
+
+
+# --- the cheap probe used by the diagnosis ----------------------------------------------------
+
+
+def test_probe_value_agrees_with_sympy_evaluation():
+    from calctutor.checking.equivalence import _probe_point, probe_value
+
+    exprs = [sp.sin(x**2) * sp.exp(-x), sp.sec(x) ** 2 + sp.cot(y), sp.asinh(x) / sp.sqrt(1 + y**2),
+             sp.Abs(x - 3) * sp.sign(x - 3), 2**x * sp.log(3), x**x, sp.atan(x) + sp.acos(y / 2),
+             sp.tanh(x) - sp.sech(y) + sp.coth(x + y), sp.pi * sp.E * x]
+    for e in exprs:
+        point = _probe_point(e.free_symbols, 0)
+        assert probe_value(e) == pytest.approx(float(e.evalf(30, subs=point)), rel=1e-10), e
+
+
+def test_probe_points_differ_between_names_and_probes():
+    from calctutor.checking.equivalence import _probe_point
+
+    names = [make_symbol(n) for n in "abcdefghijklmnopqrstuvwxyz"]
+    values = list(_probe_point(names, 0).values())
+    assert len(set(values)) == len(values)
+    assert _probe_point([x], 0)[x] != _probe_point([x], 1)[x]
+    assert _probe_point([make_symbol("x", positive=True)], 0)
+
+
+def test_quick_differ_is_only_ever_a_proof_of_difference():
+    from calctutor.checking.equivalence import quick_differ
+
+    assert quick_differ(x * y**2, x**2 * y)  # x = y at the probe would hide this
+    assert not quick_differ(sp.sin(2 * x), 2 * sp.sin(x) * sp.cos(x))
+    assert not quick_differ(sp.log(x - 100), sp.Integer(0))  # not real at the probe: no verdict
+    assert not quick_differ(sp.Function("f")(x), x)  # unknown function: no verdict
+    assert not quick_differ(x / 3, sp.Float(0.333) * x, rel=1e-2)
+    assert quick_differ(x / 3, sp.Float(0.333) * x)

@@ -19,6 +19,8 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "calctutor/cli.py" in names
     assert "calctutor/_exercises/README.md" in names
+    assert {f"calctutor/_exercises/module{n}.toml" for n in range(1, 7)} <= set(names)
+    assert "calctutor/exercises/generate.py" in names
     assert any(n.endswith("entry_points.txt") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "calctutor = calctutor.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
@@ -28,12 +30,14 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import calctutor, calctutor.bank as b; "
-        "print(calctutor.__file__); print(b.bank_dir())"
+        "from calctutor.exercises import load_bank; "
+        "print(calctutor.__file__); print(b.bank_dir()); print(len(load_bank().templates))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
-    pkg_file, bank = out.stdout.split()
+    pkg_file, bank, count = out.stdout.split()
+    assert int(count) >= 36  # every module's templates, read from the installed copy
     assert pkg_file.startswith(str(site))
     assert bank == str(site / "calctutor" / "_exercises")
     ver = subprocess.run([sys.executable, "-m", "calctutor", "--version"], capture_output=True,

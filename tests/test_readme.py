@@ -24,3 +24,4 @@ def test_ci_runs_the_readme_commands_verbatim():
     for cmd in readme_commands():
         assert cmd in ci, f"the README command {cmd!r} is not a line of .ci/run"
     assert "set -euo pipefail" in ci
+

@@ -3,6 +3,7 @@
 import atexit
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -259,3 +260,134 @@ def test_within_inside_run_limited():
 
 def test_run_limited_inside_within():
     assert within(5.0, run_limited, pow, 2, 6) == 64
+
+
+# --- no worker outlives its call ------------------------------------------------------------
+# Each helper below runs in a worker, writes its pid to a file and then waits: a test reads
+# the pid and checks that the process is gone once it should be.
+
+
+def write_pid_and_sleep(path):
+    path.write_text(str(os.getpid()))
+    time.sleep(600)
+
+
+def write_pid_and_hide(path):
+    """Cancel the worker's own timer and sleep (no CPU time): only its parent or the death
+    signal can end it."""
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    write_pid_and_sleep(path)
+
+
+def start_a_grandchild_and_wait(path):
+    return run_limited(write_pid_and_hide, path, timeout=600)
+
+
+def stop_the_inner_call():
+    try:
+        return run_limited(time.sleep, 600, timeout=600)
+    except LimitError:
+        return "inner stopped"
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, dead but not yet reaped, does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_for_pid(path, seconds=20.0) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text():
+            return int(path.read_text())
+        time.sleep(0.01)
+    raise AssertionError("the worker never started")
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def in_a_child_process(fn, *args, **kwargs) -> int:
+    """Fork a stand-in parent that runs ``fn(*args, **kwargs)`` and then exits; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fn(*args, **kwargs)
+        finally:
+            os._exit(0)
+    return pid
+
+
+@pytest.fixture
+def pid_file(tmp_path):
+    path = tmp_path / "worker.pid"
+    yield path
+    if path.exists() and path.read_text() and alive(int(path.read_text())):
+        os.kill(int(path.read_text()), signal.SIGKILL)  # never leave one behind, pass or fail
+        pytest.fail("a worker was still running after the test")
+
+
+needs_proc = pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs /proc")
+
+
+@needs_proc
+def test_worker_is_killed_when_the_parent_is_interrupted(pid_file):
+    start = time.monotonic()
+    assert within(0.5, run_limited, write_pid_and_sleep, pid_file, timeout=600,
+                  default="interrupted") == "interrupted"
+    assert time.monotonic() - start < 5
+    assert not alive(wait_for_pid(pid_file))  # killed and reaped before within returned
+
+
+@needs_proc
+def test_nested_worker_dies_with_the_worker_that_started_it(pid_file):
+    with pytest.raises(LimitError):
+        run_limited(start_a_grandchild_and_wait, pid_file, timeout=1.0)
+    assert gone_within(wait_for_pid(pid_file), 5.0)
+
+
+@needs_proc
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+def test_worker_dies_when_its_parent_process_dies(pid_file):
+    parent = in_a_child_process(run_limited, write_pid_and_hide, pid_file, timeout=600)
+    worker = wait_for_pid(pid_file)
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    assert gone_within(worker, 5.0)
+
+
+@needs_proc
+def test_worker_stops_at_its_deadline_even_if_the_parent_cannot_kill_it(pid_file):
+    parent = in_a_child_process(run_limited, write_pid_and_sleep, pid_file, timeout=0.5)
+    try:
+        worker = wait_for_pid(pid_file)
+        os.kill(parent, signal.SIGSTOP)  # the parent is alive but will not kill anything
+        assert gone_within(worker, 8.0)
+    finally:
+        os.kill(parent, signal.SIGKILL)
+        os.waitpid(parent, 0)
+
+
+def test_nested_call_gets_at_most_the_time_left():
+    start = time.monotonic()
+    assert run_limited(stop_the_inner_call, timeout=1.0) == "inner stopped"
+    assert time.monotonic() - start < 5
+
+
+def test_interrupting_around_the_fork_never_loses_a_worker():
+    # an outer limit that fires at every possible moment of run_limited: before, during and
+    # after the fork; every worker must still be killed and reaped (see no_zombies_left)
+    me = os.getpid()
+    for i in range(60):
+        within(0.0005 * (i % 12 + 1), run_limited, time.sleep, 0.002 * (i % 5), default=None)
+        assert os.getpid() == me

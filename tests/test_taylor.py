@@ -139,3 +139,40 @@ def test_wrong_centre_and_missing_half():
 def test_bad_input(kwargs):
     with pytest.raises(CalcTutorError):
         run_taylor(**kwargs)
+
+
+def test_general_term():
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    r = run_taylor("1/(1 - 2x)", general_term=True)
+    index, term, start = r.general
+    assert start == 0
+    assert sp.simplify(term.subs(index, n) - 2 ** n * x ** n) == 0
+    assert check_answer(r, "2^n x^n").correct is True
+    assert check_answer(r, "2n x^n").correct is False
+    r = run_taylor("ln x", at="1", general_term=True)
+    index, term, start = r.general
+    # independent: the coefficients of sympy.series match the formula for n = 1..7
+    ref = sp.series(sp.log(x), x, 1, 8).removeO()
+    t = sp.Symbol("t")
+    poly = sp.Poly(sp.expand(ref.subs(x, t + 1)), t)
+    for k in range(start, 8):
+        assert sp.simplify(term.subs(index, k).subs(x, t + 1) / t ** k - poly.coeff_monomial(t ** k)) == 0
+    assert run_taylor("exp(sin x)", general_term=True).to_json()["general_term"] is None
+
+
+def test_nonzero_answers():
+    r = run_taylor("sin(x^2)", nonzero=3)
+    assert check_answer(r, "x^2 - x^6/6 + x^10/120").correct is True
+    assert check_answer(r, "x^2 - x^6/6").diagnosis == "wrong_order"
+
+
+def test_eval_orders():
+    # course example S4.8-1: T3(1) - T2(1) for e^x about 0 is 1/6
+    r = run_taylor("e^x", order=3, eval_at="1")
+    values = dict(r.evaluations)
+    assert values[3] - values[2] == sp.Rational(1, 6)
+    assert values[3] == sum(sp.Rational(1, sp.factorial(k)) for k in range(4))
+    # S4.7-1: the linearisation of sqrt at 9 estimates sqrt(9.3) as 3.05
+    r = run_taylor("sqrt x", at="9", order=1, eval_at="9.3")
+    assert dict(r.evaluations)[1] == sp.Rational(61, 20)
+    assert r.to_json()["evaluations"][1] == {"order": 1, "value": "61/20"}

@@ -21,7 +21,6 @@ import sympy as sp
 from calctutor.errors import CalcTutorError, UsageError
 from calctutor.parsing import parse_expressions, parse_matrix
 from calctutor.results import json_value
-from calctutor.steps.tidy import tidy
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear"}
@@ -74,9 +73,12 @@ class LayerGradient:
 
 # -- numbers ------------------------------------------------------------------------------------
 def _clean(value: sp.Expr, numeric: bool) -> sp.Expr:
+    """A value as shown: 15-digit decimals for decimal input; else exact, as SymPy's own
+    arithmetic leaves it. (``tidy`` on an exact number sorts its terms numerically, which
+    costs a second per entry, and the chain-rule product as it stands reads better.)"""
     if numeric:
         return sp.Float(sp.N(value, DIGITS), DIGITS) if value.is_real is not False else value
-    return tidy(value)
+    return value
 
 
 def _positive(z: sp.Expr) -> bool | None:
@@ -107,7 +109,7 @@ def activate(name: str, z: sp.Expr) -> sp.Expr:
 def activation_derivative(name: str, z: sp.Expr, a: sp.Expr) -> sp.Expr:
     """σ'(z) for one number, written with the activation's value a = σ(z) where it can be."""
     if name == "sigmoid":
-        return a * (1 - a)
+        return sp.exp(-z) / (1 + sp.exp(-z)) ** 2  # = σ(z)(1 − σ(z)), in its tidiest form
     if name == "tanh":
         return 1 - a**2
     if name == "relu":
@@ -388,7 +390,9 @@ class BackpropResult:
             shape = "matrix" if value and isinstance(value[0], list) else "numbers"
         else:
             shape = "number"
-        tol = 1e-9 if self.network.numeric else None
+        # every entry is a number: compared at 30 digits, within a relative 1e-12 (an exact
+        # nested tanh/exp value would otherwise go to the slow symbolic fallback)
+        tol = 1e-9 if self.network.numeric else 1e-12
 
         def js(v):
             return [js(x) for x in v] if isinstance(v, list) else json_value(v)

@@ -31,6 +31,7 @@ from calctutor.symbols import make_symbol
 
 MAX_LAYERS = 8
 MAX_NAMES = 12         # names per layer (and entries of F)
+TIDY_LIMIT = 40        # count_ops above which a product entry is not tidied
 MAX_PATHS = 12         # a scalar result is written as its sum over paths up to this many
 
 _OPEN, _CLOSE = "([{", ")]}"
@@ -287,9 +288,13 @@ def _jacobian(functions, inputs):
 
 def tidy_entry(v: sp.Expr) -> sp.Expr:
     """The simpler of ``tidy(v)`` and ``tidy`` of it multiplied out (a product of Jacobians
-    is a sum of products, whose terms often combine once expanded)."""
+    is a sum of products, whose terms often combine once expanded). A large entry is left
+    as the product gives it: tidying it costs much and seldom helps."""
+    ops = sp.count_ops(v)
+    if ops > TIDY_LIMIT:
+        return v
     best = tidy(v)
-    if sp.count_ops(v) < 60 and _expand_ok(v):
+    if _expand_ok(v):
         expanded = tidy(sp.expand(v))
         if sp.count_ops(expanded) <= sp.count_ops(best):
             best = expanded
@@ -329,9 +334,6 @@ def compute_chain(reading: Reading, functions: Sequence[sp.Expr], layers: Sequen
         lay = layers[k]
         composed[k] = {s: e.xreplace(below) for s, e in zip(lay.names, lay.exprs, strict=True)}
         below = dict(composed[k])
-    in_final = dict(composed[0]) if n else {}
-    for k in range(1, n):
-        in_final.update(composed[k])
 
     stages = []
     for k in range(n + 1):

@@ -80,7 +80,7 @@ class DescentResult:
     steps: int | None = None
     max_iter: int = 1000
     notes: tuple[str, ...] = ()
-    plot: str | None = None
+    plot: object = None   # PlotData when --plot was asked for
     extra: dict = field(default_factory=dict)
 
     @property
@@ -109,8 +109,6 @@ class DescentResult:
         }
         if self.notes:
             out["notes"] = list(self.notes)
-        if self.plot is not None:
-            out["plot"] = self.plot
         return out
 
     def answer_spec(self):
@@ -339,3 +337,100 @@ def _short(v) -> str:
     if is_exact(v) and sp.count_ops(v) <= 8:
         return sp.sstr(v)
     return format(float(v), ".6g")
+
+
+# -- the picture ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlotData:
+    """Numbers for a terminal plot (drawn by ``render.doc.Plot``): (label, xs, ys) series."""
+
+    curves: tuple
+    points: tuple = ()
+    title: str = ""
+    xlabel: str = "x"
+    ylabel: str = "y"
+
+
+MAX_PATH_POINTS = 200
+LEVEL_GRID = 80
+
+
+def descent_plot_data(result: DescentResult) -> PlotData | None:
+    """Two variables: the path over level sets of f; one: f and the iterates; more: f per step."""
+    its = list(result.iterations)
+    if len(its) > MAX_PATH_POINTS:  # keep the start, the end and evenly spaced steps
+        stride = math.ceil(len(its) / MAX_PATH_POINTS)
+        its = its[::stride] + ([its[-1]] if its[-1] is not its[::stride][-1] else [])
+    pts = [[float(p) for p in it.point] for it in its]
+    vals = [float(it.value) for it in its]
+    f = sp.lambdify(result.variables, result.expr, modules="math")
+
+    def safe(*args):
+        try:
+            v = float(f(*args))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return math.nan
+        return v if math.isfinite(v) else math.nan
+
+    name = "ascent" if result.ascent else "descent"
+    if len(result.variables) == 1:
+        xs = [p[0] for p in pts]
+        lo, hi = _window(xs)
+        grid = [lo + (hi - lo) * k / 200 for k in range(201)]
+        return PlotData((("f", tuple(grid), tuple(safe(x) for x in grid)),),
+                        (("iterates", tuple(xs), tuple(vals)),),
+                        f"Gradient {name} on f", result.variables[0].name, "f")
+    if len(result.variables) == 2:
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        (x0, x1), (y0, y1) = _window(xs), _window(ys)
+        levels = _levels(vals)
+        points = []
+        for c in levels:
+            lx, ly = _level_set(safe, c, x0, x1, y0, y1)
+            if lx:
+                points.append((f"f = {c:.3g}", tuple(lx), tuple(ly)))
+        curves = (("path", tuple(xs), tuple(ys)),)
+        return PlotData(curves, tuple(points), f"Gradient {name}: the path over level sets of f",
+                        result.variables[0].name, result.variables[1].name)
+    return PlotData((("f(s_n)", tuple(float(it.n) for it in its), tuple(vals)),), (),
+                    f"f at each step of the {name}", "n", "f")
+
+
+def _window(values, margin: float = 0.15) -> tuple[float, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (-1.0, 1.0)
+    pad = (hi - lo) * margin or max(abs(hi), 1.0) * 0.5
+    return lo - pad, hi + pad
+
+
+def _levels(values, count: int = 4) -> list[float]:
+    """The values of f at the first distinct iterates: the level sets the path crosses
+    where the picture shows most."""
+    out: list[float] = []
+    for v in values:
+        if math.isfinite(v) and all(abs(v - w) > 1e-6 * (1 + abs(w)) for w in out):
+            out.append(v)
+        if len(out) == count:
+            break
+    return out
+
+
+def _level_set(f, c, x0, x1, y0, y1, n: int = LEVEL_GRID):
+    """Points where f = c: sign changes of f - c along the rows and columns of a grid."""
+    xs, ys = [], []
+    gx = [x0 + (x1 - x0) * i / n for i in range(n + 1)]
+    gy = [y0 + (y1 - y0) * j / n for j in range(n + 1)]
+    vals = [[f(x, y) - c for y in gy] for x in gx]
+    for i, x in enumerate(gx):
+        for j in range(n):
+            a, b = vals[i][j], vals[i][j + 1]
+            if math.isfinite(a) and math.isfinite(b) and a * b < 0:
+                xs.append(x)
+                ys.append(gy[j] + (gy[j + 1] - gy[j]) * a / (a - b))
+    for j, y in enumerate(gy):
+        for i in range(n):
+            a, b = vals[i][j], vals[i + 1][j]
+            if math.isfinite(a) and math.isfinite(b) and a * b < 0:
+                xs.append(gx[i] + (gx[i + 1] - gx[i]) * a / (a - b))
+                ys.append(y)
+    return xs, ys

@@ -119,7 +119,7 @@ class LagrangeResult:
         what = "the maximum value of f" if self.goal == "max" else "the minimum value of f"
         return AnswerSpec("number", best[0].value, what, variables=(),
                           mistakes=lambda: lagrange_mistakes(self),
-                          tolerance=1e-6 if self.method == "numeric" else None)
+                          tolerance=1e-6 if self.method == "numeric" else 1e-9)
 
 
 def _extreme(candidates, pick) -> tuple[Candidate, ...]:
@@ -200,7 +200,8 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
 def _solve_exact(eqs, unknowns):
     """(isolated solutions, families) from sympy.solve; None when it cannot solve it."""
     try:
-        sols = sp.solve(list(eqs), list(unknowns), dict=True)
+        # check=False: solve's own check imports sympy.physics (1.7 s); we check below
+        sols = sp.solve(list(eqs), list(unknowns), dict=True, check=False)
     except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
         return None
     isolated, families = [], []
@@ -209,11 +210,26 @@ def _solve_exact(eqs, unknowns):
                 (val.free_symbols & set(unknowns)) for val in s.values()):
             families.append(s)
             continue
-        isolated.append(s)
+        if _satisfies(eqs, s):
+            isolated.append(s)
     if not isolated and not families:
         # solve found nothing: let the numerical search look for what it missed
         return None
     return isolated, families
+
+
+def _satisfies(eqs, sol) -> bool:
+    """Every equation holds at ``sol`` (exactly, or to 1e-9 numerically)."""
+    for e in eqs:
+        value = e.xreplace(sol)
+        if value == 0:
+            continue
+        try:
+            if abs(complex(sp.N(value, 30))) > 1e-9:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def _candidate(f, variables, multipliers, sol) -> Candidate | None:
@@ -292,9 +308,10 @@ def _linear_solve(A, b):
     """Gaussian elimination with partial pivoting; None for a singular matrix."""
     n = len(b)
     M = [row[:] + [b[i]] for i, row in enumerate(A)]
+    scale = max((abs(v) for row in A for v in row), default=0.0)
     for c in range(n):
         p = max(range(c, n), key=lambda r: abs(M[r][c]))
-        if abs(M[p][c]) < 1e-14:
+        if abs(M[p][c]) <= 1e-14 * scale or scale == 0:
             return None
         M[c], M[p] = M[p], M[c]
         for r in range(c + 1, n):

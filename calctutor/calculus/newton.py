@@ -93,6 +93,8 @@ class NewtonResult:
                "status": self.status, "message": self.explanation}
         if self.kind:
             out["kind"] = self.kind
+        if self.exact:
+            out["root_decimal"] = self._one([float(v) for v in self.root])
         return out
 
     def answer_spec(self):
@@ -357,8 +359,14 @@ def _explain(status, run, its, optimise, n, steps, tol) -> tuple[str, str]:
     deriv = ("f''" if optimise else "f'") if n == 1 else ("the Hessian" if optimise else "the Jacobian")
     last = its[-1]
     if status == "converged":
-        return "Converged", (f"After {last.n} iteration{'s' if last.n != 1 else ''} the correction "
-                             f"is below {tol:g}: x = {_pt(last.x)}.")
+        its_ = f"After {last.n} iteration{'s' if last.n != 1 else ''}"
+        if last.f and all(v is not None and v == 0 for v in last.f):
+            what = ("the gradient is exactly 0" if n > 1 else "f' is exactly 0") if optimise \
+                else ("F is exactly 0" if n > 1 else "f is exactly 0")
+            if len(its) > 1 and its[-2].dx is not None and _close(last.x, its[-2].x, tol):
+                what += f" (and the correction is below {tol:g})"
+            return "Converged", f"{its_} {what}: x = {_pt(last.x)}."
+        return "Converged", f"{its_} the correction is below {tol:g}: x = {_pt(last.x)}."
     if status == "steps":
         return (f"{steps} iteration{'s' if steps != 1 else ''} done",
                 f"x{last.n} = {_pt(last.x)}.")

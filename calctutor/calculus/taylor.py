@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import product
 
 import sympy as sp
 
 from calctutor.errors import LimitError, UsageError
 from calctutor.notation import to_sympy, to_text
-from calctutor.results import Reading
+from calctutor.results import Reading, json_value
 from calctutor.sandbox import within
 from calctutor.steps.tidy import tidy
 
@@ -27,7 +28,10 @@ MAX_ORDER = 20
 MAX_ORDER_MULTI = 8
 MAX_NONZERO = 10
 SHOW_OPS = 40         # a derivative longer than this is not written out in the table
+SHOW_CHARS = 48       # (nor one whose text is longer than this: a table cell must fit)
 NEXT_TERM_SEARCH = 8  # how many orders past the last to look for the next non-zero term
+DISPLAY_SECONDS = 0.3  # time for writing out the derivatives f⁽ᵏ⁾(x) in the table
+SHOW_UP_TO = 6  # ... and at most this many of them
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,11 @@ class TaylorResult:
     plot: bool = False
     nonzero: int | None = None
     notes: tuple[str, ...] = field(default=())
+    general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
+    general_asked: bool = False
+    evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
+    eval_at: sp.Expr | None = None
+    eval_f: sp.Expr | None = None                        # f(X) itself
 
     @property
     def polynomial(self) -> sp.Expr:
@@ -108,14 +117,25 @@ class TaylorResult:
             out["next_term"] = {"degree": self.next_term[0], "term": to_sympy(self.next_term[1])}
         if self.nonzero is not None:
             out["nonzero"] = self.nonzero
+        if self.eval_at is not None:
+            out["evaluations"] = [{"order": k, "value": json_value(v)} for k, v in self.evaluations]
+            out["eval_at"] = to_sympy(self.eval_at)
+        if self.general_asked:
+            out["general_term"] = None if self.general is None else to_sympy(self.general[1])
         return out
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
         from calctutor.checking.mistakes_series import taylor_mistakes
 
+        if self.general_asked and self.general is not None:
+            n, term, _ = self.general
+            return AnswerSpec("expr", term, f"the general term (the term in {n.name})",
+                              self.variables + (n,))
         what = ("the linearisation" if self.order == 1 else
                 f"the Taylor polynomial of order {self.order}")
+        if self.nonzero is not None:
+            what = f"the first {self.nonzero} non-zero terms"
         return AnswerSpec("expr", sp.expand(self.polynomial), what, self.variables,
                           mistakes=lambda: taylor_mistakes(self),
                           json_expected=self.text(to_sympy))
@@ -189,7 +209,91 @@ def _evaluate(fn, x: float) -> float:
 def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
                nonzero: int | None = None, plot: bool = False) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``var = a`` (``nonzero``: the first N
-    non-zero terms, whatever order that takes)."""
+    non-zero terms, whatever order that takes).
+
+    The coefficients come from series arithmetic (``jet``), which stays fast at high order;
+    the derivatives f⁽ᵏ⁾(x) shown in the table come from differentiating, as long as they
+    stay short. A function without a series rule is differentiated all the way."""
+    point = {var: a}
+    base = shifted(var, a)
+    value_at(expr, point, "f(x)")  # a precise error when f itself is undefined at a
+    coeffs = _coefficients(expr, var, a, order, nonzero)
+    if coeffs is None:
+        return _taylor_by_differentiation(expr, reading, var, a, order, nonzero, plot)
+    notes: list[str] = []
+    if nonzero is not None:
+        ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
+        if len(ks) < nonzero:
+            notes.append(f"only {len(ks)} non-zero terms were found up to order {len(coeffs) - 1}")
+        order = ks[-1] if ks else 0
+    shown = [expr]
+    within(DISPLAY_SECONDS, _display_derivatives, shown, var, min(order + 1, SHOW_UP_TO))
+    rows = []
+    for k in range(order + 1):
+        c = coeffs[k]
+        rows.append(DerivativeRow(k, shown[k] if k < len(shown) else None, c * sp.factorial(k),
+                                  c, power_term(c, (base,), (k,))))
+    terms = tuple((r.k, r.term) for r in rows)
+    next_term, searched = None, len(coeffs) - 1
+    for k in range(order + 1, len(coeffs)):
+        if coeffs[k] != 0:
+            next_term, searched = (k, power_term(coeffs[k], (base,), (k,))), k
+            break
+    exact = expr.is_polynomial(var) and sp.degree(expr, var) <= order
+    if exact:
+        notes.append(f"f is a polynomial of degree {sp.degree(expr, var)}: every derivative of "
+                     f"higher order is 0, so the Taylor polynomial is f itself")
+    remainder = None
+    if not exact and len(shown) > order + 1:
+        remainder = within(0.5, _remainder, shown[order + 1], var, a, order, default=None)
+    poly = sp.Add(*(t for _, t in terms))
+    samples = _samples(expr, poly, var, a)
+    curves = _curves(expr, rows, var, a) if plot else ()
+    return TaylorResult(reading, expr, (var,), ((var, a),), order, terms, rows=tuple(rows),
+                        next_term=next_term, next_searched=searched, remainder=remainder,
+                        samples=samples, curves=curves, plot=plot, nonzero=nonzero,
+                        notes=tuple(notes))
+
+
+def _coefficients(expr, var, a, order, nonzero):
+    """c_0 … c_N by ``jet`` (None: no series rule, or too slow); N leaves room to find the
+    next non-zero term (or the N non-zero terms asked for)."""
+    where = f"{to_text(var)} = {to_text(a)}"
+
+    def attempt(n):
+        try:
+            return jet(expr, var, a, n)
+        except Unsupported:
+            return None
+        except ZeroDivisionError:
+            raise UsageError(f"there is no Taylor expansion about {where}: a derivative of f "
+                             f"is undefined there") from None
+
+    if nonzero is None:
+        return within(4.0, attempt, order + 1 + NEXT_TERM_SEARCH, default=None)
+    n = 4 * nonzero + 2
+    while True:
+        coeffs = within(4.0, attempt, n, default=None)
+        if coeffs is None or sum(c != 0 for c in coeffs) > nonzero or n > 3 * MAX_ORDER:
+            return coeffs
+        n *= 2
+
+
+def _display_derivatives(out: list, var, upto: int) -> None:
+    """Extend ``out`` = [f] with f', f'', … up to order ``upto`` while they stay short enough
+    to read (filled in place, so what was done survives a time limit)."""
+    d = out[0]
+    for _ in range(upto):
+        d = sp.diff(d, var)
+        if sp.count_ops(d) > SHOW_OPS or len(to_text(d)) > SHOW_CHARS:
+            return
+        out.append(d)
+
+
+def _taylor_by_differentiation(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr,
+                               order: int, nonzero: int | None = None,
+                               plot: bool = False) -> TaylorResult:
+    """``taylor_one`` by repeated differentiation (for functions without a series rule)."""
     point = {var: a}
     base = shifted(var, a)
     limit = MAX_ORDER if nonzero is None else 3 * MAX_ORDER
@@ -289,11 +393,12 @@ def _samples(expr, poly, var, a):
 
 
 def _curves(expr, rows, var, a):
-    """f and its Taylor polynomials of increasing order (at most five), about a ± 2."""
+    """The Taylor polynomials of increasing order (at most four), then f (drawn last, on
+    top: where a polynomial hides under f it agrees with f), about a ± 3."""
     centre = float(a)
-    xs = tuple(centre - 2 + 4 * i / 160 for i in range(161))
+    xs = tuple(centre - 3 + 6 * i / 240 for i in range(241))
     f = _lambda(expr, var)
-    curves = [(f"f = {to_text(expr)}", xs, tuple(_evaluate(f, x) for x in xs))]
+    curves = []
     orders = [r.k for r in rows if r.coefficient != 0 and r.k > 0]
     if len(orders) > 4:
         step = len(orders) / 4
@@ -301,6 +406,7 @@ def _curves(expr, rows, var, a):
     for n in orders:
         p = _lambda(sp.Add(*(r.term for r in rows if r.k <= n)), var)
         curves.append((f"T{n}", xs, tuple(_evaluate(p, x) for x in xs)))
+    curves.append((f"f = {to_text(expr)}", xs, tuple(_evaluate(f, x) for x in xs)))
     return tuple(curves)
 
 
@@ -353,3 +459,260 @@ def _partial_name(alpha, variables) -> str:
     total = sum(alpha)
     down = "".join(f"∂{v.name}" + (f"^{k}" if k > 1 else "") for v, k in zip(variables, alpha, strict=True) if k)
     return f"∂^{total}f/{down}" if total > 1 else f"∂f/{down}"
+
+
+# -- Taylor coefficients by series arithmetic ("jets") ---------------------------------------
+# The coefficients c_k = f⁽ᵏ⁾(a)/k! of f(a + t) computed node by node with the usual
+# recurrences (Cauchy product, reciprocal, exp/log/power/sin/cos by F(p)' = p'·F'(p)):
+# O(N²) number operations per node, where repeated differentiation grows the expression.
+# Rational coefficients are computed with Python's Fraction (much faster than SymPy
+# numbers); the first irrational value restarts the computation with SymPy numbers.
+class Unsupported(Exception):
+    """A function without a series rule here: the caller differentiates instead."""
+
+
+class _Irrational(Exception):
+    pass
+
+
+class _Arith:
+    """The number type of one jet computation: Fraction (exact rationals) or SymPy."""
+
+    def __init__(self, rational: bool):
+        self.rational = rational
+
+    def lift(self, v):
+        """A SymPy number in this arithmetic (ZeroDivisionError where undefined)."""
+        v = sp.sympify(v)
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.is_real is False:
+            raise ZeroDivisionError
+        if self.rational:
+            if not v.is_Rational:
+                raise _Irrational
+            return Fraction(int(v.p), int(v.q))
+        return v
+
+    def norm(self, v):
+        if self.rational or getattr(v, "is_Rational", True):
+            return v
+        return sp.expand(v)
+
+    def is_zero(self, v) -> bool:
+        return v == 0
+
+    def negative(self, v) -> bool:
+        return bool(v < 0)
+
+    def sym(self, v):
+        """Back to SymPy."""
+        if isinstance(v, Fraction):
+            return sp.Rational(v.numerator, v.denominator)
+        return v
+
+
+def _mul(ar, p, q, n):
+    return [ar.norm(sum(p[k] * q[m - k] for k in range(m + 1))) for m in range(n)]
+
+
+def _recip(ar, p, n):
+    if ar.is_zero(p[0]):
+        raise ZeroDivisionError
+    inv = 1 / p[0]
+    out = [inv]
+    for m in range(1, n):
+        out.append(ar.norm(-inv * sum(p[k] * out[m - k] for k in range(1, m + 1))))
+    return out
+
+
+def _deriv_series(p, n):
+    """p' as coefficients (length n − 1)."""
+    return [(k + 1) * p[k + 1] for k in range(n - 1)]
+
+
+def _integrate(ar, d, n, c0):
+    """F with F' = d and F(0) = c0 (length n)."""
+    return [c0] + [ar.norm(d[k] / (k + 1)) for k in range(n - 1)]
+
+
+def _exp(ar, p, n):
+    e = [ar.lift(sp.exp(ar.sym(p[0])))]
+    for m in range(1, n):
+        e.append(ar.norm(sum(k * p[k] * e[m - k] for k in range(1, m + 1)) / m))
+    return e
+
+
+def _log(ar, p, n):
+    if ar.is_zero(p[0]) or ar.negative(p[0]):
+        raise ZeroDivisionError
+    f0 = ar.lift(sp.log(ar.sym(p[0])))
+    dp = _deriv_series(p, n)
+    return _integrate(ar, _mul(ar, dp, _recip(ar, p, n - 1), n - 1), n, f0)
+
+
+def _sincos(ar, p, n, hyperbolic=False):
+    x0 = ar.sym(p[0])
+    s = [ar.lift((sp.sinh if hyperbolic else sp.sin)(x0))]
+    c = [ar.lift((sp.cosh if hyperbolic else sp.cos)(x0))]
+    sign = 1 if hyperbolic else -1
+    for m in range(1, n):
+        s.append(ar.norm(sum(k * p[k] * c[m - k] for k in range(1, m + 1)) / m))
+        c.append(ar.norm(sign * sum(k * p[k] * s[m - k] for k in range(1, m + 1)) / m))
+    return s, c
+
+
+def _pow(ar, p, r, n):
+    if r.is_Integer:
+        if r < 0:
+            return _pow(ar, _recip(ar, p, n), -r, n)
+        one, zero = ar.lift(1), ar.lift(0)
+        out = [one] + [zero] * (n - 1)
+        base, e = p, int(r)
+        while e:
+            if e & 1:
+                out = _mul(ar, out, base, n)
+            e >>= 1
+            if e:
+                base = _mul(ar, base, base, n)
+        return out
+    if ar.is_zero(p[0]) or ar.negative(p[0]):
+        raise ZeroDivisionError  # (x − a)^r with r not whole: no Taylor series there
+    out = [ar.lift(ar.sym(p[0]) ** r)]
+    rr = ar.lift(r)
+    inv = 1 / p[0]
+    for m in range(1, n):
+        out.append(ar.norm(inv * sum(((rr + 1) * k - m) * p[k] * out[m - k]
+                                     for k in range(1, m + 1)) / m))
+    return out
+
+
+def _via_derivative(ar, p, n, f0, g_of):
+    """F(p) from F(p)' = p' · G(p), G given as a function of the series p."""
+    dp = _deriv_series(p, n)
+    return _integrate(ar, _mul(ar, dp, g_of(p, n - 1), n - 1), n, ar.lift(f0))
+
+
+def jet(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, n: int) -> list:
+    """[f(a), f'(a)/1!, …, f⁽ⁿ⁻¹⁾(a)/(n−1)!] as SymPy numbers; ZeroDivisionError where
+    undefined, Unsupported for a function without a rule here."""
+    if a.is_Rational:
+        try:
+            ar = _Arith(True)
+            return [ar.sym(c) for c in _jet(ar, expr, var, a, n)]
+        except _Irrational:
+            pass
+    return _jet(_Arith(False), expr, var, a, n)
+
+
+def _jet(ar: _Arith, expr, var, a, n) -> list:
+    memo: dict = {}
+
+    def go(e):
+        if e not in memo:
+            memo[e] = rule(e)
+        return memo[e]
+
+    def const(v):
+        return [ar.lift(v)] + [ar.lift(0)] * (n - 1)
+
+    def rule(e):
+        if e == var:
+            return [ar.lift(a), ar.lift(1)] + [ar.lift(0)] * (n - 2)
+        if not e.has(var):
+            if not e.is_number:
+                raise Unsupported
+            return const(e)
+        if e.is_Add:
+            parts = [go(t) for t in e.args]
+            return [ar.norm(sum(col)) for col in zip(*parts, strict=True)]
+        if e.is_Mul:
+            out = None
+            for t in e.args:
+                q = go(t)
+                out = q if out is None else _mul(ar, out, q, n)
+            return out
+        if e.is_Pow:
+            base, ex = e.args
+            if not ex.has(var):
+                return _pow(ar, go(base), ex, n)
+            return go(sp.exp(ex * sp.log(base)))
+        if isinstance(e, sp.exp):
+            return _exp(ar, go(e.args[0]), n)
+        if isinstance(e, sp.log) and len(e.args) == 1:
+            return _log(ar, go(e.args[0]), n)
+        if isinstance(e, (sp.sin, sp.cos, sp.sinh, sp.cosh)):
+            s, c = _sincos(ar, go(e.args[0]), n, hyperbolic=isinstance(e, (sp.sinh, sp.cosh)))
+            return s if isinstance(e, (sp.sin, sp.sinh)) else c
+        if isinstance(e, (sp.tan, sp.tanh)):
+            s, c = _sincos(ar, go(e.args[0]), n, hyperbolic=isinstance(e, sp.tanh))
+            return _mul(ar, s, _recip(ar, c, n), n)
+        if isinstance(e, sp.atan):
+            p = go(e.args[0])
+            one = ar.lift(1)
+            return _via_derivative(ar, p, n, sp.atan(ar.sym(p[0])), lambda q, m: _recip(
+                ar, [q2 + (one if k == 0 else 0) for k, q2 in enumerate(_mul(ar, q, q, m))], m))
+        if isinstance(e, (sp.asin, sp.acos)):
+            p = go(e.args[0])
+            if not ar.negative(ar.lift(abs(ar.sym(p[0]))) - 1):
+                raise ZeroDivisionError
+            f0 = (sp.asin if isinstance(e, sp.asin) else sp.acos)(ar.sym(p[0]))
+            sign = 1 if isinstance(e, sp.asin) else -1
+            one = ar.lift(1)
+
+            def g(q, m):
+                sq = _mul(ar, q, q, m)
+                base = [(one if k == 0 else 0) - c for k, c in enumerate(sq)]
+                return [sign * c for c in _pow(ar, base, sp.Rational(-1, 2), m)]
+            return _via_derivative(ar, p, n, f0, g)
+        raise Unsupported
+
+    return go(expr)
+
+
+# -- the general term ------------------------------------------------------------------------
+def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, coeffs) -> tuple | None:
+    """(index, the n-th term, the first n it holds for) from SymPy's formal power series,
+    checked against the coefficients computed here; None when none is found in time."""
+    def find():
+        from sympy.series.formal import FormalPowerSeries
+
+        series = sp.fps(expr, var, a)
+        if not isinstance(series, FormalPowerSeries):
+            return None
+        k = series.ak.variables[0]
+        start = int(series.ak.start)
+        formula = series.ak.formula.subs(k, index)
+        formula = sp.simplify(sp.powsimp(formula, force=True))
+        if formula.has(sp.I, sp.Piecewise, sp.Mod):
+            return None  # no closed form a learner would write
+
+        def holds(j):
+            try:
+                return sp.simplify(formula.subs(index, j) - coeffs[j]) == 0
+            except (ZeroDivisionError, TypeError):
+                return False
+
+        if not all(holds(j) for j in range(start, len(coeffs))):
+            return None
+        while start > 0 and holds(start - 1):
+            start -= 1  # (SymPy splits off f(a) even where the formula covers it)
+        return index, formula * shifted(var, a) ** index, start
+
+    try:
+        return within(4.0, find, default=None)
+    except (ValueError, TypeError, NotImplementedError, AttributeError):
+        return None
+
+
+def evaluate_orders(result: TaylorResult, at: sp.Expr) -> TaylorResult:
+    """``result`` with T_0(X) … T_n(X) and f(X) (how each added order changes the value)."""
+    import dataclasses
+
+    x = result.variables[0]
+    values, total = [], sp.Integer(0)
+    for k, term in result.terms:
+        total = total + term.xreplace({x: at})
+        values.append((k, sp.nsimplify(total) if total.atoms(sp.Float) and not at.atoms(sp.Float)
+                       else total))
+    f_at = result.expr.xreplace({x: at})
+    f_at = None if f_at.has(sp.zoo, sp.nan) or f_at.is_real is False else f_at
+    return dataclasses.replace(result, evaluations=tuple(values), eval_at=at, eval_f=f_at)

@@ -29,6 +29,7 @@ SHAPES = ("expr", "number", "vector", "numbers", "matrix")
 # fine enough: at least this close, relative to the size of the value (about 3 digits).
 DECIMAL_PRECISION = 1e-3
 _DECIMALS = re.compile(r"\d*\.(\d+)")
+ROUGH = "\x00rough:"  # marks the evidence of a right but too rough decimal (stripped)
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
     if abs(e.imag) > 1e-12 or abs(a.imag) > 1e-12:
         return None, None
     e, a = e.real, a.real
-    shown = f"yours is {_number(answer, a)}, the correct value is {_number(expected, e)}"
+    shown = f"yours is {_number(answer, a)}, but the correct value is {_number(expected, e)}"
     if tol is not None and abs(a - e) <= tol * max(1.0, abs(e)):
         return True, None
     if decimals is not None and abs(a - e) <= 1e-12 * max(1.0, abs(e)):
@@ -220,8 +221,12 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
         return False, shown
     if rounding <= DECIMAL_PRECISION * max(1.0, abs(e)):
         return True, None
-    return False, (f"{_number(answer, a)} is right to {decimals} decimal place"
-                   f"{'s' if decimals != 1 else ''}, but that is too rough: give more digits")
+    needed = decimals + 1
+    while 0.5 * 10 ** (-needed) > DECIMAL_PRECISION * max(1.0, abs(e)) and needed < 12:
+        needed += 1
+    return False, (f"{ROUGH}{_number(answer, a)} is right to {decimals} decimal place"
+                   f"{'s' if decimals != 1 else ''}, but that is too rough: give at least "
+                   f"{needed} decimal places, or the exact value")
 
 
 def _number(expr: sp.Expr, value: float) -> str:
@@ -246,7 +251,7 @@ def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None) -> 
             if verdict.equivalent is False:
                 e, a = float(sp.re(sp.N(expected))), float(sp.re(sp.N(answer)))
                 return Equivalence(False, verdict.method, f"yours is {_number(answer, a)}, "
-                                   f"the correct value is {_number(expected, e)}")
+                                   f"but the correct value is {_number(expected, e)}")
             return verdict
     return check_equivalent(expected, answer, list(spec.variables))
 
@@ -257,7 +262,7 @@ def _evidence(verdict: Equivalence) -> str | None:
         return verdict.evidence
     correct, yours = verdict.values
     at = ", ".join(f"{n} = {v}" for n, v in verdict.point)
-    return f"{'at ' + at + ' ' if at else ''}yours is {yours}, the correct value is {correct}"
+    return f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
 
 
 @dataclass
@@ -267,6 +272,14 @@ class _Comparison:
     wrong: list[tuple[int, ...]] = field(default_factory=list)
     undecided: list[tuple[int, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rough: list[tuple[int, ...]] = field(default_factory=list)  # right, but too few decimals
+
+
+def _learner_note(note: str) -> str:
+    """The equivalence engine's notes in a learner's words (first = correct, second = yours)."""
+    return (note.replace("the first expression", "the correct answer")
+            .replace("the second expression", "your answer")
+            .replace("where the first is", "where the correct answer is"))
 
 
 def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> _Comparison:
@@ -276,10 +289,14 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> 
     out = _Comparison(True)
     for (index, e), (_, a) in zip(_entries(expected), _entries(answer), strict=True):
         verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals)
-        out.notes += list(verdict.notes)
+        out.notes += [_learner_note(n) for n in verdict.notes]
         if verdict.equivalent is False:
             out.wrong.append(index)
-            out.evidence = out.evidence or _evidence(verdict)
+            evidence = _evidence(verdict)
+            if evidence and evidence.startswith(ROUGH):
+                evidence = evidence[len(ROUGH):]
+                out.rough.append(index)
+            out.evidence = out.evidence or evidence
         elif verdict.equivalent is None:
             out.undecided.append(index)
     if out.wrong:
@@ -312,7 +329,7 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
     if want != got:
         mistake = diagnose(spec, answer, decimals)
         message = f"{_capital(spec.what)} should be {_describe_shape(want)}; yours is " \
-                  f"{_describe_shape(got)}."
+                  f"{_describe_shape(got, short=True)}."
         if mistake is not None:
             return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
         return verdict(False, message, diagnosis="wrong_shape")
@@ -320,20 +337,19 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
     comparison = compare(spec.expected, answer, spec, decimals)
     notes = tuple(dict.fromkeys(comparison.notes))
     if comparison.correct:
-        return verdict(True, f"That is {spec.what}.", notes=notes)
+        return verdict(True, f"{'Those are' if _plural(spec.what) else 'That is'} {spec.what}.",
+                       notes=notes)
     if comparison.correct is None:
         where = _which_entries(comparison.undecided, spec)
         return verdict(None, f"Your answer could not be checked{where}: neither a proof nor a "
                        "counterexample was found within the time limit.", notes=notes)
     mistake = diagnose(spec, answer, decimals)
-    where = _which_entries(comparison.wrong, spec)
     evidence = comparison.evidence
     if mistake is not None:
         feedback = mistake.feedback
         code = mistake.code
     else:
-        feedback = f"That is not {spec.what}{where}"
-        feedback += f": {evidence}." if evidence else "."
+        feedback = _foreign_names(spec, answer) or _not_right(spec, comparison)
         code = None
     return verdict(False, feedback, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
@@ -389,6 +405,61 @@ def _surely_differs(value, answer, spec: AnswerSpec, decimals: int | None) -> bo
         return False
 
 
+def _foreign_names(spec: AnswerSpec, answer) -> str | None:
+    """'Your answer contains t, which is not in the problem ...' (a typo or a wrong letter)."""
+    if not spec.variables:
+        return None
+    known = {s.name for s in spec.variables}
+    names = sorted({s.name for _, e in _entries(answer) for s in sp.sympify(e).free_symbols}
+                   - known)
+    if not names:
+        return None
+    wanted = ", ".join(sorted(known))
+    return (f"Your answer contains {_join(names)}, which {'are' if len(names) > 1 else 'is'} not "
+            f"in the problem: {spec.what} is in terms of {wanted}.")
+
+
+def _not_right(spec: AnswerSpec, comparison: "_Comparison") -> str:
+    """'That is not the derivative: at x = 1.37 yours is ...' or, entry by entry,
+    'Entry (2, 2) of your Jacobian is wrong: at x = 1.37 yours is ...'."""
+    evidence = comparison.evidence
+    wrong = [i for i in comparison.wrong if i]
+    if comparison.rough and comparison.rough == comparison.wrong:
+        return f"Nearly: {evidence}."
+    if not wrong:
+        return f"That is not {spec.what}" + (f": {evidence}." if evidence else ".")
+    names = [_entry_name(i, spec) for i in wrong]
+    noun = spec.what[4:] if spec.what.startswith("the ") else spec.what
+    several = len(names) > 1
+    named = all(len(i) == 1 for i in wrong) and spec.entry_names and \
+        all(i[0] <= len(spec.entry_names) for i in wrong)
+    entries = "entries" if several else "entry"
+    label = f"the {_join(names)} {entries}" if named else f"{entries} {_join(names)}"
+    text = f"{_capital(label)} of your {noun} {'are' if several else 'is'} wrong"
+    if evidence:
+        first = f"the {names[0]} entry" if named else f"entry {names[0]}"
+        text += f": {'in ' + first + ', ' if several else ''}{evidence}"
+    return text + "."
+
+
+def _entry_name(index, spec: AnswerSpec) -> str:
+    if len(index) == 1 and spec.entry_names and index[0] <= len(spec.entry_names):
+        return spec.entry_names[index[0] - 1]
+    return f"({', '.join(str(i) for i in index)})" if len(index) > 1 else f"{index[0]}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plural(what: str) -> bool:
+    """'the critical points' is plural, 'the value of the derivative' is not."""
+    head = what.split(" of ")[0].split(" at ")[0].split()
+    return bool(head) and head[-1].endswith("s") and not head[-1].endswith("ss")
+
+
 def _which_entries(indices, spec: AnswerSpec) -> str:
     if not indices or indices == [()]:
         return ""
@@ -403,12 +474,15 @@ def _which_entries(indices, spec: AnswerSpec) -> str:
     return f" (wrong {noun}: {', '.join(labels)})"
 
 
-def _describe_shape(shape: tuple[int, ...]) -> str:
+def _describe_shape(shape: tuple[int, ...], short: bool = False) -> str:
     if shape == ():
         return "a single expression"
     if len(shape) == 1:
         return f"a list of {shape[0]} entr{'y' if shape[0] == 1 else 'ies'}"
-    return f"{shape[0]}×{shape[1]}"
+    if short:
+        return f"{shape[0]}×{shape[1]}"
+    return (f"a {shape[0]}×{shape[1]} matrix ({shape[0]} row{'s' if shape[0] != 1 else ''}, "
+            f"{shape[1]} column{'s' if shape[1] != 1 else ''})")
 
 
 def _capital(text: str) -> str:

@@ -30,6 +30,7 @@ Sampling is seeded, so verdicts are reproducible. Functions that are not smooth 
 
 from __future__ import annotations
 
+import cmath
 import random
 import zlib
 from dataclasses import dataclass, replace
@@ -311,10 +312,15 @@ def _value(expr, point, digits: int, floats: bool, tol) -> _Value:
     if floats:
         point = {s: sp.Float(v, digits) for s, v in point.items()}
     try:
-        v = expr.xreplace(point)
-        if _is_undefined(v):
-            return UNDEFINED
-        v = v.evalf(digits)
+        # evalf with subs evaluates without building the substituted tree (sin(137/100)
+        # and its automatic simplification cost most of the time); where that gives no
+        # finite number, the exact substitution decides (a pole, 0/0)
+        v = expr.evalf(digits, subs=point)
+        if not v.is_number or _is_undefined(v):
+            v = expr.xreplace(point)
+            if _is_undefined(v):
+                return UNDEFINED
+            v = v.evalf(digits)
         if not v.is_number or _is_undefined(v):
             return UNDEFINED
         if v.is_Float:
@@ -529,14 +535,74 @@ def _probe_point(symbols, probe: int) -> dict:
 
 @lru_cache(maxsize=4096)
 def probe_value(expr: sp.Expr, probe: int = 0) -> float | None:
-    """``expr`` at probe point ``probe`` as a float; None when not a finite real there."""
+    """``expr`` at probe point ``probe`` as a float; None when not a finite real there.
+    Python complex arithmetic on the tree (microseconds); SymPy for anything else."""
+    point = _probe_point(expr.free_symbols, probe)
     try:
-        v = expr.xreplace(_probe_point(expr.free_symbols, probe)).evalf(15)
-        if not v.is_number or _is_undefined(v):
-            return None
-        c = complex(v)
-    except (ArithmeticError, ValueError, TypeError, RecursionError, AttributeError):
+        c = _fast(expr, point)
+    except _Unsupported:
+        c = _slow(expr, point)
+    except (ArithmeticError, ValueError, TypeError, OverflowError):
         return None
-    if abs(c.imag) > 1e-9 * max(1.0, abs(c.real)) or c.real != c.real:
+    if c is None or c != c or abs(c.imag) > 1e-9 * max(1.0, abs(c.real)) or \
+            abs(c.real) == float("inf"):
         return None
     return c.real
+
+
+def _slow(expr, point) -> complex | None:
+    try:
+        v = expr.xreplace(point).evalf(15)
+        if not v.is_number or _is_undefined(v):
+            return None
+        return complex(v)
+    except (ArithmeticError, ValueError, TypeError, RecursionError, AttributeError):
+        return None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _sec(z):
+    return 1 / cmath.cos(z)
+
+
+_FAST = {
+    sp.sin: cmath.sin, sp.cos: cmath.cos, sp.tan: cmath.tan, sp.exp: cmath.exp,
+    sp.log: cmath.log, sp.asin: cmath.asin, sp.acos: cmath.acos, sp.atan: cmath.atan,
+    sp.sinh: cmath.sinh, sp.cosh: cmath.cosh, sp.tanh: cmath.tanh, sp.asinh: cmath.asinh,
+    sp.acosh: cmath.acosh, sp.atanh: cmath.atanh, sp.sec: _sec,
+    sp.csc: lambda z: 1 / cmath.sin(z), sp.cot: lambda z: 1 / cmath.tan(z),
+    sp.sech: lambda z: 1 / cmath.cosh(z), sp.csch: lambda z: 1 / cmath.sinh(z),
+    sp.coth: lambda z: 1 / cmath.tanh(z), sp.Abs: lambda z: complex(abs(z)),
+}
+
+
+def _fast(e, point) -> complex:
+    """``e`` at ``point`` in Python complex arithmetic (principal branches, as SymPy)."""
+    if e.is_Symbol:
+        return complex(float(point[e]))
+    if e.is_Number or isinstance(e, sp.NumberSymbol):
+        return complex(float(e)) if e.is_real else complex(e)
+    if e.is_Add:
+        return sum((_fast(a, point) for a in e.args), 0j)
+    if e.is_Mul:
+        out = 1 + 0j
+        for a in e.args:
+            out *= _fast(a, point)
+        return out
+    if e.is_Pow:
+        base = _fast(e.base, point)
+        if e.exp.is_Integer:
+            return base ** int(e.exp)
+        if base == 0:
+            return 0j if e.exp.is_positive else complex("nan")
+        return cmath.exp(_fast(e.exp, point) * cmath.log(base))
+    fn = _FAST.get(e.func)
+    if fn is not None and len(e.args) == 1:
+        return fn(_fast(e.args[0], point))
+    if e.func is sp.sign and len(e.args) == 1:
+        z = _fast(e.args[0], point)
+        return complex((z.real > 0) - (z.real < 0)) if abs(z.imag) < 1e-12 else complex("nan")
+    raise _Unsupported

@@ -17,6 +17,7 @@ one chain factor of two (``only={code: k}`` does that for one rule of a combinat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
@@ -41,9 +42,13 @@ class Slip:
     parts: dict = field(default_factory=dict)
 
 
+_COEFFICIENT = re.compile(r"(?<![\w.^])(\d+)\*(?=[A-Za-z(])")
+
+
 def t(e) -> str:
-    """An expression in learner notation."""
-    return to_text(e)
+    """An expression in learner notation, with a number's product sign left out as a
+    tutor writes it (2x, 3(x + 1); the parser reads it back the same)."""
+    return _COEFFICIENT.sub(r"\1", to_text(e))
 
 
 def _bracket(e) -> str:
@@ -131,6 +136,20 @@ class ProductAsProduct(MalRule):
             return step
         return self.slip(ProductAsProduct.code, step, sp.Mul(*[s.result for s in step.substeps]),
                          u=factors[0], v=sp.Mul(*factors[1:]))
+
+
+class ProductSign(MalRule):
+    """(uv)' = u'v - uv': the product rule with the quotient rule's minus sign."""
+
+    code = "product_rule_sign"
+
+    def product(self, expr, var, factors) -> Step:
+        step = super().product(expr, var, factors)
+        if len(factors) != 2 or not self.breaks(ProductSign.code):
+            return step
+        du, dv = (s.result for s in step.substeps)
+        u, v = factors
+        return self.slip(ProductSign.code, step, du * v - u * dv, u=u, v=v)
 
 
 class QuotientSign(MalRule):
@@ -258,6 +277,19 @@ class TrigSign(MalRule):
         return self.slip(TrigSign.code, step, -step.result, formula=ELEMENTARY[expr.func][2])
 
 
+class ConstantFactorDropped(MalRule):
+    """(c·u)' = u': the constant factor lost (d/dx 5x³ = 3x², d/dx x²y = 2x)."""
+
+    code = "off_by_constant_factor"
+
+    def constant_multiple(self, expr, var, coeff, rest) -> Step:
+        step = super().constant_multiple(expr, var, coeff, rest)
+        if coeff in (1, -1) or not self.breaks(ConstantFactorDropped.code):
+            return step
+        inner = step.substeps[-1].result
+        return self.slip(ConstantFactorDropped.code, step, inner, coeff=coeff, rest=rest)
+
+
 class ConstantNotZero(MalRule):
     """A constant differentiated as if it were the variable: d/dx (x² + a²) = 2x + 2a,
     d/dx (a·x²) = x² + 2a·x; a number kept: d/dx (x² + 3) = 2x + 3."""
@@ -286,10 +318,11 @@ class ConstantNotZero(MalRule):
         return self.slip(ConstantNotZero.code, step, step.result + dcoeff * rest, coeff=coeff)
 
 
+# Most common misconceptions first: when two give the same answer, the first is named.
 MAL_RULES: tuple[type[MalRule], ...] = (
     MissingChainFactor, ProductAsProduct, QuotientSign, QuotientDenominator, QuotientAsQuotient,
     PowerNotLowered, PowerRuleOnExponential, GeneralPowerHalf, MissingLogFactor,
-    GeneralPowerAsExponential, TrigSign, ConstantNotZero,
+    GeneralPowerAsExponential, TrigSign, ProductSign, ConstantNotZero, ConstantFactorDropped,
 )
 
 
@@ -317,6 +350,10 @@ def feedback(slip: Slip) -> str:
         return (f"You differentiated the product {t(e)} as the product of the derivatives of its "
                 f"factors: the product rule is (uv)' = u'v + uv', here with u = {t(p['u'])} and "
                 f"v = {t(p['v'])}.")
+    if code == "product_rule_sign":
+        return (f"In the product rule for {t(e)} the two terms are added, not subtracted: "
+                f"(uv)' = u'v + uv' with u = {t(p['u'])} and v = {t(p['v'])} (the minus sign "
+                "belongs to the quotient rule).")
     if code == "quotient_sign":
         return (f"In the quotient rule for {t(e)} the two terms of the numerator are the wrong way "
                 f"round: it is (u'v - uv')/v² with u = {t(p['u'])} and v = {t(p['v'])}, so the "
@@ -354,6 +391,10 @@ def feedback(slip: Slip) -> str:
     if code == "trig_sign":
         return (f"You differentiated {t(e)} as {t(slip.wrong)}: the sign is wrong, since "
                 f"{p['formula']}.")
+    if code == "off_by_constant_factor":
+        return (f"The constant factor {t(p['coeff'])} of {t(e)} is missing from your derivative: "
+                f"a constant factor stays, (c·u)' = c·u', so differentiate {t(p['rest'])} and "
+                f"keep the {t(p['coeff'])}.")
     if code == "constant_not_zero":
         coeff = p.get("coeff")
         if coeff is not None:
@@ -377,6 +418,7 @@ def clause(slip: Slip) -> str:
                                         f"of {t(p.get('inner'))}) is missing in the derivative of {e}",
         "product_rule_as_product": lambda: f"the product {e} was differentiated as the product of "
                                            "the derivatives, not by the product rule",
+        "product_rule_sign": lambda: f"the two terms of the product rule for {e} are subtracted",
         "quotient_sign": lambda: f"the numerator of the quotient rule for {e} is the wrong way round",
         "quotient_denominator": lambda: f"the denominator of the quotient rule for {e} is not squared",
         "quotient_as_quotient": lambda: f"{e} was differentiated as the derivative of the numerator "
@@ -389,6 +431,7 @@ def clause(slip: Slip) -> str:
         "general_power_as_exponential": lambda: f"the base of {e} was treated as a constant",
         "trig_sign": lambda: f"the derivative of {e} has the wrong sign",
         "sign_error": lambda: "the overall sign is flipped",
+        "off_by_constant_factor": lambda: f"the constant factor {t(p.get('coeff'))} of {e} was lost",
         "constant_not_zero": lambda: f"the constant {t(p.get('coeff', slip.expr))} was "
                                      "differentiated as if it were the variable",
     }.get(slip.code, lambda: f"the derivative of {e} went wrong")()

@@ -124,7 +124,7 @@ def chain_mistakes(result) -> list[Mistake]:
                 "The Jacobians are multiplied in the wrong order: the chain rule is "
                 "(outer Jacobian)·(next)·…·(innermost), df/dx·dx/du·du/dt, so that the shapes "
                 f"{' · '.join(f'{s.shape[0]}×{s.shape[1]}' for s in stages)} fit together.")
-    if rows > 1 and cols > 1 or (rows == 1) != (cols == 1):
+    if rows > 1 and cols > 1 and result.result != result.result.T:
         add("transposed_jacobian", result.result.T,
             "Your matrix is transposed: rows are the functions and columns the variables.")
     return out

@@ -41,11 +41,14 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
         right = right.xreplace(point)
     mistakes, seen = [], set()
     for code, value, said in runs:
-        if point:
-            value = _value_at(value, point)
-            if value is None:
+        try:
+            if point:
+                value = _value_at(value, point)
+                if value is None:
+                    continue
+            if value in seen or _same(right, value):
                 continue
-        if value in seen or _same(right, value):
+        except Exception:  # noqa: BLE001 - best effort, as in _differentiate
             continue
         seen.add(value)
         mistakes.append(_Deferred(code, value, said))
@@ -72,11 +75,16 @@ class _Deferred(Mistake):
 def _differentiate(d: Differentiator, expr, variables, stages=None) -> sp.Expr:
     """Successive derivatives with ``d`` at the stages listed (all by default) and the
     right rules at the others. (Not tidied between stages: tidy costs more than all the
-    mal-rules together, and the rules take any form.)"""
+    mal-rules together, and the rules take any form.) A rule that cannot be broken on this
+    expression (an error inside SymPy) gives no candidate: diagnosis is best effort and must
+    never turn a verdict into a crash."""
     current = expr
-    for i, var in enumerate(variables):
-        rules = d if stages is None or i in stages else Differentiator()
-        current = rules.diff(current, var).result
+    try:
+        for i, var in enumerate(variables):
+            rules = d if stages is None or i in stages else Differentiator()
+            current = rules.diff(current, var).result
+    except Exception:  # noqa: BLE001 - see docstring
+        d.slips.clear()
     return current
 
 
@@ -162,7 +170,10 @@ def _wrong_variable_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
                 continue
             swapped = list(variables)
             swapped[stage] = other
-            value = sp.diff(expr, *swapped)
+            try:
+                value = sp.diff(expr, *swapped)
+            except Exception:  # noqa: BLE001 - best effort, as in _differentiate
+                continue
             if len(variables) == 1:
                 said = (f"You differentiated with respect to {t(other)} instead of {t(var)}: "
                         f"hold {t(other)} constant and differentiate with respect to {t(var)}.")
@@ -185,9 +196,14 @@ def _same(right, value) -> bool:
     """Is the candidate the right answer after all (then it diagnoses nothing)? Equal real
     values at three unrelated probe points say yes (for a candidate that really differs
     that would be a coincidence of measure zero); no real value there: the full check."""
-    values = [(probe_value(right, k), probe_value(value, k)) for k in range(3)]
-    if all(r is not None and v is not None for r, v in values):
-        return all(abs(r - v) <= 1e-9 * max(1.0, abs(r), abs(v)) for r, v in values)
+    for k in range(3):  # lazily: the first probe point usually tells them apart
+        r, v = probe_value(right, k), probe_value(value, k)
+        if r is None or v is None:
+            break
+        if abs(r - v) > 1e-9 * max(1.0, abs(r), abs(v)):
+            return False
+    else:
+        return True
     if quick_differ(right, value):
         return False
     return check_equivalent(right, value).equivalent is True

@@ -128,3 +128,62 @@ def _lost_feedback(variables, missing, by_division: bool) -> str:
            if by_division else "Some solutions of ∇L = 0 are missing from your working")
     return f"{why}: you missed the candidate{'s' if len(missing) > 1 else ''} {points}. " \
            "Solve the system by cases (x = 0 or ...) and compare f at every candidate."
+
+
+# -- fit ---------------------------------------------------------------------------------
+def fit_mistakes(result) -> Iterator[Mistake]:
+    """Fit: chi^2 divided by sigma instead of sigma^2, the residual's sign (gradient and
+    steps), the factor 2 of the gradient dropped, the rate left out of a step."""
+    from calctutor.calculus.fit import Problem, gradient_descent, solve_linear
+
+    d = result.data
+    problem = Problem(result.model, result.x, result.params, d)
+    values = list(result.at if result.at is not None else result.values)
+    exact = problem.exact_ok(values)
+    sigma_matters = d.sigma is not None and any(s != 1 for s in d.sigma)
+    by_sigma = tuple(1 / s for s in d.sigma) if d.sigma is not None else None
+    sigma_fb = ("You divided by σ_i instead of σ_i²: χ² = Σ ((y_i − y(x_i))/σ_i)², so each "
+                "squared residual is divided by σ_i².")
+    goal = result.goal
+    if goal == "chi2" and sigma_matters:
+        if exact:
+            yield Mistake("sigma_not_squared", problem.chi2_exact(values, by_sigma), sigma_fb)
+        else:
+            yield Mistake("sigma_not_squared", sp.Float(problem.chi2_float(
+                [float(v) for v in values], [float(w) for w in by_sigma])), sigma_fb)
+    if goal == "gradient":
+        grad = list(result.gradient)
+        yield Mistake("residual_sign", [-g for g in grad],
+                      "Your gradient has the wrong sign: the residual is y_i − y(x_i; a), so "
+                      "∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i² (the minus comes from "
+                      "differentiating −y(x_i; a)).")
+        yield Mistake("missing_factor_two", [g / 2 for g in grad],
+                      "Your gradient is half the right one: differentiating the square gives "
+                      "the factor 2 in ∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i².")
+        if sigma_matters and exact:
+            yield Mistake("sigma_not_squared", list(problem.gradient_exact(values, by_sigma)),
+                          sigma_fb)
+    if goal == "steps" and result.steps:
+        n = result.steps[-1].n
+        exact_steps = not any(v.atoms(sp.Float) for v in result.steps[-1].params)
+        flipped, _ = gradient_descent(problem, values, -result.rate, n, exact_steps)
+        if flipped and len(flipped) == n:
+            yield Mistake("residual_sign", list(flipped[-1].params),
+                          "Your step went uphill: with the residual's sign flipped the gradient "
+                          "changes sign. Steepest descent is a_next = a − γ ∇χ², with "
+                          "∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i².")
+        if result.rate != 1:
+            whole, _ = gradient_descent(problem, values, sp.Integer(1), n, exact_steps)
+            if whole and len(whole) == n:
+                yield Mistake("rate_missing", list(whole[-1].params),
+                              f"You stepped by the whole gradient: multiply it by γ = "
+                              f"{sp.sstr(result.rate)}, a_next = a − γ ∇χ².")
+    if goal == "params" and sigma_matters and result.linear:
+        solved = solve_linear(problem, by_sigma)
+        if solved is not None:
+            yield Mistake("sigma_not_squared", list(solved[-1]), sigma_fb)
+        unweighted = solve_linear(problem, tuple(sp.Integer(1) for _ in d.x))
+        if unweighted is not None:
+            yield Mistake("sigma_ignored", list(unweighted[-1]),
+                          "That is the unweighted fit: with uncertainties σ_i each point "
+                          "counts with weight 1/σ_i² in χ².")

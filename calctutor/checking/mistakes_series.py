@@ -60,7 +60,16 @@ def taylor_mistakes(result) -> list[Mistake]:
                 "wrong_centre", mac,
                 f"That is the expansion about 0 (a Maclaurin polynomial); this one is about "
                 f"{centre}: evaluate the derivatives there."))
-    for other in (result.order - 1, result.order + 1):
+    if result.nonzero is not None:
+        pieces = [t for _, t in result.monomials()]
+        fewer = sp.Add(*pieces[:-1])
+        out.append(Mistake("wrong_order", fewer, f"That has {len(pieces) - 1} non-zero terms; "
+                           f"{result.nonzero} are asked for."))
+        if result.next_term is not None:
+            out.append(Mistake("wrong_order", sp.Add(*pieces) + result.next_term[1],
+                               f"That has {len(pieces) + 1} non-zero terms; {result.nonzero} "
+                               f"are asked for."))
+    for other in (() if result.nonzero is not None else (result.order - 1, result.order + 1)):
         poly = _other_order(result, other)
         if poly is not None:
             out.append(Mistake(

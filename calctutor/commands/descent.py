@@ -59,7 +59,7 @@ def run_descent(expr: str, start, rate="1/10", max_iter: int = 1000, steps: int 
                      max_iter=int(max_iter), steps=None if steps is None else int(steps),
                      tol=tol, ascent=ascent, exact=exact)
     if plot:
-        from calctutor.render.views_optimise import descent_plot
+        from calctutor.calculus.descent import descent_plot_data
 
-        result = dataclasses.replace(result, plot=descent_plot(result))
+        result = dataclasses.replace(result, plot=descent_plot_data(result))
     return result

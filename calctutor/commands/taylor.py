@@ -13,7 +13,8 @@ from calctutor.variables import check_point, free_variables, symbols_for
 
 
 def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
-               positive: bool = False, plot: bool = False, nonzero: int | None = None) -> TaylorResult:
+               positive: bool = False, plot: bool = False, nonzero: int | None = None,
+               general_term: bool = False, index: str = "n", eval_at=None) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``at`` (default 0) up to total degree ``order``.
 
     ``var``/``vars`` name the variables (default: the free symbols, alphabetically);
@@ -51,7 +52,35 @@ def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
             raise UsageError(f"--at names {unknown[0]}, which is not a variable of the expansion")
     if len(variables) == 1:
         v = variables[0]
-        return taylor_one(f, parsed.reading, v, point[v], order, nonzero=nonzero, plot=plot)
+        result = taylor_one(f, parsed.reading, v, point[v], order, nonzero=nonzero, plot=plot)
+        if general_term:
+            result = _with_general_term(result, index, positive)
+        if eval_at is not None and str(eval_at).strip():
+            from calctutor.calculus.taylor import evaluate_orders
+
+            value = parse_point(str(eval_at), [v], positive=positive)[v]
+            if value.atoms(sp.Float):
+                value = sp.nsimplify(value, rational=True)  # 9.3 means 93/10: exact values
+            result = evaluate_orders(result, value)
+        return result
+    if eval_at is not None:
+        raise UsageError("--eval works with one variable only")
+    if general_term:
+        raise UsageError("--general-term works with one variable only")
     if plot:
         raise UsageError("--plot draws one-variable expansions only")
     return taylor_many(f, parsed.reading, tuple(variables), point, order)
+
+
+def _with_general_term(result: TaylorResult, index: str, positive: bool) -> TaylorResult:
+    import dataclasses
+
+    from calctutor.calculus.taylor import general_term
+
+    n = make_symbol(index or "n", positive)
+    if n in result.variables:
+        raise UsageError(f"the index {index} is already the variable: choose another with --index")
+    n = sp.Symbol(n.name, integer=True, nonnegative=True)
+    x, a = result.at[0]
+    found = general_term(result.expr, x, a, n, [r.coefficient for r in result.rows])
+    return dataclasses.replace(result, general=found, general_asked=True)

@@ -69,7 +69,9 @@ def match_skills(name: str, module: int | None = None) -> list[Skill]:
     exact = [s for s in pool if s.name.lower() == want or s.number == want]
     if exact:
         return exact
-    found = [s for s in pool if want and (want in s.name.lower() or want in s.title.lower())]
+    # words of the name first ("product" is the product rule), then of the titles
+    found = [s for s in pool if want and want in s.name.lower()]
+    found = found or [s for s in pool if want and want in s.title.lower()]
     if not found:
         where = f" in module {module}" if module else ""
         known = ", ".join(s.number for s in pool)
@@ -158,7 +160,7 @@ def _computed(text: str, values: dict):
 
 
 # Options whose value is a number of things: "{n}" gives the parameter's int itself.
-COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter"}
+COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter", "nonzero"}
 
 
 def substitute(value, params: dict, keep_type: bool = False):
@@ -215,7 +217,8 @@ def instantiate(template: Template, seed: int) -> Exercise:
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
-                    template.kind, prompt, inp, None, template.key, seed, parts, hints)
+                    template.kind, prompt, inp, None, template.key, seed, parts, hints,
+                    template.answer_key)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
@@ -228,7 +231,9 @@ def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ..
         name = m.group(1)
         if name in params:
             value = _text(params[name])
-            parts.append(("math" if _is_math(value) else "text", value))
+            # a plain integer reads fine as words ("from x0 = 2"); anything else is maths
+            plain = re.fullmatch(r"-?\d+", value) is not None
+            parts.append(("math" if not plain and _is_math(value) else "text", value))
         else:
             parts.append(_input_part(inp[name]))
         pos = m.end()
@@ -288,9 +293,15 @@ def _canonical(value):
 
 
 def generate(module=None, count: int = 10, seed: int | None = None,
-             skill: str | None = None, *, validate: bool = True) -> list[Exercise]:
+             skill: str | None = None, *, validate: bool = True,
+             deadline: float | None = None) -> list[Exercise]:
     """``count`` validated exercises of ``module`` (1…6, "module3", None or "all": every
-    module), spread over its skills, reproducible from ``seed`` (random when None)."""
+    module), spread over its skills, reproducible from ``seed`` (random when None).
+
+    Fewer come back when the bank has no more distinct valid variants, or when
+    ``deadline`` (a ``time.monotonic()`` value) passes first."""
+    import time
+
     from calctutor.exercises.validate import solved_and_valid
 
     if not isinstance(count, int) or count < 1 or count > MAX_COUNT:
@@ -308,6 +319,8 @@ def generate(module=None, count: int = 10, seed: int | None = None,
     dead: set[str] = set()  # templates that produced no new valid variant
     k = 0
     while len(out) < count and len(dead) < len(pool):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         template = order[k % len(order)]
         k += 1
         if template.key in dead:

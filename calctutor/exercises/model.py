@@ -29,6 +29,7 @@ class Exercise:
     seed: int
     parts: tuple[Part, ...] = ()
     hints: dict = field(default_factory=dict)  # form / domain / misconception / hint
+    answer_key: str | None = None  # the answer is this key of the command's JSON
     _result: object = field(default=None, compare=False, repr=False)
 
     def solve(self):
@@ -39,8 +40,17 @@ class Exercise:
             object.__setattr__(self, "_result", run_kind(self.kind, self.input))
         return self._result
 
-    def check(self, text: str, *, show: bool = False):
-        """The verdict (``AnswerResult``) on the learner's ``text``."""
+    def check(self, text: str, *, show: bool = False, result=None):
+        """The verdict (``AnswerResult``) on the learner's ``text``: the command's own
+        ``--answer`` check, or the bank's check for an answer taken from the command's JSON
+        (the classification of stationary points). ``result``: the solved result, if the
+        caller already has it (saves solving again, e.g. after pickling)."""
+        from calctutor.exercises.answers import CHECKS
+
+        if result is not None and self._result is None:
+            object.__setattr__(self, "_result", result)
+        if self.answer_key in CHECKS:
+            return CHECKS[self.answer_key](self, text)
         from calctutor.checking.answer import check_answer
 
         return check_answer(self.solve(), text, show=show)
@@ -83,6 +93,7 @@ class Worksheet:
     answers: bool = False
     skill: str | None = None
     module_title: str = ""
+    requested: int | None = None  # the count asked for (more than came back: say so)
 
     def to_json(self) -> list:
         return [e.to_json() for e in self.exercises]

@@ -23,6 +23,8 @@ from calctutor.exercises.bank import Template
 from calctutor.exercises.model import Exercise
 
 TIME_LIMIT = 4.0
+# The parts of a command's JSON that make the answer (the rest is the worked solution).
+ANSWER_FIELDS = {"stationary_points": ("point", "kind")}
 _TIMED_OUT = object()
 _BAD_VALUES = ("nan", "zoo", "oo", "I")
 
@@ -67,6 +69,7 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     found += _cancelled_variables(ex)
     found += _trivial_or_undefined(answer)
     found += _too_big(answer, template.max_size)
+    found += _stopped_early(ex, result)
     if template.misconception and not found:
         reveal = within(TIME_LIMIT, reveals, template.misconception, solved, result,
                         default=_TIMED_OUT)
@@ -91,7 +94,11 @@ def answer_of(result, template: Template):
     """The answer in the contract's JSON shape: what ``--answer`` checks for this result
     (``AnswerSpec``), or the key of the command's JSON that the template names."""
     if template.answer_key:
-        return result.to_json()[template.answer_key]
+        value = result.to_json()[template.answer_key]
+        keep = ANSWER_FIELDS.get(template.answer_key)
+        if keep and isinstance(value, list):
+            value = [{k: v[k] for k in keep if k in v} if isinstance(v, dict) else v for v in value]
+        return value
     spec_of = getattr(result, "answer_spec", None)
     if spec_of is None:
         return result.to_json()
@@ -133,6 +140,18 @@ def _too_big(answer, limit: int) -> list[str]:
             return [f"an answer entry has {len(e)} characters (limit {limit})"]
     if len(json.dumps(answer)) > 8 * limit:
         return [f"the answer has more than {8 * limit} characters in all"]
+    return []
+
+
+def _stopped_early(ex: Exercise, result) -> list[str]:
+    """An exercise asking for N iteration steps must get N (no singular or flat start)."""
+    steps = ex.input.get("steps")
+    if not isinstance(steps, int) or ex.kind not in ("newton", "descent"):
+        return []
+    its = _json(result).get("iterations")
+    if isinstance(its, list) and len(its) < steps + 1:
+        why = _json(result).get("message") or "the iteration stopped"
+        return [f"only {len(its) - 1} of the {steps} steps could be taken ({why})"]
     return []
 
 
@@ -338,8 +357,10 @@ def _off_origin(ex: Exercise, result) -> bool:
 
 def _first_step_moves(ex: Exercise, result) -> bool:
     its = _json(result).get("iterations")
-    if not isinstance(its, list) or len(its) < 2:
+    if not isinstance(its, list):
         return True
+    if len(its) < 2:
+        return False
     key = "x" if "x" in its[0] else "point"
     return its[0].get(key) != its[1].get(key)
 

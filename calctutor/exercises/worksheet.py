@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import time
 
 from calctutor.exercises.generate import generate, match_skills, module_title, parse_module
 from calctutor.exercises.model import Worksheet
@@ -16,9 +18,11 @@ def make_worksheet(module=None, count: int = 10, seed: int | None = None,
         match_skills(skill, n)  # a precise error before any work
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 31)
-    exercises = generate(n, count, seed, skill)
+    # stop drawing in time to print what there is, inside the command's time limit
+    limit = float(os.environ.get("CALCTUTOR_TIME_LIMIT", "20"))
+    exercises = generate(n, count, seed, skill, deadline=time.monotonic() + 0.7 * limit)
     return Worksheet(tuple(exercises), n, seed, answers, skill,
-                     module_title(n) if n is not None else "")
+                     module_title(n) if n is not None else "", count)
 
 
 def worksheet_text(module, count, seed, skill, answers, out) -> str:

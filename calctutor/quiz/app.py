@@ -119,8 +119,15 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
         ui.say(COMMANDS, "dim")
     quiz = Quiz(exercises, engine, store, ui, scope=scope, seed=seed, titles=titles)
     summary = quiz.run()
-    _show_summary(ui, engine, summary, interactive)
+    _show_summary(ui, engine, summary, interactive, _due_count(store))
     return summary
+
+
+def _due_count(store: Store) -> int:
+    try:
+        return len(due_skills(skill_states(store.attempts())))
+    except Exception:  # noqa: BLE001 - a remark in the summary; never fail the quiz for it
+        return 0
 
 
 def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
@@ -136,7 +143,8 @@ def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
     return out
 
 
-def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool) -> None:
+def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
+                  due: int = 0) -> None:
     ui.say("")
     if not interactive:
         ui.say(summary.line())
@@ -157,6 +165,9 @@ def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool) -> No
     if summary.ended != "done":
         doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
                               "is saved.",)))
+    if due:
+        doc.append(Paragraph((f"{due} skill{' is' if due == 1 else 's are'} due for review "
+                              "now: calctutor quiz --review",)))
     doc.append(Paragraph(("See your progress with: calctutor progress",)))
     ui.show(engine.render(doc))
 
@@ -170,3 +181,11 @@ def progress_report(module: str | None = None, err: TextIO | None = None) -> Pro
     if number is not None:
         states = [s for s in states if s.module == number]
     return ProgressReport(tuple(states), now, module=number, store=str(store.path))
+
+
+def reset_progress(err: TextIO | None = None) -> str:
+    """Move the progress database aside and start a fresh one; a sentence saying where."""
+    store = open_store(err or sys.stderr)
+    aside = store.reset()
+    return (f"Progress reset: the old record is kept as {aside} (rename it back to "
+            f"{store.path.name} to restore it).")

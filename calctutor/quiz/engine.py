@@ -118,11 +118,11 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
     doc = view(result)
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None
     return Prepared(
-        result=result,
+        result=result if _pickles(result) else None,  # else each check solves again
         problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
         hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
         solution=_render(doc, *out),
-        answer=_render(answer_doc(spec), *out) if spec is not None else "",
+        answer=_render(answer_doc(result, doc, spec), *out),
     )
 
 
@@ -132,8 +132,21 @@ def _judge(exercise, result, text, out) -> Judged:
 
 
 def check(exercise, result, text):
-    """The exercise's own check of ``text`` (the exercise bank may add checks of form)."""
+    """The exercise's own check of ``text`` (the exercise bank may add checks of form),
+    reusing the solution already computed when the exercise caches one."""
+    if result is not None and getattr(exercise, "_result", False) is None:
+        object.__setattr__(exercise, "_result", result)  # in this worker only
     return exercise.check(text)
+
+
+def _pickles(value) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,14 +157,16 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     """The problem: which question, the skill, the prompt, the expression pretty-printed,
     and what kind of answer to type."""
     from calctutor.render.doc import Heading, Math, Paragraph, derivative
-    from calctutor.results import DiffResult
+    from calctutor.results import DiffResult, FirstPrinciplesResult
 
     doc = [Heading(f"Question {number} of {total}"),
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
-           Paragraph(prompt_segments(exercise))]
+           Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
     expr = getattr(result, "expr", None)
     if isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
+    elif isinstance(result, FirstPrinciplesResult):
+        doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
     if spec is not None:
@@ -160,39 +175,39 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     return doc
 
 
-def prompt_segments(exercise) -> tuple:
-    """The prompt, its math pieces (``exercise.parts``) as expressions where they read."""
-    from calctutor.errors import CalcTutorError
-    from calctutor.parsing import parse_expression
-    from calctutor.render.doc import Verbatim
-
-    parts = getattr(exercise, "parts", ()) or ()
-    if not parts:
-        return (exercise.prompt,)
-    segments: list = []
-    for kind, text in parts:
-        if kind != "math":
-            segments.append(text)
-            continue
-        try:
-            segments.append(parse_expression(text).expr)
-        except CalcTutorError:
-            segments.append(Verbatim(text))
-    return tuple(segments)
-
-
 def _is_expr(value) -> bool:
     import sympy
 
     return isinstance(value, sympy.Basic)
 
 
-def answer_doc(spec):
-    """The expected answer alone (shown after a skip)."""
+def answer_doc(result, doc, spec):
+    """The answer alone (shown after a skip): a derivative's result (and value) as its
+    view shows them, else the answer the check expects."""
     from calctutor.render.doc import Math
+    from calctutor.results import DiffResult
 
-    return [Math((spec.what[:1].upper() + spec.what[1:],), as_basic(spec.expected),
-                 emphasis=True)]
+    if isinstance(result, DiffResult) or spec is None:
+        return [Math(("Answer",), b.expr, emphasis=True) for b in doc
+                if isinstance(b, Math) and b.emphasis]
+    return [Math(("Answer",), _with_decimal(as_basic(spec.expected)), emphasis=True)]
+
+
+def _with_decimal(value):
+    """An exact irrational number with its decimal value (what a learner would type)."""
+    import sympy
+
+    from calctutor.render.doc import equation
+
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Rational \
+            and not value.atoms(sympy.Float):
+        try:
+            approx = sympy.N(value, 8)
+        except (TypeError, ValueError):
+            return value
+        if approx.is_real:
+            return equation(value, sympy.Float(approx, 8))
+    return value
 
 
 def as_basic(value):
@@ -202,6 +217,8 @@ def as_basic(value):
     if isinstance(value, sympy.Basic):
         return value
     if isinstance(value, (list, tuple)):
+        if len(value) == 1 and not isinstance(value[0], (list, tuple)):
+            return as_basic(value[0])
         if value and isinstance(value[0], (list, tuple)):
             return sympy.Matrix(value)
         return sympy.Matrix([list(value)])
@@ -232,7 +249,8 @@ def hint_docs(result, doc) -> list[list]:
 
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
-    return _block_hints(doc)
+    spec = result.answer_spec() if hasattr(result, "answer_spec") else None
+    return _block_hints(doc, as_basic(spec.expected) if spec is not None else None)
 
 
 def _step_hints(result) -> list[list]:
@@ -257,20 +275,89 @@ def _step_hints(result) -> list[list]:
     return hints
 
 
-def _block_hints(doc) -> list[list]:
-    from calctutor.render.doc import Fields, Heading, Math, Note
+def _block_hints(doc, answer=None) -> list[list]:
+    from calctutor.render.doc import Fields, Heading, Math, Note, Numbered, Paragraph
 
     start = 0
-    # the heading and the input as typed tell the learner nothing new
+    # the heading and the input as typed (and restated) tell the learner nothing new
     while start < len(doc) and (isinstance(doc[start], (Fields, Note)) or (
             isinstance(doc[start], Heading) and doc[start].level == 1)):
         start += 1
-    end = next((i for i in range(start, len(doc))
-                if isinstance(doc[i], Math) and doc[i].emphasis), len(doc) - 1)
+    while start < len(doc) and isinstance(doc[start], Math) and not doc[start].emphasis:
+        start += 1
+    def reveals(block) -> bool:
+        return ((isinstance(block, Math) and block.emphasis) or _says_result(block)
+                or (answer is not None and answer in _expressions(block)))
+
+    # stop before the answer: the first emphasized result, or a block that shows it
     hints, pending = [], []
-    for block in doc[start:end]:
+    for block in doc[start:]:
+        if isinstance(block, Numbered):
+            # a worked calculation: one more line each time, up to the line with the answer
+            for k, item in enumerate(block.items):
+                if reveals(Numbered((item,))):
+                    return hints
+                line: list = [Paragraph((f"Step {k + 1}: {item.title}",))]
+                if item.expr is not None:
+                    line = [Math((f"Step {k + 1}: {item.title}",), item.expr)]
+                if item.why:
+                    line.append(Paragraph(item.why))
+                hints.append(pending + line)
+                pending = []
+            continue
+        if reveals(block):
+            break
         pending.append(block)
-        if not isinstance(block, Heading):  # a section heading goes with what follows
+        if not _leads_in(block):  # a heading, or "... below it:", goes with what follows
             hints.append(pending)
             pending = []
     return hints
+
+
+def _leads_in(block) -> bool:
+    from calctutor.render.doc import Heading, Paragraph
+
+    if isinstance(block, Heading):
+        return True
+    return (isinstance(block, Paragraph) and bool(block.segments)
+            and isinstance(block.segments[-1], str) and block.segments[-1].rstrip().endswith(":"))
+
+
+def _says_result(block) -> bool:
+    """A block labelled as the result ("Result: T3(x) = ...")."""
+    from calctutor.render.doc import Fields, Math, Paragraph
+
+    if isinstance(block, Fields):
+        labels = [label for label, _ in block.rows]
+    elif isinstance(block, (Paragraph, Math)):
+        segs = block.segments if isinstance(block, Paragraph) else block.label
+        labels = [segs[0]] if segs and isinstance(segs[0], str) else []
+    else:
+        return False
+    return any(label.strip().lower().startswith(("result", "answer")) for label in labels)
+
+
+def _expressions(block) -> list:
+    """The SymPy objects a block shows (an equation counts as each of its sides too)."""
+    import sympy
+
+    from calctutor.render.doc import Fields, Math, Numbered, Paragraph, Table, cell_segments
+
+    found: list = []
+    if isinstance(block, Math):
+        found.append(block.expr)
+    elif isinstance(block, Paragraph):
+        found += block.segments
+    elif isinstance(block, Fields):
+        found += [seg for _, segs in block.rows for seg in segs]
+    elif isinstance(block, Numbered):
+        found += [item.expr for item in block.items]
+    elif isinstance(block, Table):
+        found += [seg for row in block.rows for cell in row for seg in cell_segments(cell)]
+    out = []
+    for e in found:
+        if isinstance(e, sympy.Basic):
+            out.append(e)
+            if isinstance(e, sympy.Equality):
+                out += [e.lhs, e.rhs]
+    return out

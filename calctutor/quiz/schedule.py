@@ -77,11 +77,11 @@ class SkillState:
 
 def items_of(attempts: Iterable[Attempt]) -> list[Item]:
     """Group attempts into items (session, item), in the order the items ended."""
-    groups: dict[tuple[str, int], list[Attempt]] = {}
+    groups: dict[tuple[str, int, str], list[Attempt]] = {}
     for a in attempts:
-        groups.setdefault((a.session, a.item), []).append(a)
+        groups.setdefault((a.session, a.item, a.skill), []).append(a)
     items = []
-    for (session, item), group in groups.items():
+    for (session, item, _), group in groups.items():
         group.sort(key=lambda a: (a.at, a.try_))
         first = group[0]
         if first.correct and first.hints == 0 and first.try_ == 1:
@@ -96,11 +96,16 @@ def items_of(attempts: Iterable[Attempt]) -> list[Item]:
     return items
 
 
+LEARNING_STEP = timedelta(minutes=10)
+
+
 def _scheduler():
     from fsrs import Scheduler
 
     # No fuzz: the replay of the same answers must give the same schedule every time.
-    return Scheduler(enable_fuzzing=False)
+    # One learning step: a skill failed at first comes back in 10 minutes; one answered
+    # right moves on to days (fsrs's second step of 10 minutes suits cards, not skills).
+    return Scheduler(enable_fuzzing=False, learning_steps=(LEARNING_STEP,))
 
 
 def ratings(items: list[Item]) -> list[int]:
@@ -162,7 +167,14 @@ def skill_states(attempts: Iterable[Attempt], now: datetime | None = None) -> li
     for item in items_of(attempts):
         by_skill.setdefault(item.skill, []).append(item)
     states = [replay(items, now) for items in by_skill.values()]
-    return sorted(states, key=lambda s: (s.module, s.skill))
+    return sorted(states, key=lambda s: (s.module, skill_key(s.skill)))
+
+
+def skill_key(name: str) -> tuple:
+    """Course order: "1.2 ..." before "1.10 ..." (numbers compared as numbers)."""
+    head = name.split()[0] if name.split() else ""
+    numbers = tuple(int(p) for p in head.split(".") if p.isdigit())
+    return (numbers or (10**6,), name)
 
 
 def due_skills(states: Iterable[SkillState], now: datetime | None = None,

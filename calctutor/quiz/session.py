@@ -76,6 +76,7 @@ class TextUI:
         if self.interactive:
             if self.flush:
                 self.flush()
+            _line_editing()
             return input(prompt)
         line = self.read_line()
         if not line:
@@ -88,6 +89,14 @@ class TextUI:
         self.write(text)
         if self.flush:
             self.flush()
+
+
+def _line_editing() -> None:
+    """Arrow keys and history at the prompt: ``input()`` uses readline once it is imported."""
+    try:
+        import readline  # noqa: F401
+    except ImportError:  # Windows without pyreadline: plain input still works
+        pass
 
 
 @dataclass
@@ -278,12 +287,14 @@ class Quiz:
             if judged.error:
                 self.ui.say(judged.error, "warn")
                 continue
-            self.ui.show(judged.text)
             if judged.correct is None:
+                self.ui.show(judged.text)
                 self.ui.say("Not counted: try writing it another way, or skip.", "warn")
                 continue
             tries += 1
+            # stored before the verdict is shown: an answer the learner saw judged is saved
             record("correct" if judged.correct else "wrong", text)
+            self.ui.show(judged.text)
             if judged.correct:
                 helped = hints > 0 or tries > 1
                 return ItemOutcome(exercise.module, exercise.skill,
@@ -299,7 +310,8 @@ class Quiz:
         """Store the attempt at once, with Ctrl-C held off until it is committed."""
         if self.store is None:
             return
-        block = threading.current_thread() is threading.main_thread()
+        block = (threading.current_thread() is threading.main_thread()
+                 and hasattr(signal, "pthread_sigmask"))
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
         try:
             self.store.record(attempt)

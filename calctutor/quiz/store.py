@@ -195,6 +195,21 @@ class Store:
         self.notice = (f"The progress database {self.path} was damaged ({reason}); it was "
                        f"moved aside to {aside.name} and a fresh one was started.")
 
+    def reset(self) -> Path:
+        """Start afresh: the database is moved aside (kept, as ``progress.db.reset-<time>``)
+        and a new one created. Returns where the old one went."""
+        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+        with self._connect() as db:  # fold the WAL into the file, so one file holds it all
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        aside = self.path.with_name(f"{self.path.name}.reset-{stamp}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            extra = self.path.with_name(self.path.name + suffix)
+            if extra.exists():
+                extra.unlink()
+        self._setup()
+        return aside
+
     # -- connections ----------------------------------------------------------------------
     @contextmanager
     def _connect(self):

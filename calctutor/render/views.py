@@ -222,14 +222,20 @@ def answer_view(result: AnswerResult) -> Document:
     doc += [Note((n,)) for n in result.reading.notes]
     headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
     doc.append(Verdict(result.correct, headline, (result.feedback,)))
-    if result.diagnosis:
-        doc.append(Fields((("Likely mistake", (result.diagnosis.replace("_", " "),)),)))
+    if result.diagnosis and result.diagnosis != "wrong_shape":
+        # "missing_chain_factor+trig_sign" -> "missing chain factor, and trig sign"
+        names = [code.replace("_", " ") for code in result.diagnosis.split("+")]
+        label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
+        doc.append(Fields(((label, (" and ".join(names),)),)))
     doc += [Note((n,)) for n in result.notes]
     if result.show and result.solution is not None:
         doc.append(Heading("Worked solution", 2))
         doc += view(result.solution)
     elif result.correct is False:
         doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
+    elif result.correct is None:
+        doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
+                              "with the worked solution yourself.",)))
     return doc
 
 

@@ -270,6 +270,12 @@ def backprop_view(result: BackpropResult) -> Document:
     terms = " + ".join(f"(a{i + 1} − y{i + 1})²" for i in range(net.target.shape[0]))
     doc.append(Formula("Cost", f"C = Σ(a(L) − y)² = {terms}",
                        r"C = \sum_i \left(a^{(L)}_i - y_i\right)^2"))
+    out, y = fwd.a[L], net.target
+    if _short(out, y):
+        segs: list = ["C = "]
+        for i in range(y.shape[0]):
+            segs += ([" + "] if i else []) + ["(", out[i], " − ", y[i], ")²"]
+        doc.append(Paragraph(tuple(segs)))
     doc += _with_approx("C =", fwd.cost, emphasis=True)
     doc += [Note((n,)) for n in fwd.notes]
 

@@ -13,7 +13,16 @@ import sympy
 
 from calctutor.errors import CalcTutorError
 from calctutor.exercises.model import Exercise, Worksheet
-from calctutor.render.doc import Document, Heading, Item, Numbered, Paragraph, Segments, Verbatim
+from calctutor.render.doc import (
+    Document,
+    Heading,
+    Item,
+    Note,
+    Numbered,
+    Paragraph,
+    Segments,
+    Verbatim,
+)
 from calctutor.render.views import register
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -76,10 +85,13 @@ def answer_value(value):
 
 
 def _words(value) -> str:
+    if isinstance(value, dict) and set(value) == {"point", "kind"} and isinstance(value["point"], dict):
+        point = value["point"]
+        return f"({', '.join(str(v) for v in point.values())}) {value['kind']}"
     if isinstance(value, dict):
         return ", ".join(f"{k} = {_words(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "[" + "; ".join(_words(v) for v in value) + "]"
+        return "; ".join(_words(v) for v in value)
     return str(value)
 
 
@@ -93,6 +105,10 @@ def worksheet_view(sheet: Worksheet) -> Document:
         about += f" on the skill {sheet.skill!r}"
     about += f", seed {sheet.seed} (the same seed gives the same worksheet)."
     doc.append(Paragraph((about,)))
+    if sheet.requested and len(sheet.exercises) < sheet.requested:
+        doc.append(Note((f"Only {len(sheet.exercises)} of the {sheet.requested} exercises asked "
+                         "for could be drawn: the bank has no more distinct variants for this "
+                         "choice, or the time limit came first.",)))
     items = tuple(Item(ex.skill, None, prompt_segments(ex)) for ex in sheet.exercises)
     doc.append(Numbered(items, "Exercises"))
     if sheet.answers:

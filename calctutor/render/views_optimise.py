@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy as sp
 
 from calctutor.calculus.descent import DescentResult, Iterate
+from calctutor.calculus.fit import FitResult
 from calctutor.calculus.lagrange import LagrangeResult
 from calctutor.render.doc import (
     Document,
@@ -17,9 +18,11 @@ from calctutor.render.doc import (
     Math,
     Note,
     Paragraph,
+    Plot,
     Table,
     Verbatim,
 )
+from calctutor.render.plot import span
 from calctutor.render.views import input_fields, register
 
 # Long iteration tables show this many rows at the start and at the end.
@@ -58,16 +61,13 @@ def _rows(items, head=HEAD_ROWS, tail=TAIL_ROWS):
     return items[:head] + items[-tail:], len(items) - head - tail
 
 
-def plot_block(text: str | None) -> list:
-    """A plot (text from calctutor.render.plot) as a block."""
-    if not text:
+def plot_block(data) -> list:
+    """A ``Plot`` block for PlotData (drawn by each format at its width), or nothing."""
+    if data is None:
         return []
-    from calctutor.render import doc
-
-    pre = getattr(doc, "Preformatted", None)
-    if pre is not None:
-        return [pre(text)]
-    return [Paragraph((text,))]
+    ys = [y for _, _, series in (*data.curves, *data.points) for y in series]
+    return [Plot(tuple(data.curves), points=tuple(data.points), title=data.title,
+                 xlabel=data.xlabel, ylabel=data.ylabel, height=22, ylim=span(ys))]
 
 
 # -- descent -----------------------------------------------------------------------------
@@ -158,10 +158,6 @@ def _descent_row(it: Iterate):
             num(it.norm))
 
 
-def descent_plot(result: DescentResult) -> str | None:
-    """The path over the level sets (two variables) or f per iteration (see render.plot)."""
-    return None
-
 
 # -- lagrange ----------------------------------------------------------------------------
 @register(LagrangeResult)
@@ -232,3 +228,136 @@ def _point_text(variables, point) -> str:
     from calctutor.notation import to_text
 
     return to_text(cell)
+
+
+# -- fit ---------------------------------------------------------------------------------
+CHI2 = sp.Symbol("χ²")
+
+
+@register(FitResult)
+def fit_view(result: FitResult) -> Document:
+    """The data, chi^2, its gradient, the normal equations or the iterations, the fit."""
+    d = result.data
+    evaluating = result.at is not None
+    doc: Document = [Heading("χ² at given parameters" if evaluating else "Least-squares fit")]
+    doc += input_fields(result.input, result.model)
+    names = ", ".join(p.name for p in result.params)
+    cols = f"x = '{d.x_name}', y = '{d.y_name}'" + (f", σ = '{d.sigma_name}'" if d.sigma_name
+                                                     else " (no σ column: σ_i = 1)")
+    doc.append(Fields((("Data", (f"{d.path}: {d.n} points, columns {cols}",)),
+                       ("Parameters", (names,)))))
+    if d.sigma_name:
+        doc.append(Formula("Chi-squared", "χ² = Σ_i ((y_i − y(x_i; a))/σ_i)²",
+                           r"\chi^2 = \sum_i \left(\frac{y_i - y(x_i; a)}{\sigma_i}\right)^2"))
+    else:
+        doc.append(Formula("Chi-squared", "χ² = Σ_i (y_i − y(x_i; a))²",
+                           r"\chi^2 = \sum_i \left(y_i - y(x_i; a)\right)^2"))
+    from calctutor.calculus.fit import chi2_gradient_terms
+
+    doc.append(Paragraph(("Its gradient with respect to each parameter a_k is "
+                          "∂χ²/∂a_k = −2 Σ_i (y_i − y(x_i; a)) (∂y/∂a_k)(x_i)/σ_i², with:",)))
+    for p, dy, term in zip(result.params, result.derivatives, chi2_gradient_terms(result),
+                           strict=True):
+        doc.append(Math((f"∂y/∂{p.name}",), dy))
+        doc.append(Math((f"∂χ²/∂{p.name}",), term))
+    if evaluating:
+        doc += _at_blocks(result)
+    elif result.method == "normal equations":
+        doc += _normal_blocks(result)
+    elif result.method == "gradient descent":
+        doc.append(Paragraph(("Gradient descent on χ²: a ← a − γ ∇χ², with γ = ",
+                              num(result.rate), ", from ", vector_cell(result.start), ".")))
+        doc += _steps_table(result)
+    else:
+        doc.append(Paragraph((
+            "The model is not linear in its parameters, so χ² is minimised iteratively by "
+            "Levenberg-Marquardt (Gauss-Newton steps from the linearised model, damped towards "
+            "steepest descent when a step would raise χ²), from ", vector_cell(result.start),
+            f": {result.iterations} iterations, "
+            f"{'converged' if result.converged else 'not converged'}.")))
+    for n in result.notes:
+        doc.append(Note((n,), warning="too large" in n or "did not converge" in n))
+    if not evaluating:
+        doc += _data_table(result)
+        doc += plot_block(result.plot)
+        for p, v in zip(result.params, result.values, strict=True):
+            doc.append(Math((f"Best fit {p.name}",), _round(v), emphasis=True))
+        doc.append(Math(("χ² at the best fit",), _round(result.chi2)))
+        dof = d.n - len(result.params)
+        if dof > 0:
+            doc.append(Paragraph((f"Degrees of freedom N − k = {dof}; χ²/(N − k) = ",
+                                  num(sp.sympify(result.chi2) / dof), ".")))
+    else:
+        doc += plot_block(result.plot)
+    return doc
+
+
+def _at_blocks(result: FitResult) -> list:
+    out: list = []
+    at = ", ".join(f"{p.name} = {v}" for p, v in zip(result.params, (
+        num(v) for v in result.at), strict=True))
+    out.append(Paragraph((f"At {at}:",)))
+    out += _data_table(result, result.at)
+    out.append(Math(("χ²",), _round(result.chi2), emphasis=True))
+    for p, g in zip(result.params, result.gradient, strict=True):
+        out.append(Math((f"∂χ²/∂{p.name}",), _round(g), emphasis=True))
+    if result.steps:
+        out.append(Paragraph(("Steepest descent on χ²: a_next = a − γ ∇χ², with γ = ",
+                              num(result.rate), ":")))
+        out += _steps_table(result)
+        last = result.steps[-1]
+        out.append(Math((f"After {last.n} step{'s' if last.n != 1 else ''}",),
+                        _exact_or_rounded(last.params), emphasis=True))
+    return out
+
+
+def _normal_blocks(result: FitResult) -> list:
+    A, N, r = result.design, result.normal_matrix, result.normal_rhs
+    p = sp.Matrix(result.params)
+    out: list = [Paragraph((
+        "The model is linear in its parameters, y = b(x) + Σ_k a_k φ_k(x), so ∇χ² = 0 is a "
+        "linear system, the normal equations AᵀWA p = AᵀW(y − b), where row i of the design "
+        "matrix A holds ∂y/∂a_k at x_i and W = diag(1/σ_i²).",))]
+    if A is not None and A.rows <= 12:
+        out.append(Math(("Design matrix A",), _round_matrix(A)))
+    if result.offset is not None and result.offset != 0:
+        out.append(Math(("b(x), the part without parameters",), result.offset))
+    out.append(Math(("AᵀWA",), _round_matrix(N)))
+    out.append(Math(("AᵀW(y − b)",), _round_matrix(r)))
+    out.append(Math(("Solve AᵀWA p = AᵀW(y − b) for p",),
+                    sp.Eq(p, _round_matrix(sp.Matrix(result.values)), evaluate=False)))
+    return out
+
+
+def _round_matrix(M):
+    return M.applyfunc(_round) if any(v.atoms(sp.Float) for v in M) else M
+
+
+def _steps_table(result: FitResult) -> list:
+    names = ", ".join(p.name for p in result.params)
+    rows, skipped = _rows(result.steps)
+    table = []
+    for k, s in enumerate(rows):
+        if skipped and k == HEAD_ROWS:
+            table.append(("…", f"({skipped} more steps)", "", ""))
+        table.append((str(s.n), vector_cell(s.params), num(s.chi2), vector_cell(s.gradient)))
+    return [Table(("step", f"({names})", "χ²", "∇χ²"), tuple(table), title="The steps")]
+
+
+def _data_table(result: FitResult, values=None, limit: int = 15) -> list:
+    d = result.data
+    if d.n > limit:
+        return []
+    values = values if values is not None else result.values
+    model = result.model.xreplace(dict(zip(result.params, values, strict=True)))
+    rows = []
+    for k in range(d.n):
+        fx = model.xreplace({result.x: d.x[k]})
+        fx = sp.Float(sp.N(fx, 15)) if fx.atoms(sp.Float) or not fx.is_Rational else fx
+        row = [str(k + 1), num(d.x[k]), num(d.y[k])]
+        if d.sigma:
+            row.append(num(d.sigma[k]))
+        row += [num(fx), num(d.y[k] - fx)]
+        rows.append(tuple(row))
+    header = ("i", "x_i", "y_i") + (("σ_i",) if d.sigma else ()) + ("y(x_i)", "residual")
+    return [Table(header, tuple(rows), title="Data and model")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from calctutor.quiz.report import ProgressReport
-from calctutor.quiz.schedule import MASTERY
+from calctutor.quiz.schedule import MASTERY, skill_key
 from calctutor.render.doc import Document, Heading, Note, Paragraph, Table
 from calctutor.render.views import register
 
@@ -61,6 +61,7 @@ def progress_view(report: ProgressReport) -> Document:
     for m in modules:
         names = [s.skill for s in report.states if s.module == m]
         names += [s.name for s in report.skills if s.module == m and s.name not in states]
+        names.sort(key=skill_key)
         rows = []
         for name in names:
             s = states.get(name)

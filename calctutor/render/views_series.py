@@ -91,8 +91,44 @@ def taylor_view(result: TaylorResult) -> Document:
         doc.append(Math(("Multiplied out",), equation(name, sp.expand(result.polynomial)),
                         emphasis=True))
     doc += [Note((n,)) for n in result.notes]
+    if result.general_asked:
+        doc += _general(result)
+    if result.eval_at is not None:
+        doc += _evaluations(result)
     if one:
         doc += _quality(result)
+    return doc
+
+
+def _evaluations(result: TaylorResult) -> Document:
+    x, at = result.variables[0], result.eval_at
+    rows, previous = [], None
+    for k, v in result.evaluations:
+        change = "" if previous is None else v - previous
+        rows.append((str(k), v, num(float(v)), change))
+        previous = v
+    doc: Document = [Table(("k", f"T_k({sp.sstr(at)})", "decimal", "change from T_(k−1)"), tuple(rows),
+                           title=f"Each order's value at {x} = {sp.sstr(at)}")]
+    if result.eval_f is not None:
+        err = float(result.eval_f) - float(result.evaluations[-1][1])
+        doc.append(Paragraph((f"f({sp.sstr(at)}) = ", result.eval_f, f" ≈ {num(float(result.eval_f))}: "
+                              f"the error of T{result.order} there is {num(err)}.",)))
+    return doc
+
+
+def _general(result: TaylorResult) -> Document:
+    if result.general is None:
+        return [Note(("No general term in closed form was found (in time): read the pattern "
+                      "off the coefficients in the table.",))]
+    n, term, start = result.general
+    doc: Document = [Heading("General term", 2)]
+    doc.append(Math((f"The term of degree {n.name} (for {n.name} ≥ {start})",), term, emphasis=True))
+    x = result.variables[0]
+    series = sp.Sum(term, (n, start, sp.oo))
+    lead = sp.Add(*(t for d, t in result.terms if d < start))
+    doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
+    doc.append(Paragraph(("It agrees with every coefficient computed above (found with "
+                          "SymPy's formal power series).",)))
     return doc
 
 
@@ -104,10 +140,11 @@ def _one_variable(result: TaylorResult) -> Document:
         "T_n(x) = Σ_{k=0..n} f^(k)(a)/k! · (x − a)^k",
         r"T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}\,(x - a)^k")]
     doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
-                          ", divide by k! and multiply by (", base, ")^k:")))
+                          ", divide by k! and multiply by ", *((base,) if base.is_Symbol else ("(", base, ")")),
+                          "^k:")))
     rows = []
     for r in result.rows:
-        shown = r.derivative if r.derivative is not None else "(long: not shown)"
+        shown = r.derivative if r.derivative is not None else "(not written out)"
         rows.append((str(r.k), shown, r.value, r.coefficient, r.term))
     doc.append(Table(("k", "f^(k)(x)", f"f^(k)({sp.sstr(a)})", "f^(k)(a)/k!", "term"), tuple(rows)))
     return doc
@@ -176,7 +213,7 @@ def _quality(result: TaylorResult) -> Document:
                          title="The approximation near a"))
     if result.plot:
         if result.curves:
-            ylim = span(result.curves[0][2])
+            ylim = span(result.curves[-1][2])  # the range of f itself
             centre = (("f(a)", (float(result.at[0][1]),), (float(result.rows[0].value),)),)
             doc.append(Plot(result.curves, points=centre,
                             title="f and its Taylor polynomials", height=20, ylim=ylim))
@@ -214,12 +251,21 @@ def newton_view(result: NewtonResult) -> Document:
                                    f"{result.max_iter} iterations)",)))
     doc.append(Fields(tuple(rows)))
     doc += _newton_formula(result, many)
-    header = ("n", "x" if not many else "(" + ", ".join(v.name for v in result.variables) + ")",
-              result.f_label, result.df_label, "correction")
+    point = "x" if not many else "(" + ", ".join(v.name for v in result.variables) + ")"
     table = []
-    for it in result.iterations:
-        third = it.value if many and result.optimise else it.df
-        table.append((str(it.n), _value(it.x), _value(it.f), _value(third), _value(it.dx)))
+    if many and result.optimise:
+        header = ("n", point, "f", "∇f", "correction  −H⁻¹∇f")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.value), _value(it.f), _value(it.dx)))
+    elif many:
+        header = ("n", point, "F(x)", "correction  −J⁻¹F")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.f), _value(it.dx)))
+    else:
+        step = "−f'/f''" if result.optimise else "−f/f'"
+        header = ("n", "x", result.f_label, result.df_label, f"correction  {step}")
+        for it in result.iterations:
+            table.append((str(it.n), _value(it.x), _value(it.f), _value(it.df), _value(it.dx)))
     doc.append(Table(header, tuple(table), title="Iterations"))
     ok = result.converged
     doc.append(Verdict(ok, result.headline, (result.explanation,)))
@@ -230,7 +276,10 @@ def newton_view(result: NewtonResult) -> Document:
     if result.steps is not None:
         label = f"After {len(result.iterations) - 1} iteration" + (
             "s" if len(result.iterations) != 2 else "")
-    doc.append(Paragraph((f"{label}: {_value(last)}",)))
+    approx = ""
+    if any(isinstance(v, sp.Rational) and not v.is_Integer for v in last):
+        approx = " ≈ " + _value(tuple(float(v) for v in last))
+    doc.append(Paragraph((f"{label}: {_value(last)}{approx}",)))
     if result.kind:
         doc.append(Paragraph((result.kind_text,)))
     doc += [Note((n,), warning=w) for n, w in result.notes]

@@ -1,0 +1,92 @@
+"""Time of ``taylor`` end to end in-process (run_taylor + the plain and JSON renderings)
+against ``sympy.series`` on the same input, measured in the same run.
+
+Cases: exp(sin(x)) to order 10, 1/(1+x^2) about 1 to order 10, and e^x sin(y) + x^2 y about
+(1, 0) to order 4. Target: each ``taylor`` under 1 s. First the process's one-off warm-up
+(lazy imports in SymPy and calctutor, lambdify's first use) is timed on an unrelated input
+and reported apart; then "first" is the first call on each input, "again" the median of
+further calls, each after ``sympy.core.cache.clear_cache()`` so no result is reused.
+
+    python bench/bench_taylor.py [--runs 5] [--strict]
+
+``--strict`` exits with status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TARGET = 1.0
+CASES = [
+    ("exp(sin(x))", dict(order=10), "0"),
+    ("1/(1+x^2)", dict(order=10, at="1"), "1"),
+    ("e^x sin(y) + x^2 y", dict(order=4, at="x=1,y=0"), None),
+]
+
+
+def ours(text: str, kwargs: dict) -> None:
+    from calctutor.commands.taylor import run_taylor
+    from calctutor.render import render
+
+    result = run_taylor(text, **kwargs)
+    render(result, "plain")
+    render(result, "json")
+
+
+def theirs(text: str, kwargs: dict, at) -> None:
+    import sympy as sp
+
+    x, y = sp.symbols("x y", real=True)
+    order = kwargs["order"]
+    if at is not None:
+        f = sp.exp(sp.sin(x)) if "sin" in text else 1 / (1 + x ** 2)
+        sp.series(f, x, sp.Integer(at), order + 1).removeO()
+    else:
+        # two variables: series of f(a + t h) in t (the usual trick), t = 1
+        t = sp.Symbol("t")
+        f = sp.exp(1 + t * (x - 1)) * sp.sin(t * y) + (1 + t * (x - 1)) ** 2 * t * y
+        sp.series(f, t, 0, order + 1).removeO().subs(t, 1)
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args()
+    from sympy.core.cache import clear_cache
+
+    missed = False
+    warmup = timed(ours, "cos(x)", {"order": 2})
+    print(f"one-off warm-up of the process (cos(x) to order 2): {warmup:.3f} s")
+    print(f"{'case':<42} {'first':>7} {'again':>7} {'series':>7} {'ratio':>6}")
+    for text, kwargs, at in CASES:
+        clear_cache()
+        cold = timed(ours, text, kwargs)
+        warm, ref = [], []
+        for _ in range(args.runs):  # interleaved so that drift affects both alike
+            clear_cache()
+            warm.append(timed(ours, text, kwargs))
+            clear_cache()
+            ref.append(timed(theirs, text, kwargs, at))
+        w, s = statistics.median(warm), statistics.median(ref)
+        name = f"{text} order {kwargs['order']}" + (f" about {kwargs['at']}" if "at" in kwargs else "")
+        print(f"{name:<42} {cold:7.3f} {w:7.3f} {s:7.3f} {w / s:6.2f}")
+        missed |= max(cold, w) > TARGET
+    print(f"target: taylor under {TARGET:.1f} s (first and again): {'MISSED' if missed else 'met'}")
+    return 1 if (missed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

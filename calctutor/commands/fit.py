@@ -1,0 +1,232 @@
+"""``calctutor fit``: least-squares fit of a model to CSV data, or chi^2 at given parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sympy as sp
+
+from calctutor.calculus.descent import exact_number
+from calctutor.calculus.fit import (
+    EXACT_MAX_STEPS,
+    Data,
+    FitResult,
+    Problem,
+    gradient_descent,
+    levenberg_marquardt,
+    read_csv,
+    solve_linear,
+)
+from calctutor.commands.descent import parse_number
+from calctutor.errors import UsageError
+from calctutor.parsing import parse_expression, parse_names, parse_point
+from calctutor.symbols import make_symbol
+from calctutor.variables import free_variables
+
+GOALS = ("params", "chi2", "gradient", "steps")
+
+
+def data_from(data, x: str, y: str, sigma: str | None) -> Data:
+    """A CSV path, or (for the exercise bank) a mapping of column name -> list of values."""
+    if isinstance(data, str):
+        return read_csv(data, x, y, sigma)
+    if isinstance(data, dict):
+        import csv
+        import io
+        import os
+        import tempfile
+
+        cols = [c for c in (x, y, sigma) if c is not None]
+        missing = [c for c in cols if c not in data]
+        if missing:
+            raise UsageError(f"the data have no column '{missing[0]}'")
+        n = len(data[x])
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(cols)
+        for i in range(n):
+            w.writerow([str(data[c][i]) for c in cols])
+        fd, path = tempfile.mkstemp(suffix=".csv")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(buf.getvalue())
+            d = read_csv(path, x, y, sigma)
+        finally:
+            os.unlink(path)
+        return dataclasses.replace(d, path="the data")
+    raise UsageError("the data must be a CSV file name")
+
+
+def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = None,
+            params=None, start=None, rate=None, steps: int | None = None, at=None,
+            plot: bool = False, goal: str | None = None) -> FitResult:
+    """Fit ``model`` to the data (or, with ``at``, evaluate chi^2 and its gradient there)."""
+    from calctutor.commands import names_list, point_text
+
+    x = x or "x"
+    y = y or "y"
+    d = data_from(data, x, y, sigma)
+    param_names = names_list(params)
+    try:
+        x_name = parse_names(x)
+    except Exception:  # noqa: BLE001 - a column name that is not a variable name
+        raise UsageError(f"the x column '{x}' cannot be used in a model: name it with a "
+                         "variable name (letters, digits, _) or rename the column") from None
+    if len(x_name) != 1:
+        raise UsageError(f"the x column '{x}' must be one name")
+    xs = make_symbol(x_name[0])
+    parsed = parse_expression(model, variables=[x_name[0], *param_names], what="the model")
+    m = parsed.expr
+    free = free_variables(m)
+    if param_names:
+        ps = [make_symbol(n) for n in param_names]
+        if xs in ps:
+            raise UsageError(f"'{xs.name}' is the x column; it cannot also be a parameter")
+        stray = [s.name for s in free if s != xs and s not in ps]
+        if stray:
+            raise UsageError(f"the model contains {', '.join(stray)}, which is neither the x "
+                             f"column ({xs.name}) nor a parameter (--params "
+                             f"{','.join(param_names)})")
+    else:
+        ps = _in_order_of_appearance([s for s in free if s != xs], parsed.reading.reading)
+    if xs not in free and any(p.name == "x" for p in ps):
+        raise UsageError(f"the model uses x, but the x column is '{xs.name}': write the model "
+                         f"in terms of {xs.name}, or choose the column with --x")
+    if not ps:
+        raise UsageError(f"the model has no parameters to fit (its only variable is "
+                         f"{xs.name}): name them with --params")
+    if d.n < len(ps):
+        raise UsageError(f"{d.path} has {d.n} data point{'s' if d.n != 1 else ''}, fewer than "
+                         f"the {len(ps)} parameters ({', '.join(p.name for p in ps)}): the fit "
+                         "is not determined")
+    if goal is not None and goal not in GOALS:
+        raise UsageError(f"--goal must be one of {', '.join(GOALS)} (got {goal!r})")
+    problem = Problem(m, xs, ps, d)
+    gamma = None
+    if rate is not None:
+        gamma = exact_number(parse_number(rate, "the rate (--rate)"))
+        if not gamma.is_positive:
+            raise UsageError(f"the rate (--rate) must be positive (got {rate})")
+    if steps is not None and not 0 < int(steps) <= 100_000:
+        raise UsageError(f"--steps must be between 1 and 100000 (got {steps})")
+    base = dict(input=parsed.reading, model=m, x=xs, params=tuple(ps), data=d,
+                derivatives=problem.derivatives, linear=problem.linear)
+    notes: list[str] = []
+    if xs not in free:
+        notes.append(f"The model does not depend on the x column ({xs.name}): it fits the same "
+                     "value at every point.")
+    if at is not None:
+        point = parse_point(point_text(at), ps)
+        values = [exact_number(point[p]) for p in ps]
+        exact = problem.exact_ok(values)
+        chi2, grad = _safe(problem.values, values, exact)
+        fsteps = ()
+        if gamma is not None or steps is not None:
+            if gamma is None:
+                raise UsageError("--steps with --at needs a --rate (the step size gamma)")
+            n = int(steps) if steps is not None else 1
+            fsteps, more = gradient_descent(problem, values, gamma, n,
+                                            exact and n <= EXACT_MAX_STEPS and gamma.is_Rational)
+            fsteps = tuple(fsteps)
+            notes += more
+        g = goal or "chi2"
+        if g == "params":
+            g = "steps" if fsteps else "chi2"
+        if g == "steps" and not fsteps:
+            raise UsageError("--goal steps needs --rate (and --steps) with --at")
+        result = FitResult(**base, method="evaluation", values=tuple(values), chi2=chi2,
+                           gradient=grad, at=tuple(values), rate=gamma, steps=fsteps, goal=g,
+                           notes=tuple(notes))
+    else:
+        if goal in ("gradient", "steps"):
+            raise UsageError(f"--goal {goal} needs --at (the parameters to evaluate at)")
+        start_values = None
+        if start is not None:
+            sp_ = parse_point(point_text(start), ps)
+            start_values = [exact_number(sp_[p]) for p in ps]
+        if gamma is not None:
+            result = _descent_fit(problem, base, start_values, gamma, steps, goal, notes)
+        elif problem.linear:
+            result = _linear_fit(problem, base, goal, notes)
+        else:
+            if start_values is None:
+                start_values = [sp.Integer(1)] * len(ps)
+                notes.append("No --start given: starting from "
+                             + ", ".join(f"{p.name} = 1" for p in ps)
+                             + ". A non-linear fit can depend on where it starts.")
+            a, chi, its, ok = levenberg_marquardt(problem, [float(v) for v in start_values])
+            chi2, grad = problem.values([sp.Float(v) for v in a], False)
+            if not ok:
+                notes.append("Levenberg-Marquardt did not converge within its iteration limit.")
+            result = FitResult(**base, method="Levenberg-Marquardt",
+                               values=tuple(sp.Float(v) for v in a), chi2=chi2, gradient=grad,
+                               iterations=its, converged=ok, start=tuple(start_values),
+                               goal=goal or "params", notes=tuple(notes))
+    if plot:
+        from calctutor.calculus.fit import fit_plot_data
+
+        result = dataclasses.replace(result, plot=fit_plot_data(result))
+    return result
+
+
+def _in_order_of_appearance(symbols, text: str):
+    """Parameters in the order the model names them ("m*x + c" -> m, c)."""
+    import re
+
+    first = {}
+    for k, match in enumerate(re.finditer(r"[A-Za-z_][A-Za-z0-9_]*", text)):
+        first.setdefault(match.group(), k)
+    return sorted(symbols, key=lambda s: first.get(s.name, len(first)))
+
+
+def _safe(fn, values, exact):
+    try:
+        return fn(values, exact)
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        raise UsageError("the model cannot be evaluated at every data point with these "
+                         "parameters") from None
+
+
+def _linear_fit(problem: Problem, base: dict, goal, notes) -> FitResult:
+    solved = solve_linear(problem)
+    if solved is None:
+        raise UsageError("the normal equations are singular: these data cannot determine all "
+                         "the parameters (e.g. every x is the same, or two parameters play "
+                         "the same role)")
+    A, offset, N, r, values = solved
+    exact = not any(v.atoms(sp.Float) for v in values)
+    chi2, grad = problem.values(list(values), exact and problem.exact_ok(values))
+    if not exact:
+        grad = tuple(sp.Float(0) if abs(float(g)) < 1e-9 * (1 + float(chi2)) else g for g in grad)
+    return FitResult(**base, method="normal equations", values=values, chi2=chi2,
+                     gradient=grad, iterations=0, converged=True, normal_matrix=N,
+                     normal_rhs=r, design=A, offset=offset, goal=goal or "params",
+                     notes=tuple(notes))
+
+
+def _descent_fit(problem, base, start_values, gamma, steps, goal, notes) -> FitResult:
+    ps = base["params"]
+    if start_values is None:
+        start_values = [sp.Integer(1)] * len(ps)
+        notes.append("No --start given: starting from " + ", ".join(f"{p.name} = 1" for p in ps)
+                     + ".")
+    n = int(steps) if steps is not None else None
+    exact = problem.exact_ok(start_values) and gamma.is_Rational and n is not None \
+        and n <= EXACT_MAX_STEPS
+    fsteps, more = gradient_descent(problem, start_values, gamma, n, exact)
+    notes += more
+    if fsteps:
+        last = fsteps[-1]
+        values, chi2, grad = last.params, last.chi2, last.gradient
+    else:
+        values = tuple(start_values)
+        chi2, grad = problem.values(start_values, exact)
+    gnorm = sum(float(g) ** 2 for g in grad) ** 0.5
+    converged = gnorm < 1e-6 * max(1.0, float(chi2))
+    if n is None and not converged:
+        notes.append(f"Gradient descent stopped after {len(fsteps)} steps without converging "
+                     f"(|grad chi^2| = {gnorm:.3g}).")
+    return FitResult(**base, method="gradient descent", values=tuple(values), chi2=chi2,
+                     gradient=tuple(grad), iterations=len(fsteps), converged=converged,
+                     start=tuple(start_values), rate=gamma, steps=tuple(fsteps),
+                     goal=goal or "params", notes=tuple(notes))

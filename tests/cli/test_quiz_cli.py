@@ -1,0 +1,198 @@
+"""``calctutor quiz`` scripted end to end (stdin not a terminal: one answer per line), and
+``calctutor progress``: the transcript, the stored progress, the review, bad input."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sympy
+
+from calctutor.parsing import parse_expression
+from calctutor.quiz.store import Attempt, Store
+
+SKILL = "1.3 power rule"
+ARGS = ("quiz", "module1", "--skill", SKILL, "--seed", "3")
+
+
+def right_answers(count, seed=3, skill=SKILL):
+    """Each question's derivative, computed with SymPy here (not by calctutor)."""
+    from calctutor.exercises import generate
+
+    out = []
+    for ex in generate(1, count=count, seed=seed, skill=skill):
+        expr = parse_expression(ex.input["expr"], positive=bool(ex.input.get("positive"))).expr
+        (x,) = expr.free_symbols
+        out.append(sympy.diff(expr, x))
+    return out
+
+
+def loose(expr):
+    """The answer as a learner types it: ^ for powers, a space for a product."""
+    return sympy.sstr(expr).replace("**", "^").replace("*", " ")
+
+
+def test_a_scripted_quiz_right_wrong_hint_skip_quit(cli):
+    r = right_answers(5)
+    script = [loose(r[0]),                      # 1: right first time, loose notation
+              "x + 12345", sympy.sstr(r[1]),    # 2: wrong, then right at the second try
+              "", "hint", sympy.sstr(r[2]),     # 3: a blank line, a hint, then right
+              "skip",                           # 4
+              "quit"]                           # 5
+    res = cli(*ARGS, "--count", "5", input="\n".join(script) + "\n")
+    assert res.code == 0, res.err
+    out = res.out
+    for k in range(1, 6):
+        assert f"Question {k} of 5" in out
+    assert f"Your answer: {loose(r[0])}\nRead as: " in out  # the reading, before the verdict
+    assert out.index("Read as: ") < out.index("YES - Correct")
+    assert out.count("YES - Correct") == 3
+    assert out.count("NO - Not correct") == 1
+    assert "One more try" in out
+    hint = out[out.index("Hint 1 of "):]
+    hint = hint.split("Your answer:")[0]
+    assert "rule" in hint and "Work out: d/dx [" in hint  # the first step; its result held back
+    assert "Skipped." in out and "Question 5 of 5" in out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("Summary: score 2/4 (1 right first time, 2 right with help, 1 missed)")
+    assert "review: 1.3 power rule" in summary and "(quiz ended: quit)" in summary
+    assert res.err == ""
+
+    got = Store.open().attempts()
+    assert [(a.item, a.outcome, a.try_, a.hints) for a in got] == [
+        (1, "correct", 1, 0), (2, "wrong", 1, 0), (2, "correct", 2, 0), (3, "correct", 1, 1),
+        (4, "skip", 1, 0)]
+
+    progress = cli("progress", "--format", "json")
+    assert progress.code == 0
+    data = progress.json()
+    assert data["total_attempts"] == 5
+    (skill,) = data["skills"]
+    assert {k: skill[k] for k in ("module", "skill", "attempts", "correct")} == {
+        "module": 1, "skill": SKILL, "attempts": 5, "correct": 3}
+    assert skill["mastery"] in ("attempted", "familiar", "proficient", "mastered")
+    due = datetime.fromisoformat(skill["due"].replace("Z", "+00:00"))
+    assert due > datetime.now(timezone.utc)  # just practised: not due yet
+
+
+def test_solution_aliases_unreadable_answers_and_end_of_input(cli):
+    r = right_answers(3)
+    script = ["?", "h", "2x +* 3", "solution", "nonsense(((", sympy.sstr(r[1])]
+    res = cli(*ARGS, "--count", "3", input="\n".join(script) + "\n")
+    assert res.code == 0
+    assert "Hint 1 of" in res.out and "Hint 2 of" in res.out
+    assert "Could not read your answer" in res.out           # not counted, asked again
+    assert "The worked solution" in res.out and "Steps" in res.out
+    assert res.out.count("Could not read your answer") == 2
+    assert res.out.strip().splitlines()[-1].startswith("Summary: score 1/2")
+    assert "(quiz ended: end of input)" in res.out
+    assert [(a.item, a.outcome) for a in Store.open().attempts()] == [
+        (1, "solution"), (2, "correct")]
+
+
+def test_two_wrong_answers_show_the_worked_solution(cli):
+    res = cli(*ARGS, "--count", "1", input="x\nx^2\n")
+    assert res.code == 0
+    assert res.out.count("NO - Not correct") == 2
+    assert "Here is the worked solution" in res.out and "Result:" in res.out
+    assert "Summary: score 0/1" in res.out
+
+
+def test_review_draws_the_due_skills_most_overdue_first(cli):
+    store = Store.open()
+    long_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    for k, (skill, days) in enumerate([("1.8 chain rule", 10), (SKILL, 0)]):
+        store.record(Attempt("old", k + 1, 1, skill, "e", "correct", "x", at=long_ago + timedelta(days=days)))
+    res = cli("quiz", "--review", "--count", "3", "--seed", "1", input="skip\nskip\nskip\n")
+    assert res.code == 0, res.err
+    asked = re.findall(r"Module 1 \S+ (1\.\d+ [a-z ]+)\n", res.out)
+    assert asked == [SKILL, "1.8 chain rule", SKILL]  # most overdue first, in turn
+    # the skips were recorded: now both are due in minutes, not now
+    nothing = cli("quiz", "--review", input="")
+    assert nothing.code == 0 and "Nothing is due for review" in nothing.out
+
+
+def test_the_progress_table(cli):
+    empty = cli("progress")
+    assert empty.code == 0 and "No answers recorded yet" in empty.out
+    cli(*ARGS, "--count", "2", input="x\nx\nskip\n")
+    res = cli("progress")
+    assert res.code == 0
+    assert "Module 1" in res.out
+    row = next(line for line in res.out.splitlines() if line.startswith(SKILL))
+    assert "[#---] attempted" in row and "3" in row and "0 (0%)" in row
+    assert "[----] not started" in res.out  # the course's other skills
+    assert "3 attempts in total." in res.out
+    one = cli("progress", "module2", "--format", "json")
+    assert one.json() == {"total_attempts": 0, "skills": []}
+
+
+@pytest.mark.parametrize("args, message", [
+    (("quiz", "module9"), "unknown module 'module9'"),
+    (("quiz", "1", "--count", "0"), "--count"),
+    (("quiz", "1", "--format", "json"), "rich or plain"),
+    (("quiz", "1", "--skill", "no such skill at all"), "no such skill at all"),
+    (("progress", "seven"), "unknown module 'seven'"),
+])
+def test_bad_input_is_one_error_line_and_exit_2(cli, args, message):
+    res = cli(*args, input="")
+    assert res.code == 2
+    assert res.err.startswith("Error: ") and message in res.err
+    assert len(res.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind, inp, answer", [
+    ("diff", {"expr": "x^2 sin(3x)"}, "diff(x**2*sin(3*x), x)"),
+    ("gradient", {"expr": "x^2 y + sin(y)"}, "Matrix([[2*x*y, x**2 + cos(y)]])"),
+    ("jacobian", {"expr": "x y, x + y^2"}, "Matrix([[y, x], [1, 2*y]])"),
+    ("taylor", {"expr": "e^x", "order": 3}, "1 + x + x**2/2 + x**3/6"),
+])
+def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
+    from calctutor.commands import run_kind
+    from calctutor.quiz.engine import _expressions, answer_doc, hint_docs
+    from calctutor.render.views import view
+
+    result = run_kind(kind, inp)
+    x, y = sympy.symbols("x y", real=True)
+    want = sympy.sympify(answer, locals={"x": x, "y": y})
+    doc = view(result)
+    hints = hint_docs(result, doc)
+    assert len(hints) >= 2
+    for hint in hints:
+        for e in (e for block in hint for e in _expressions(block)):
+            if isinstance(e, sympy.MatrixBase) or isinstance(want, sympy.MatrixBase):
+                assert not (isinstance(e, sympy.MatrixBase) and e.shape == want.shape
+                            and (e - want).applyfunc(sympy.simplify).is_zero_matrix)
+            elif not isinstance(e, sympy.Equality) and not e.has(sympy.Derivative):
+                assert sympy.simplify(e - want) != 0, (kind, e)
+    # after a skip the answer is shown, and it is the right one
+    (shown,) = answer_doc(result, doc, result.answer_spec())
+    got = shown.expr.rhs if isinstance(shown.expr, sympy.Equality) else shown.expr
+    got = sympy.Matrix(got) if isinstance(want, sympy.MatrixBase) else got
+    if isinstance(want, sympy.MatrixBase):
+        assert (got.reshape(*want.shape) - want).applyfunc(sympy.simplify).is_zero_matrix
+    else:
+        assert sympy.simplify(got - want) == 0
+
+
+def test_a_damaged_database_is_moved_aside_with_a_clear_message(cli, tmp_path):
+    (tmp_path / "progress.db").write_bytes(b"not a database at all\n" * 50)
+    res = cli("progress", "--format", "json")
+    assert res.code == 0
+    assert res.json() == {"total_attempts": 0, "skills": []}
+    assert res.err.startswith("Warning: The progress database") and "moved aside" in res.err
+    assert len(list(tmp_path.glob("progress.db.damaged-*"))) == 1
+    again = cli(*ARGS, "--count", "1", input="skip\n")  # the fresh store records again
+    assert again.code == 0 and again.err == ""
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+
+
+def test_progress_reset_keeps_the_old_record_aside(cli, tmp_path):
+    cli(*ARGS, "--count", "1", input="skip\n")
+    refused = cli("progress", "--reset", input="")
+    assert refused.code == 2 and "--yes" in refused.err
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 1
+    res = cli("progress", "--reset", "--yes")
+    assert res.code == 0 and "Progress reset" in res.out
+    assert cli("progress", "--format", "json").json()["total_attempts"] == 0
+    (old,) = tmp_path.glob("progress.db.reset-*")
+    assert Store(old).count() == 1  # the backup holds every answer
