@@ -101,7 +101,8 @@ def test_answer(cli, args, code, diagnosis):
 
 def test_answer_at_point_and_show(cli):
     r = cli("gradient", "x^2 + x y", "--at", "x=1,y=2", "--answer", "4, 1", "--show", "-f", "plain")
-    assert r.code == 0 and "grad f" in r.out
+    assert r.code == 0, r.err
+    assert "grad f" in r.out
 
 
 @pytest.mark.parametrize("args,words", [
