@@ -281,8 +281,10 @@ def test_classify_finds_what_solve_misses():
     # sympy.solve returns only the solutions with x = y = 0 here; Newton's method finds 4 more
     res = run_hessian("x^4 + y^4 + z^4 - 4 x y z + x^2 y - z", classify=True)
     f, vs = res.expr, res.variables
-    assert len(res.classification.points) == 5 and not res.classification.complete
-    assert any("missed 4" in n for n in res.classification.notes)
+    assert len(res.classification.points) == 5
+    if len(sp.solve([sp.diff(f, v) for v in vs], vs, dict=True)) < 5:  # SymPy 1.14 finds only 1
+        assert not res.classification.complete
+        assert any("missed" in n and "may be missing" in n for n in res.classification.notes)
     for p in res.classification.points:
         pt = dict(p.point)
         assert all(abs(sp.N(sp.diff(f, v).subs(pt))) < 1e-6 for v in vs)
