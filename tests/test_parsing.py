@@ -164,7 +164,7 @@ def test_matrix():
 @pytest.mark.parametrize("text, message", [
     ("[[1,2],[3]]", "row 2"),
     ("[[]]", "empty"),
-    ("[[1,2],[3,4]", ""),
+    ("[[1,2],[3,4]", "column"),
 ])
 def test_matrix_errors(text, message):
     with pytest.raises(ParseError, match=message):
