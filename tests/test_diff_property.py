@@ -78,5 +78,6 @@ def test_every_node_is_true(expr):
 def test_the_strategy_really_builds_deep_expressions():
     from hypothesis import find, settings
 
-    deep = find(expressions(4), lambda e: _depth(e) >= 5, settings=settings(database=None))
+    deep = find(expressions(4), lambda e: _depth(e) >= 5,
+                settings=settings(database=None, max_examples=200))
     assert _depth(deep) >= 5
