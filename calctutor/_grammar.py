@@ -472,6 +472,8 @@ class Parser:
             return
         if int(n.text) % int(right.text) == 0:
             return  # x^4/2: nobody means x^(4/2)
+        if int(right.text) > 9 or int(n.text) > 9:
+            return  # x^10/120, x^3/24: a Taylor coefficient, not a fractional power
         self.note(f"'{self.typed(left.pos, right.end)}' read as ({show(left)})/{right.text}; "
                   f"write {show(left.base)}^({show(left.exp)}/{right.text}) for a fractional power")
         left.paren = True

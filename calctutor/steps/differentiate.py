@@ -16,6 +16,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from calctutor.notation import to_text
 from calctutor.steps.model import Step
 from calctutor.steps.tables import ELEMENTARY, NAMES
 from calctutor.symbols import fresh_symbols
@@ -154,8 +155,11 @@ class Differentiator:
             subs = (Step("rewrite", expr, var, shown,
                          (f"Write the {root} as a power: ", expr, " = ", var, f"^({n})."),),)
         elif n.is_negative:
+            # 1/x^2 is stored as x^(-2) by SymPy: write the reciprocal out so the rewrite shows
+            reciprocal = "1/" + to_text(sp.Pow(var, -n))
             subs = (Step("rewrite", expr, var, sp.Pow(var, n, evaluate=False),
-                         ("Write the reciprocal as a negative power: ", expr, " = ", var, f"^({n})."),),)
+                         (f"Write the reciprocal as a negative power: {reciprocal} = ", var,
+                          f"^({n})."),),)
         result = n * var ** (n - 1)
         why = ("Power rule: bring the exponent ", n, " down and lower it by one.")
         return Step("power", expr, var, result, why, subs, "d/dx xⁿ = n·x^(n-1)")

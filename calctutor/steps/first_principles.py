@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from calctutor.errors import UsageError
+from calctutor.notation import to_text
 from calctutor.results import Stage
 
 
@@ -56,7 +57,7 @@ def first_principles(expr: sp.Expr, var: sp.Symbol):
         num = sp.expand(coeff * (shifted_root**2 - root**2))
         rationalised = sp.Mul(num, sp.Pow(h * conj, -1), evaluate=False)
         stages.append(Stage("multiply by the conjugate", rationalised,
-                            "Multiply top and bottom by the conjugate (√(…+h) + √(…)) so the "
+                            f"Multiply top and bottom by the conjugate {to_text(conj)} so the "
                             "square roots in the numerator disappear."))
         simplified = sp.factor(sp.cancel(num / h)) / conj
         stages.append(Stage(f"cancel {h}", simplified, f"The numerator has a factor {h}: cancel it."))

@@ -171,3 +171,18 @@ def test_unknown_multi_letter_function_is_refused_not_split(cli):
 def test_a_variable_missing_from_the_expression_is_a_usage_error(cli):
     r = cli("diff", "x_1^2 x2", "--var", "x")
     assert r.code == 2 and "does not appear" in r.err and r.err.count("\n") == 1
+
+
+def test_reading_notes_only_for_ambiguous_fractional_powers(cli):
+    flagged = cli("diff", "x^1/2", "--format", "json").json()
+    assert "fractional power" in " ".join(flagged.get("notes", [])) or "read_as" in flagged
+    from calctutor.parsing import parse_expression
+
+    assert parse_expression("x^1/2").reading.notes
+    assert not parse_expression("x^10/120").reading.notes
+    assert not parse_expression("(x-4)^2/32").reading.notes
+
+
+def test_the_reciprocal_rewrite_shows_the_reciprocal(cli):
+    r = cli("diff", "1/x^2", "--format", "plain")
+    assert "1/x^2 = x^(-2)" in r.out
