@@ -73,7 +73,9 @@ def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwarg
     if not sandbox_available():
         return fn(*args, **kwargs)
     if _worker_deadline is not None:
-        timeout = max(min(timeout, _worker_deadline - time.monotonic() - 0.05), 0.01)
+        # keep a margin for the enclosing worker to stop this one and still send its answer
+        left = _worker_deadline - time.monotonic()
+        timeout = max(min(timeout, left - max(0.25, 0.1 * left)), 0.01)
     set_death_signal = _death_signal_setter()  # loaded here: nothing to import in the child
     _flush_std_streams()
     parent = os.getpid()
@@ -92,8 +94,10 @@ def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwarg
     deadline = time.monotonic() + timeout
     reaped = False
     try:
-        os.close(wfd)
-        wfd = -1
+        # a signal that arrived before the mask was set may still run its Python handler
+        # right after any call: forget wfd before closing it, so it is never closed twice
+        fd, wfd = wfd, -1
+        os.close(fd)
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)  # a deferred Ctrl-C lands here
         data = _read_answer(rfd, deadline)
         if data is None:
