@@ -160,7 +160,8 @@ def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
                         f"{c['solution']} shown",)),
             ("Time", (summary.time,))]
     review = summary.review()
-    rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
+    if review or n:
+        rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
     doc = [Heading("Summary"), Fields(tuple(rows))]
     if summary.ended != "done":
         doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
