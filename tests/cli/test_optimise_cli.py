@@ -188,3 +188,13 @@ def test_plots_in_plain_text(cli, tmp_path):
     r = cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "plain")
     assert r.code == 0 and "Data and fitted curve" in r.out and "data" in r.out
     assert cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "json").code == 0
+
+
+def test_lagrange_unbounded_plane_says_no_maximum(cli):
+    r = cli("lagrange", "x^2+y^2+z^2", "--constraint", "x+y+z-3", "--format", "plain")
+    assert r.code == 0
+    assert "no maximum" in r.out and "Maximum of f" not in r.out
+    assert "Minimum of f, at (1, 1, 1): 3" in r.out
+    assert "maximum, minimum" not in r.out
+    d = cli("lagrange", "x^2+y^2+z^2", "--constraint", "x+y+z-3", "--format", "json").json()
+    assert d["maximum"] == [] and [c["value"] for c in d["minimum"]] == ["3"]
