@@ -213,7 +213,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
                      kind))
     if rows:
         names = ", ".join(v.name for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", ""),
+        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
     for word, status, best, witness, side in (
             ("maximum", result.max_status, result.largest, result.max_witness, "above"),

@@ -198,3 +198,12 @@ def test_lagrange_unbounded_plane_says_no_maximum(cli):
     assert "maximum, minimum" not in r.out
     d = cli("lagrange", "x^2+y^2+z^2", "--constraint", "x+y+z-3", "--format", "json").json()
     assert d["maximum"] == [] and [c["value"] for c in d["minimum"]] == ["3"]
+
+
+def test_lagrange_candidates_table_every_column_has_a_header(cli):
+    r = cli("lagrange", "x y", "--constraint", "x^2+y^2=8", "--format", "plain")
+    lines = r.out.splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("#  (x, y)"))
+    header, rule = lines[k], lines[k + 1]
+    assert len(header.split()) >= 5 and "kind" in header
+    assert len(rule.split()) == 5
