@@ -49,10 +49,6 @@ def vector_cell(values):
     return values[0] if len(values) == 1 else sp.Tuple(*values)
 
 
-def _column(values) -> sp.Matrix:
-    return sp.Matrix(list(values))
-
-
 def _rows(items, head=HEAD_ROWS, tail=TAIL_ROWS):
     """The rows to show of a long list, and how many were left out (placed after ``head``)."""
     items = list(items)
@@ -93,7 +89,7 @@ def descent_view(result: DescentResult) -> Document:
                                                    result.gradient[0], evaluate=False)))
     else:
         grad_lhs = sp.Symbol("∇f")
-        doc.append(Math(("The gradient",), sp.Eq(grad_lhs, _column(result.gradient),
+        doc.append(Math(("The gradient",), sp.Eq(grad_lhs, sp.Tuple(*result.gradient),
                                                  evaluate=False)))
     start = result.iterations[0]
     rule = (f"exactly {result.steps} step{'s' if result.steps != 1 else ''}"

@@ -207,3 +207,12 @@ def test_lagrange_candidates_table_every_column_has_a_header(cli):
     header, rule = lines[k], lines[k + 1]
     assert len(header.split()) >= 5 and "kind" in header
     assert len(rule.split()) == 5
+
+
+def test_descent_shows_the_gradient_as_a_vector(cli):
+    r = cli("descent", "x^2 + 4y^2", "--start", "x=2,y=1", "--rate", "0.3", "--format", "plain")
+    assert r.code == 0
+    x, y = sp.symbols("x y")
+    gx, gy = (sp.diff(x**2 + 4 * y**2, v) for v in (x, y))
+    assert f"grad f = ({sp.sstr(gx)}, {sp.sstr(gy)})" in r.out
+    assert "[[" not in r.out
