@@ -23,7 +23,7 @@ from calctutor.cli_support import resolve_output, run
 LayerOpt = Annotated[
     Optional[list[str]],
     typer.Option("--layer", "-l", help="One layer of intermediate variables, e.g. "
-                 "\"x=cos(t), y=t^2\"; repeat for deeper nesting (F's layer first)."),
+                 "\"x=cos(t), y=t^2\"; repeat for deeper nesting (F's layer first).", metavar="TEXT"),
 ]
 
 
@@ -39,22 +39,24 @@ def register(app) -> None:
         )
     )
     def chain(
-        expr: Annotated[str, typer.Argument(help="F: one function, or a vector \"F1, F2\" of the first layer's names.")],
+        expr: Annotated[str, typer.Argument(help="F: one function, or a vector \"F1, F2\" of the first layer's names.", metavar="EXPR")],
         layer: LayerOpt = None,
         wrt: Annotated[
             Optional[str],
-            typer.Option("--wrt", "-w", help="The final variable(s), comma-separated, e.g. t or s,t."),
+            typer.Option("--wrt", "-w", help="The final variable(s), comma-separated, e.g. t or s,t.", metavar="TEXT"),
         ] = None,
         at: AtOpt = None,
         steps: Annotated[bool, typer.Option("--steps/--no-steps",
-                                            help="Show every partial derivative worked step by step.")] = False,
+                                            help="Show every partial derivative worked step by step.", metavar="")] = False,
         positive: PositiveOpt = False,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """The multivariate chain rule: differentiate F through layers of intermediate
-        variables, as a sum over paths or a product of Jacobians (df/dx · dx/du · du/dt)."""
+        """The multivariate chain rule through layers of variables.
+
+        Differentiates F through layers of intermediate variables, as a sum over paths or a
+        product of Jacobians (df/dx · dx/du · du/dt)."""
         out = resolve_output(fmt)
         layers = list(layer or [])
 
@@ -81,24 +83,26 @@ def register(app) -> None:
             Optional[list[str]],
             typer.Option("--layer", "-l", help="One layer: \"W=[[1,-1],[2,0]]; b=[0,-1]\" (W is "
                          "neurons × inputs; add \"; act=tanh\" for its own activation). Repeat, "
-                         "first layer first."),
+                         "first layer first.", metavar="TEXT"),
         ] = None,
-        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.")] = None,
-        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.")] = None,
+        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.", metavar="TEXT")] = None,
+        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.", metavar="TEXT")] = None,
         activation: Annotated[
-            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).")
+            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).", metavar="TEXT")
         ] = "sigmoid",
         check: Annotated[
             Optional[str],
             typer.Option("--check", help="With --answer: what your answer is, W1 (the default), b1, "
-                         "W2, ... or cost."),
+                         "W2, ... or cost.", metavar="TEXT"),
         ] = None,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Backpropagation, worked: the forward pass (z and a per layer), the cost
-        C = Σ(a − y)², and the backward pass (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
+        """Backpropagation through a small network, worked.
+
+        The forward pass (z and a per layer), the cost C = Σ(a − y)², and the backward pass
+        (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
         out = resolve_output(fmt)
         layers = list(layer or [])
 

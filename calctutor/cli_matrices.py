@@ -22,11 +22,11 @@ from calctutor.cli_options import (
 from calctutor.cli_support import resolve_output, run
 
 NumericOpt = Annotated[
-    bool, typer.Option("--numeric", help="Give the values at the point as decimals (default: exact).")
+    bool, typer.Option("--numeric", help="Give the values at the point as decimals (default: exact).", metavar="")
 ]
 StepsOpt = Annotated[
     bool, typer.Option("--steps/--no-steps", help="Show every rule of every entry (default: the "
-                       "top rule of each partial derivative).")
+                       "top rule of each partial derivative).", metavar="")
 ]
 
 
@@ -40,7 +40,7 @@ def register(app) -> None:
         "calctutor gradient \"x^2 + x y\" --answer \"2x + y, x\""
     ))
     def gradient(
-        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^2 y + e^(x y)\".")],
+        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^2 y + e^(x y)\".", metavar="EXPR")],
         vars_: VarsOpt = None,
         at: AtOpt = None,
         numeric: NumericOpt = False,
@@ -50,7 +50,9 @@ def register(app) -> None:
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """The gradient of a scalar function: every partial derivative, worked with its rule.
+        """The gradient of a scalar function, each partial worked.
+
+        Every partial derivative is worked with its rule.
 
         Variables in the order of --vars, else alphabetical; other symbols are constants."""
         out = resolve_output(fmt)
@@ -73,7 +75,7 @@ def register(app) -> None:
     ))
     def jacobian(
         expr: Annotated[str, typer.Argument(help="The functions, comma-separated: \"F1, F2, ...\" "
-                                            "(brackets optional). One function gives a row vector.")],
+                                            "(brackets optional). One function gives a row vector.", metavar="EXPR")],
         vars_: VarsOpt = None,
         at: AtOpt = None,
         numeric: NumericOpt = False,
@@ -83,8 +85,10 @@ def register(app) -> None:
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """The Jacobian matrix: row i is function i, column j is variable j (and its determinant
-        when it is square)."""
+        """The Jacobian matrix of several functions.
+
+        Row i is function i, column j is variable j (and its determinant when it is
+        square)."""
         out = resolve_output(fmt)
 
         def job():
@@ -104,12 +108,12 @@ def register(app) -> None:
         "calctutor hessian \"x^2 y\" --answer \"[[2y, 2x], [2x, 0]]\""
     ))
     def hessian(
-        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^3 - 3x + y^2\".")],
+        expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^3 - 3x + y^2\".", metavar="EXPR")],
         vars_: VarsOpt = None,
         at: AtOpt = None,
         classify: Annotated[bool, typer.Option(
             "--classify", help="Solve grad f = 0 and classify each stationary point "
-            "(minimum, maximum, saddle, degenerate).")] = False,
+            "(minimum, maximum, saddle, degenerate).", metavar="")] = False,
         numeric: NumericOpt = False,
         steps: StepsOpt = False,
         positive: PositiveOpt = False,
@@ -117,8 +121,10 @@ def register(app) -> None:
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """The Hessian matrix of second partial derivatives, each worked from the first partial;
-        --classify finds and classifies the stationary points."""
+        """The Hessian matrix; --classify classifies stationary points.
+
+        Every second partial derivative is worked from the first partial; --classify finds
+        the stationary points and classifies them."""
         out = resolve_output(fmt)
 
         def job():

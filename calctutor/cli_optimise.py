@@ -12,7 +12,7 @@ import typer
 from calctutor.cli_options import FormatOpt, ShowOpt, VarsOpt, prepare, respond
 from calctutor.cli_support import resolve_output, run
 
-PlotOpt = Annotated[bool, typer.Option("--plot", help="Draw a plot in the terminal.")]
+PlotOpt = Annotated[bool, typer.Option("--plot", help="Draw a plot in the terminal.", metavar="")]
 
 
 def register(app) -> None:
@@ -25,31 +25,33 @@ def register(app) -> None:
         "calctutor descent \"x^2 + 4y^2\" --start x=2,y=1 --steps 1 --answer \"8/5, 1/5\""
     ))
     def descent(
-        expr: Annotated[str, typer.Argument(help="The function f to minimise, e.g. \"x^2 + 4y^2\".")],
+        expr: Annotated[str, typer.Argument(help="The function f to minimise, e.g. \"x^2 + 4y^2\".", metavar="EXPR")],
         start: Annotated[Optional[str], typer.Option(
-            "--start", help="Start point s_0: x=1,y=2 (or 1,2 in variable order).")] = None,
+            "--start", help="Start point s_0: x=1,y=2 (or 1,2 in variable order).", metavar="TEXT")] = None,
         rate: Annotated[str, typer.Option(
-            "--rate", help="Step size gamma (e.g. 0.1 or 1/4; default 0.1).")] = "0.1",
+            "--rate", help="Step size gamma (e.g. 0.1 or 1/4; default 0.1).", metavar="TEXT")] = "0.1",
         max_iter: Annotated[int, typer.Option(
-            "--max-iter", help="Stop after this many steps at most.")] = 1000,
+            "--max-iter", help="Stop after this many steps at most.", metavar="N")] = 1000,
         steps: Annotated[Optional[int], typer.Option(
             "--steps", "-n", help="Take exactly N steps (exact fractions when start and rate "
-            "are exact and N <= 10).")] = None,
+            "are exact and N <= 10).", metavar="N")] = None,
         tol: Annotated[float, typer.Option(
-            "--tol", help="Stop when |grad f| or the step is shorter than this.")] = 1e-8,
+            "--tol", help="Stop when |grad f| or the step is shorter than this.", metavar="NUM")] = 1e-8,
         ascent: Annotated[bool, typer.Option(
-            "--ascent", help="Climb to a maximum: s + gamma grad f.")] = False,
+            "--ascent", help="Climb to a maximum: s + gamma grad f.", metavar="")] = False,
         exact: Annotated[bool, typer.Option(
-            "--exact", help="Keep exact fractions for more steps (up to 40).")] = False,
+            "--exact", help="Keep exact fractions for more steps (up to 40).", metavar="")] = False,
         vars_: VarsOpt = None,
         plot: PlotOpt = False,
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your point after the steps, e.g. \"8/5, 1/5\" "
-            "(exit 0 if right, 1 if wrong, with the likely mistake).")] = None,
+            "(exit 0 if right, 1 if wrong, with the likely mistake).", metavar="TEXT")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Gradient descent s_(n+1) = s_n - gamma grad f(s_n) from --start, as a table.
+        """Gradient descent from --start, every step in a table.
+
+        The rule is s_(n+1) = s_n - gamma grad f(s_n).
 
         Shows the gradient, every step (point, f, gradient, |gradient|), why it stopped, and
         detects divergence (a rate too large). --answer checks the final point.
@@ -75,24 +77,26 @@ def register(app) -> None:
         "--answer \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\""
     ))
     def lagrange(
-        expr: Annotated[str, typer.Argument(help="The function f to optimise, e.g. \"x^2 y\".")],
+        expr: Annotated[str, typer.Argument(help="The function f to optimise, e.g. \"x^2 y\".", metavar="EXPR")],
         constraint: Annotated[Optional[list[str]], typer.Option(
             "--constraint", "-c", help="A constraint: G (meaning G = 0) or \"lhs = rhs\"; "
-            "repeat for several (multipliers lam1, lam2, ...).")] = None,
+            "repeat for several (multipliers lam1, lam2, ...).", metavar="TEXT")] = None,
         positive: Annotated[bool, typer.Option(
-            "--positive", help="Restrict every variable to positive values.")] = False,
+            "--positive", help="Restrict every variable to positive values.", metavar="")] = False,
         vars_: VarsOpt = None,
         goal: Annotated[str, typer.Option(
             "--goal", help="What --answer checks: max (the maximum value of f, default), "
             "min (the minimum value), or system (the components of grad L, in the order "
-            "of the variables, then the multipliers).")] = "max",
+            "of the variables, then the multipliers).", metavar="TEXT")] = "max",
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your answer (see --goal): e.g. 4, or with --goal "
-            "system \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\".")] = None,
+            "system \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\".", metavar="TEXT")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Optimise EXPR subject to constraints with Lagrange multipliers, L = f - lam g.
+        """Optimise EXPR on constraints with Lagrange multipliers.
+
+        The Lagrangian is L = f - lam g.
 
         Shows the Lagrangian, the system grad L = 0, its solutions (exact, or numerical
         from several starts when exact solving takes too long, and then it says so), f at
@@ -121,38 +125,40 @@ def register(app) -> None:
     ))
     def fit(
         data: Annotated[str, typer.Argument(help="A CSV file with a header row (columns x, y, "
-                                            "optional sigma).")],
+                                            "optional sigma).", metavar="DATA.CSV")],
         model: Annotated[Optional[str], typer.Option(
-            "--model", "-m", help="The model y(x; a), e.g. \"a*x + b\".")] = None,
-        x: Annotated[str, typer.Option("--x", help="The x column (default x).")] = "x",
-        y: Annotated[str, typer.Option("--y", help="The y column (default y).")] = "y",
+            "--model", "-m", help="The model y(x; a), e.g. \"a*x + b\".", metavar="TEXT")] = None,
+        x: Annotated[str, typer.Option("--x", help="The x column (default x).", metavar="TEXT")] = "x",
+        y: Annotated[str, typer.Option("--y", help="The y column (default y).", metavar="TEXT")] = "y",
         sigma: Annotated[Optional[str], typer.Option(
             "--sigma", help="The column of uncertainties sigma_i (default: a column named "
-            "sigma if there is one, else sigma_i = 1).")] = None,
+            "sigma if there is one, else sigma_i = 1).", metavar="TEXT")] = None,
         params: Annotated[Optional[str], typer.Option(
             "--params", help="The parameters, in order, e.g. a,b (default: the model's "
-            "other variables, in the order they appear).")] = None,
+            "other variables, in the order they appear).", metavar="TEXT")] = None,
         start: Annotated[Optional[str], typer.Option(
-            "--start", help="Start values for a non-linear fit or for descent: a=1,b=0.")] = None,
+            "--start", help="Start values for a non-linear fit or for descent: a=1,b=0.", metavar="TEXT")] = None,
         rate: Annotated[Optional[str], typer.Option(
             "--rate", help="Fit by gradient descent on chi^2 with this step size gamma "
-            "(with --at: the step size of the --steps).")] = None,
+            "(with --at: the step size of the --steps).", metavar="TEXT")] = None,
         steps: Annotated[Optional[int], typer.Option(
-            "--steps", "-n", help="Number of gradient-descent steps.")] = None,
+            "--steps", "-n", help="Number of gradient-descent steps.", metavar="N")] = None,
         at: Annotated[Optional[str], typer.Option(
             "--at", help="Evaluate chi^2 and its gradient at these parameters instead of "
-            "fitting: m=1,c=-1.")] = None,
+            "fitting: m=1,c=-1.", metavar="TEXT")] = None,
         goal: Annotated[Optional[str], typer.Option(
             "--goal", help="What --answer checks: params (the best-fit parameters, in "
             "--params order; default), chi2; with --at: chi2 (default), gradient, or steps "
-            "(the parameters after the --steps).")] = None,
+            "(the parameters after the --steps).", metavar="TEXT")] = None,
         plot: PlotOpt = False,
         answer: Annotated[Optional[str], typer.Option(
-            "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".")] = None,
+            "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".", metavar="TEXT")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Fit a model to data by least squares: chi^2 = sum ((y_i - y(x_i; a))/sigma_i)^2.
+        """Fit a model to data by least squares (chi^2).
+
+        chi^2 = sum ((y_i - y(x_i; a))/sigma_i)^2.
 
         Models linear in their parameters are solved exactly by the normal equations
         (shown); others by Levenberg-Marquardt from --start, or by gradient descent on

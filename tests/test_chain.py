@@ -166,6 +166,20 @@ def test_missing_chain_term_is_diagnosed():
     assert "path through y" in v.feedback
 
 
+def test_forgotten_term_is_a_missing_chain_term():
+    # F3: f = x1 x2 + x2^2, x1 = t^2, x2 = 3t; 18t differentiates only the x2^2 term
+    r = chain("x1 x2 + x2^2", ["x1=t^2, x2=3t"], "t")
+    t = sp.Symbol("t", real=True)
+    assert sp.expand(r.result[0, 0] - sp.diff(t**2 * 3 * t + 9 * t**2, t)) == 0
+    assert sp.expand(sp.diff(9 * t**2, t) - 18 * t) == 0     # what the learner differentiated
+    v = check_answer(r, "18t")
+    assert v.correct is False and v.diagnosis == "missing_chain_term"
+    assert "x1*x2" in v.feedback
+    # one path of the product term dropped: 6t^2 + 18t misses x1 * dx2/dt = 3t^2
+    v = check_answer(r, "6t^2 + 18t")
+    assert v.diagnosis == "missing_chain_term" and "through x2" in v.feedback
+
+
 def test_not_substituted_is_diagnosed():
     r = chain("x^2 y + y", ["x=cos(t), y=t^2"], "t")
     v = check_answer(r, "2 x y (-sin t) + (x^2 + 1)(2t)")

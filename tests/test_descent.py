@@ -132,3 +132,13 @@ def test_every_format_renders_the_optimise_results(tmp_path):
             text = render(r, fmt, width=90, color=False)
             assert len(text) > 200 and "Traceback" not in text
     assert "f at each step" in render(results[1], "plain", width=90)
+
+
+def test_answer_as_named_point():
+    # x -> (1 - 2g) x = 8/5, y -> (1 - 8g) y = 1/5 with g = 0.1
+    r = run_descent("x^2 + 4y^2", "x=2,y=1", rate="0.1", steps=1)
+    assert check_answer(r, "x=8/5, y=1/5").correct is True
+    assert check_answer(r, "y=1/5, x=8/5").correct is True
+    assert check_answer(r, "8/5, 1/5").correct is True
+    with pytest.raises(CalcTutorError):
+        check_answer(r, "x=8/5, z=1/5")

@@ -184,3 +184,14 @@ def test_model_must_use_the_x_column(tmp_path):
     r = run_fit(path, "a*time + b", x="time", y="value")
     want = np.polyfit([0, 1, 2], [1, 2, 2.9], 1)
     assert [float(v) for v in r.values] == pytest.approx(list(want), rel=1e-9)
+
+
+def test_answer_as_named_parameters_in_any_order():
+    # F9: the parameters are named, so "m=11/5, c=7/10" (as --at takes them) is accepted
+    r = run_fit(str(DATA / "line4.csv"), "m*x + c")
+    assert check_answer(r, "m=11/5, c=7/10").correct is True
+    assert check_answer(r, "c = 7/10, m = 11/5").correct is True
+    assert check_answer(r, "m=7/10, c=11/5").correct is False
+    for bad in ("m=11/5, q=7/10", "m=11/5", "m=11/5, 7/10", "m=1, m=2"):
+        with pytest.raises(CalcTutorError):
+            check_answer(r, bad)

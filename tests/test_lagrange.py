@@ -125,3 +125,28 @@ def test_mistakes():
     sys_r = run_lagrange("x + y", ["x^2 + y^2 - 2"], goal="system")
     assert check_answer(sys_r, "1 - 2 lam x, 1 - 2 lam y").diagnosis == "constraint_forgotten"
     assert check_answer(sys_r, "1 + 2 lam x, 1 + 2 lam y, x^2 + y^2 - 2").diagnosis == "lagrangian_sign"
+
+
+def test_unbounded_constraint_has_no_maximum():
+    # F4: on the plane x+y+z=3, x^2+y^2+z^2 grows without bound; (1,1,1) is only the minimum
+    r = run_lagrange("x^2+y^2+z^2", ["x+y+z-3"])
+    assert [c.point for c in r.candidates] == [(1, 1, 1)]
+    assert r.maximum == () and r.max_status == "none"
+    assert [c.value for c in r.minimum] == [3] and r.min_status == "attained"
+    point, value = r.max_witness
+    assert abs(sum(point) - 3) < 1e-6 and value > 3
+    assert abs(sum(t * t for t in point) - value) < 1e-6 * value   # independent recomputation
+    j = r.to_json()
+    assert j["maximum"] == [] and j["minimum"][0]["value"] == "3"
+    with pytest.raises(CalcTutorError):
+        check_answer(r, "3")
+    # x + y on the hyperbola x y = 1: the candidates are local extremes only
+    h = run_lagrange("x + y", ["x y = 1"])
+    assert h.maximum == () and h.minimum == ()
+
+
+def test_compact_constraint_keeps_max_and_min():
+    assert run_lagrange("x^2 y", ["x^2+y^2=3"]).max_status == "attained"
+    r = run_lagrange("x y", ["x^2 + y^2 = 8"])
+    assert (r.max_status, r.min_status) == ("attained", "attained")
+    assert {c.value for c in r.maximum} == {4}

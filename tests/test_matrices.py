@@ -259,7 +259,7 @@ def test_classify_two_variable_working():
 def test_classify_non_polynomial_says_solutions_may_be_missing():
     res = run_hessian("sin(x) + y^2", classify=True)
     assert not res.classification.complete
-    assert any("incomplete" in n for n in res.classification.notes)
+    assert any("incomplete" in n or "infinitely many" in n for n in res.classification.notes)
     for p in res.classification.points:
         assert p.kind == _independent_kind(res.expr, res.variables, dict(p.point))
 
@@ -398,3 +398,19 @@ def test_gradient_norm_is_the_steepest_slope():
     res = run_gradient("(x - 3)^2 + 2(y - 1)^2", at="x=1,y=2")
     assert res.norm == sp.sqrt(sum(sp.diff(res.expr, v).subs({x: 1, y: 2}) ** 2 for v in (x, y)))
     assert res.to_json()["norm"] == "4*sqrt(2)"
+
+
+def test_classify_periodic_system_gives_one_warning_naming_infinitely_many():
+    # F18: sin(x) cos(y) + x^3 y^5 has the stationary points (pi/2 + k pi, 0) for every k
+    res = run_hessian("sin(x) cos(y) + x^3 y^5", classify=True)
+    f, vs = res.expr, res.variables
+    xs, ys = vs
+    grad = [sp.diff(f, v) for v in vs]
+    for k in range(-3, 4):   # independent check of the family
+        assert all(sp.simplify(g.subs({xs: sp.pi / 2 + k * sp.pi, ys: 0})) == 0 for g in grad)
+    warnings = [n for n in res.classification.notes if "missing" in n or "incomplete" in n]
+    assert len(warnings) == 1 and "infinitely many" in warnings[0]
+    assert not res.classification.complete
+    for p in res.classification.points:
+        at = dict(p.point)
+        assert all(abs(complex(sp.N(g.subs(at)))) < 1e-8 for g in grad)

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from calctutor.calculus.lagrange_bounds import UNKNOWN, statuses
 from calctutor.results import Reading, json_value
 from calctutor.sandbox import within
 from calctutor.steps.differentiate import diff_steps
@@ -73,14 +74,29 @@ class LagrangeResult:
     notes: tuple[str, ...] = ()
     families: tuple[dict, ...] = ()   # solutions with a free parameter (not isolated points)
     extra: dict = field(default_factory=dict)
+    # "attained" (proved), "none" (a point beats every candidate: no max) or "unknown"
+    max_status: str = "unknown"
+    min_status: str = "unknown"
+    max_witness: tuple | None = None   # (point floats, f) showing f > every candidate
+    min_witness: tuple | None = None
 
     @property
-    def maximum(self) -> tuple[Candidate, ...]:
+    def largest(self) -> tuple[Candidate, ...]:
+        """The candidates with the largest f (the maximum, if f has one)."""
         return _extreme(self.candidates, max)
 
     @property
-    def minimum(self) -> tuple[Candidate, ...]:
+    def smallest(self) -> tuple[Candidate, ...]:
         return _extreme(self.candidates, min)
+
+    @property
+    def maximum(self) -> tuple[Candidate, ...]:
+        """The largest candidates, or () when f provably has no maximum on the constraint."""
+        return () if self.max_status == "none" else self.largest
+
+    @property
+    def minimum(self) -> tuple[Candidate, ...]:
+        return () if self.min_status == "none" else self.smallest
 
     def to_json(self) -> dict:
         v = self.variables
@@ -95,6 +111,8 @@ class LagrangeResult:
             "variables": [s.name for s in v],
             "multipliers": [s.name for s in self.multipliers],
             "method": self.method,
+            "maximum_status": self.max_status,
+            "minimum_status": self.min_status,
         }
         if self.notes:
             out["notes"] = list(self.notes)
@@ -115,6 +133,10 @@ class LagrangeResult:
                               entry_names=tuple(f"dL/d{n}" for n in names))
         best = self.maximum if self.goal == "max" else self.minimum
         if not best:
+            if self.candidates:
+                word = "maximum" if self.goal == "max" else "minimum"
+                raise UsageError(f"f has no {word} on the constraint, so there is no {word} "
+                                 "value to check")
             raise UsageError("no candidates were found, so there is no optimum to check")
         what = "the maximum value of f" if self.goal == "max" else "the minimum value of f"
         return AnswerSpec("number", best[0].value, what, variables=(),
@@ -188,13 +210,20 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
     if not candidates:
         notes.append("No stationary point of L was found" + (
             " with all variables positive." if positive else "."))
-    else:
-        notes.append("The maximum and minimum are the largest and smallest values of f among "
-                     "the candidates; on an unbounded constraint set f may have no maximum "
-                     "or minimum at all.")
+    status = {}
+    if candidates:
+        values = [c.numeric_value for c in candidates]
+        (mx, mxw), (mn, mnw) = within(
+            2.0, statuses, f, constraints, variables, positive, max(values), min(values),
+            default=((UNKNOWN, None), (UNKNOWN, None)))
+        status = dict(max_status=mx, min_status=mn, max_witness=mxw, min_witness=mnw)
+        if UNKNOWN in (mx, mn):
+            notes.append("The largest and smallest values of f among the candidates are the "
+                         "maximum and minimum only if f has them: the constraint set is not "
+                         "known to be bounded, so f might have no maximum or minimum there.")
     return LagrangeResult(reading, f, tuple(constraints), tuple(readings), variables,
                           multipliers, L, eqs, tuple(candidates), method, positive, goal,
-                          tuple(notes), tuple(families))
+                          tuple(notes), tuple(families), **status)
 
 
 def _solve_exact(eqs, unknowns):

@@ -263,14 +263,16 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
         except (NotImplementedError, ValueError, TypeError):
             return failed
 
+    if not _is_polynomial(equations, variables):
+        seconds = min(seconds, NONPOLY_SOLVE_SECONDS)   # keeps the command well under 10 s
     solutions = within(seconds, attempt, default=None)
     complete = True
+    unsolved = None   # why SymPy gave no solutions, merged below with the numerical search
     if solutions is None:
-        notes.append(f"Solving the system ran out of time ({seconds:g} s): stationary points "
-                     "may be missing.")
+        unsolved = f"Solving the system exactly ran out of time ({seconds:g} s)"
         solutions, complete = [], False
     elif solutions is failed:
-        notes.append("SymPy could not solve the system exactly: stationary points may be missing.")
+        unsolved = "SymPy could not solve the system exactly"
         solutions, complete = [], False
     elif not _is_polynomial(equations, variables):
         notes.append("The system is not polynomial: SymPy's solutions may be incomplete "
@@ -288,15 +290,29 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
     # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
     extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
                    default=None)
+    decimals = " (shown as decimals)" if extra and any(
+        c.atoms(sp.Float) for p in extra for _, c in p) else ""
     if extra:
-        word = "point" if len(extra) == 1 else "points"
-        notes.insert(0, f"SymPy's exact solution missed {len(extra)} stationary {word}, found "
-                     "by Newton's method from many starting points" + (
-                         " (shown as decimals)" if any(c.atoms(sp.Float) for p in extra
-                                                       for _, c in p) else "")
-                     + ": other stationary points may be missing.")
         found += extra
         complete = False
+    family = within(1.0, _periodic_family, equations, variables, found, default=None)
+    word = "point" if extra and len(extra) == 1 else "points"
+    if family:
+        notes = [n for n in notes if "not polynomial" not in n]   # one warning says it all
+        box = f"between -{SEARCH_BOX:g} and {SEARCH_BOX:g}"
+        notes.insert(0, f"f has infinitely many stationary points: {family} Only those found "
+                     f"with every coordinate {box} are listed" + (
+                         ", some found numerically by Newton's method" + decimals
+                         if extra else "") + "; others in that box may be missing.")
+    elif unsolved and extra:
+        notes.insert(0, f"{unsolved}; Newton's method from many starting points found these "
+                     f"{len(extra)} stationary {word}{decimals}: others may be missing.")
+    elif unsolved:
+        notes.insert(0, f"{unsolved}: stationary points may be missing.")
+    elif extra:
+        notes.insert(0, f"SymPy's exact solution missed {len(extra)} stationary {word}, found "
+                     f"by Newton's method from many starting points{decimals}: other "
+                     "stationary points may be missing.")
     points = []
     for coords in sorted(found, key=_order_key):
         at = dict(coords)
@@ -317,7 +333,39 @@ def _order_key(coords):
     return key
 
 
-NUMERIC_SECONDS = 3.0  # the numerical cross-check of sympy.solve
+NUMERIC_SECONDS = 2.0  # the numerical cross-check of sympy.solve
+NONPOLY_SOLVE_SECONDS = 3.0  # sympy.solve on a non-polynomial system rarely succeeds later
+
+
+def _periodic_family(equations, variables, found) -> str | None:
+    """A sentence naming a periodic family when an exact stationary point stays one after
+    shifting a coordinate by 2 pi, 4 pi and -2 pi (sin, cos ...): infinitely many points."""
+    if not any(e.has(sp.sin, sp.cos, sp.tan) for e in equations):
+        return None
+
+    def vanishes(at):
+        for e in equations:
+            v = e.xreplace(at)
+            if v == 0:
+                continue
+            try:
+                if abs(complex(sp.N(v, 30))) > 1e-20:
+                    return False
+            except (TypeError, ValueError):
+                return False
+        return True
+
+    for coords in found:
+        if any(c.atoms(sp.Float) or c.free_symbols for _, c in coords):
+            continue
+        for k, (v, c) in enumerate(coords):
+            if all(vanishes({**dict(coords), v: c + shift})
+                   for shift in (2 * sp.pi, 4 * sp.pi, -2 * sp.pi)):
+                shown = ", ".join(
+                    sp.sstr(c) + " + 2*pi*k" if i == k else sp.sstr(w)
+                    for i, (_, w) in enumerate(coords))
+                return f"({shown}) is one for every integer k."
+    return None
 NUMERIC_STARTS = 60
 SEARCH_BOX = 10.0      # numerically found points are reported within |x_i| <= 10
 

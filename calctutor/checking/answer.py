@@ -133,7 +133,10 @@ def parse_answer(text: str, spec: AnswerSpec):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading
     if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
-        items = parse_expressions(text, variables=names, positive=spec.positive)
+        from calctutor.checking.named_answers import unname  # "m=1, c=2" -> "1, 2"
+
+        items = parse_expressions(unname(text, spec.entry_names), variables=names,
+                                  positive=spec.positive)
         return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
     return ([[p.expr for p in row] for row in rows],

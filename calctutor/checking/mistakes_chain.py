@@ -96,6 +96,8 @@ def chain_mistakes(result) -> list[Mistake]:
                 f"You left out the path through {via}: the total derivative is the sum over "
                 "every path from f down to the variable, one product of partial derivatives each.")
 
+    _dropped_term_paths(result, rest, add)
+
     # the answer left in the intermediate variables
     if point is None:
         own = stages[0].matrix
@@ -128,6 +130,58 @@ def chain_mistakes(result) -> list[Mistake]:
         add("transposed_jacobian", result.result.T,
             "Your matrix is transposed: rows are the functions and columns the variables.")
     return out
+
+
+MAX_ATOMS = 6   # term-by-path contributions combined (2^6 subsets at most)
+
+
+def _dropped_term_paths(result, rest, add) -> None:
+    """Finer missing_chain_term: f = T1 + T2 + ..., each term contributes one product per
+    variable it depends on; the answer with some of those products left out (a term
+    differentiated along one path only, or a whole term forgotten). ``add`` appends."""
+    from calctutor.calculus.chain import tidy_entry
+
+    first = result.stages[0]
+    rows, cols = result.result.shape
+    if rows * cols != 1:
+        return
+    terms = sp.Add.make_args(sp.expand(first.functions[0]))
+    if len(terms) < 2:
+        return
+    sub = {n: e for level in result.composed for n, e in level}
+    atoms = []
+    for term in terms:
+        for k, x in enumerate(first.inputs):
+            d = sp.diff(term, x)
+            if d != 0 and rest[k, 0] != 0:
+                atoms.append((term, x, tidy_entry(d.xreplace(sub) * rest[k, 0])))
+    if not 2 <= len(atoms) <= MAX_ATOMS:
+        return
+    total = result.result[0, 0]
+    wrt = result.wrt[0].name
+    seen: set = set()
+    for size in range(1, len(atoms)):
+        for subset in itertools.combinations(atoms, size):
+            wrong = tidy_entry(total - sum(a[2] for a in subset))
+            if wrong in seen:
+                continue
+            seen.add(wrong)
+            parts = []
+            for term in dict.fromkeys(a[0] for a in subset):
+                gone = [a[1].name for a in subset if a[0] == term]
+                every = [a[1].name for a in atoms if a[0] == term]
+                if gone == every and len(every) > 1:
+                    parts.append(f"the term {to_text(term)} entirely (it depends on {wrt} "
+                                 f"through {' and '.join(every)}, one product each)")
+                elif gone == every:
+                    parts.append(f"the term {to_text(term)} (through {gone[0]})")
+                else:
+                    parts.append(f"the path through {', '.join(gone)} of the term "
+                                 f"{to_text(term)}")
+            add("missing_chain_term", sp.ImmutableMatrix([[wrong]]),
+                f"You left out {'; and '.join(parts)}: d{result.labels[0]}/d{wrt} is the sum, "
+                "over every term and every variable it depends on, of ∂(term)/∂(variable) · "
+                f"d(variable)/d{wrt}.")
 
 
 def backprop_mistakes(result) -> list[Mistake]:

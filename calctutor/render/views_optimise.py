@@ -49,10 +49,6 @@ def vector_cell(values):
     return values[0] if len(values) == 1 else sp.Tuple(*values)
 
 
-def _column(values) -> sp.Matrix:
-    return sp.Matrix(list(values))
-
-
 def _rows(items, head=HEAD_ROWS, tail=TAIL_ROWS):
     """The rows to show of a long list, and how many were left out (placed after ``head``)."""
     items = list(items)
@@ -93,7 +89,7 @@ def descent_view(result: DescentResult) -> Document:
                                                    result.gradient[0], evaluate=False)))
     else:
         grad_lhs = sp.Symbol("∇f")
-        doc.append(Math(("The gradient",), sp.Eq(grad_lhs, _column(result.gradient),
+        doc.append(Math(("The gradient",), sp.Eq(grad_lhs, sp.Tuple(*result.gradient),
                                                  evaluate=False)))
     start = result.iterations[0]
     rule = (f"exactly {result.steps} step{'s' if result.steps != 1 else ''}"
@@ -200,21 +196,42 @@ def lagrange_view(result: LagrangeResult) -> Document:
     for n in result.notes:
         if "numerically" in n or "No stationary" in n:
             doc.append(Note((n,), warning=True))
-    maxima, minima = set(result.maximum), set(result.minimum)
+    labels = {"attained": ("maximum", "minimum"), "unknown": ("largest", "smallest")}
+    marks = []
+    for status, best, k in ((result.max_status, result.largest, 0),
+                            (result.min_status, result.smallest, 1)):
+        if status in labels:
+            marks.append((labels[status][k], set(best)))
     rows = []
     for k, c in enumerate(result.candidates, start=1):
-        kind = ", ".join(w for w, s in (("maximum", maxima), ("minimum", minima)) if c in s)
+        kind = ", ".join(w for w, s in marks if c in s)
         rows.append((str(k), vector_cell(c.point), vector_cell(c.multipliers), num(c.value),
                      kind))
     if rows:
         names = ", ".join(v.name for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", ""),
+        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
-    for label, best in (("Maximum", result.maximum), ("Minimum", result.minimum)):
-        if best:
-            where = " and ".join(_point_text(result.variables, c.point) for c in best)
-            doc.append(Math((f"{label} of f, at {where}",), _round(best[0].value),
-                            emphasis=True))
+    for word, status, best, witness, side in (
+            ("maximum", result.max_status, result.largest, result.max_witness, "above"),
+            ("minimum", result.min_status, result.smallest, result.min_witness, "below")):
+        if not best:
+            continue
+        where = " and ".join(_point_text(result.variables, c.point) for c in best)
+        if status == "none":
+            point = ", ".join(f"{v:.4g}" for v in witness[0])
+            other = "minimum" if word == "maximum" else "maximum"
+            far = abs(witness[1] - best[0].numeric_value) > 100 * (1 + abs(best[0].numeric_value))
+            why = f" (it is unbounded {side})" if far else ""
+            tail = (f" The candidate is the {other}." if len(result.candidates) == 1
+                    and getattr(result, f"{other[:3]}_status") == "attained" else "")
+            doc.append(Paragraph((
+                f"f has no {word} on the constraint{why}: for example ({point}) satisfies "
+                f"the constraint and f = {witness[1]:.4g} there, "
+                f"{'more' if side == 'above' else 'less'} than at every candidate.{tail}",)))
+            continue
+        label = (f"{word.capitalize()} of f" if status == "attained" else
+                 f"{'Largest' if word == 'maximum' else 'Smallest'} candidate value of f")
+        doc.append(Math((f"{label}, at {where}",), _round(best[0].value), emphasis=True))
     for n in result.notes:
         if not ("numerically" in n or "No stationary" in n):
             doc.append(Note((n,)))

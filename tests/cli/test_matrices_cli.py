@@ -135,3 +135,32 @@ def test_classify_unusual_input(cli, expr, words):
     r = cli("hessian", expr, "--classify", "-f", "plain")
     assert r.code == 0, r.err
     assert words in r.out
+
+
+MY_COMMANDS = ("gradient", "jacobian", "hessian", "chain", "backprop", "descent", "lagrange",
+               "fit")
+
+
+def test_command_summaries_are_one_short_line():
+    # F11: the first docstring paragraph is the summary in `calctutor --help`
+    from calctutor.cli import app
+
+    docs = {c.callback.__name__: c.callback.__doc__ for c in app.registered_commands}
+    for name in MY_COMMANDS:
+        first = docs[name].strip().split("\n\n")[0]
+        assert "\n" not in first and len(first) <= 64, (name, first)
+
+
+@pytest.mark.parametrize("command", MY_COMMANDS)
+def test_command_help_usage_and_metavars(cli, command):
+    # F12: usage names the argument in capitals; no <list[str]> / <bool> for our own options
+    r = cli(command, "--help")
+    assert r.code == 0
+    assert "{expr}" not in r.out and "{data}" not in r.out
+    if command != "backprop":   # backprop has options only
+        assert "{EXPR}" in r.out or "{DATA.CSV}" in r.out
+    assert "<list[str]>" not in r.out
+    for flag in ("--steps", "--classify", "--numeric", "--ascent", "--exact", "--plot"):
+        for line in r.out.splitlines():
+            if f" {flag} " in line:
+                assert "<bool>" not in line, line

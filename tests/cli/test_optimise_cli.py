@@ -188,3 +188,31 @@ def test_plots_in_plain_text(cli, tmp_path):
     r = cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "plain")
     assert r.code == 0 and "Data and fitted curve" in r.out and "data" in r.out
     assert cli("fit", _data(tmp_path, LINE), "--model", "m*x + c", "--plot", "-f", "json").code == 0
+
+
+def test_lagrange_unbounded_plane_says_no_maximum(cli):
+    r = cli("lagrange", "x^2+y^2+z^2", "--constraint", "x+y+z-3", "--format", "plain")
+    assert r.code == 0
+    assert "no maximum" in r.out and "Maximum of f" not in r.out
+    assert "Minimum of f, at (1, 1, 1): 3" in r.out
+    assert "maximum, minimum" not in r.out
+    d = cli("lagrange", "x^2+y^2+z^2", "--constraint", "x+y+z-3", "--format", "json").json()
+    assert d["maximum"] == [] and [c["value"] for c in d["minimum"]] == ["3"]
+
+
+def test_lagrange_candidates_table_every_column_has_a_header(cli):
+    r = cli("lagrange", "x y", "--constraint", "x^2+y^2=8", "--format", "plain")
+    lines = r.out.splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("#  (x, y)"))
+    header, rule = lines[k], lines[k + 1]
+    assert len(header.split()) >= 5 and "kind" in header
+    assert len(rule.split()) == 5
+
+
+def test_descent_shows_the_gradient_as_a_vector(cli):
+    r = cli("descent", "x^2 + 4y^2", "--start", "x=2,y=1", "--rate", "0.3", "--format", "plain")
+    assert r.code == 0
+    x, y = sp.symbols("x y")
+    gx, gy = (sp.diff(x**2 + 4 * y**2, v) for v in (x, y))
+    assert f"grad f = ({sp.sstr(gx)}, {sp.sstr(gy)})" in r.out
+    assert "[[" not in r.out
