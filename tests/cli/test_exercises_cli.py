@@ -114,3 +114,44 @@ def test_bad_input_is_one_error_line_exit_2(cli, args, words):
 def test_help_has_an_example(cli):
     r = cli("exercises", "--help")
     assert r.code == 0 and "Examples:" in r.out and "--answers" in r.out
+
+
+def _fit_args(inp: dict) -> list[str]:
+    """The `calctutor fit` options of an exercise's input (all but the data), as a script
+    would pass them: lists comma-joined, tables as name=value pairs."""
+    args = []
+    for key, value in inp.items():
+        if key == "data":
+            continue
+        if isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        args += [f"--{key}", str(value)]
+    return args
+
+
+def test_fit_exercise_runs_as_the_cli_on_its_csv(cli, tmp_path):
+    data = cli("exercises", "6", "--count", "12", "--seed", "2", "-f", "json").json()
+    fits = [ex for ex in data if ex["kind"] == "fit"]
+    assert len({ex["input"].get("goal") for ex in fits}) >= 3  # chi2, params, gradient, steps
+    for k, ex in enumerate(fits):
+        inp = ex["input"]
+        cols = inp["data"]
+        # the csv key is the data as the CSV text fit reads
+        lines = ex["csv"].splitlines()
+        assert lines[0].split(",") == list(cols)
+        assert [r.split(",") for r in lines[1:]] == [list(r) for r in zip(*cols.values(), strict=True)]
+        path = tmp_path / f"data{k}.csv"
+        path.write_text(ex["csv"], encoding="utf-8")
+        answer = ex["answer"] if isinstance(ex["answer"], str) else ", ".join(ex["answer"])
+        r = cli("fit", str(path), *_fit_args(inp), "--answer", answer, "-f", "json")
+        assert r.code == 0, (ex["id"], r.err, r.out)
+        out = r.json()
+        assert out["correct"] is True and out["expected"] == ex["answer"]
+        if inp.get("goal") == "chi2" and "sigma" not in cols:
+            # independently: the sum of squared residuals of the line at the given m, c
+            m, c = (sp.Rational(inp["at"][n]) for n in ("m", "c"))
+            chi2 = sum((sp.Rational(y) - m * sp.Rational(x) - c) ** 2
+                       for x, y in zip(cols["x"], cols["y"], strict=True))
+            assert sp.Rational(ex["answer"]) == chi2
