@@ -41,10 +41,10 @@ def parse_module(text) -> int | None:
             return None
         m = re.fullmatch(r"(?:module|m)?\s*(\d+)", t)
         if not m:
-            raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+            raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
         value = int(m.group(1))
     if value not in MODULES:
-        raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+        raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
     return value
 
 

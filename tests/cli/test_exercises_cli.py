@@ -155,3 +155,17 @@ def test_fit_exercise_runs_as_the_cli_on_its_csv(cli, tmp_path):
             chi2 = sum((sp.Rational(y) - m * sp.Rational(x) - c) ** 2
                        for x, y in zip(cols["x"], cols["y"], strict=True))
             assert sp.Rational(ex["answer"]) == chi2
+
+
+def test_help_summary_is_one_short_line(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("--help").out
+    (line,) = [ln for ln in out.splitlines() if " exercises " in ln]
+    after = out.splitlines()[out.splitlines().index(line) + 1]
+    assert line.rstrip(" │").endswith(".")  # the whole sentence on the command's line
+    assert after.strip(" │").split()[0] != "" and not after.startswith("│" + " " * 12)
+
+
+def test_unknown_module_error_reads_like_the_quiz(cli):
+    r = cli("exercises", "7")
+    assert r.code == 2 and "module1 ... module6" in r.err and "…" not in r.err
