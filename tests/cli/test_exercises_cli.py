@@ -169,3 +169,22 @@ def test_help_summary_is_one_short_line(cli, monkeypatch):
 def test_unknown_module_error_reads_like_the_quiz(cli):
     r = cli("exercises", "7")
     assert r.code == 2 and "module1 ... module6" in r.err and "…" not in r.err
+
+
+def test_latex_worksheet_prints_constraints_multipliers_and_numbers_as_maths(cli):
+    r = cli("exercises", "5", "--count", "3", "--seed", "3", "--answers", "-f", "latex")
+    assert r.code == 0, r.err
+    tex = r.out
+    assert "textasciicircum" not in tex  # no maths left as escaped words (QA F10)
+    assert "lam" not in tex.replace("\\lambda", "")
+    lag = [ln for ln in tex.splitlines() if "subject to" in ln]
+    assert lag and all(re.search(r"subject to \$[^$]*=[^$]*\$", ln) for ln in lag)
+    # a one-entry answer is a number, not a 1x1 matrix
+    assert not re.search(r"\\begin\{matrix\}((?!&|\\\\|\\end).)*\\end\{matrix\}", tex)
+
+
+def test_markdown_worksheet_has_no_html_entities(cli):
+    for module in ("2", "3", "6"):
+        r = cli("exercises", module, "--count", "10", "--seed", "3", "--answers", "-f", "markdown")
+        assert r.code == 0, r.err
+        assert "&#" not in r.out, module  # brackets in prompts are maths or parentheses (F23)
