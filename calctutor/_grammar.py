@@ -606,7 +606,8 @@ class Parser:
                 what = "Euler's number is e" if word == "E" else "there is no imaginary unit here"
                 self.note(f"{word} read as a variable ({what})")
             return Var(tok.pos, tok.end, word)
-        if _is_letter_run(word):
+        # "foo(x)" is an unknown function, not f*o*o*(x); "xy(x+1)" stays a product
+        if _is_letter_run(word) and not (len(word) >= 3 and self.is_op("(")):
             self.note(f"{word} read as {'*'.join(word)}")
             return Run(tok.pos, tok.end, [Var(tok.pos, tok.end, c) for c in word])
         raise self.error(unknown_name_message(word, tok.column, self.is_op("(")), tok)

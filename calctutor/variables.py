@@ -51,6 +51,13 @@ def diff_variables(
         )
     if names:
         syms = symbols_for(names, positive)
+        present = {s.name for s in expr.free_symbols}
+        absent = [s.name for s in syms if s.name not in present]
+        if absent and present:
+            listed = ", ".join(sorted(present))
+            raise UsageError(
+                f"the variable {absent[0]} does not appear in the expression (its variables: "
+                f"{listed}); a derivative with respect to {absent[0]} would be 0 (check --var)")
     else:
         free = free_variables(expr)
         if len(free) > 1:

@@ -132,8 +132,9 @@ def _real(v: complex | None) -> bool:
 
 def _differ_exactly(a, b, domain, pt, need_real_domain: bool) -> bool | None:
     """At 50 digits: True (they differ), False (they agree) or None (not comparable)."""
-    if need_real_domain and domain is not None and not _real(_val(domain, pt)):
-        return None
+    if need_real_domain and domain is not None and not all(
+            _real(_val(part, pt)) for part in sp.preorder_traversal(domain) if part.args):
+        return None  # the function, or a part of it, is not real here
     va, vb = _val(a, pt), _val(b, pt)
     if va is None or vb is None:
         return None
@@ -226,8 +227,16 @@ def _compare_fast(a, b, d, values, memo, points) -> Comparison:
     finite = np.isfinite(va) & np.isfinite(vb)
     real_domain = finite
     if d is not None:
-        vd = _broadcast(_numeric(d, values, memo), n)
-        real_domain = finite & np.isfinite(vd) & (np.abs(vd.imag) <= 1e-9 * np.maximum(1, np.abs(vd)))
+        # real calculus: the function AND every part of it real (|sqrt(y)| is real at y < 0,
+        # but the rule for |u| holds only for real u)
+        _numeric(d, values, memo)
+        real_domain = finite
+        for part in sp.preorder_traversal(d):
+            vp = memo.get(part)
+            if vp is not None:
+                vp = _broadcast(vp, n)
+                real_domain = real_domain & np.isfinite(vp) & \
+                    (np.abs(vp.imag) <= 1e-9 * np.maximum(1, np.abs(vp)))
     use_domain = bool(real_domain.any())
     where = real_domain if use_domain else finite
     scale = np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
@@ -274,13 +283,18 @@ def node_is_true(step) -> bool:
 
 
 def real_points(expr, wanted: int = 3) -> bool:
-    """True when ``expr`` is real at ``wanted`` of the sample points (it has a real domain)."""
+    """True when ``expr`` and all its parts are real at ``wanted`` of the sample points."""
     syms = sorted(expr.free_symbols, key=sp.default_sort_key)
     floats = _floats(syms, 24, 11)
     values, points = _arrays(floats, syms), _LazyPoints(floats)
+    memo: dict = {}
     try:
         with np.errstate(all="ignore"):
-            v = _broadcast(_numeric(expr, values, {}), len(points))
-        return int((np.isfinite(v) & (np.abs(v.imag) <= 1e-9 * np.maximum(1, np.abs(v)))).sum()) >= wanted
+            _numeric(expr, values, memo)
+            real = np.ones(len(points), dtype=bool)
+            for part in sp.preorder_traversal(expr):  # every part real, as compare() wants
+                v = _broadcast(memo.get(part, 0), len(points))
+                real &= np.isfinite(v) & (np.abs(v.imag) <= 1e-9 * np.maximum(1, np.abs(v)))
+        return int(real.sum()) >= wanted
     except _Unsupported:
         return sum(_real(_val(expr, pt)) for pt in points) >= wanted

@@ -115,8 +115,8 @@ def test_cli_refuses_every_one_with_one_error_line(cli):
         assert "Traceback" not in r.err + r.out
 
 
-@pytest.mark.parametrize("text", ["__import__('os').system('touch X')", "9^9^9", "(((x",
-                                  "x\u200b", "lambda: 1"])
+@pytest.mark.parametrize("text", ["__import__('os').system('touch X')", "9^9^9",
+                                  "x\u200b"])
 def test_real_process_refuses_with_one_error_line(text, tmp_path):
     res = subprocess.run([sys.executable, "-m", "calctutor", "diff", text], capture_output=True,
                          text=True, timeout=60, cwd=tmp_path)

@@ -63,7 +63,13 @@ def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the
     Raises a UsageError naming ``what`` when it is undefined there (a pole, a log of 0)."""
     from calctutor.errors import UsageError
     from calctutor.notation import to_text
+    from calctutor.steps.api import corner_at
 
+    corner = corner_at(expr, point)
+    if corner is not None:
+        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+        raise UsageError(f"{what} is undefined at {where}: |{to_text(corner)}| has a corner "
+                         "there, so it has no derivative")
     value = expr.xreplace(point)
     floats = any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values())
     if numeric or floats:

@@ -122,7 +122,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
         problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
         hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
         solution=_render(doc, *out),
-        answer=_render(answer_doc(result, doc, spec), *out),
+        answer=_render(answer_doc(result, doc, spec, exercise), *out),
     )
 
 
@@ -169,10 +169,19 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
         doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
-    if spec is not None:
+    if exercise.answer_key in _KEY_HELP:
+        doc.append(Paragraph((f"{_KEY_HELP[exercise.answer_key]} Or: hint, solution, skip, quit.",)))
+    elif spec is not None:
         doc.append(Paragraph((f"Type {spec.what} as {_SHAPE_HELP.get(spec.shape, 'text')}. "
                               "Or: hint, solution, skip, quit.",)))
     return doc
+
+
+# What to type where the bank checks one part of the result (Exercise.answer_key).
+_KEY_HELP = {
+    "stationary_points": "Type each stationary point with its kind, e.g. "
+                         "(1, 0) minimum, (-1, 0) saddle.",
+}
 
 
 def _is_expr(value) -> bool:
@@ -181,11 +190,21 @@ def _is_expr(value) -> bool:
     return isinstance(value, sympy.Basic)
 
 
-def answer_doc(result, doc, spec):
+def answer_doc(result, doc, spec, exercise=None):
     """The answer alone (shown after a skip): a derivative's result (and value) as its
-    view shows them, else the answer the check expects."""
-    from calctutor.render.doc import Math
+    view shows them, an exercise's own answer where the bank checks a part of the result
+    (``answer_key``: e.g. the classified stationary points, not the Hessian), else the
+    answer the check expects."""
+    from calctutor.render.doc import Math, Paragraph
     from calctutor.results import DiffResult
+
+    if getattr(exercise, "answer_key", None):
+        from calctutor.render.views_drills import answer_value
+
+        expr, words = answer_value(exercise.answer)
+        if expr is not None:
+            return [Math(("Answer",), expr, emphasis=True)]
+        return [Paragraph((f"Answer: {words}",))]
 
     if isinstance(result, DiffResult) or spec is None:
         return [Math(("Answer",), b.expr, emphasis=True) for b in doc

@@ -14,8 +14,24 @@ from calctutor.steps.first_principles import first_principles
 from calctutor.steps.tidy import tidy
 
 
+def corner_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+    """The argument u of a sign(u) (the derivative of |u|) that is 0 at ``point``: |u| has a
+    corner there, so the derivative does not exist although SymPy's sign(0) is 0."""
+    for s in expr.atoms(sp.sign):
+        arg = s.args[0]
+        if arg.free_symbols and arg.xreplace(point) == 0:
+            return arg
+    return None
+
+
 def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
     """``expr`` at ``point``, exact unless the point has floats; an error if undefined there."""
+    corner = corner_at(expr, point)
+    if corner is not None:
+        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+        raise UsageError(f"the derivative is undefined at {where}: |{to_text(corner)}| has a "
+                         f"corner there ({to_text(corner)} = 0), where d/du |u| = sign(u) does "
+                         "not hold")
     value = expr.xreplace(point)
     if any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values()):
         value = value.evalf(15)

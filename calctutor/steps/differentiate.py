@@ -216,7 +216,7 @@ class Differentiator:
         outer_expr = outer_of(u)
         outer = self.step(outer_expr, u)
         inner_step = self.step(inner, var)
-        result = outer.result.xreplace({u: inner}) * inner_step.result  # u is fresh: exact
+        result = outer.result.subs(u, inner) * inner_step.result
         why = ("Let ", u, " = ", inner, ". Then ", expr, " = ", outer_expr,
                ": differentiate the outside with respect to ", u, ", then multiply by d",
                u, "/d", var, ".")

@@ -150,3 +150,24 @@ def test_version_and_help_examples(cli):
     for cmd in ("diff", "equiv"):
         r = cli(cmd, "--help")
         assert r.code == 0 and "calctutor " + cmd in r.out and "Example" in r.out
+
+
+def test_derivative_of_abs_at_its_corner_is_undefined(cli):
+    r = cli("diff", "|x|", "--at", "x=0")
+    assert r.code == 2 and r.err.startswith("Error:") and "corner" in r.err
+    assert cli("diff", "|x|", "--at", "x=1", "--format", "json").json()["value"] == "1"
+    g = cli("gradient", "abs(x) + y", "--at", "0,1")
+    assert g.code == 2 and "corner" in g.err
+
+
+def test_unknown_multi_letter_function_is_refused_not_split(cli):
+    r = cli("hessian", "foo(x)")
+    assert r.code == 2 and "unknown function 'foo'" in r.err
+    # a short run of variables before a bracket is still a product
+    ok = cli("diff", "xy(x+1)", "--var", "x", "--format", "json")
+    assert ok.code == 0 and same(ok.json()["result"], 2 * x * y + y)
+
+
+def test_a_variable_missing_from_the_expression_is_a_usage_error(cli):
+    r = cli("diff", "x_1^2 x2", "--var", "x")
+    assert r.code == 2 and "does not appear" in r.err and r.err.count("\n") == 1

@@ -196,3 +196,22 @@ def test_progress_reset_keeps_the_old_record_aside(cli, tmp_path):
     assert cli("progress", "--format", "json").json()["total_attempts"] == 0
     (old,) = tmp_path.glob("progress.db.reset-*")
     assert Store(old).count() == 1  # the backup holds every answer
+
+
+def test_a_classification_item_asks_for_points_and_shows_them_on_skip(cli):
+    from calctutor.exercises import generate
+
+    (ex,) = generate(2, count=1, seed=1, skill="2.9")
+    # the classification worked out here with SymPy alone, not by calctutor
+    f = parse_expression(ex.input["expr"]).expr
+    xs = sorted(f.free_symbols, key=lambda s: s.name)
+    (point,) = sympy.solve([sympy.diff(f, v) for v in xs], xs, dict=True)
+    h = sympy.hessian(f, xs).subs(point)
+    kind = "saddle" if h.det() < 0 else ("minimum" if h[0, 0] > 0 else "maximum")
+    shown = "(" + ", ".join(sympy.sstr(point[v]) for v in xs) + f") {kind}"
+    skipped = cli("quiz", "--skill", "2.9", "--count", "1", "--seed", "1", input="skip\n")
+    assert "stationary point with its kind" in skipped.out
+    assert "Hessian as a matrix" not in skipped.out
+    assert f"Answer: {shown}" in skipped.out
+    right = cli("quiz", "--skill", "2.9", "--count", "1", "--seed", "1", input=shown + "\n")
+    assert "Correct" in right.out and "score 1/1" in right.out

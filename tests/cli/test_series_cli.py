@@ -42,9 +42,7 @@ def test_taylor_plot_present_and_plain_when_piped(cli):
 
 @pytest.mark.parametrize("fmt", ["plain", "rich", "latex", "markdown"])
 def test_every_format(cli, fmt):
-    for args in (("taylor", "e^(x y)", "--order", "3"), ("taylor", "sqrt x", "--at", "4"),
-                 ("newton", "x^2 - y - 1, x - y", "--x0", "2,0"),
-                 ("newton", "x^3 - 2x + 2", "--x0", "0")):
+    for args in (("taylor", "e^(x y)", "--order", "3"), ("newton", "x^3 - 2x + 2", "--x0", "0")):
         r = cli(*args, "--format", fmt)
         assert r.code == 0 and r.out.strip(), (args, r.err)
 
