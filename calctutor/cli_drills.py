@@ -14,7 +14,7 @@ from calctutor.cli_support import resolve_output, run
 
 ModuleArg = Annotated[
     Optional[str],
-    typer.Argument(help="module1 … module6 (or 1 … 6), or all (default: all).", show_default=False),
+    typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (default: all).", show_default=False),
 ]
 
 
@@ -43,7 +43,10 @@ def register(app) -> None:
         answers: Annotated[bool, typer.Option("--answers", help="Append the answer key.")] = False,
         fmt: FormatOpt = None,
     ):
-        """Print a worksheet of fresh exercises for a module (answers computed by calctutor)."""
+        """Print a worksheet of fresh exercises and their answers.
+
+        Exercises are drawn from the bank (exercises/*.toml) for a module or a skill, and every answer is computed by calctutor's own commands. JSON gives each exercise's command and input, so that a script can run it.
+        """  # noqa: E501 - one line per paragraph: Rich keeps hard newlines in help text
         out = resolve_output(fmt)
 
         def job():

@@ -244,6 +244,21 @@ def test_module1_answers_match_an_independent_sympy_derivative(module1_variants)
             assert equal(d, answer_expr(ex.answer), domain=f), ex.input
 
 
+def test_parameters_are_in_ranges_a_teacher_would_use(module1_variants):
+    # integer parameters (coefficients, powers, data values) stay small
+    for t in BANK.templates:
+        for p in t.params:
+            if p.low is not None:
+                assert -9 <= p.low <= p.high <= 10, (t.key, p.name, p.low, p.high)
+    # and no drawn exercise asks for a power beyond 9 (QA: "differentiate x^69/5")
+    for ex in module1_variants:
+        f = read(ex.input["expr"])
+        powers = [e.exp for e in f.atoms(sp.Pow) if e.exp.is_Integer]
+        assert all(abs(n) <= 9 for n in powers), ex.input["expr"]
+        coefficients = [abs(c) for c in f.atoms(sp.Integer)]
+        assert max(coefficients, default=0) <= 81, ex.input["expr"]
+
+
 def test_running_the_command_on_input_gives_answer(module1_variants):
     for ex in module1_variants[::7]:
         out = run_kind(ex.kind, ex.input).to_json()

@@ -41,10 +41,10 @@ def parse_module(text) -> int | None:
             return None
         m = re.fullmatch(r"(?:module|m)?\s*(\d+)", t)
         if not m:
-            raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+            raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
         value = int(m.group(1))
     if value not in MODULES:
-        raise UsageError(f"unknown module {str(text)!r}: use module1 … module6, 1 … 6, or all")
+        raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
     return value
 
 
@@ -235,20 +235,27 @@ def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ..
             plain = re.fullmatch(r"-?\d+", value) is not None
             parts.append(("math" if not plain and _is_math(value) else "text", value))
         else:
-            parts.append(_input_part(inp[name]))
+            parts.extend(_input_parts(inp[name]))
         pos = m.end()
     if pos < len(text):
         parts.append(("text", text[pos:]))
     return tuple(parts)
 
 
-def _input_part(value) -> Part:
+def _input_parts(value) -> list[Part]:
     if isinstance(value, dict):
-        return ("text", ", ".join(f"{k} = {v}" for k, v in value.items()))
+        return [("text", ", ".join(f"{k} = {v}" for k, v in value.items()))]
     if isinstance(value, list):
-        return ("text", "; ".join(str(v) for v in value))
+        # e.g. constraints: each one maths, "; " between them
+        parts: list[Part] = []
+        for k, v in enumerate(value):
+            if k:
+                parts.append(("text", "; "))
+            parts.extend(_input_parts(str(v)))
+        return parts
     value = str(value)
-    return ("math" if _is_math(value) else "text", value)
+    plain = re.fullmatch(r"-?\d+", value) is not None  # "from x0 = 2" reads fine as words
+    return [("math" if not plain and _is_math(value) else "text", value)]
 
 
 def _is_math(value: str) -> bool:
@@ -259,7 +266,9 @@ def _is_math(value: str) -> bool:
     if not re.search(r"[\d^*/()+\-]|^[A-Za-z]$", value):
         return False
     try:
-        parse_expression(value)
+        # an equation ("x^2 + y^2 = 1") is maths when both sides are
+        for side in value.split("=") if value.count("=") == 1 else [value]:
+            parse_expression(side)
     except CalcTutorError:
         return False
     return True

@@ -68,6 +68,9 @@ class Exercise:
             "template": self.template,
             "seed": self.seed,
         }
+        if isinstance(self.input.get("data"), dict):
+            # `calctutor fit` reads DATA from a CSV file: this is that file's text
+            out["csv"] = data_csv(self.input["data"])
         if self.hints:
             out["hints"] = dict(self.hints)
         return out
@@ -81,6 +84,14 @@ class Exercise:
     def __setstate__(self, state):
         for key, value in state.items():
             object.__setattr__(self, key, value)
+
+
+def data_csv(columns: dict) -> str:
+    """Inline data columns (``{"x": [...], "y": [...], "sigma": [...]}``) as the CSV text
+    ``calctutor fit`` reads: a header row of the column names, then one row per point."""
+    names = list(columns)
+    rows = zip(*(columns[n] for n in names), strict=True)
+    return "\n".join([",".join(names), *(",".join(str(v) for v in row) for row in rows)]) + "\n"
 
 
 @dataclass(frozen=True)

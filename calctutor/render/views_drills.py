@@ -29,7 +29,21 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def math_of(text: str):
-    """An expression of a prompt or an answer as SymPy (calctutor's safe parser), or None."""
+    """An expression (or an equation ``lhs = rhs``) of a prompt or an answer as SymPy
+    (calctutor's safe parser), or None. The multiplier ``lam`` is printed as λ."""
+    if text.count("=") == 1:
+        lhs, rhs = (math_of(side) for side in text.split("="))
+        if lhs is None or rhs is None:
+            return None
+        return sympy.Eq(lhs, rhs, evaluate=False)
+    expr = _parse(text)
+    if expr is None:
+        return None
+    lam = [s for s in expr.free_symbols if s.name == "lam"]
+    return expr.subs({s: sympy.Symbol("lambda", real=True) for s in lam}) if lam else expr
+
+
+def _parse(text: str):
     from calctutor.parsing import parse_expression
 
     try:
@@ -49,18 +63,51 @@ def math_of(text: str):
 def prompt_segments(ex: Exercise) -> Segments:
     """The prompt with its math pieces as expressions (shown as typed if they do not parse)."""
     segs: list = []
-    for kind, text in ex.parts or (("text", ex.prompt),):
+    for kind, text in _merged(ex.parts or (("text", ex.prompt),)):
         if kind == "math":
             expr = math_of(text)
             segs.append(expr if expr is not None else Verbatim(text))
         else:
-            segs.append(text)
+            segs.extend(_text_with_matrices(text))
     extra = [f"{label}: {ex.hints[key]}" for key, label in (("domain", "domain"),
                                                              ("form", "answer form"))
              if ex.hints.get(key)]
     if extra:
         segs.append(" (" + "; ".join(extra) + ")")
     return tuple(segs)
+
+
+# a matrix written in a prompt's words, row by row: "[[2, 1], [1, 3]]"
+_MATRIX = re.compile(r"\[\[[^\[\]]*\](?:\s*,\s*\[[^\[\]]*\])*\]")
+
+
+def _merged(parts):
+    """Adjacent text pieces joined (a matrix may be spread over several placeholders)."""
+    out: list[list[str]] = []
+    for kind, text in parts:
+        if out and kind == "text" == out[-1][0]:
+            out[-1][1] += text
+        else:
+            out.append([kind, text])
+    return [tuple(p) for p in out]
+
+
+def _text_with_matrices(text: str) -> list:
+    """Words, with each matrix in them printed as a matrix (not as brackets)."""
+    from calctutor.parsing import parse_matrix
+
+    out: list = []
+    pos = 0
+    for m in _MATRIX.finditer(text):
+        try:
+            rows = parse_matrix(m.group(0))
+        except CalcTutorError:
+            continue
+        out.append(text[pos:m.start()])
+        out.append(sympy.Matrix([[p.expr for p in row] for row in rows]))
+        pos = m.end()
+    out.append(text[pos:])
+    return [t for t in out if not isinstance(t, str) or t]
 
 
 def answer_value(value):
@@ -77,6 +124,8 @@ def answer_value(value):
         rows = [[answer_value(v)[0] for v in row] for row in value]
         if all(e is not None for row in rows for e in row) and len({len(r) for r in rows}) == 1:
             return sympy.Matrix(rows), ""
+    if isinstance(value, list) and len(value) == 1 and not isinstance(value[0], (list, dict)):
+        return answer_value(value[0])  # one number (x1 of a Newton step), not a 1x1 matrix
     if isinstance(value, list) and value and not any(isinstance(v, (list, dict)) for v in value):
         entries = [answer_value(v)[0] for v in value]
         if all(e is not None for e in entries):

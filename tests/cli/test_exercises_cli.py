@@ -114,3 +114,77 @@ def test_bad_input_is_one_error_line_exit_2(cli, args, words):
 def test_help_has_an_example(cli):
     r = cli("exercises", "--help")
     assert r.code == 0 and "Examples:" in r.out and "--answers" in r.out
+
+
+def _fit_args(inp: dict) -> list[str]:
+    """The `calctutor fit` options of an exercise's input (all but the data), as a script
+    would pass them: lists comma-joined, tables as name=value pairs."""
+    args = []
+    for key, value in inp.items():
+        if key == "data":
+            continue
+        if isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        args += [f"--{key}", str(value)]
+    return args
+
+
+def test_fit_exercise_runs_as_the_cli_on_its_csv(cli, tmp_path):
+    data = cli("exercises", "6", "--count", "12", "--seed", "2", "-f", "json").json()
+    fits = [ex for ex in data if ex["kind"] == "fit"]
+    assert len({ex["input"].get("goal") for ex in fits}) >= 3  # chi2, params, gradient, steps
+    for k, ex in enumerate(fits):
+        inp = ex["input"]
+        cols = inp["data"]
+        # the csv key is the data as the CSV text fit reads
+        lines = ex["csv"].splitlines()
+        assert lines[0].split(",") == list(cols)
+        assert [r.split(",") for r in lines[1:]] == [list(r) for r in zip(*cols.values(), strict=True)]
+        path = tmp_path / f"data{k}.csv"
+        path.write_text(ex["csv"], encoding="utf-8")
+        answer = ex["answer"] if isinstance(ex["answer"], str) else ", ".join(ex["answer"])
+        r = cli("fit", str(path), *_fit_args(inp), "--answer", answer, "-f", "json")
+        assert r.code == 0, (ex["id"], r.err, r.out)
+        out = r.json()
+        assert out["correct"] is True and out["expected"] == ex["answer"]
+        if inp.get("goal") == "chi2" and "sigma" not in cols:
+            # independently: the sum of squared residuals of the line at the given m, c
+            m, c = (sp.Rational(inp["at"][n]) for n in ("m", "c"))
+            chi2 = sum((sp.Rational(y) - m * sp.Rational(x) - c) ** 2
+                       for x, y in zip(cols["x"], cols["y"], strict=True))
+            assert sp.Rational(ex["answer"]) == chi2
+
+
+def test_help_summary_is_one_short_line(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("--help").out
+    (line,) = [ln for ln in out.splitlines() if " exercises " in ln]
+    after = out.splitlines()[out.splitlines().index(line) + 1]
+    assert line.rstrip(" │").endswith(".")  # the whole sentence on the command's line
+    assert after.strip(" │").split()[0] != "" and not after.startswith("│" + " " * 12)
+
+
+def test_unknown_module_error_reads_like_the_quiz(cli):
+    r = cli("exercises", "7")
+    assert r.code == 2 and "module1 ... module6" in r.err and "…" not in r.err
+
+
+def test_latex_worksheet_prints_constraints_multipliers_and_numbers_as_maths(cli):
+    r = cli("exercises", "5", "--count", "3", "--seed", "3", "--answers", "-f", "latex")
+    assert r.code == 0, r.err
+    tex = r.out
+    assert "textasciicircum" not in tex  # no maths left as escaped words (QA F10)
+    assert "lam" not in tex.replace("\\lambda", "")
+    lag = [ln for ln in tex.splitlines() if "subject to" in ln]
+    assert lag and all(re.search(r"subject to \$[^$]*=[^$]*\$", ln) for ln in lag)
+    # a one-entry answer is a number, not a 1x1 matrix
+    assert not re.search(r"\\begin\{matrix\}((?!&|\\\\|\\end).)*\\end\{matrix\}", tex)
+
+
+def test_markdown_worksheet_has_no_html_entities(cli):
+    for module in ("2", "3", "6"):
+        r = cli("exercises", module, "--count", "10", "--seed", "3", "--answers", "-f", "markdown")
+        assert r.code == 0, r.err
+        assert "&#" not in r.out, module  # brackets in prompts are maths or parentheses (F23)
