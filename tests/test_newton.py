@@ -128,3 +128,9 @@ def test_newton_mistakes(expr, x0, opt, answer, code):
 def test_bad_input(kwargs):
     with pytest.raises(CalcTutorError):
         run_newton(**kwargs)
+
+
+def test_newton_feedback_is_ascii():
+    from calctutor.checking.mistakes_series import NEWTON_RULES
+
+    assert all(text.isascii() for text in NEWTON_RULES.values())

@@ -210,3 +210,14 @@ def test_abs_in_two_variables_away_from_the_kink():
     r = run_taylor("abs(x) + x y", vars="x,y", at="x=-1,y=0", order=2)
     x, y = sp.symbols("x y", real=True)
     assert sp.expand(r.polynomial - (-x + x * y)) == 0
+
+
+@pytest.mark.parametrize("text, at, order", [("cos x", None, 6), ("sqrt x", "4", 2),
+                                              ("exp(x + y)", "x=1,y=0", 2)])
+def test_mistake_feedback_is_ascii(text, at, order):
+    from calctutor.checking.mistakes_series import taylor_mistakes
+
+    mistakes = taylor_mistakes(run_taylor(text, at=at, order=order))
+    assert mistakes and all(m.feedback.isascii() for m in mistakes), \
+        [m.feedback for m in mistakes if not m.feedback.isascii()]
+    assert any("f^(k)(a)/k! * (x - a)^k" in m.feedback for m in mistakes)

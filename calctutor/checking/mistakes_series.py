@@ -40,19 +40,19 @@ def taylor_mistakes(result) -> list[Mistake]:
     out.append(Mistake(
         "missing_factorial", no_fact,
         "Each derivative must be divided by a factorial: the term of degree k is "
-        "f⁽ᵏ⁾(a)/k! · (x − a)ᵏ (in several variables, ∂ᵅf(a)/α! · Δᵅ)."))
+        "f^(k)(a)/k! * (x - a)^k (in several variables, d^alpha f(a)/alpha! * h^alpha)."))
     if result.order >= 2:
         half = sp.Add(*((2 if sum(alpha) == 2 else 1) * coeff * _monomial(bases, alpha)
                         for alpha, _, coeff in rows))
         out.append(Mistake(
             "missing_half", half,
-            "The second-order term is ½ Δᵀ H(a) Δ (½ f''(a)(x − a)² in one variable): "
-            "the ½ is missing from your quadratic terms."))
+            "The second-order term is (1/2) h^T H(a) h ((1/2) f''(a) (x - a)^2 in one "
+            "variable): the 1/2 is missing from your quadratic terms."))
     if any(point[v] != 0 for v in variables):
         unshifted = sp.Add(*(coeff * _monomial(variables, alpha) for alpha, _, coeff in rows))
         out.append(Mistake(
             "powers_of_x_not_shifted", unshifted,
-            f"About {centre} the powers are of (x − a), not of x: write each term with "
+            f"About {centre} the powers are of (x - a), not of x: write each term with "
             f"the shifted variable(s)."))
         mac = _at_zero(result)
         if mac is not None:
@@ -130,13 +130,13 @@ def newton_mistakes(result) -> list[Mistake]:
 
 
 NEWTON_RULES = {
-    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n − f(x_n)/f'(x_n). Adding the "
+    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n - f(x_n)/f'(x_n). Adding the "
                          "correction moves away from the root.",
     "newton_inverted": "The correction is f(x_n)/f'(x_n), the function over its derivative, "
                        "not f'(x_n)/f(x_n).",
     "newton_wrong_point": "Evaluate f' at the current iterate x_n, the same point as f: each "
                           "step uses the tangent at x_n.",
     "newton_root_not_stationary": "To find a stationary point, apply Newton's method to f': "
-                                  "x_{n+1} = x_n − f'(x_n)/f''(x_n). The step x − f/f' seeks a "
+                                  "x_{n+1} = x_n - f'(x_n)/f''(x_n). The step x - f/f' seeks a "
                                   "root of f instead.",
 }
