@@ -221,3 +221,11 @@ def test_mistake_feedback_is_ascii(text, at, order):
     assert mistakes and all(m.feedback.isascii() for m in mistakes), \
         [m.feedback for m in mistakes if not m.feedback.isascii()]
     assert any("f^(k)(a)/k! * (x - a)^k" in m.feedback for m in mistakes)
+
+
+def test_eval_prints_e_not_sympys_E():
+    from calctutor.render.plain import render_plain
+    from calctutor.render.views import view
+
+    out = render_plain(view(run_taylor("exp x", eval_at="1", order=3)))
+    assert "f(1) = e ~ 2.718" in out and " E " not in out and "E ~" not in out
