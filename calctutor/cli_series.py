@@ -74,7 +74,8 @@ def register(app) -> None:
         x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).")] = None,
         tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.")] = 1e-10,
         max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.")] = 50,
-        steps: Annotated[Optional[int], typer.Option("--steps", help="Take exactly N iterations.")] = None,
+        steps: Annotated[Optional[int], typer.Option(
+            "--steps", help="Take exactly N iterations; --answer is then xN alone or the list x1, ..., xN.")] = None,
         optimise: Annotated[bool, typer.Option(
             "--optimise", "--optimize", help="Seek a stationary point: x - f'/f'' (or -H^-1 grad f).")] = False,
         exact: Annotated[bool, typer.Option("--exact", help="Exact rational iterates (rational f and start).")] = False,
@@ -89,11 +90,12 @@ def register(app) -> None:
         out = resolve_output(fmt)
 
         def job():
+            from calctutor.calculus.newton import for_answer
             from calctutor.commands.newton import run_newton
 
             result = run_newton(expr, x0=x0, tol=tol, max_iter=max_iter, steps=steps,
                                 optimise=optimise, exact=exact, vars=vars_)
-            return respond(result, out, answer, show)
+            return respond(for_answer(result, answer), out, answer, show)
 
         prepare("calctutor.commands.newton")
         run(job)
