@@ -401,7 +401,8 @@ def _explain(status, run, its, optimise, n, steps, tol) -> tuple[str, str]:
             return "Converged", f"{its_} {what}: x = {_pt(last.x)}."
         return "Converged", f"{its_} the correction is below {tol:g}: x = {_pt(last.x)}."
     if status == "steps":
-        return (f"{steps} iteration{'s' if steps != 1 else ''} done",
+        return (f"Stopped after {steps} iteration{'s' if steps != 1 else ''}, as asked "
+                f"(--steps {steps})",
                 f"x{last.n} = {_pt(last.x)}.")
     if status == "zero_derivative":
         what = "is zero" if n == 1 else "is singular (no inverse)"
