@@ -229,3 +229,20 @@ def test_eval_prints_e_not_sympys_E():
 
     out = render_plain(view(run_taylor("exp x", eval_at="1", order=3)))
     assert "f(1) = e ~ 2.718" in out and " E " not in out and "E ~" not in out
+
+
+def test_derivatives_taken_at_zero_instead_of_the_centre():
+    # e^x about 1 with the Maclaurin coefficients 1, 1, 1/2 on the shifted powers
+    r = check_answer(run_taylor("e^x", at="x=1", order=2), "1 + (x-1) + (x-1)^2/2")
+    assert not r.correct and r.diagnosis == "derivatives_not_at_centre"
+    assert r.feedback.isascii() and "x = 1" in r.feedback
+
+
+def test_halved_mixed_term():
+    # exp(x y) = 1 + x y + ...: the x y coefficient is f_xy(0)/(1!1!) = 1, not 1/2
+    x, y = sp.symbols("x y", real=True)
+    assert sp.series(sp.exp(x * y), x, 0, 2).removeO().coeff(x).subs(y, 1) == 1
+    r = check_answer(run_taylor("exp(x y)", vars="x,y", order=2), "1 + x y/2")
+    assert not r.correct and r.diagnosis == "mixed_term_factor"
+    r = check_answer(run_taylor("exp(x y)", vars="x,y", order=2), "1 + x y")
+    assert r.correct
