@@ -102,3 +102,12 @@ def test_newton_steps_answer_final_iterate_or_list(cli):
     bad = cli("newton", "x^2-2", "--x0", "1", "--steps", "2", "--answer", "-5/4", "--format", "json")
     assert bad.code == 1 and bad.json()["diagnosis"] == "newton_wrong_sign"
     assert "xN alone" in cli("newton", "--help").out
+
+
+def test_help_summaries_are_one_line_and_usage_names_expr(cli):
+    out = cli("--help").out
+    for name in ("taylor", "newton"):
+        line = next(ln for ln in out.splitlines() if f" {name} " in ln)
+        assert line.rstrip(" │").endswith("."), line  # the whole summary on its own line
+        usage = cli(name, "--help").out
+        assert "EXPR" in usage and "{expr}" not in usage
