@@ -30,7 +30,7 @@ def register(app) -> None:
         "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
         "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
     def taylor(
-        expr: Annotated[str, typer.Argument(help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
+        expr: Annotated[str, typer.Argument(metavar="EXPR", help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
         var: Annotated[Optional[str], typer.Option("--var", "-v", help="The variable (one variable).")] = None,
         vars_: VarsOpt = None,
         at: Annotated[Optional[str], typer.Option(
@@ -49,8 +49,10 @@ def register(app) -> None:
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Taylor polynomial of EXPR about a point: the derivatives, the coefficients f(k)(a)/k!,
-        the polynomial and how good it is (in several variables: gradient and Hessian)."""
+        """Taylor polynomial of EXPR about a point, with its derivatives.
+
+        The derivatives, the coefficients f^(k)(a)/k!, the polynomial and how good it is (in
+        several variables: the gradient and the Hessian)."""
         out = resolve_output(fmt)
 
         def job():
@@ -70,11 +72,12 @@ def register(app) -> None:
         "calctutor newton \"x^2 + x y + 2y^2 - 3x\" --x0 0,0 --optimise --steps 1  ·  "
         "calctutor newton \"cos x - x\" --x0 1 --steps 1 --answer 0.750364"))
     def newton(
-        expr: Annotated[str, typer.Argument(help="f(x), or a system \"F1, F2\" (as many equations as variables).")],
+        expr: Annotated[str, typer.Argument(metavar="EXPR", help="f(x), or a system \"F1, F2\" (as many equations as variables).")],
         x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).")] = None,
         tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.")] = 1e-10,
         max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.")] = 50,
-        steps: Annotated[Optional[int], typer.Option("--steps", help="Take exactly N iterations.")] = None,
+        steps: Annotated[Optional[int], typer.Option(
+            "--steps", help="Take exactly N iterations; --answer is then xN alone or the list x1, ..., xN.")] = None,
         optimise: Annotated[bool, typer.Option(
             "--optimise", "--optimize", help="Seek a stationary point: x - f'/f'' (or -H^-1 grad f).")] = False,
         exact: Annotated[bool, typer.Option("--exact", help="Exact rational iterates (rational f and start).")] = False,
@@ -83,17 +86,19 @@ def register(app) -> None:
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
-        """Newton's method: a root of f (x - f/f'), of a system (the Jacobian step) or, with
-        --optimise, a stationary point; the iteration table, and cycles, divergence and flat
-        tangents detected and explained."""
+        """Newton's method: roots of f or of systems, stationary points.
+
+        The step x - f/f' (for a system, the Jacobian step; with --optimise, x - f'/f''), the
+        iteration table, and cycles, divergence and flat tangents detected and explained."""
         out = resolve_output(fmt)
 
         def job():
+            from calctutor.calculus.newton import for_answer
             from calctutor.commands.newton import run_newton
 
             result = run_newton(expr, x0=x0, tol=tol, max_iter=max_iter, steps=steps,
                                 optimise=optimise, exact=exact, vars=vars_)
-            return respond(result, out, answer, show)
+            return respond(for_answer(result, answer), out, answer, show)
 
         prepare("calctutor.commands.newton")
         run(job)

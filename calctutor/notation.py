@@ -24,6 +24,9 @@ class _LearnerPrinter(StrPrinter):
             return f"e^{inner}"
         return f"e^({inner})"
 
+    def _print_Exp1(self, expr):
+        return "e"  # as learners write it (and as parsing reads it), not SymPy's E
+
     def _print_log(self, expr):
         return "ln(%s)" % self._print(expr.args[0])
 

@@ -128,3 +128,22 @@ def test_newton_mistakes(expr, x0, opt, answer, code):
 def test_bad_input(kwargs):
     with pytest.raises(CalcTutorError):
         run_newton(**kwargs)
+
+
+def test_newton_feedback_is_ascii():
+    from calctutor.checking.mistakes_series import NEWTON_RULES
+
+    assert all(text.isascii() for text in NEWTON_RULES.values())
+
+
+def test_exactly_n_steps_is_a_neutral_note_not_a_no():
+    from calctutor.commands.newton import run_newton
+    from calctutor.render.doc import Note, Verdict
+    from calctutor.render.plain import render_plain
+    from calctutor.render.views import view
+
+    blocks = view(run_newton("x^3 - 5x", x0="1", steps=4))
+    assert not any(isinstance(b, Verdict) for b in blocks)
+    out = render_plain(blocks)
+    assert "Stopped after 4 iterations, as asked (--steps 4)" in out and "NO -" not in out
+    assert any(isinstance(b, Note) for b in blocks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,72 @@ def test_eval_orders():
     r = run_taylor("sqrt x", at="9", order=1, eval_at="9.3")
     assert dict(r.evaluations)[1] == sp.Rational(61, 20)
     assert r.to_json()["evaluations"][1] == {"order": 1, "value": "61/20"}
+
+
+@pytest.mark.parametrize("text, at, words", [
+    ("abs(x)", None, "|x| is not differentiable at x = 0"),
+    ("sign(x)", None, "sign(x) is not continuous at x = 0"),
+    ("abs(x) + y", "x=0,y=2", "|x| is not differentiable at x = 0, y = 2"),
+    ("sqrt(x)", None, "no Taylor expansion"), ("1/x", None, "no Taylor expansion"),
+    ("log(x)", None, "no Taylor expansion"),
+])
+def test_not_smooth_at_the_point_is_a_clear_error(text, at, words):
+    with pytest.raises(CalcTutorError, match="no Taylor expansion") as info:
+        run_taylor(text, at=at, order=3)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("text, at, smooth", [
+    ("abs(x)", "1", "x"), ("abs(x)", "-2", "-x"), ("abs(x - 1) * sin(x)", "0", "(1 - x) sin(x)"),
+    ("sign(x) x^2 + abs(x)^3", "-1", "-x^2 - x^3"),
+])
+def test_abs_and_sign_away_from_their_kink(text, at, smooth):
+    r = run_taylor(text, at=at, order=4)
+    x = sp.Symbol("x", real=True)
+    g = sp.sympify(smooth.replace(" sin", "*sin"), locals={"x": x})
+    expected = sp.series(g, x, sp.Integer(at), 5).removeO()
+    assert sp.expand(r.polynomial - expected) == 0
+    assert r.expr.has(sp.Abs) and any("smooth there" in n for n in r.notes)
+    assert all(math.isfinite(s[1]) for s in r.samples)
+
+
+def test_abs_in_two_variables_away_from_the_kink():
+    r = run_taylor("abs(x) + x y", vars="x,y", at="x=-1,y=0", order=2)
+    x, y = sp.symbols("x y", real=True)
+    assert sp.expand(r.polynomial - (-x + x * y)) == 0
+
+
+@pytest.mark.parametrize("text, at, order", [("cos x", None, 6), ("sqrt x", "4", 2),
+                                              ("exp(x + y)", "x=1,y=0", 2)])
+def test_mistake_feedback_is_ascii(text, at, order):
+    from calctutor.checking.mistakes_series import taylor_mistakes
+
+    mistakes = taylor_mistakes(run_taylor(text, at=at, order=order))
+    assert mistakes and all(m.feedback.isascii() for m in mistakes), \
+        [m.feedback for m in mistakes if not m.feedback.isascii()]
+    assert any("f^(k)(a)/k! * (x - a)^k" in m.feedback for m in mistakes)
+
+
+def test_eval_prints_e_not_sympys_E():
+    from calctutor.render.plain import render_plain
+    from calctutor.render.views import view
+
+    out = render_plain(view(run_taylor("exp x", eval_at="1", order=3)))
+    assert "f(1) = e ~ 2.718" in out and " E " not in out and "E ~" not in out
+
+
+def test_derivatives_taken_at_zero_instead_of_the_centre():
+    # e^x about 1 with the Maclaurin coefficients 1, 1, 1/2 on the shifted powers
+    r = check_answer(run_taylor("e^x", at="x=1", order=2), "1 + (x-1) + (x-1)^2/2")
+    assert not r.correct and r.diagnosis == "derivatives_not_at_centre"
+    assert r.feedback.isascii() and "x = 1" in r.feedback
+
+
+def test_halved_mixed_term():
+    # exp(x y) = 1 + x y + ...: the x y coefficient is f_xy(0)/(1!1!) = 1, not 1/2
+    x, y = sp.symbols("x y", real=True)
+    assert sp.series(sp.exp(x * y), x, 0, 2).removeO().coeff(x).subs(y, 1) == 1
+    r = check_answer(run_taylor("exp(x y)", vars="x,y", order=2), "1 + x y/2")
+    assert not r.correct and r.diagnosis == "mixed_term_factor"
+    r = check_answer(run_taylor("exp(x y)", vars="x,y", order=2), "1 + x y")
+    assert r.correct

@@ -56,6 +56,7 @@ class NewtonResult:
     kind: str | None = None
     kind_text: str = ""
     notes: tuple[tuple[str, bool], ...] = field(default=())
+    answer_final: bool = False  # --steps N --answer checks x_N alone (see for_answer)
 
     @property
     def root(self) -> tuple:
@@ -113,9 +114,41 @@ class NewtonResult:
             what, shape = ("the stationary point" if self.optimise else "the root"), "number"
         if shape == "number":
             expected = expected[0]
+        mistakes = lambda: newton_mistakes(self)  # noqa: E731
+        if shape == "numbers" and self.answer_final:
+            # the learner gave the final iterate alone: check x_N, and what each mal-rule gives for it
+            from calctutor.checking.answer import Mistake
+
+            shape, expected, what = "number", expected[-1], f"x{len(self.iterations) - 1}"
+            mistakes = lambda: [Mistake(m.code, m.value[-1], m.feedback)  # noqa: E731
+                                for m in newton_mistakes(self) if isinstance(m.value, list)]
         return AnswerSpec(shape, _sym(expected), what, (), tolerance=tolerance,
-                          mistakes=lambda: newton_mistakes(self),
+                          mistakes=mistakes,
                           entry_names=tuple(v.name for v in self.variables) if many else ())
+
+
+def for_answer(result: NewtonResult, text: str | None) -> NewtonResult:
+    """``result`` ready to check ``text``: with --steps N (one variable) the answer may be the
+    list x1, …, xN or the final iterate xN alone (a single entry)."""
+    import dataclasses
+
+    if (text is None or result.steps is None or len(result.variables) > 1
+            or len(result.iterations) <= 2 or _entries(text) != 1):
+        return result
+    return dataclasses.replace(result, answer_final=True)
+
+
+def _entries(text: str) -> int:
+    """How many comma-separated entries ``text`` has at the top level (brackets aside)."""
+    inner = text.strip()
+    if inner[:1] == "[" and inner[-1:] == "]":
+        inner = inner[1:-1]
+    depth, count = 0, 1
+    for ch in inner:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        count += ch == "," and depth == 0
+    return count
 
 
 def _flat(values):
@@ -368,7 +401,8 @@ def _explain(status, run, its, optimise, n, steps, tol) -> tuple[str, str]:
             return "Converged", f"{its_} {what}: x = {_pt(last.x)}."
         return "Converged", f"{its_} the correction is below {tol:g}: x = {_pt(last.x)}."
     if status == "steps":
-        return (f"{steps} iteration{'s' if steps != 1 else ''} done",
+        return (f"Stopped after {steps} iteration{'s' if steps != 1 else ''}, as asked "
+                f"(--steps {steps})",
                 f"x{last.n} = {_pt(last.x)}.")
     if status == "zero_derivative":
         what = "is zero" if n == 1 else "is singular (no inverse)"

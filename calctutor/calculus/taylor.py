@@ -193,8 +193,16 @@ def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
     return value
 
 
+def _sign(v: float) -> float:
+    return 0.0 if v == 0 else math.copysign(1.0, v)
+
+
+_NUMERIC = {"sign": _sign, "Heaviside": lambda v, h0=0.5: (1.0 + _sign(v)) / 2 if v else h0,
+            "floor": math.floor, "ceiling": math.ceil}
+
+
 def _lambda(expr: sp.Expr, var: sp.Symbol):
-    return sp.lambdify(var, expr, modules=["math"])
+    return sp.lambdify(var, expr, modules=[_NUMERIC, "math"])
 
 
 def _evaluate(fn, x: float) -> float:
@@ -202,12 +210,71 @@ def _evaluate(fn, x: float) -> float:
         y = fn(x)
         y = complex(y)
         return y.real if abs(y.imag) < 1e-12 else math.nan
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError, NameError):
         return math.nan
+
+
+_KINKS = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
+
+
+def smooth_near(expr: sp.Expr, point: dict) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``expr`` with each |u|, sign(u), floor(u), … replaced by the smooth expression it equals
+    near ``point`` (|u| = ±u, sign(u) = ±1, …), and notes saying so; a UsageError when one is
+    not smooth at the point (u = 0, or u whole for floor/ceiling): no Taylor expansion there."""
+    where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+    notes: list[str] = []
+    while True:
+        inner = [n for n in expr.atoms(*_KINKS) if not any(a.has(*_KINKS) for a in n.args)]
+        if not inner:
+            return expr, tuple(notes)
+        node = min(inner, key=sp.default_sort_key)
+        u0 = node.args[0].xreplace(point)
+        if u0.free_symbols:
+            u0 = node.args[0].subs(point)
+        if not u0.is_number or u0.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or u0.is_real is False:
+            raise UsageError(f"there is no Taylor expansion about {where}: {to_text(node)} is "
+                             f"undefined there")
+        s0 = sp.sign(u0)
+        if not s0.is_number:
+            raise UsageError(f"cannot tell the sign of {to_text(node.args[0])} at {where}")
+        if isinstance(node, (sp.floor, sp.ceiling)):
+            if u0.is_integer:
+                raise UsageError(f"{to_text(node)} jumps at {where}, so it has no Taylor "
+                                 f"expansion there")
+            smooth = node.func(u0)
+        elif s0 == 0:
+            kind = "differentiable" if isinstance(node, sp.Abs) else "continuous"
+            raise UsageError(f"{to_text(node)} is not {kind} at {where}, so it has no Taylor "
+                             f"expansion there")
+        elif isinstance(node, sp.Abs):
+            smooth = s0 * node.args[0]
+        else:  # sign(u) = ±1, Heaviside(u) = 0 or 1 away from u = 0
+            smooth = s0 if isinstance(node, sp.sign) else (1 + s0) / 2
+        notes.append(f"near {where}, {to_text(node)} = {to_text(smooth)}, which is smooth there")
+        expr = expr.xreplace({node: smooth})
 
 
 def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
                nonzero: int | None = None, plot: bool = False) -> TaylorResult:
+    """The Taylor polynomial of ``expr`` about ``var = a``; a function with |u|, sign(u), …
+    is expanded as the smooth function it equals near a (an error where it is not smooth)."""
+    import dataclasses
+
+    smooth, notes = smooth_near(expr, {var: a})
+    if not notes:
+        return _taylor_one(expr, reading, var, a, order, nonzero, plot)
+    result = _taylor_one(smooth, reading, var, a, order, nonzero, plot)
+    # f itself (not its smooth form near a) for the samples and the plot
+    later = tuple(n.replace("f is a polynomial", "near a, f is a polynomial")
+                  .replace("is f itself", "is f itself there") for n in result.notes)
+    return dataclasses.replace(
+        result, expr=expr, notes=notes + later,
+        samples=_samples(expr, result.polynomial, var, a),
+        curves=_curves(expr, result.rows, var, a) if plot else ())
+
+
+def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
+                nonzero: int | None = None, plot: bool = False) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``var = a`` (``nonzero``: the first N
     non-zero terms, whatever order that takes).
 
@@ -419,6 +486,12 @@ def multi_indices(n: int, order: int):
 def taylor_many(expr: sp.Expr, reading: Reading, variables: tuple[sp.Symbol, ...],
                 point: dict, order: int) -> TaylorResult:
     """The Taylor polynomial of ``expr`` in several variables about ``point``."""
+    import dataclasses
+
+    smooth, notes = smooth_near(expr, point)
+    if notes:
+        result = taylor_many(smooth, reading, variables, point, order)
+        return dataclasses.replace(result, expr=expr, notes=notes + result.notes)
     if order > MAX_ORDER_MULTI:
         raise LimitError(f"order {order} is above the limit of {MAX_ORDER_MULTI} for several variables")
     n = len(variables)

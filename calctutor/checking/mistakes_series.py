@@ -40,26 +40,46 @@ def taylor_mistakes(result) -> list[Mistake]:
     out.append(Mistake(
         "missing_factorial", no_fact,
         "Each derivative must be divided by a factorial: the term of degree k is "
-        "f⁽ᵏ⁾(a)/k! · (x − a)ᵏ (in several variables, ∂ᵅf(a)/α! · Δᵅ)."))
+        "f^(k)(a)/k! * (x - a)^k (in several variables, d^alpha f(a)/alpha! * h^alpha)."))
     if result.order >= 2:
         half = sp.Add(*((2 if sum(alpha) == 2 else 1) * coeff * _monomial(bases, alpha)
                         for alpha, _, coeff in rows))
         out.append(Mistake(
             "missing_half", half,
-            "The second-order term is ½ Δᵀ H(a) Δ (½ f''(a)(x − a)² in one variable): "
-            "the ½ is missing from your quadratic terms."))
+            "The second-order term is (1/2) h^T H(a) h ((1/2) f''(a) (x - a)^2 in one "
+            "variable): the 1/2 is missing from your quadratic terms."))
     if any(point[v] != 0 for v in variables):
         unshifted = sp.Add(*(coeff * _monomial(variables, alpha) for alpha, _, coeff in rows))
         out.append(Mistake(
             "powers_of_x_not_shifted", unshifted,
-            f"About {centre} the powers are of (x − a), not of x: write each term with "
+            f"About {centre} the powers are of (x - a), not of x: write each term with "
             f"the shifted variable(s)."))
+        zero = _at_zero(result, whole=True)
+        if zero is not None:
+            # f's derivatives at 0 put on the powers of (x - a): the centre used only halfway
+            at_zero = sp.Add(*(coeff * _monomial(bases, alpha) for alpha, _, coeff in _rows(zero)))
+            out.append(Mistake(
+                "derivatives_not_at_centre", at_zero,
+                f"Your coefficients are the derivatives at 0, although the powers are shifted; "
+                f"about {centre} each coefficient is f^(k)(a)/k! with the derivatives taken at "
+                f"the centre {centre}."))
         mac = _at_zero(result)
         if mac is not None:
             out.append(Mistake(
                 "wrong_centre", mac,
                 f"That is the expansion about 0 (a Maclaurin polynomial); this one is about "
                 f"{centre}: evaluate the derivatives there."))
+    mixed = [(alpha, value) for alpha, value, _ in rows
+             if sum(k > 0 for k in alpha) > 1 and value != 0]
+    if mixed:
+        one_factorial = sp.Add(*((value / sp.factorial(sum(alpha)) if sum(k > 0 for k in alpha) > 1
+                                  else coeff) * _monomial(bases, alpha)
+                                 for alpha, value, coeff in rows))
+        out.append(Mistake(
+            "mixed_term_factor", one_factorial,
+            "A mixed term is divided by alpha! = the product of the factorials of its powers "
+            "(1!1! = 1 for a term in x y), not by k!: in (1/2) h^T H h the term f_xy appears "
+            "twice, so the x y coefficient is f_xy(a), not f_xy(a)/2."))
     if result.nonzero is not None:
         pieces = [t for _, t in result.monomials()]
         fewer = sp.Add(*pieces[:-1])
@@ -79,8 +99,9 @@ def taylor_mistakes(result) -> list[Mistake]:
     return out
 
 
-def _at_zero(result):
-    """The same expansion about the origin (None if it does not exist or takes too long)."""
+def _at_zero(result, whole: bool = False):
+    """The same expansion about the origin (its polynomial, or with ``whole`` the result; None
+    if it does not exist or takes too long)."""
     from calctutor.calculus.taylor import taylor_many, taylor_one
     from calctutor.errors import CalcTutorError
     from calctutor.sandbox import within
@@ -97,7 +118,7 @@ def _at_zero(result):
         other = within(2.0, build, default=None)
     except CalcTutorError:
         return None
-    return None if other is None else other.polynomial
+    return None if other is None else (other if whole else other.polynomial)
 
 
 def _other_order(result, order: int):
@@ -130,13 +151,13 @@ def newton_mistakes(result) -> list[Mistake]:
 
 
 NEWTON_RULES = {
-    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n − f(x_n)/f'(x_n). Adding the "
+    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n - f(x_n)/f'(x_n). Adding the "
                          "correction moves away from the root.",
     "newton_inverted": "The correction is f(x_n)/f'(x_n), the function over its derivative, "
                        "not f'(x_n)/f(x_n).",
     "newton_wrong_point": "Evaluate f' at the current iterate x_n, the same point as f: each "
                           "step uses the tangent at x_n.",
     "newton_root_not_stationary": "To find a stationary point, apply Newton's method to f': "
-                                  "x_{n+1} = x_n − f'(x_n)/f''(x_n). The step x − f/f' seeks a "
+                                  "x_{n+1} = x_n - f'(x_n)/f''(x_n). The step x - f/f' seeks a "
                                   "root of f instead.",
 }

@@ -267,8 +267,11 @@ def newton_view(result: NewtonResult) -> Document:
         for it in result.iterations:
             table.append((str(it.n), _value(it.x), _value(it.f), _value(it.df), _value(it.dx)))
     doc.append(Table(header, tuple(table), title="Iterations"))
-    ok = result.converged
-    doc.append(Verdict(ok, result.headline, (result.explanation,)))
+    if result.status == "steps":
+        # exactly the N steps asked for: an outcome to report, not a yes/no verdict
+        doc.append(Note((f"{result.headline}: {result.explanation}",)))
+    else:
+        doc.append(Verdict(result.converged, result.headline, (result.explanation,)))
     last = result.root
     label = "Root" if not result.optimise else "Stationary point"
     if not result.converged:

@@ -90,3 +90,24 @@ def test_bad_input_exit_2(cli, args):
     r = cli(*args)
     assert r.code == 2 and r.err.startswith("Error:"), (r.code, r.err)
     assert "Traceback" not in r.err
+
+
+def test_newton_steps_answer_final_iterate_or_list(cli):
+    # x^2 - 2 from 1: x1 = 3/2, x2 = 17/12 (x - (x^2 - 2)/(2x) by hand)
+    x1 = 1 - sp.Rational(-1, 2)
+    x2 = x1 - (x1**2 - 2) / (2 * x1)
+    assert cli("newton", "x^2-2", "--x0", "1", "--steps", "2", "--answer", str(x2)).code == 0
+    assert cli("newton", "x^2-2", "--x0", "1", "--steps", "2", "--answer", f"{x1}, {x2}").code == 0
+    # the wrong sign gives x1 = 1/2, x2 = 1/2 + (1/4 - 2)/1 = -5/4
+    bad = cli("newton", "x^2-2", "--x0", "1", "--steps", "2", "--answer", "-5/4", "--format", "json")
+    assert bad.code == 1 and bad.json()["diagnosis"] == "newton_wrong_sign"
+    assert "xN alone" in cli("newton", "--help").out
+
+
+def test_help_summaries_are_one_line_and_usage_names_expr(cli):
+    out = cli("--help").out
+    for name in ("taylor", "newton"):
+        line = next(ln for ln in out.splitlines() if f" {name} " in ln)
+        assert line.rstrip(" │").endswith("."), line  # the whole summary on its own line
+        usage = cli(name, "--help").out
+        assert "EXPR" in usage and "{expr}" not in usage
