@@ -16,10 +16,8 @@ from calctutor.cli_options import (
     PositiveOpt,
     ShowOpt,
     VarsOpt,
-    prepare,
-    respond,
+    compute,
 )
-from calctutor.cli_support import resolve_output, run
 
 NumericOpt = Annotated[
     bool, typer.Option("--numeric", help="Give the values at the point as decimals (default: exact).", metavar="")
@@ -55,17 +53,8 @@ def register(app) -> None:
         Every partial derivative is worked with its rule.
 
         Variables in the order of --vars, else alphabetical; other symbols are constants."""
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.commands.matrices import run_gradient
-
-            result = run_gradient(expr, vars=vars_, at=at, numeric=numeric, positive=positive,
-                                  steps=steps)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.matrices")
-        run(job)
+        compute("calctutor.commands.matrices", "run_gradient", fmt, answer, show, expr=expr,
+                vars=vars_, at=at, numeric=numeric, positive=positive, steps=steps)
 
     @app.command(epilog=(
         "Examples:  calctutor jacobian \"x^2 y, x + sin y\"  ·  "
@@ -89,17 +78,8 @@ def register(app) -> None:
 
         Row i is function i, column j is variable j (and its determinant when it is
         square)."""
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.commands.matrices import run_jacobian
-
-            result = run_jacobian(expr, vars=vars_, at=at, numeric=numeric, positive=positive,
-                                  steps=steps)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.matrices")
-        run(job)
+        compute("calctutor.commands.matrices", "run_jacobian", fmt, answer, show, expr=expr,
+                vars=vars_, at=at, numeric=numeric, positive=positive, steps=steps)
 
     @app.command(epilog=(
         "Examples:  calctutor hessian \"x^2 y + e^y\"  ·  "
@@ -125,15 +105,6 @@ def register(app) -> None:
 
         Every second partial derivative is worked from the first partial; --classify finds
         the stationary points and classifies them."""
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.commands.matrices import run_hessian
-
-            result = run_hessian(expr, vars=vars_, at=at, classify=classify, numeric=numeric,
-                                 positive=positive, steps=steps)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.matrices")
-        run(job)
+        compute("calctutor.commands.matrices", "run_hessian", fmt, answer, show, expr=expr,
+                vars=vars_, at=at, classify=classify, numeric=numeric, positive=positive, steps=steps)
 

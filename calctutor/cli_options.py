@@ -54,3 +54,21 @@ def prepare(*modules: str) -> None:
 
     for name in ("calctutor.render", "calctutor.checking.answer", *modules):
         importlib.import_module(name)
+
+
+def compute(module: str, function: str, fmt, answer: str | None = None, show: bool = False,
+            **kwargs) -> None:
+    """Run ``module.function(**kwargs)`` in the sandbox and print its result (or the verdict
+    on ``answer``): the whole body of a computing command whose options map one to one."""
+    import importlib
+
+    from calctutor.cli_support import resolve_output, run
+
+    out = resolve_output(fmt)
+
+    def job():
+        result = getattr(importlib.import_module(module), function)(**kwargs)
+        return respond(result, out, answer, show)
+
+    prepare(module)
+    run(job)
