@@ -66,7 +66,7 @@ def register(app) -> None:
             result = run_chain(expr, layers, wrt, at, positive, steps)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.chain")
+        prepare("calctutor.commands.chain", checking=answer is not None)
         run(job)
 
     @app.command(
@@ -112,5 +112,5 @@ def register(app) -> None:
             result = run_backprop(layers, input, target, activation, check)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.backprop")
+        prepare("calctutor.commands.backprop", checking=answer is not None)
         run(job)

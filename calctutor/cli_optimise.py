@@ -65,7 +65,7 @@ def register(app) -> None:
                                  tol=tol, ascent=ascent, vars=vars_, exact=exact, plot=plot)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.descent")
+        prepare("calctutor.commands.descent", checking=answer is not None)
         run(job)
 
     @app.command(epilog=(
@@ -111,7 +111,7 @@ def register(app) -> None:
             result = run_lagrange(expr, cons, positive=positive, vars=vars_, goal=goal)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.lagrange")
+        prepare("calctutor.commands.lagrange", checking=answer is not None)
         run(job)
 
     @app.command(epilog=(
@@ -177,5 +177,5 @@ def register(app) -> None:
                              rate=rate, steps=steps, at=at, plot=plot, goal=goal)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.fit")
+        prepare("calctutor.commands.fit", checking=answer is not None)
         run(job)

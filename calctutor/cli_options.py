@@ -48,12 +48,31 @@ def respond(result, out: Output, answer: str | None = None, show: bool = False) 
     return render(verdict, out.fmt, width=out.width, color=out.color), code
 
 
-def prepare(*modules: str) -> None:
-    """Import the engine in this process before the sandbox forks, so every fork is cheap."""
+def prepare(*modules: str, checking: bool = False) -> None:
+    """Import the engine in this process before the sandbox forks, so every fork is cheap;
+    the answer checker only when there is an answer to check (it is a tenth of a second)."""
+    import gc
     import importlib
 
-    for name in ("calctutor.render", "calctutor.checking.answer", *modules):
-        importlib.import_module(name)
+    extra = ("calctutor.checking.answer",) if checking else ()
+    # Importing SymPy makes about a million objects that live as long as the process; the
+    # collector would trace them again and again while they are made (a sixth of the import
+    # time), so it waits; the first time, they are then frozen out of every later collection
+    # (once only: a long-lived caller such as the test suite must not freeze its garbage).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name in ("calctutor.render", *modules, *extra):
+            importlib.import_module(name)
+    finally:
+        if not _frozen:
+            gc.freeze()
+            _frozen.append(True)
+        if enabled:
+            gc.enable()
+
+
+_frozen: list[bool] = []
 
 
 def compute(module: str, function: str, fmt, answer: str | None = None, show: bool = False,
@@ -70,5 +89,5 @@ def compute(module: str, function: str, fmt, answer: str | None = None, show: bo
         result = getattr(importlib.import_module(module), function)(**kwargs)
         return respond(result, out, answer, show)
 
-    prepare(module)
+    prepare(module, checking=answer is not None)
     run(job)

@@ -63,7 +63,7 @@ def register(app) -> None:
                                 eval_at=eval_at)
             return respond(result, out, answer, show)
 
-        prepare("calctutor.commands.taylor")
+        prepare("calctutor.commands.taylor", checking=answer is not None)
         run(job)
 
     @app.command(epilog=(
@@ -100,5 +100,5 @@ def register(app) -> None:
                                 optimise=optimise, exact=exact, vars=vars_)
             return respond(for_answer(result, answer), out, answer, show)
 
-        prepare("calctutor.commands.newton")
+        prepare("calctutor.commands.newton", checking=answer is not None)
         run(job)

@@ -13,7 +13,6 @@ from typing import Callable
 
 import sympy
 
-from calctutor.checking.answer import AnswerResult
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -36,16 +35,22 @@ from calctutor.results import DiffResult, EquivResult, FirstPrinciplesResult, Re
 
 VIEWS: dict[type, Callable[[object], Document]] = {}
 
-# Views of the other commands, one module per area, imported when a view is first asked for.
-EXTENSIONS = (
-    "calctutor.render.views_matrices",   # gradient, jacobian, hessian
-    "calctutor.render.views_chain",      # chain, backprop
-    "calctutor.render.views_series",     # taylor, newton
-    "calctutor.render.views_optimise",   # descent, lagrange, fit
-    "calctutor.render.views_drills",     # exercises (worksheets)
-    "calctutor.render.views_quiz",       # quiz, progress
-)
-_loaded = False
+# The views of the other results, one module per area, imported the first time a result of
+# that area is rendered (keyed by the module defining the result type): `diff` then never
+# imports the calculus of the other commands.
+EXTENSIONS = {
+    "calctutor.checking.answer": "calctutor.render.views_answer",       # --answer verdicts
+    "calctutor.calculus.matrices": "calctutor.render.views_matrices",   # gradient, jacobian, hessian
+    "calctutor.calculus.chain": "calctutor.render.views_chain",         # chain
+    "calctutor.calculus.backprop": "calctutor.render.views_chain",      # backprop
+    "calctutor.calculus.taylor": "calctutor.render.views_series",       # taylor
+    "calctutor.calculus.newton": "calctutor.render.views_series",       # newton
+    "calctutor.calculus.descent": "calctutor.render.views_optimise",    # descent
+    "calctutor.calculus.lagrange": "calctutor.render.views_optimise",   # lagrange
+    "calctutor.calculus.fit": "calctutor.render.views_optimise",        # fit
+    "calctutor.exercises.model": "calctutor.render.views_drills",       # exercises (worksheets)
+    "calctutor.quiz.report": "calctutor.render.views_quiz",             # progress
+}
 
 
 def register(cls: type):
@@ -60,17 +65,21 @@ def register(cls: type):
 
 def view(result) -> Document:
     """The document for any registered result (TypeError otherwise: a bug, not user input)."""
-    global _loaded
-    if not _loaded:
+    fn = _find(type(result))
+    if fn is None:
         import importlib
 
-        for name in EXTENSIONS:
-            importlib.import_module(name)
-        _loaded = True
-    for cls in type(result).__mro__:
-        if cls in VIEWS:
-            return VIEWS[cls](result)
-    raise TypeError(f"calctutor.render has no view for {type(result).__name__}")
+        for cls in type(result).__mro__:
+            if cls.__module__ in EXTENSIONS:
+                importlib.import_module(EXTENSIONS[cls.__module__])
+        fn = _find(type(result))
+    if fn is None:
+        raise TypeError(f"calctutor.render has no view for {type(result).__name__}")
+    return fn(result)
+
+
+def _find(cls: type):
+    return next((VIEWS[c] for c in cls.__mro__ if c in VIEWS), None)
 
 
 # -- pieces several views share --------------------------------------------------------------
@@ -208,40 +217,3 @@ def equiv_view(result: EquivResult) -> Document:
         doc.append(Fields((("Method", (method,)),)))
     doc += [Note((n,)) for n in result.notes]
     return doc
-
-
-# -- --answer ------------------------------------------------------------------------------
-@register(AnswerResult)
-def answer_view(result: AnswerResult) -> Document:
-    """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
-    doc: Document = [Heading(f"Checking your answer: {result.what}")]
-    rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))]
-    if result.reading.differs:
-        rows.append(("Read as", (_answer_expr(result.answer),)))
-    doc.append(Fields(tuple(rows)))
-    doc += [Note((n,)) for n in result.reading.notes]
-    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
-    doc.append(Verdict(result.correct, headline, (result.feedback,)))
-    if result.diagnosis and result.diagnosis != "wrong_shape":
-        # "missing_chain_factor+trig_sign" -> "missing chain factor, and trig sign"
-        names = [code.replace("_", " ") for code in result.diagnosis.split("+")]
-        label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
-        doc.append(Fields(((label, (" and ".join(names),)),)))
-    doc += [Note((n,)) for n in result.notes]
-    if result.show and result.solution is not None:
-        doc.append(Heading("Worked solution", 2))
-        doc += view(result.solution)
-    elif result.correct is False:
-        doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
-    elif result.correct is None:
-        doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
-                              "with the worked solution yourself.",)))
-    return doc
-
-
-def _answer_expr(value):
-    if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], (list, tuple)):
-            return sympy.Matrix(value)
-        return sympy.Matrix([list(value)])
-    return value

@@ -1,0 +1,54 @@
+"""The view of an ``--answer`` verdict: the answer as read, the verdict, the likely mistake."""
+
+from __future__ import annotations
+
+import sympy
+
+from calctutor.checking.answer import AnswerResult
+from calctutor.render.doc import (
+    Document,
+    Fields,
+    Heading,
+    Note,
+    Paragraph,
+    Segments,
+    Verbatim,
+    Verdict,
+)
+from calctutor.render.views import register, view
+
+
+@register(AnswerResult)
+def answer_view(result: AnswerResult) -> Document:
+    """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
+    doc: Document = [Heading(f"Checking your answer: {result.what}")]
+    rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))]
+    if result.reading.differs:
+        rows.append(("Read as", (_answer_expr(result.answer),)))
+    doc.append(Fields(tuple(rows)))
+    doc += [Note((n,)) for n in result.reading.notes]
+    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
+    doc.append(Verdict(result.correct, headline, (result.feedback,)))
+    if result.diagnosis and result.diagnosis != "wrong_shape":
+        # "missing_chain_factor+trig_sign" -> "missing chain factor, and trig sign"
+        names = [code.replace("_", " ") for code in result.diagnosis.split("+")]
+        label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
+        doc.append(Fields(((label, (" and ".join(names),)),)))
+    doc += [Note((n,)) for n in result.notes]
+    if result.show and result.solution is not None:
+        doc.append(Heading("Worked solution", 2))
+        doc += view(result.solution)
+    elif result.correct is False:
+        doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
+    elif result.correct is None:
+        doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
+                              "with the worked solution yourself.",)))
+    return doc
+
+
+def _answer_expr(value):
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):
+            return sympy.Matrix(value)
+        return sympy.Matrix([list(value)])
+    return value
