@@ -6,6 +6,8 @@ looks the same everywhere.
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 from sympy.printing.str import StrPrinter
 
@@ -61,4 +63,59 @@ def to_latex(expr) -> str:
 
 def to_pretty(expr, width: int = 80, unicode: bool = True) -> str:
     """SymPy's 2-D pretty print, broken by SymPy itself to fit ``width`` columns."""
-    return sympy.pretty(expr, use_unicode=unicode, num_columns=max(20, width))
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    printer = _pretty_printer()({"use_unicode": unicode, "num_columns": max(20, width)})
+    previous = pretty_use_unicode(unicode)  # SymPy's printer reads a module-wide flag
+    try:
+        return printer.doprint(expr)
+    finally:
+        pretty_use_unicode(previous)
+
+
+@functools.cache
+def _pretty_printer():
+    """SymPy's PrettyPrinter with products laid out here.
+
+    SymPy's own ``_print_Mul`` imports ``sympy.physics.units`` (0.23 s, more than the whole
+    of ``calctutor diff``) only to move physical quantities to the end of a product, and
+    calctutor's parser never makes one. The layout is SymPy's: factors with a negative
+    rational exponent, and rational denominators, go below the line.
+    """
+    from sympy.printing.pretty.pretty import PrettyPrinter
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    one = sympy.S.One
+
+    class Pretty(PrettyPrinter):
+        def _print_Mul(self, product):
+            factors = product.args
+            if factors[0] is one or any(f.is_Number for f in factors[1:]):
+                return self._unevaluated_product(factors)
+            if self.order not in ("old", "none"):
+                factors = product.as_ordered_factors()
+            above, below = [], []
+            for f in factors:
+                if f.is_commutative and f.is_Pow and f.exp.is_Rational and f.exp.is_negative:
+                    below.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp, evaluate=False))
+                elif f.is_Rational and f is not sympy.oo:
+                    above += [sympy.Integer(f.p)] if f.p != 1 else []
+                    below += [sympy.Integer(f.q)] if f.q != 1 else []
+                else:
+                    above.append(f)
+            top = prettyForm.__mul__(*[self._print(f) for f in above or [one]])
+            if not below:
+                return top
+            return top / prettyForm.__mul__(*[self._print(f) for f in below])
+
+        def _unevaluated_product(self, factors):
+            # every factor shown as it stands (1*x, 2*3); prettyForm's product would swallow
+            # a leading -1, so it is put back in front by hand
+            forms = [self._print(f) for f in factors]
+            lead_minus = str(forms[0]) == "-1"
+            if lead_minus:
+                forms[0] = prettyForm("1")
+            out = prettyForm.__mul__(*forms)
+            return prettyForm("-" + out.s, out.baseline, out.binding) if lead_minus else out
+
+    return Pretty

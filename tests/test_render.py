@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calctutor.render import FORMATS, latex_document, render, render_blocks
 from calctutor.render.doc import (
@@ -33,6 +35,7 @@ from calctutor.render.views import VIEWS, register
 from calctutor.results import DiffResult, EquivResult, FirstPrinciplesResult, Reading, Stage
 from calctutor.steps.model import Step
 from calctutor.symbols import make_symbol
+from tests.test_diff_property import expressions
 
 x, y, h = make_symbol("x"), make_symbol("y"), make_symbol("h")
 u, v = sp.Symbol("u", real=True), sp.Symbol("v", real=True)
@@ -622,3 +625,37 @@ def test_one_line_notation():
     assert one_line(sp.Matrix([[2 * x, y]])) == "[2*x, y]"
     assert one_line(sp.Matrix([[1, x], [x**2, 0]])) == "[[1, x], [x^2, 0]]"
     assert one_line(sp.Float(3.0)) == "3.0"  # not 3.00000000000000
+
+
+# -- the 2-D pretty print ---------------------------------------------------------------------
+# calctutor lays out products itself (SymPy's _print_Mul imports sympy.physics.units, 0.23 s);
+# the picture must be SymPy's exactly.
+@settings(max_examples=150, deadline=None)
+@given(expressions(3), st.sampled_from([24, 60, 100]), st.booleans())
+def test_pretty_print_is_sympys(expr, width, unicode):
+    from calctutor.notation import to_pretty
+
+    for e in (expr, sp.Derivative(expr, x), sp.Eq(expr, -expr / 3)):
+        assert to_pretty(e, width, unicode) == sp.pretty(e, use_unicode=unicode,
+                                                        num_columns=width), e
+
+
+def test_pretty_print_of_unevaluated_products_is_sympys():
+    from calctutor.notation import to_pretty
+
+    for e in (sp.Mul(2, x, evaluate=False), sp.Mul(-1, x, y, evaluate=False),
+              sp.Mul(sp.S.One, x, evaluate=False), sp.Mul(x, 3, sp.Rational(1, 2), evaluate=False),
+              sp.Matrix([[x * y, 2 / x], [x / 3, -y * x**-2]])):
+        assert to_pretty(e, 80) == sp.pretty(e, num_columns=80), e
+
+
+def test_rich_output_does_not_load_physics():
+    # the point of the printer above, checked in a fresh process
+    import sys
+
+    code = ("from calctutor.commands.diff import run_diff\nfrom calctutor.render import render\n"
+            "r = run_diff('x^2 sin(x)/(3x)', [], None, None, False, True, False)\n"
+            "assert render(r, 'rich', width=80, color=True)\n"
+            "import sys; print('sympy.physics' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
