@@ -432,7 +432,7 @@ def _indep_jacobian(ex):
     j = fs.jacobian(_syms(inp["vars"]))
     if "at" in inp:
         j = j.subs(_point(inp["at"]))
-    _same(ex.answer, j)
+    _same(ex.answer, j.det() if ex.answer_key == "determinant" else j)
 
 
 def _indep_hessian(ex):
@@ -693,3 +693,30 @@ def test_worksheet_says_when_fewer_exercises_came_back():
     assert "Only 2 of the 9 exercises" in short and "Answers" in short
     full = render(Worksheet(exs, 1, 5, False, None, "What is calculus?", 2), "markdown")
     assert "Only" not in full and "Answers" not in full
+
+
+def test_coordinate_change_exercises_check_the_determinant():
+    ex = generate(2, count=1, seed=1, skill="2.6")[0]
+    assert ex.answer_key == "determinant"
+    assert ex.check(ex.answer).correct is True
+    wrong = ex.check(f"2*({ex.answer}) + 1")
+    assert wrong.correct is False and wrong.solution is not None
+    with pytest.raises(CalcTutorError):
+        ex.check("[[1, 0], [0, 1]")  # a Jacobian-shaped answer that does not even parse
+
+
+def test_bank_covers_every_computable_skill_of_the_course():
+    import re
+    from pathlib import Path
+
+    course = (Path(__file__).resolve().parents[2] / "shared" / "COURSE.md")
+    if not course.exists():
+        pytest.skip("the course description is not beside this checkout")
+    numbers = re.findall(r"^- \*\*(\d+\.\d+) ", course.read_text(), re.M)
+    assert len(numbers) == 57
+    have = {s.number for s in BANK.skills if any(t.skill == s.name for t in BANK.templates)}
+    # what no calctutor command computes: reading graphs, counting, recognising, Python
+    conceptual = {"1.1", "3.5", "4.1", "4.9", "6.7"}
+    # computable, not yet templated (see the issue notes)
+    todo = {"3.4", "4.5", "4.8", "5.3", "5.8"}
+    assert set(numbers) - have == conceptual | todo

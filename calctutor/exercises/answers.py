@@ -1,5 +1,6 @@
 """Checking answers that are not one command's ``--answer``: the classification of stationary
-points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises.
+points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises,
+and the determinant of a Jacobian (a change of coordinates' scale factor).
 
 The verdict is an ``AnswerResult`` like every other check, so the quiz treats it the same way.
 """
@@ -99,4 +100,29 @@ def check_stationary_points(exercise, text: str):
                    "(every solution of each equation).", "missing_stationary_point")
 
 
-CHECKS = {"stationary_points": check_stationary_points}
+class _Determinant:
+    """The determinant of a solved Jacobian, as a result ``check_answer`` can judge."""
+
+    def __init__(self, jacobian):
+        self.jacobian = jacobian
+
+    def answer_spec(self):
+        from calctutor.checking.answer import AnswerSpec
+
+        j = self.jacobian
+        return AnswerSpec("expr", j.determinant, "the Jacobian determinant",
+                          variables=tuple(j.variables))
+
+
+def check_determinant(exercise, text: str):
+    """The verdict on the determinant of the exercise's (square) Jacobian."""
+    import dataclasses
+
+    from calctutor.checking.answer import check_answer
+
+    result = exercise.solve()
+    verdict = check_answer(_Determinant(result), text)
+    return dataclasses.replace(verdict, solution=result)
+
+
+CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant}

@@ -181,6 +181,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
 _KEY_HELP = {
     "stationary_points": "Type each stationary point with its kind, e.g. "
                          "(1, 0) minimum, (-1, 0) saddle.",
+    "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
 }
 
 
