@@ -29,13 +29,18 @@ KINDS = {
 }
 
 
+# long option names that are not the library's parameter names (``eval`` is a builtin no
+# function here should seem to call)
+_PARAMETERS = {"eval": "eval_at"}
+
+
 def run_kind(kind: str, input: dict):
     """The result of command ``kind`` on ``input`` (its long option names as keys)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
     module, _, name = KINDS[kind].partition(":")
     fn = getattr(importlib.import_module(module), name)
-    return fn(**{k.replace("-", "_"): v for k, v in input.items()})
+    return fn(**{_PARAMETERS.get(k, k.replace("-", "_")): v for k, v in input.items()})
 
 
 def point_text(at) -> str | None:

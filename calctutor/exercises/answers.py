@@ -1,6 +1,7 @@
 """Checking answers that are not one command's ``--answer``: the classification of stationary
 points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises,
-and the determinant of a Jacobian (a change of coordinates' scale factor).
+the determinant of a Jacobian (a change of coordinates' scale factor) and the value of a
+Taylor polynomial at a point.
 
 The verdict is an ``AnswerResult`` like every other check, so the quiz treats it the same way.
 """
@@ -100,29 +101,42 @@ def check_stationary_points(exercise, text: str):
                    "(every solution of each equation).", "missing_stationary_point")
 
 
-class _Determinant:
-    """The determinant of a solved Jacobian, as a result ``check_answer`` can judge."""
+class _Part:
+    """One part of a solved result (a Jacobian's determinant, a Taylor polynomial's value
+    at a point) as a result that ``check_answer`` can judge."""
 
-    def __init__(self, jacobian):
-        self.jacobian = jacobian
+    def __init__(self, shape: str, expected, what: str, variables=()):
+        self.shape, self.expected, self.what, self.variables = shape, expected, what, variables
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
 
-        j = self.jacobian
-        return AnswerSpec("expr", j.determinant, "the Jacobian determinant",
-                          variables=tuple(j.variables))
+        return AnswerSpec(self.shape, self.expected, self.what, variables=tuple(self.variables))
 
 
-def check_determinant(exercise, text: str):
-    """The verdict on the determinant of the exercise's (square) Jacobian."""
+def _check_part(exercise, text: str, part: _Part):
     import dataclasses
 
     from calctutor.checking.answer import check_answer
 
-    result = exercise.solve()
-    verdict = check_answer(_Determinant(result), text)
-    return dataclasses.replace(verdict, solution=result)
+    verdict = check_answer(part, text)
+    return dataclasses.replace(verdict, solution=exercise.solve())
 
 
-CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant}
+def check_determinant(exercise, text: str):
+    """The verdict on the determinant of the exercise's (square) Jacobian."""
+    j = exercise.solve()
+    return _check_part(exercise, text, _Part("expr", j.determinant, "the Jacobian determinant",
+                                             j.variables))
+
+
+def check_evaluation(exercise, text: str):
+    """The verdict on T_n(p): the exercise's Taylor polynomial evaluated at its point."""
+    t = exercise.solve()
+    order, value = t.evaluations[-1]
+    return _check_part(exercise, text, _Part("number", value,
+                                             f"the value of T{order} at {t.eval_at}"))
+
+
+CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
+          "evaluations": check_evaluation}

@@ -95,6 +95,8 @@ def answer_of(result, template: Template):
     (``AnswerSpec``), or the key of the command's JSON that the template names."""
     if template.answer_key:
         value = result.to_json()[template.answer_key]
+        if template.answer_key == "evaluations":  # T0(p), ..., Tn(p): the question is Tn(p)
+            return value[-1]["value"]
         keep = ANSWER_FIELDS.get(template.answer_key)
         if keep and isinstance(value, list):
             value = [{k: v[k] for k in keep if k in v} if isinstance(v, dict) else v for v in value]

@@ -182,6 +182,7 @@ _KEY_HELP = {
     "stationary_points": "Type each stationary point with its kind, e.g. "
                          "(1, 0) minimum, (-1, 0) saddle.",
     "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
+    "evaluations": "Type the value as an exact number, e.g. 13/8.",
 }
 
 
