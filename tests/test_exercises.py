@@ -493,6 +493,10 @@ def _indep_backprop(ex):
         values.update({b[i]: b_num[i] for i in range(b.rows)})
         weights.append((W, b))
         a = (W * a + b).applyfunc(act)
+    if ex.answer_key == "activations":  # the forward pass alone: the network's output
+        out = a.subs(values)
+        _same(ex.answer, out[0] if out.rows == 1 else list(out))
+        return
     cost = sum((a - y).applyfunc(lambda e: e**2))
     check = inp.get("check", "W1")
     if check == "cost":
@@ -720,7 +724,7 @@ def test_bank_covers_every_computable_skill_of_the_course():
     # what no calctutor command computes: reading graphs, counting, recognising, Python
     conceptual = {"1.1", "3.5", "4.1", "4.9", "6.7"}
     # computable, not yet templated (see the issue notes)
-    todo = {"3.4", "4.5", "5.3", "5.8"}
+    todo = {"4.5", "5.3", "5.8"}
     assert set(numbers) - have == conceptual | todo
 
 
@@ -734,3 +738,11 @@ def test_order_effect_exercises_check_the_value_of_the_polynomial():
     true_value = sp.nsimplify(f.subs(x, p))
     if true_value != read(str(ex.answer)):  # f(p) itself is not what T_n(p) is
         assert ex.check(str(true_value)).correct is False
+
+
+def test_feed_forward_exercises_check_the_output():
+    for ex in generate(3, count=4, seed=1, skill="3.4"):
+        assert ex.answer_key == "activations"
+        typed = ", ".join(map(str, ex.answer)) if isinstance(ex.answer, list) else str(ex.answer)
+        assert ex.check(typed).correct is True
+        assert ex.check(typed + " + 1").correct is False

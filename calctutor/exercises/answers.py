@@ -1,7 +1,7 @@
 """Checking answers that are not one command's ``--answer``: the classification of stationary
 points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises,
 the determinant of a Jacobian (a change of coordinates' scale factor) and the value of a
-Taylor polynomial at a point.
+Taylor polynomial at a point, a network's output.
 
 The verdict is an ``AnswerResult`` like every other check, so the quiz treats it the same way.
 """
@@ -105,13 +105,15 @@ class _Part:
     """One part of a solved result (a Jacobian's determinant, a Taylor polynomial's value
     at a point) as a result that ``check_answer`` can judge."""
 
-    def __init__(self, shape: str, expected, what: str, variables=()):
-        self.shape, self.expected, self.what, self.variables = shape, expected, what, variables
+    def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None):
+        self.shape, self.expected, self.what = shape, expected, what
+        self.variables, self.tolerance = tuple(variables), tolerance
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
 
-        return AnswerSpec(self.shape, self.expected, self.what, variables=tuple(self.variables))
+        return AnswerSpec(self.shape, self.expected, self.what, variables=self.variables,
+                          tolerance=self.tolerance)
 
 
 def _check_part(exercise, text: str, part: _Part):
@@ -138,5 +140,13 @@ def check_evaluation(exercise, text: str):
                                              f"the value of T{order} at {t.eval_at}"))
 
 
+def check_output(exercise, text: str):
+    """The verdict on a network's output a(L) after the forward pass."""
+    out = list(exercise.solve().forward.a[-1])
+    part = (_Part("number", out[0], "the output a(L)") if len(out) == 1 else
+            _Part("numbers", out, "the output a(L)"))
+    return _check_part(exercise, text, part)
+
+
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
-          "evaluations": check_evaluation}
+          "evaluations": check_evaluation, "activations": check_output}

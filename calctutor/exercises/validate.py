@@ -97,6 +97,8 @@ def answer_of(result, template: Template):
         value = result.to_json()[template.answer_key]
         if template.answer_key == "evaluations":  # T0(p), ..., Tn(p): the question is Tn(p)
             return value[-1]["value"]
+        if template.answer_key == "activations":  # a(1), ..., a(L): the question is the output
+            return value[-1][0] if len(value[-1]) == 1 else value[-1]
         keep = ANSWER_FIELDS.get(template.answer_key)
         if keep and isinstance(value, list):
             value = [{k: v[k] for k in keep if k in v} if isinstance(v, dict) else v for v in value]

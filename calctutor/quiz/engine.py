@@ -183,6 +183,8 @@ _KEY_HELP = {
                          "(1, 0) minimum, (-1, 0) saddle.",
     "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
     "evaluations": "Type the value as an exact number, e.g. 13/8.",
+    "activations": "Type the output: one number, or the outputs of the layer's neurons "
+                   "separated by commas, e.g. 3, 0.",
 }
 
 
