@@ -1,7 +1,8 @@
 """Checking answers that are not one command's ``--answer``: the classification of stationary
-points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises,
-the determinant of a Jacobian (a change of coordinates' scale factor) and the value of a
-Taylor polynomial at a point, a network's output.
+points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises;
+and one part of a result where the bank asks for that part alone: the determinant of a
+Jacobian (a change of coordinates' scale factor), a Taylor polynomial's value at a point, a
+network's output after the forward pass.
 
 The verdict is an ``AnswerResult`` like every other check, so the quiz treats it the same way.
 """
@@ -103,7 +104,7 @@ def check_stationary_points(exercise, text: str):
 
 class _Part:
     """One part of a solved result (a Jacobian's determinant, a Taylor polynomial's value
-    at a point) as a result that ``check_answer`` can judge."""
+    at a point, a network's output) as a result that ``check_answer`` can judge."""
 
     def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None):
         self.shape, self.expected, self.what = shape, expected, what
