@@ -15,10 +15,8 @@ from calctutor.cli_options import (
     FormatOpt,
     PositiveOpt,
     ShowOpt,
-    prepare,
-    respond,
+    compute,
 )
-from calctutor.cli_support import resolve_output, run
 
 LayerOpt = Annotated[
     Optional[list[str]],
@@ -57,17 +55,8 @@ def register(app) -> None:
 
         Differentiates F through layers of intermediate variables, as a sum over paths or a
         product of Jacobians (df/dx · dx/du · du/dt)."""
-        out = resolve_output(fmt)
-        layers = list(layer or [])
-
-        def job():
-            from calctutor.commands.chain import run_chain
-
-            result = run_chain(expr, layers, wrt, at, positive, steps)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.chain", checking=answer is not None)
-        run(job)
+        compute("calctutor.commands.chain", "run_chain", fmt, answer, show, expr=expr,
+                layer=list(layer or []), wrt=wrt, at=at, positive=positive, steps=steps)
 
     @app.command(
         epilog=(
@@ -103,14 +92,6 @@ def register(app) -> None:
 
         The forward pass (z and a per layer), the cost C = Σ(a − y)², and the backward pass
         (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
-        out = resolve_output(fmt)
-        layers = list(layer or [])
-
-        def job():
-            from calctutor.commands.backprop import run_backprop
-
-            result = run_backprop(layers, input, target, activation, check)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.backprop", checking=answer is not None)
-        run(job)
+        compute("calctutor.commands.backprop", "run_backprop", fmt, answer, show,
+                layer=list(layer or []), input=input, target=target, activation=activation,
+                check=check)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from calctutor.cli_options import FormatOpt, ShowOpt, VarsOpt, prepare, respond
+from calctutor.cli_options import FormatOpt, ShowOpt, VarsOpt, compute, prepare, respond
 from calctutor.cli_support import resolve_output, run
 
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Draw a plot in the terminal.", metavar="")]
@@ -56,17 +56,9 @@ def register(app) -> None:
         Shows the gradient, every step (point, f, gradient, |gradient|), why it stopped, and
         detects divergence (a rate too large). --answer checks the final point.
         """
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.commands.descent import run_descent
-
-            result = run_descent(expr, start, rate=rate, max_iter=max_iter, steps=steps,
-                                 tol=tol, ascent=ascent, vars=vars_, exact=exact, plot=plot)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.descent", checking=answer is not None)
-        run(job)
+        compute("calctutor.commands.descent", "run_descent", fmt, answer, show, expr=expr,
+                start=start, rate=rate, max_iter=max_iter, steps=steps, tol=tol, ascent=ascent,
+                vars=vars_, exact=exact, plot=plot)
 
     @app.command(epilog=(
         "Examples:  calctutor lagrange \"x^2 y\" --constraint \"x^2 + y^2 = 3\"  ·  "
@@ -102,17 +94,8 @@ def register(app) -> None:
         from several starts when exact solving takes too long, and then it says so), f at
         every candidate, and which are the maximum and the minimum.
         """
-        out = resolve_output(fmt)
-        cons = list(constraint or [])
-
-        def job():
-            from calctutor.commands.lagrange import run_lagrange
-
-            result = run_lagrange(expr, cons, positive=positive, vars=vars_, goal=goal)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.lagrange", checking=answer is not None)
-        run(job)
+        compute("calctutor.commands.lagrange", "run_lagrange", fmt, answer, show, expr=expr,
+                constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal)
 
     @app.command(epilog=(
         "Examples:  calctutor fit data.csv --model \"m*x + c\"  ·  "

@@ -15,6 +15,7 @@ from calctutor.cli_options import (
     PositiveOpt,
     ShowOpt,
     VarsOpt,
+    compute,
     prepare,
     respond,
 )
@@ -53,18 +54,9 @@ def register(app) -> None:
 
         The derivatives, the coefficients f^(k)(a)/k!, the polynomial and how good it is (in
         several variables: the gradient and the Hessian)."""
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.commands.taylor import run_taylor
-
-            result = run_taylor(expr, var=var, vars=vars_, at=at, order=order, positive=positive,
-                                plot=plot, nonzero=nonzero, general_term=general_term, index=index,
-                                eval_at=eval_at)
-            return respond(result, out, answer, show)
-
-        prepare("calctutor.commands.taylor", checking=answer is not None)
-        run(job)
+        compute("calctutor.commands.taylor", "run_taylor", fmt, answer, show, expr=expr, var=var,
+                vars=vars_, at=at, order=order, positive=positive, plot=plot, nonzero=nonzero,
+                general_term=general_term, index=index, eval_at=eval_at)
 
     @app.command(epilog=(
         "Examples:  calctutor newton \"x^2 - 2\" --x0 1  ·  calctutor newton \"x^2 - 2\" --x0 1 --steps 2 --exact  ·  "
