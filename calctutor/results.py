@@ -36,12 +36,16 @@ def json_value(value):
 
 @dataclass(frozen=True)
 class Reading:
-    """How the user's text was read: the text, its reading, and notes on ambiguous forms."""
+    """How the user's text was read: the text, its reading, and notes on ambiguous forms.
+
+    ``conditions`` (``calctutor.domain.Condition``) are what the typed text requires to be
+    defined but the evaluated expression no longer shows (``x^2/x`` read as x needs x ≠ 0)."""
 
     text: str
     reading: str
     notes: tuple[str, ...] = ()
     differs: bool = False
+    conditions: tuple = ()
 
 
 @dataclass(frozen=True)
