@@ -176,8 +176,14 @@ def power_term(coeff: sp.Expr, bases: tuple[sp.Expr, ...], alpha: tuple[int, ...
     return sp.Mul(coeff, *factors, evaluate=False)
 
 
+class UndefinedThere(UsageError):
+    """f or one of its derivative formulas is undefined at the centre (the series of f may
+    still exist there: a removable singularity, or cos(√x) at 0)."""
+
+
 def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
-    """``expr`` at ``point``, exact and tidied; a UsageError when it is undefined there."""
+    """``expr`` at ``point``, exact and tidied; an UndefinedThere error when it is undefined
+    there."""
     value = expr.xreplace(point)
     if value.free_symbols:
         value = value.subs(point)
@@ -189,7 +195,7 @@ def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
         value = within(1.0, tidy, value, default=value)
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
         where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
-        raise UsageError(f"there is no Taylor expansion about {where}: {what} is undefined there")
+        raise UndefinedThere(f"there is no Taylor expansion about {where}: {what} is undefined there")
     return value
 
 
@@ -283,10 +289,15 @@ def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, ord
     stay short. A function without a series rule is differentiated all the way."""
     point = {var: a}
     base = shifted(var, a)
-    value_at(expr, point, "f(x)")  # a precise error when f itself is undefined at a
-    coeffs = _coefficients(expr, var, a, order, nonzero)
-    if coeffs is None:
-        return _taylor_by_differentiation(expr, reading, var, a, order, nonzero, plot)
+    try:
+        value_at(expr, point, "f(x)")
+        coeffs = _coefficients(expr, var, a, order, nonzero)
+        if coeffs is None:
+            return _taylor_by_differentiation(expr, reading, var, a, order, nonzero, plot)
+    except UndefinedThere as err:
+        from calctutor.calculus.taylor_edges import taylor_through
+
+        return taylor_through(expr, reading, var, a, order, nonzero, plot, err)
     notes: list[str] = []
     if nonzero is not None:
         ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
@@ -333,8 +344,8 @@ def _coefficients(expr, var, a, order, nonzero):
         except Unsupported:
             return None
         except ZeroDivisionError:
-            raise UsageError(f"there is no Taylor expansion about {where}: a derivative of f "
-                             f"is undefined there") from None
+            raise UndefinedThere(f"there is no Taylor expansion about {where}: a derivative of f "
+                                 f"is undefined there") from None
 
     if nonzero is None:
         return within(4.0, attempt, order + 1 + NEXT_TERM_SEARCH, default=None)
