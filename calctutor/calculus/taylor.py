@@ -82,6 +82,7 @@ class TaylorResult:
     notes: tuple[str, ...] = field(default=())
     general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
     general_asked: bool = False
+    converges: str | None = None  # where the general term's series converges to f
     evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
     eval_at: sp.Expr | None = None
     eval_f: sp.Expr | None = None                        # f(X) itself
@@ -122,6 +123,8 @@ class TaylorResult:
             out["eval_at"] = to_sympy(self.eval_at)
         if self.general_asked:
             out["general_term"] = None if self.general is None else to_sympy(self.general[1])
+            if self.converges is not None:
+                out["converges"] = self.converges
         return out
 
     def answer_spec(self):
@@ -754,8 +757,31 @@ def _jet(ar: _Arith, expr, var, a, n) -> list:
 
 # -- the general term ------------------------------------------------------------------------
 def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, coeffs) -> tuple | None:
-    """(index, the n-th term, the first n it holds for) from SymPy's formal power series,
-    checked against the coefficients computed here; None when none is found in time."""
+    """(index, the n-th term, the first n it holds for, where the series converges): a
+    standard series recognised by its form, else SymPy's formal power series; either is
+    stated only when it agrees with every coefficient in ``coeffs``. None when none is found
+    in time."""
+    from calctutor.calculus.taylor_general import known_series, ratio_radius
+
+    def holds(formula, j):
+        try:
+            gap = formula.subs(index, j) - coeffs[j]
+            if sp.simplify(gap) == 0:
+                return True
+            # cos(3·atan 2) and the like: SymPy may not prove it; 60 digits decide
+            value = sp.N(gap, 60)
+            return value.is_number and abs(value) < sp.Float(10) ** -50
+        except (ZeroDivisionError, TypeError):
+            return False
+
+    def known():
+        found = known_series(expr, var, a, index)
+        if found is None:
+            return None
+        if not all(holds(found.coefficient, j) for j in range(found.start, len(coeffs))):
+            return None
+        return index, found.coefficient * shifted(var, a) ** index, found.start, found.converges
+
     def find():
         from sympy.series.formal import FormalPowerSeries
 
@@ -768,23 +794,29 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
         formula = sp.simplify(sp.powsimp(formula, force=True))
         if formula.has(sp.I, sp.Piecewise, sp.Mod):
             return None  # no closed form a learner would write
-
-        def holds(j):
-            try:
-                return sp.simplify(formula.subs(index, j) - coeffs[j]) == 0
-            except (ZeroDivisionError, TypeError):
-                return False
-
-        if not all(holds(j) for j in range(start, len(coeffs))):
+        if not all(holds(formula, j) for j in range(start, len(coeffs))):
             return None
-        while start > 0 and holds(start - 1):
+        while start > 0 and holds(formula, start - 1):
             start -= 1  # (SymPy splits off f(a) even where the formula covers it)
-        return index, formula * shifted(var, a) ** index, start
+        radius = within(2.0, ratio_radius, formula, index, default=None)
+        if radius == sp.oo:
+            converges = f"converges for every real {to_text(var)} (ratio test: radius ∞)"
+        elif radius is not None:
+            base = to_text(shifted(var, a))
+            converges = (f"converges for |{base}| < {to_text(radius)} (ratio test: radius "
+                         f"{to_text(radius)}; the endpoints were not examined)")
+        else:
+            converges = "where it converges was not determined"
+        return index, formula * shifted(var, a) ** index, start, converges
 
-    try:
-        return within(4.0, find, default=None)
-    except (ValueError, TypeError, NotImplementedError, AttributeError):
-        return None
+    for attempt, seconds in ((known, 3.0), (find, 4.0)):
+        try:
+            found = within(seconds, attempt, default=None)
+        except (ValueError, TypeError, NotImplementedError, AttributeError):
+            found = None
+        if found is not None:
+            return found
+    return None
 
 
 def evaluate_orders(result: TaylorResult, at: sp.Expr) -> TaylorResult:

@@ -127,8 +127,10 @@ def _general(result: TaylorResult) -> Document:
     series = sp.Sum(term, (n, start, sp.oo))
     lead = sp.Add(*(t for d, t in result.terms if d < start))
     doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
-    doc.append(Paragraph(("It agrees with every coefficient computed above (found with "
-                          "SymPy's formal power series).",)))
+    doc.append(Paragraph(("It agrees with every coefficient computed above (and those up to "
+                          "degree 11 where they could be computed).",)))
+    if result.converges:
+        doc.append(Paragraph((f"The series {result.converges}.",)))
     return doc
 
 
