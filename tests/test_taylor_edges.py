@@ -154,6 +154,14 @@ GENERAL = [
     ("1/sqrt(1 - x)", 1 / sp.sqrt(1 - x), "0", "-1 ≤ x < 1"),
     ("(1 + x)^(-1/2)", (1 + x) ** sp.Rational(-1, 2), "0", "-1 < x ≤ 1"),
     ("3 cos(2x + 1)", 3 * sp.cos(2 * x + 1), "0", "every real x"),
+    ("sinh x", sp.sinh(x), "0", "every real x"),
+    ("cosh(2x)", sp.cosh(2 * x), "0", "every real x"),
+    ("sin(x)/x", sp.sin(x) / x, "0", "every real x"),
+    ("(e^x - 1)/x", (sp.exp(x) - 1) / x, "0", "every real x"),
+    ("(1 - cos x)/x^2", (1 - sp.cos(x)) / x ** 2, "0", "every real x"),
+    ("ln(1 + x)/x", sp.log(1 + x) / x, "0", "-1 < x ≤ 1"),
+    ("sin x + x^2", sp.sin(x) + x ** 2, "0", "every real x"),
+    ("cos(sqrt(x))", sp.cos(sp.sqrt(x)), "0", "every real x"),
 ]
 
 

@@ -792,6 +792,8 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
         start = int(series.ak.start)
         formula = series.ak.formula.subs(k, index)
         formula = sp.simplify(sp.powsimp(formula, force=True))
+        if formula.has(sp.gamma):
+            formula = formula.rewrite(sp.factorial)  # Γ(2n + 1) is (2n)! to a learner
         if formula.has(sp.I, sp.Piecewise, sp.Mod):
             return None  # no closed form a learner would write
         if not all(holds(formula, j) for j in range(start, len(coeffs))):

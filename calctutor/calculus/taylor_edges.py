@@ -136,7 +136,7 @@ def series_coefficients(expr, var, a, n):
     except (sp.PoleError, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
         _refuse(var, a, "f is undefined there, and SymPy finds no power series for it")
     if found == "timeout":
-        _refuse(var, a, "f is undefined there, and its series could not be found in time")
+        _refuse(var, a, "f or a derivative formula is undefined there, and the series of f could not be found in time (try a lower --order)")
     coeffs, bad = found
     if coeffs is None:
         _refuse(var, a, _describe(bad, var, a))

@@ -64,10 +64,25 @@ def _trig_shift(fn, P, n):
 
 def known_series(expr, var, a, n) -> KnownSeries | None:
     """The closed-form coefficient of (x − a)ⁿ for a standard series, or None."""
+    if expr.is_Add:
+        return _sum(expr, var, a, n)
     c, rest = expr.as_independent(var, as_Add=False)
     if not rest.has(var):
         return None
     factors = sp.Mul.make_args(rest)
+    base = var - a if a != 0 else var
+    shift = [f for f in factors if f.is_Pow and f.base == base and f.exp.is_Integer and f.exp < 0]
+    if len(shift) == 1 and len(factors) > 1:
+        # g(x)/(x − a)^m: the series of g moved down m places (a removable singularity when
+        # g's first m coefficients are 0, which the caller's check confirms)
+        m = int(-shift[0].exp)
+        inner = known_series(c * sp.Mul(*(f for f in factors if f is not shift[0])), var, a, n)
+        if inner is None:
+            return None
+        moved = inner.coefficient.subs(n, n + m)
+        tidy = sp.simplify(moved)  # sin(π(n + 1)/2) reads cos(πn/2), (−1)^(n+2) reads (−1)^n
+        return KnownSeries(tidy if sp.count_ops(tidy) <= sp.count_ops(moved) else moved,
+                           max(0, inner.start - m), inner.converges)
     if len(factors) == 2:
         e = [f for f in factors if isinstance(f, sp.exp)]
         t = [f for f in factors if isinstance(f, (sp.sin, sp.cos))]
@@ -85,6 +100,15 @@ def known_series(expr, var, a, n) -> KnownSeries | None:
             P, q = lin
             return KnownSeries(c * q ** n * _trig_shift(type(rest), P, n) / sp.factorial(n), 0,
                                _everywhere(var))
+    if isinstance(rest, (sp.sinh, sp.cosh)):
+        lin = _linear(rest.args[0], var, a)
+        if lin:
+            P, q = lin
+            sign = -1 if isinstance(rest, sp.sinh) else 1  # (e^L ∓ e^(−L))/2
+            parity = sp.exp(P) if P != 0 else 1
+            other = sp.exp(-P) if P != 0 else 1
+            return KnownSeries(c * q ** n * (parity + sign * (-1) ** n * other) / 2
+                               / sp.factorial(n), 0, _everywhere(var))
     if isinstance(rest, sp.log) and len(rest.args) == 1:
         return _log(c, rest.args[0], var, a, n)
     if isinstance(rest, sp.atan):
@@ -99,6 +123,24 @@ def known_series(expr, var, a, n) -> KnownSeries | None:
     if isinstance(rest, sp.Pow) and not rest.exp.has(var):
         return _binomial(c, rest.base, rest.exp, var, a, n)
     return None
+
+
+def _sum(expr, var, a, n):
+    """A sum of series that converge everywhere and a polynomial (e^x − 1, sin x + x²): the
+    coefficient is the sum of theirs beyond the polynomial's degree."""
+    known, poly_degree = [], -1
+    for term in expr.args:
+        if term.is_polynomial(var):
+            poly_degree = max(poly_degree, sp.degree(term, var) if term.has(var) else 0)
+            continue
+        found = known_series(term, var, a, n)
+        if found is None or "every real" not in found.converges:
+            return None
+        known.append(found)
+    if not known:
+        return None
+    start = max([poly_degree + 1] + [k.start for k in known])
+    return KnownSeries(sp.Add(*(k.coefficient for k in known)), start, _everywhere(var))
 
 
 def _exp_trig(c, e, t, var, a, n):
