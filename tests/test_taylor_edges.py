@@ -207,3 +207,17 @@ def test_general_term_answer_and_json():
 def test_general_term_not_found_says_so():
     r = run_taylor("exp(sin x)", general_term=True)
     assert r.general is None and r.to_json()["general_term"] is None
+
+
+@pytest.mark.parametrize("text, numerator, m", [
+    ("sin(x)/x", sp.sin(x), 1), ("(1 - cos x)/x^2", 1 - sp.cos(x), 2),
+    ("(e^x - 1)/x", sp.exp(x) - 1, 1),
+])
+def test_series_of_the_numerator_alone_is_diagnosed(text, numerator, m):
+    r = run_taylor(text, order=4)
+    wrong = sp.expand(reference(numerator, 0, 4))  # the numerator's own series, not divided
+    verdict = check_answer(r, str(wrong).replace("**", "^"))
+    assert verdict.correct is False and verdict.diagnosis == "numerator_not_divided"
+    right = reference(sp.sympify(text.replace("^", "**").replace("cos x", "cos(x)"),
+                                 locals={"x": x}), 0, 4)
+    assert check_answer(r, str(right).replace("**", "^")).correct is True
