@@ -221,3 +221,25 @@ def test_series_of_the_numerator_alone_is_diagnosed(text, numerator, m):
     right = reference(sp.sympify(text.replace("^", "**").replace("cos x", "cos(x)"),
                                  locals={"x": x}), 0, 4)
     assert check_answer(r, str(right).replace("**", "^")).correct is True
+
+
+@pytest.mark.parametrize("text, a, p", [("cbrt(x)", -8, 1), ("x^(1/3)", -1, 1), ("x^(2/3)", -8, 2),
+                                        ("x^(5/3)", -2, 5)])
+def test_real_odd_root_at_a_negative_centre(text, a, p):
+    import mpmath
+
+    mpmath.mp.dps = 40
+    r = run_taylor(text, at=str(a), order=3)
+
+    def real_root(t):  # the real root, by mpmath, independently of the product
+        return (mpmath.sign(t) * mpmath.cbrt(abs(t))) ** p
+
+    for k, row in enumerate(r.rows):
+        expected = mpmath.diff(real_root, a, k) / mpmath.factorial(k)
+        assert abs(complex(sp.N(row.coefficient, 30)) - complex(expected)) < 1e-20
+    assert any("real root" in note for note in r.notes)
+    assert all(math_is_real(s[1]) for s in r.samples) and len(r.samples) == 4
+
+
+def math_is_real(v):
+    return isinstance(v, float) and v == v

@@ -18,6 +18,7 @@ from itertools import product
 
 import sympy as sp
 
+from calctutor.domain import real_roots
 from calctutor.errors import LimitError, UsageError
 from calctutor.notation import to_sympy, to_text
 from calctutor.results import Reading, json_value
@@ -263,13 +264,39 @@ def smooth_near(expr: sp.Expr, point: dict) -> tuple[sp.Expr, tuple[str, ...]]:
         expr = expr.xreplace({node: smooth})
 
 
+def real_odd_roots_near(expr: sp.Expr, point: dict) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``expr`` with each odd root b^(p/q) whose base is negative at ``point`` written as the
+    real root (−1)^p (−b)^(p/q), which is smooth there (SymPy's b^(p/q) is the complex
+    principal root), and notes saying so."""
+    where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+    notes: list[str] = []
+
+    def negative_odd_root(e) -> bool:
+        if not (isinstance(e, sp.Pow) and e.exp.is_Rational and not e.exp.is_Integer
+                and e.exp.q % 2 == 1 and e.base.free_symbols):
+            return False
+        b0 = e.base.xreplace(point)
+        return bool(b0.is_number and b0.is_negative)
+
+    def real(e):
+        smooth = (-1) ** e.exp.p * sp.Pow(-e.base, e.exp)
+        notes.append(f"near {where}, {to_text(e)} is the real root {to_text(smooth)} "
+                     f"(its base is negative there)")
+        return smooth
+
+    return expr.replace(negative_odd_root, real), tuple(notes)
+
+
 def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
                nonzero: int | None = None, plot: bool = False) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``var = a``; a function with |u|, sign(u), …
-    is expanded as the smooth function it equals near a (an error where it is not smooth)."""
+    is expanded as the smooth function it equals near a (an error where it is not smooth),
+    and an odd root of a negative base as the real root."""
     import dataclasses
 
     smooth, notes = smooth_near(expr, {var: a})
+    smooth, roots = real_odd_roots_near(smooth, {var: a})
+    notes += roots
     if not notes:
         return _taylor_one(expr, reading, var, a, order, nonzero, plot)
     result = _taylor_one(smooth, reading, var, a, order, nonzero, plot)
@@ -278,8 +305,8 @@ def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, orde
                   .replace("is f itself", "is f itself there") for n in result.notes)
     return dataclasses.replace(
         result, expr=expr, notes=notes + later,
-        samples=_samples(expr, result.polynomial, var, a),
-        curves=_curves(expr, result.rows, var, a) if plot else ())
+        samples=_samples(real_roots(expr), result.polynomial, var, a),
+        curves=_curves(real_roots(expr), result.rows, var, a) if plot else ())
 
 
 def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,

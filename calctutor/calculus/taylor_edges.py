@@ -103,7 +103,10 @@ def _agrees(expr, var, a, coeffs, side: int) -> tuple[bool | None, float | None]
     fx = _value(expr, var, x)
     if fx is None:
         return None, None
-    px = float(sum(c * (side * PROBE) ** k for k, c in enumerate(coeffs)))
+    pz = complex(sum(c * (side * PROBE) ** k for k, c in enumerate(coeffs)))
+    if abs(pz.imag) > 1e-12 * (1 + abs(pz.real)):
+        return False, fx  # complex coefficients cannot describe a real f
+    px = pz.real
     return abs(fx - px) <= 1e-6 * (1 + abs(fx)), fx
 
 
@@ -112,6 +115,8 @@ def _describe(bad, var, a) -> str:
     base = var - a if a != 0 else var
     if bad is sp.zoo:
         return "f has no finite limit there"
+    if bad.has(sp.I):  # SymPy's complex branch: name the power alone
+        bad = bad.as_independent(var, as_Add=False)[1]
     if bad.has(sp.log):
         return (f"its expansion has the term {to_text(bad)}, with a logarithm: f or one of its "
                 f"derivatives has no finite limit as {_where(var, a).replace(' = ', ' → ')}")
