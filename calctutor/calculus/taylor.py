@@ -84,6 +84,7 @@ class TaylorResult:
     general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
     general_asked: bool = False
     converges: str | None = None  # where the general term's series converges to f
+    by_limits: bool = False  # f or its derivatives undefined at a: the values are limits
     evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
     eval_at: sp.Expr | None = None
     eval_f: sp.Expr | None = None                        # f(X) itself
@@ -119,6 +120,8 @@ class TaylorResult:
             out["next_term"] = {"degree": self.next_term[0], "term": to_sympy(self.next_term[1])}
         if self.nonzero is not None:
             out["nonzero"] = self.nonzero
+        if self.by_limits:
+            out["values_are_limits"] = True
         if self.eval_at is not None:
             out["evaluations"] = [{"order": k, "value": json_value(v)} for k, v in self.evaluations]
             out["eval_at"] = to_sympy(self.eval_at)

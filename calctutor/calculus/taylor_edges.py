@@ -264,4 +264,4 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
                         next_term=next_term, next_searched=searched, remainder=None,
                         samples=_samples(expr, poly, var, a),
                         curves=_curves(expr, rows, var, a) if plot else (), plot=plot,
-                        nonzero=nonzero, notes=tuple(notes))
+                        nonzero=nonzero, notes=tuple(notes), by_limits=True)

@@ -141,9 +141,14 @@ def _one_variable(result: TaylorResult) -> Document:
         "Taylor's formula",
         "T_n(x) = Σ_{k=0..n} f^(k)(a)/k! · (x − a)^k",
         r"T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}\,(x - a)^k")]
-    doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
-                          ", divide by k! and multiply by ", *((base,) if base.is_Symbol else ("(", base, ")")),
-                          "^k:")))
+    power = (base,) if base.is_Symbol else ("(", base, ")")
+    if result.by_limits:
+        doc.append(Paragraph(("Differentiate repeatedly, take the limit of each derivative as ", x,
+                              " → ", a, " (the formulas are undefined there), divide by k! and "
+                              "multiply by ", *power, "^k:")))
+    else:
+        doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
+                              ", divide by k! and multiply by ", *power, "^k:")))
     rows = []
     for r in result.rows:
         shown = r.derivative if r.derivative is not None else "(not written out)"

@@ -123,6 +123,8 @@ def test_taylor_through_removable_and_one_sided_centres(cli, expr, f):
     assert r.code == 0, r.err
     expected = sp.series(f, x, 0, 4).removeO()
     assert sp.expand(sp.sympify(r.json()["result"]) - expected) == 0
+    assert r.json()["values_are_limits"] is True
+    assert "values_are_limits" not in cli("taylor", "sin(x)", "--format", "json").json()
     plain = cli("taylor", expr, "--order", "3", "--format", "plain")
     assert "limit" in plain.out and "nan" not in plain.out
 
