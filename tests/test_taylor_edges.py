@@ -243,3 +243,11 @@ def test_real_odd_root_at_a_negative_centre(text, a, p):
 
 def math_is_real(v):
     return isinstance(v, float) and v == v
+
+
+def test_several_variables_undefined_at_the_centre_is_refused_honestly():
+    with pytest.raises(CalcTutorError) as info:
+        run_taylor("sin(x y)/(x y)", vars="x,y", at="0,0", order=2)
+    message = str(info.value)
+    assert "undefined there" in message and "one variable only" in message
+    assert "no Taylor expansion" not in message  # its continuous extension has one

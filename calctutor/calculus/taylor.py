@@ -552,7 +552,13 @@ def taylor_many(expr: sp.Expr, reading: Reading, variables: tuple[sp.Symbol, ...
             prev = alpha[:i] + (alpha[i] - 1,) + alpha[i + 1:]
             derivs[alpha] = sp.diff(derivs[prev], variables[i])
         what = "f" if not any(alpha) else "the partial derivative " + _partial_name(alpha, variables)
-        value = value_at(derivs[alpha], point, what)
+        try:
+            value = value_at(derivs[alpha], point, what)
+        except UndefinedThere:
+            where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+            raise UsageError(f"cannot expand about {where}: {what} is undefined there (a limit "
+                             f"may exist, but expanding through such a point is done for one "
+                             f"variable only)") from None
         denom = sp.Mul(*(sp.factorial(k) for k in alpha))
         coeff = value / denom
         partials.append(PartialRow(alpha, value, coeff, power_term(coeff, bases, alpha)))
