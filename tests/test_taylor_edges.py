@@ -251,3 +251,17 @@ def test_several_variables_undefined_at_the_centre_is_refused_honestly():
     message = str(info.value)
     assert "undefined there" in message and "one variable only" in message
     assert "no Taylor expansion" not in message  # its continuous extension has one
+
+
+def test_general_term_starting_late_is_checked_or_not_stated():
+    from calctutor.render import render
+
+    r = run_taylor("sin x + x^6", general_term=True)
+    index, term, start = r.general
+    assert start == 7  # below degree 7 the polynomial x^6 changes the coefficients
+    ref = reference(sp.sin(x) + x ** 6, 0, 11)
+    for k in range(start, 12):
+        assert term.subs({index: k, r.variables[0]: 1}) == ref.coeff(x, k)
+    assert "use --order 6" in render(r, "plain")
+    # too late to be checked against enough coefficients: not stated at all
+    assert run_taylor("sin x + x^13", general_term=True).general is None

@@ -33,6 +33,7 @@ SHOW_CHARS = 48       # (nor one whose text is longer than this: a table cell mu
 NEXT_TERM_SEARCH = 8  # how many orders past the last to look for the next non-zero term
 DISPLAY_SECONDS = 0.3  # time for writing out the derivatives f⁽ᵏ⁾(x) in the table
 SHOW_UP_TO = 6  # ... and at most this many of them
+MIN_CHECKED = 4  # a general term is stated only when it matches at least this many coefficients
 
 
 @dataclass(frozen=True)
@@ -814,8 +815,9 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
         found = known_series(expr, var, a, index)
         if found is None:
             return None
-        if not all(holds(found.coefficient, j) for j in range(found.start, len(coeffs))):
-            return None
+        if len(coeffs) - found.start < MIN_CHECKED or not all(
+                holds(found.coefficient, j) for j in range(found.start, len(coeffs))):
+            return None  # (a formula not checked on enough coefficients is not stated)
         return index, found.coefficient * shifted(var, a) ** index, found.start, found.converges
 
     def find():
@@ -832,7 +834,8 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
             formula = formula.rewrite(sp.factorial)  # Γ(2n + 1) is (2n)! to a learner
         if formula.has(sp.I, sp.Piecewise, sp.Mod):
             return None  # no closed form a learner would write
-        if not all(holds(formula, j) for j in range(start, len(coeffs))):
+        if len(coeffs) - start < MIN_CHECKED or not all(
+                holds(formula, j) for j in range(start, len(coeffs))):
             return None
         while start > 0 and holds(formula, start - 1):
             start -= 1  # (SymPy splits off f(a) even where the formula covers it)

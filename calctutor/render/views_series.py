@@ -125,8 +125,12 @@ def _general(result: TaylorResult) -> Document:
     doc.append(Math((f"The term of degree {n.name} (for {n.name} ≥ {start})",), term, emphasis=True))
     x = result.variables[0]
     series = sp.Sum(term, (n, start, sp.oo))
-    lead = sp.Add(*(t for d, t in result.terms if d < start))
-    doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
+    if start <= result.order + 1:
+        lead = sp.Add(*(t for d, t in result.terms if d < start))
+        doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
+    else:  # the terms of degree order+1 … start−1 are not in the table
+        doc.append(Paragraph((f"The terms below degree {start} are not all in the table above: "
+                              f"use --order {start - 1} to see every one of them.",)))
     doc.append(Paragraph(("It agrees with every coefficient computed above (and those up to "
                           "degree 11 where they could be computed).",)))
     if result.converges:
