@@ -265,3 +265,18 @@ def test_general_term_starting_late_is_checked_or_not_stated():
     assert "use --order 6" in render(r, "plain")
     # too late to be checked against enough coefficients: not stated at all
     assert run_taylor("sin x + x^13", general_term=True).general is None
+
+
+@pytest.mark.parametrize("text, f", [
+    ("sqrt(x^2 + x^4)", sp.sqrt(x ** 2 + x ** 4)),
+    ("sqrt(1 - cos(x))", sp.sqrt(1 - sp.cos(x))),
+])
+def test_a_one_sided_sympy_series_is_not_passed_off_as_taylor(text, f):
+    # sympy.series expands for x -> 0+ and gives an odd polynomial; f is even, so that
+    # polynomial is wrong on the left: no Taylor expansion (f has a corner at 0)
+    s = sp.series(f, x, 0, 5).removeO()
+    assert s != 0 and sp.expand(s.subs(x, -x) + s) == 0
+    assert sp.simplify(f.subs(x, -x) - f) == 0
+    with pytest.raises(CalcTutorError, match="not smooth at x = 0") as info:
+        run_taylor(text, order=4)
+    assert "left of 0" in str(info.value)

@@ -98,22 +98,27 @@ def _value(expr, var, x):
     return re
 
 
-def _agrees(expr, var, a, coeffs, side: int) -> tuple[bool | None, float | None]:
-    """Does f near a (on one side) match the series? None when f is not defined on that side.
-    Tried at 1/1000 from a, then closer (a large coefficient, sin(10⁵x)/x, needs a closer
-    look); a series that is wrong fails at every distance."""
-    fx = None
+def _agrees(expr, var, a, coeffs, side: int):
+    """(does f near a, on one side, match the series?, the first point tried, f there, the
+    series there). None for the first when f is not defined on that side. Tried at 1/1000
+    from a, then closer (a large coefficient, sin(10⁵x)/x, needs a closer look); a series
+    that is wrong fails at every distance."""
+    first = None
     for step in (PROBE, PROBE ** 2, PROBE ** 3):
-        fx = _value(expr, var, a + side * step)
+        x = a + side * step
+        fx = _value(expr, var, x)
         if fx is None:
-            return None, None
+            return None, x, None, None
         pz = sp.N(sum(c * (side * step) ** k for k, c in enumerate(coeffs)), 40)
         pre, pim = pz.as_real_imag()
         if abs(pim) > sp.Float(10) ** -30 * (1 + abs(pre)):
-            return False, float(fx)  # complex coefficients cannot describe a real f
-        if abs(fx - pre) <= sp.Float(10) ** -6 * (1 + abs(fx)):
-            return True, float(fx)
-    return False, float(fx)
+            return False, x, float(fx), complex(pz)  # a complex series cannot describe a real f
+        first = first or (x, float(fx), float(pre))
+        # relative to the size of f there: near a zero of f an absolute test would pass
+        # anything (|x|·√(1 + x²) against x + x³/2 differ only in sign)
+        if abs(fx - pre) <= sp.Float(10) ** -6 * (abs(fx) + abs(pre)) + sp.Float(10) ** -30:
+            return True, x, float(fx), float(pre)
+    return (False, *first)
 
 
 def _describe(bad, var, a) -> str:
@@ -151,15 +156,23 @@ def series_coefficients(expr, var, a, n):
     coeffs, bad = found
     if coeffs is None:
         _refuse(var, a, _describe(bad, var, a))
-    sides = []
+    sides, failed = [], []
     for side in (-1, 1):
-        ok, fx = _agrees(expr, var, a, coeffs, side)
-        if ok is False:
-            x = a + side * PROBE
-            _refuse(var, a, f"the series SymPy finds does not match f near the centre (at "
-                            f"{to_text(var)} = {to_text(x)}, f = {fx:.6g}), so it is not used")
+        ok, x, fx, px = _agrees(expr, var, a, coeffs, side)
         if ok:
             sides.append(side)
+        elif ok is False:
+            failed.append((side, x, fx, px))
+    if failed:
+        side, x, fx, px = failed[0]
+        where = "left" if side < 0 else "right"
+        shown = f"{px:.6g}" if isinstance(px, float) else "a complex number"
+        why = (f"the power series SymPy finds does not match f to the {where} of "
+               f"{to_text(a)} (f({to_text(x)}) = {fx:.6g}, the series gives {shown})")
+        if sides:
+            why += (f", though it matches on the other side: the two sides of f differ, so f is "
+                    f"not smooth at {_where(var, a)}")
+        _refuse(var, a, why)
     if not sides:
         _refuse(var, a, "f is undefined on both sides of the centre")
     return coeffs, tuple(sides)
