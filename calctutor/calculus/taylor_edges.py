@@ -225,7 +225,10 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
     if nonzero is not None:
         while sum(c != 0 for c in coeffs) <= nonzero and n < min(MAX_TERMS, 3 * MAX_ORDER):
             n = min(2 * n, MAX_TERMS)
-            coeffs, sides = series_coefficients(expr, var, a, n)
+            try:
+                coeffs, sides = series_coefficients(expr, var, a, n)
+            except UsageError:
+                break  # (more terms took too long: say how many were found)
     notes: list[str] = []
     if nonzero is not None:
         ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
