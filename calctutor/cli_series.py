@@ -28,7 +28,8 @@ def register(app) -> None:
     @app.command(epilog=(
         "Examples:  calctutor taylor \"e^(2x)\" --order 3  ·  calctutor taylor \"ln x\" --at 1 --order 3  ·  "
         "calctutor taylor \"sin(x^2)\" --nonzero 3  ·  calctutor taylor \"e^(x y)\" --at 0,0 --order 2  ·  "
-        "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
+        "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  "
+        "calctutor taylor \"sin(x)/x\" --order 4  ·  calctutor taylor \"cos(sqrt(x))\" --order 3  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
         "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
     def taylor(
         expr: Annotated[str, typer.Argument(metavar="EXPR", help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],

@@ -18,6 +18,7 @@ from itertools import product
 
 import sympy as sp
 
+from calctutor.domain import real_roots
 from calctutor.errors import LimitError, UsageError
 from calctutor.notation import to_sympy, to_text
 from calctutor.results import Reading, json_value
@@ -32,6 +33,7 @@ SHOW_CHARS = 48       # (nor one whose text is longer than this: a table cell mu
 NEXT_TERM_SEARCH = 8  # how many orders past the last to look for the next non-zero term
 DISPLAY_SECONDS = 0.3  # time for writing out the derivatives f⁽ᵏ⁾(x) in the table
 SHOW_UP_TO = 6  # ... and at most this many of them
+MIN_CHECKED = 4  # a general term is stated only when it matches at least this many coefficients
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class TaylorResult:
     notes: tuple[str, ...] = field(default=())
     general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
     general_asked: bool = False
+    converges: str | None = None  # where the general term's series converges to f
+    by_limits: bool = False  # f or its derivatives undefined at a: the values are limits
     evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
     eval_at: sp.Expr | None = None
     eval_f: sp.Expr | None = None                        # f(X) itself
@@ -117,11 +121,15 @@ class TaylorResult:
             out["next_term"] = {"degree": self.next_term[0], "term": to_sympy(self.next_term[1])}
         if self.nonzero is not None:
             out["nonzero"] = self.nonzero
+        if self.by_limits:
+            out["values_are_limits"] = True
         if self.eval_at is not None:
             out["evaluations"] = [{"order": k, "value": json_value(v)} for k, v in self.evaluations]
             out["eval_at"] = to_sympy(self.eval_at)
         if self.general_asked:
             out["general_term"] = None if self.general is None else to_sympy(self.general[1])
+            if self.converges is not None:
+                out["converges"] = self.converges
         return out
 
     def answer_spec(self):
@@ -176,8 +184,14 @@ def power_term(coeff: sp.Expr, bases: tuple[sp.Expr, ...], alpha: tuple[int, ...
     return sp.Mul(coeff, *factors, evaluate=False)
 
 
+class UndefinedThere(UsageError):
+    """f or one of its derivative formulas is undefined at the centre (the series of f may
+    still exist there: a removable singularity, or cos(√x) at 0)."""
+
+
 def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
-    """``expr`` at ``point``, exact and tidied; a UsageError when it is undefined there."""
+    """``expr`` at ``point``, exact and tidied; an UndefinedThere error when it is undefined
+    there."""
     value = expr.xreplace(point)
     if value.free_symbols:
         value = value.subs(point)
@@ -189,7 +203,7 @@ def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
         value = within(1.0, tidy, value, default=value)
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
         where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
-        raise UsageError(f"there is no Taylor expansion about {where}: {what} is undefined there")
+        raise UndefinedThere(f"there is no Taylor expansion about {where}: {what} is undefined there")
     return value
 
 
@@ -254,13 +268,39 @@ def smooth_near(expr: sp.Expr, point: dict) -> tuple[sp.Expr, tuple[str, ...]]:
         expr = expr.xreplace({node: smooth})
 
 
+def real_odd_roots_near(expr: sp.Expr, point: dict) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``expr`` with each odd root b^(p/q) whose base is negative at ``point`` written as the
+    real root (−1)^p (−b)^(p/q), which is smooth there (SymPy's b^(p/q) is the complex
+    principal root), and notes saying so."""
+    where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+    notes: list[str] = []
+
+    def negative_odd_root(e) -> bool:
+        if not (isinstance(e, sp.Pow) and e.exp.is_Rational and not e.exp.is_Integer
+                and e.exp.q % 2 == 1 and e.base.free_symbols):
+            return False
+        b0 = e.base.xreplace(point)
+        return bool(b0.is_number and b0.is_negative)
+
+    def real(e):
+        smooth = (-1) ** e.exp.p * sp.Pow(-e.base, e.exp)
+        notes.append(f"near {where}, {to_text(e)} is the real root {to_text(smooth)} "
+                     f"(its base is negative there)")
+        return smooth
+
+    return expr.replace(negative_odd_root, real), tuple(notes)
+
+
 def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
                nonzero: int | None = None, plot: bool = False) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``var = a``; a function with |u|, sign(u), …
-    is expanded as the smooth function it equals near a (an error where it is not smooth)."""
+    is expanded as the smooth function it equals near a (an error where it is not smooth),
+    and an odd root of a negative base as the real root."""
     import dataclasses
 
     smooth, notes = smooth_near(expr, {var: a})
+    smooth, roots = real_odd_roots_near(smooth, {var: a})
+    notes += roots
     if not notes:
         return _taylor_one(expr, reading, var, a, order, nonzero, plot)
     result = _taylor_one(smooth, reading, var, a, order, nonzero, plot)
@@ -269,8 +309,8 @@ def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, orde
                   .replace("is f itself", "is f itself there") for n in result.notes)
     return dataclasses.replace(
         result, expr=expr, notes=notes + later,
-        samples=_samples(expr, result.polynomial, var, a),
-        curves=_curves(expr, result.rows, var, a) if plot else ())
+        samples=_samples(real_roots(expr), result.polynomial, var, a),
+        curves=_curves(real_roots(expr), result.rows, var, a) if plot else ())
 
 
 def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
@@ -283,10 +323,15 @@ def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, ord
     stay short. A function without a series rule is differentiated all the way."""
     point = {var: a}
     base = shifted(var, a)
-    value_at(expr, point, "f(x)")  # a precise error when f itself is undefined at a
-    coeffs = _coefficients(expr, var, a, order, nonzero)
-    if coeffs is None:
-        return _taylor_by_differentiation(expr, reading, var, a, order, nonzero, plot)
+    try:
+        value_at(expr, point, "f(x)")
+        coeffs = _coefficients(expr, var, a, order, nonzero)
+        if coeffs is None:
+            return _taylor_by_differentiation(expr, reading, var, a, order, nonzero, plot)
+    except UndefinedThere as err:
+        from calctutor.calculus.taylor_edges import taylor_through
+
+        return taylor_through(expr, reading, var, a, order, nonzero, plot, err)
     notes: list[str] = []
     if nonzero is not None:
         ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
@@ -333,8 +378,8 @@ def _coefficients(expr, var, a, order, nonzero):
         except Unsupported:
             return None
         except ZeroDivisionError:
-            raise UsageError(f"there is no Taylor expansion about {where}: a derivative of f "
-                             f"is undefined there") from None
+            raise UndefinedThere(f"there is no Taylor expansion about {where}: a derivative of f "
+                                 f"is undefined there") from None
 
     if nonzero is None:
         return within(4.0, attempt, order + 1 + NEXT_TERM_SEARCH, default=None)
@@ -508,7 +553,13 @@ def taylor_many(expr: sp.Expr, reading: Reading, variables: tuple[sp.Symbol, ...
             prev = alpha[:i] + (alpha[i] - 1,) + alpha[i + 1:]
             derivs[alpha] = sp.diff(derivs[prev], variables[i])
         what = "f" if not any(alpha) else "the partial derivative " + _partial_name(alpha, variables)
-        value = value_at(derivs[alpha], point, what)
+        try:
+            value = value_at(derivs[alpha], point, what)
+        except UndefinedThere:
+            where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+            raise UsageError(f"cannot expand about {where}: {what} is undefined there (a limit "
+                             f"may exist, but expanding through such a point is done for one "
+                             f"variable only)") from None
         denom = sp.Mul(*(sp.factorial(k) for k in alpha))
         coeff = value / denom
         partials.append(PartialRow(alpha, value, coeff, power_term(coeff, bases, alpha)))
@@ -743,8 +794,32 @@ def _jet(ar: _Arith, expr, var, a, n) -> list:
 
 # -- the general term ------------------------------------------------------------------------
 def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, coeffs) -> tuple | None:
-    """(index, the n-th term, the first n it holds for) from SymPy's formal power series,
-    checked against the coefficients computed here; None when none is found in time."""
+    """(index, the n-th term, the first n it holds for, where the series converges): a
+    standard series recognised by its form, else SymPy's formal power series; either is
+    stated only when it agrees with every coefficient in ``coeffs``. None when none is found
+    in time."""
+    from calctutor.calculus.taylor_general import known_series, ratio_radius
+
+    def holds(formula, j):
+        try:
+            gap = formula.subs(index, j) - coeffs[j]
+            if sp.simplify(gap) == 0:
+                return True
+            # cos(3·atan 2) and the like: SymPy may not prove it; 60 digits decide
+            value = sp.N(gap, 60)
+            return value.is_number and abs(value) < sp.Float(10) ** -50
+        except (ZeroDivisionError, TypeError):
+            return False
+
+    def known():
+        found = known_series(expr, var, a, index)
+        if found is None:
+            return None
+        if len(coeffs) - found.start < MIN_CHECKED or not all(
+                holds(found.coefficient, j) for j in range(found.start, len(coeffs))):
+            return None  # (a formula not checked on enough coefficients is not stated)
+        return index, found.coefficient * shifted(var, a) ** index, found.start, found.converges
+
     def find():
         from sympy.series.formal import FormalPowerSeries
 
@@ -755,25 +830,34 @@ def general_term(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, index: sp.Symbol, co
         start = int(series.ak.start)
         formula = series.ak.formula.subs(k, index)
         formula = sp.simplify(sp.powsimp(formula, force=True))
+        if formula.has(sp.gamma):
+            formula = formula.rewrite(sp.factorial)  # Γ(2n + 1) is (2n)! to a learner
         if formula.has(sp.I, sp.Piecewise, sp.Mod):
             return None  # no closed form a learner would write
-
-        def holds(j):
-            try:
-                return sp.simplify(formula.subs(index, j) - coeffs[j]) == 0
-            except (ZeroDivisionError, TypeError):
-                return False
-
-        if not all(holds(j) for j in range(start, len(coeffs))):
+        if len(coeffs) - start < MIN_CHECKED or not all(
+                holds(formula, j) for j in range(start, len(coeffs))):
             return None
-        while start > 0 and holds(start - 1):
+        while start > 0 and holds(formula, start - 1):
             start -= 1  # (SymPy splits off f(a) even where the formula covers it)
-        return index, formula * shifted(var, a) ** index, start
+        radius = within(2.0, ratio_radius, formula, index, default=None)
+        if radius == sp.oo:
+            converges = f"converges for every real {to_text(var)} (ratio test: radius ∞)"
+        elif radius is not None:
+            base = to_text(shifted(var, a))
+            converges = (f"converges for |{base}| < {to_text(radius)} (ratio test: radius "
+                         f"{to_text(radius)}; the endpoints were not examined)")
+        else:
+            converges = "where it converges was not determined"
+        return index, formula * shifted(var, a) ** index, start, converges
 
-    try:
-        return within(4.0, find, default=None)
-    except (ValueError, TypeError, NotImplementedError, AttributeError):
-        return None
+    for attempt, seconds in ((known, 3.0), (find, 4.0)):
+        try:
+            found = within(seconds, attempt, default=None)
+        except (ValueError, TypeError, NotImplementedError, AttributeError):
+            found = None
+        if found is not None:
+            return found
+    return None
 
 
 def evaluate_orders(result: TaylorResult, at: sp.Expr) -> TaylorResult:

@@ -89,6 +89,7 @@ def taylor_mistakes(result) -> list[Mistake]:
             out.append(Mistake("wrong_order", sp.Add(*pieces) + result.next_term[1],
                                f"That has {len(pieces) + 1} non-zero terms; {result.nonzero} "
                                f"are asked for."))
+    out += _numerator_only(result)
     for other in (() if result.nonzero is not None else (result.order - 1, result.order + 1)):
         poly = _other_order(result, other)
         if poly is not None:
@@ -97,6 +98,29 @@ def taylor_mistakes(result) -> list[Mistake]:
                 f"That polynomial stops at degree {other}; order {result.order} keeps every "
                 f"term of total degree up to and including {result.order}."))
     return out
+
+
+def _numerator_only(result) -> list[Mistake]:
+    """f = g/(x − a)^m expanded through its removable singularity: the series of g alone
+    (the division by (x − a)^m forgotten), cut at the same order."""
+    if len(result.variables) != 1 or not any("continuous extension" in n for n in result.notes):
+        return []
+    from calctutor.calculus.taylor import shifted
+
+    x, a = result.at[0]
+    base = shifted(x, a)
+    powers = [f for f in sp.Mul.make_args(result.expr)
+              if f.is_Pow and f.base == base and f.exp.is_Integer and f.exp < 0]
+    if len(powers) != 1:
+        return []
+    m = int(-powers[0].exp)
+    t = sp.Dummy("t")
+    times = sp.expand(result.polynomial.xreplace({x: t + a}) * t ** m)
+    kept = sp.Add(*(c * t ** k for (k,), c in sp.Poly(times, t).terms() if k <= result.order))
+    return [Mistake(
+        "numerator_not_divided", kept.xreplace({t: base}),
+        f"That is the series of the numerator alone: f divides it by {to_text(base ** m)}, so "
+        f"every power drops by {m} (the term of degree {m} becomes the constant).")]
 
 
 def _at_zero(result, whole: bool = False):

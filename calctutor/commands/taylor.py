@@ -82,5 +82,36 @@ def _with_general_term(result: TaylorResult, index: str, positive: bool) -> Tayl
         raise UsageError(f"the index {index} is already the variable: choose another with --index")
     n = sp.Symbol(n.name, integer=True, nonnegative=True)
     x, a = result.at[0]
-    found = general_term(result.expr, x, a, n, [r.coefficient for r in result.rows])
-    return dataclasses.replace(result, general=found, general_asked=True)
+    found = general_term(result.expr, x, a, n, _check_coefficients(result))
+    if found is None:
+        return dataclasses.replace(result, general=None, general_asked=True)
+    return dataclasses.replace(result, general=found[:3], general_asked=True, converges=found[3])
+
+
+CHECKED_TERMS = 12
+
+
+def _check_coefficients(result: TaylorResult) -> list:
+    """At least ``CHECKED_TERMS`` coefficients to check a general term against (the table's
+    when more cannot be computed quickly)."""
+    from calctutor.calculus.taylor import Unsupported, jet
+    from calctutor.sandbox import within
+
+    shown = [r.coefficient for r in result.rows]
+    if len(shown) >= CHECKED_TERMS:
+        return shown
+    x, a = result.at[0]
+
+    def more():
+        try:
+            return jet(result.expr, x, a, CHECKED_TERMS)
+        except (Unsupported, ZeroDivisionError):
+            from calctutor.calculus.taylor_edges import series_coefficients
+
+            try:
+                return series_coefficients(result.expr, x, a, CHECKED_TERMS)[0]
+            except UsageError:
+                return None
+
+    found = within(3.0, more, default=None)
+    return found if found is not None and found[:len(shown)] == shown else shown

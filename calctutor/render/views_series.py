@@ -125,10 +125,16 @@ def _general(result: TaylorResult) -> Document:
     doc.append(Math((f"The term of degree {n.name} (for {n.name} ≥ {start})",), term, emphasis=True))
     x = result.variables[0]
     series = sp.Sum(term, (n, start, sp.oo))
-    lead = sp.Add(*(t for d, t in result.terms if d < start))
-    doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
-    doc.append(Paragraph(("It agrees with every coefficient computed above (found with "
-                          "SymPy's formal power series).",)))
+    if start <= result.order + 1:
+        lead = sp.Add(*(t for d, t in result.terms if d < start))
+        doc.append(Math(("So the series is",), equation(sp.Function("f")(x), lead + series)))
+    else:  # the terms of degree order+1 … start−1 are not in the table
+        doc.append(Paragraph((f"The terms below degree {start} are not all in the table above: "
+                              f"use --order {start - 1} to see every one of them.",)))
+    doc.append(Paragraph(("It agrees with every coefficient computed above (and those up to "
+                          "degree 11 where they could be computed).",)))
+    if result.converges:
+        doc.append(Paragraph((f"The series {result.converges}.",)))
     return doc
 
 
@@ -139,9 +145,14 @@ def _one_variable(result: TaylorResult) -> Document:
         "Taylor's formula",
         "T_n(x) = Σ_{k=0..n} f^(k)(a)/k! · (x − a)^k",
         r"T_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(a)}{k!}\,(x - a)^k")]
-    doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
-                          ", divide by k! and multiply by ", *((base,) if base.is_Symbol else ("(", base, ")")),
-                          "^k:")))
+    power = (base,) if base.is_Symbol else ("(", base, ")")
+    if result.by_limits:
+        doc.append(Paragraph(("Differentiate repeatedly, take the limit of each derivative as ", x,
+                              " → ", a, " (the formulas are undefined there), divide by k! and "
+                              "multiply by ", *power, "^k:")))
+    else:
+        doc.append(Paragraph(("Differentiate repeatedly, evaluate each derivative at ", x, " = ", a,
+                              ", divide by k! and multiply by ", *power, "^k:")))
     rows = []
     for r in result.rows:
         shown = r.derivative if r.derivative is not None else "(not written out)"

@@ -111,3 +111,62 @@ def test_help_summaries_are_one_line_and_usage_names_expr(cli):
         assert line.rstrip(" │").endswith("."), line  # the whole summary on its own line
         usage = cli(name, "--help").out
         assert "EXPR" in usage and "{expr}" not in usage
+
+
+@pytest.mark.parametrize("expr, f", [
+    ("sin(x)/x", sp.sin(x) / x), ("(e^x-1)/x", (sp.exp(x) - 1) / x),
+    ("x/(e^x-1)", x / (sp.exp(x) - 1)), ("sinh(x)/x", sp.sinh(x) / x),
+    ("cos(sqrt(x))", sp.cos(sp.sqrt(x))),
+])
+def test_taylor_through_removable_and_one_sided_centres(cli, expr, f):
+    r = cli("taylor", expr, "--order", "3", "--format", "json")
+    assert r.code == 0, r.err
+    expected = sp.series(f, x, 0, 4).removeO()
+    assert sp.expand(sp.sympify(r.json()["result"]) - expected) == 0
+    assert r.json()["values_are_limits"] is True
+    assert "values_are_limits" not in cli("taylor", "sin(x)", "--format", "json").json()
+    plain = cli("taylor", expr, "--order", "3", "--format", "plain")
+    assert "limit" in plain.out and "nan" not in plain.out
+
+
+@pytest.mark.parametrize("expr", ["abs(x)", "sqrt(x)", "1/x", "x^(1/3)", "e^(-1/x^2)", "sin(1/x)"])
+def test_taylor_non_analytic_point_is_one_line_exit_2(cli, expr):
+    r = cli("taylor", expr, "--order", "3")
+    assert r.code == 2, (r.code, r.err)
+    assert r.err.startswith("Error: ") and "no Taylor expansion" in r.err and "x = 0" in r.err
+    assert r.err.strip().count("\n") == 0 and "Traceback" not in r.err
+
+
+def test_taylor_general_term_states_where_it_converges(cli):
+    j = cli("taylor", "1/(1-2x)", "--general-term", "--format", "json").json()
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    term = sp.sympify(j["general_term"], locals={"n": n})
+    assert all(term.subs(n, k).subs(x, 1) == sp.series(1 / (1 - 2 * x), x, 0, 8).removeO()
+               .coeff(x, k) for k in range(8))
+    assert "|x| < 1/2" in j["converges"]
+    out = cli("taylor", "ln(1+x)", "--general-term", "--format", "plain").out
+    assert "-1 < x <= 1" in out
+    r = cli("taylor", "atan x", "--general-term", "--answer", "sin(n pi/2)/n x^n")
+    assert r.code == 0, r.out
+
+
+def _diff_fp(cli, *args):
+    return cli("diff", *args, "--first-principles")
+
+
+@pytest.mark.parametrize("expr, f", [
+    ("2^x", 2 ** x), ("e^x", sp.exp(x)), ("sin x", sp.sin(x)), ("ln x", sp.log(x)),
+])
+def test_first_principles_cli_prints_the_derivative_not_nan(cli, expr, f):
+    r = _diff_fp(cli, expr, "--format", "json")
+    assert r.code == 0, r.err
+    j = r.json()
+    assert sp.simplify(sp.sympify(j["result"]) - sp.diff(f, x)) == 0
+    assert "nan" not in r.out and "oo" not in r.out
+
+
+@pytest.mark.parametrize("expr", ["|x|", "x^x", "tan(x^2)"])
+def test_first_principles_cli_refuses_in_one_line(cli, expr):
+    r = _diff_fp(cli, expr)
+    assert r.code == 2 and r.err.startswith("Error: first principles cannot show")
+    assert "without --first-principles" in r.err and r.err.strip().count("\n") == 0
