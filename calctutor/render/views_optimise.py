@@ -119,15 +119,21 @@ def descent_view(result: DescentResult) -> Document:
     doc.append(Table(("n", "point s_n", "f(s_n)", "∇f(s_n)", "|∇f|"), tuple(table_rows),
                      title="The path"))
     for n in result.notes:
-        doc.append(Note((n,), warning=result.diverged or "overshoot" in n or "unbounded" in n))
+        doc.append(Note((n,), warning=result.diverged or result.stop == "oscillating"
+                        or "overshoot" in n or "unbounded" in n))
     final = result.final
     doc += plot_block(result.plot)
+    good = "maximum" if up else "minimum"
+    reached = ("Converged" if result.status == good
+               else "Stopped at a point where the gradient vanishes")
     stop = {
-        "gradient": f"Converged after {final.n} steps: |∇f| < {result.tol:g}.",
-        "step": f"Converged after {final.n} steps: the step became shorter than {result.tol:g}.",
+        "gradient": f"{reached} after {final.n} steps: |∇f| < {result.tol:g}.",
+        "step": f"{reached} after {final.n} steps: the step became shorter than "
+                f"{result.tol:g}.",
         "steps": f"After the {final.n} step{'s' if final.n != 1 else ''} asked for.",
         "max_iter": f"Not converged after {final.n} steps.",
         "diverged": f"Stopped at step {final.n}: the {name} diverges.",
+        "oscillating": f"Stopped at step {final.n}: the {name} oscillates without settling.",
         "unbounded": f"Stopped at step {final.n}: f is unbounded along the path.",
         "undefined": f"Stopped at step {final.n}: f is undefined at the next point.",
     }[result.stop]
@@ -136,6 +142,13 @@ def descent_view(result: DescentResult) -> Document:
     doc.append(Math(("Final point",), sp.Eq(sp.Symbol(label), _exact_or_rounded(final.point),
                                             evaluate=False), emphasis=True))
     doc.append(Math((f"f there (f(s_{final.n}))",), _round(final.value)))
+    if result.stability is not None:
+        doc.append(Paragraph((result.stability.sentence(),)))
+    kind = result.point_kind
+    if kind is not None and not result.warnings:
+        doc.append(Paragraph((kind.explanation,)))
+    for w in result.warnings:
+        doc.append(Note((w,), warning=True))
     return doc
 
 
