@@ -105,11 +105,11 @@ class Stability:
     def sentence(self) -> str:
         if self.L is None:
             where = "anywhere (f is quadratic)" if self.where == "everywhere" else \
-                f"at {self.where}"
+                _at(self.where)
             return (f"The Hessian{' of −f' if self.ascent else ''} has no positive eigenvalue "
                     f"{where}, so it sets no limit on the rate.")
         where = ("the same everywhere: f is quadratic" if self.where == "everywhere"
-                 else f"at {self.where}")
+                 else _at(self.where))
         verdict = {"below": "below it", "at": "exactly at it: the steps neither shrink nor "
                    "grow along the steepest direction", "above": "above it: the steps "
                    "overshoot and grow"}[self.side]
@@ -614,20 +614,32 @@ class _Run:
                 L = None if L is None else sp.Float(L)
             return Stability(L if L is not None and L > 0 else None, "everywhere", self.rate,
                              self.ascent)
+        if self.stop in ("unbounded", "undefined"):
+            return None
         if self.stop == "diverged":
-            where, pts = "the start", [its[0]]
+            # where the overshooting begins: the first point (iterate or midway between two)
+            # at which the rate reaches 2/L; the path further on runs away
+            spots = _spots(its[:200])
         elif self.stop == "oscillating":
-            where, pts = "the points of the swing", list(its[-4:])
-        elif self.stop in ("unbounded", "undefined"):
-            return None
+            spots = _spots(its[-4:])
         else:
-            where, pts = f"the final point s_{its[-1].n}", [its[-1]]
-        Ls = [self._curvature(it.point) for it in pts]
-        Ls = [v for v in Ls if v is not None]
-        if not Ls:
-            return None
-        L = max(Ls)
-        return Stability(sp.Float(L, 15) if L > 0 else None, where, self.rate, self.ascent)
+            spots = [(f"the final point s_{its[-1].n}", its[-1].point)]
+        best = None
+        for where, point in spots:
+            L = self._curvature(point)
+            if L is None or not L > 0:
+                continue
+            if self.stop == "diverged" and _compare(self.rate, 2 / sp.Float(L, 15)) != "below":
+                return Stability(sp.Float(L, 15), where, self.rate, self.ascent)
+            if best is None or L > best[0]:
+                best = (L, where)
+        if best is None:
+            return Stability(None, spots[0][0] if len(spots) == 1 else "along the path",
+                             self.rate, self.ascent)
+        L, where = best
+        if len(spots) > 1:
+            where = f"along the path (largest at {where})"
+        return Stability(sp.Float(L, 15), where, self.rate, self.ascent)
 
     def _path_stability(self, st: Stability | None) -> Stability | None:
         """The limit from the largest curvature over the path (at most 200 iterates)."""
@@ -639,7 +651,7 @@ class _Run:
         stride = max(1, len(its) // 200)
         Ls = [self._curvature(it.point) for it in its[::stride]] + [float(st.L)]
         L = max(v for v in Ls if v is not None)
-        return Stability(sp.Float(L, 15), "the path", self.rate, self.ascent)
+        return Stability(sp.Float(L, 15), "along the path", self.rate, self.ascent)
 
     def _exact_curvature(self):
         H = -self.ev.hessian if self.ascent else self.ev.hessian
@@ -685,16 +697,20 @@ class _Run:
         return out
 
     def _smaller_rate(self, st: Stability | None) -> str:
-        if st is not None and st.limit is not None:
+        if st is not None and st.limit is not None and st.side != "below":
             nice = nice_rate_below(st.limit)
-            near = "" if st.where == "everywhere" else f" near {st.where}"
-            verdict = {"at": "is exactly at", "above": "is above", "below": "is below"}[st.side]
-            tail = "" if st.side != "below" else (
-                " (the limit is local: further along the path the curvature is larger)")
+            near = "" if st.where == "everywhere" else f" {_at(st.where)}"
+            verdict = "is exactly at" if st.side == "at" else "is above"
             return (f"γ = {_short(self.rate)} {verdict} the step-size limit 2/L = "
                     f"{_short(st.limit)}{near} (L = {_short(st.L)}, the largest eigenvalue of "
-                    f"the Hessian{tail}). Try a smaller --rate below {_short(st.limit)}, "
-                    f"e.g. {_short(nice)}.")
+                    f"the Hessian{' of −f' if self.ascent else ''}). Try a smaller --rate below "
+                    f"{_short(st.limit)}, e.g. {_short(nice)}.")
+        if st is not None and st.limit is not None:
+            return (f"γ = {_short(self.rate)} is below 2/L at every point of the path checked "
+                    f"(the smallest limit is {_short(st.limit)}, L = {_short(st.L)} "
+                    f"{_at(st.where)}), so the curvature there does not explain it. Try a smaller "
+                    f"--rate (e.g. {_short(self.rate / 10)}) or another start, and check that f "
+                    f"has a {'maximum' if self.ascent else 'minimum'} at all.")
         return (f"Try a smaller --rate (e.g. {_short(self.rate / 10)}): the Hessian "
                 "gives no step-size limit here.")
 
@@ -890,6 +906,22 @@ class _Run:
             x = [a + sign * rate * g for a, g in zip(x, vals[1:], strict=True)]
         return (f" A start nudged off it, e.g. {_point(nudged)}, has a component along that "
                 "direction; the steps tried from there did not yet leave the saddle's level.")
+
+
+def _at(where: str) -> str:
+    return where if where.startswith(("along", "everywhere")) else f"at {where}"
+
+
+def _spots(its):
+    """(label, point) for the iterates and the points midway between consecutive ones: an
+    overshoot can jump over a region of high curvature that no iterate lands in."""
+    out = []
+    for a, b in zip(its, its[1:], strict=False):
+        out.append((f"s_{a.n}", a.point))
+        mid = tuple((float(p) + float(q)) / 2 for p, q in zip(a.point, b.point, strict=True))
+        out.append((f"midway between s_{a.n} and s_{b.n}", mid))
+    out.append((f"s_{its[-1].n}", its[-1].point))
+    return out
 
 
 def _g(x: float) -> str:
