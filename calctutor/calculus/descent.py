@@ -520,7 +520,7 @@ def _oscillating(iterations: list[Iterate]) -> bool:
     if n < OSCILLATION_WINDOW:
         return False
     window = iterations[-OSCILLATION_WINDOW - 1:]
-    if float(window[-1].norm) < float(window[0].norm):
+    if float(window[-1].norm) < float(window[0].norm) * (1 - 1e-9):   # rounding is no progress
         return False
     return all(_dot(u.gradient, w.gradient) < 0 for u, w in zip(window, window[1:], strict=False))
 

@@ -469,7 +469,7 @@ def gradient_descent(problem: Problem, start, rate, steps: int | None, exact: bo
     return out, notes
 
 
-# chi^2 no lower than this many steps ago, with the gradient reversing each step: a swing.
+# |grad chi^2| no smaller than this many steps ago, reversing at each step: a swing.
 OSCILLATION_WINDOW = 50
 
 
@@ -526,38 +526,50 @@ def descend_chi2(problem: Problem, start, rate, steps: int | None, exact: bool,
 
 
 def _swinging(history, out) -> bool:
-    """A 2-cycle of the parameters, or chi^2 not lower than OSCILLATION_WINDOW steps ago
-    while the gradient reversed at every one of those steps."""
+    """A 2-cycle of the parameters, or |grad chi^2| not smaller than OSCILLATION_WINDOW
+    steps ago while the gradient reversed at every one of those steps."""
     if len(out) >= 3 and out[-1].params == out[-3].params and out[-1].params != out[-2].params:
         return True
     if len(history) <= OSCILLATION_WINDOW:
         return False
     window = history[-OSCILLATION_WINDOW - 1:]
-    if window[-1][0] < window[0][0]:
+    first, last = (math.sqrt(math.fsum(g * g for g in w[1])) for w in (window[0], window[-1]))
+    if last < first * (1 - 1e-9):   # |grad chi^2| still shrinking: converging, if slowly
         return False
     return all(math.fsum(u * w for u, w in zip(g1, g2, strict=True)) < 0
                for (_, g1), (_, g2) in zip(window, window[1:], strict=False))
 
 
+def rate_text(v) -> str:
+    """A rate for a sentence: a typed decimal (1/10000 from 0.0001) back as a decimal."""
+    from calctutor.calculus.descent import _short
+
+    v = sp.sympify(v)
+    if v.is_Rational and not v.is_Integer and set(sp.factorint(v.q)) <= {2, 5} \
+            and v.q <= 10 ** 12:
+        return format(float(v), ".12g")
+    return _short(v)
+
+
 def rate_advice(problem: Problem, at, rate) -> str:
     """A step size that does not overshoot near ``at``: below 2/L, L the largest eigenvalue
     of the Hessian of chi^2 there."""
-    from calctutor.calculus.descent import _short, nice_rate_below
+    from calctutor.calculus.descent import nice_rate_below
 
     H = chi2_hessian(problem, at)
     L = largest_eigenvalue(H) if H is not None else None
     if L is None or not L > 0:
-        return (f"try a smaller --rate, e.g. {_short(sp.sympify(rate) / 10)} (the Hessian of "
+        return (f"try a smaller --rate, e.g. {rate_text(sp.sympify(rate) / 10)} (the Hessian of "
                 "chi^2 at the start sets no limit)")
     limit = 2 / L
     nice = nice_rate_below(sp.Float(limit, 15))
     if float(rate) >= limit * (1 - 1e-12):
-        return (f"--rate {_short(rate)} is {'at' if abs(float(rate) - limit) <= 1e-12 * limit else 'above'} "
+        return (f"--rate {rate_text(rate)} is {'at' if abs(float(rate) - limit) <= 1e-12 * limit else 'above'} "
                 f"the step-size limit 2/L = {limit:.4g} at the start (L = {L:.4g}, the largest "
-                f"eigenvalue of the Hessian of chi^2): try --rate {_short(nice)}")
-    return (f"--rate {_short(rate)} is below the step-size limit 2/L = {limit:.4g} at the start "
+                f"eigenvalue of the Hessian of chi^2): try --rate {rate_text(nice)}")
+    return (f"--rate {rate_text(rate)} is below the step-size limit 2/L = {limit:.4g} at the start "
             f"(L = {L:.4g}, the largest eigenvalue of the Hessian of chi^2), so the overshoot "
-            f"begins further along: try a smaller --rate, e.g. {_short(sp.sympify(rate) / 10)}")
+            f"begins further along: try a smaller --rate, e.g. {rate_text(sp.sympify(rate) / 10)}")
 
 
 # -- what the data determine ----------------------------------------------------------------

@@ -203,14 +203,9 @@ def _status(ident, converged: bool) -> str:
 
 
 def _num(v) -> str:
-    """A number for an error line: a typed decimal rate (1/10000) back as a decimal."""
-    from calctutor.calculus.descent import _short
+    from calctutor.calculus.fit import rate_text
 
-    v = sp.sympify(v)
-    if v.is_Rational and not v.is_Integer and sp.factorint(v.q).keys() <= {2, 5} \
-            and v.q <= 10 ** 12:
-        return format(float(v), ".12g")
-    return _short(v)
+    return rate_text(v)
 
 
 def _linear_fit(problem: Problem, base: dict, goal, notes) -> FitResult:
