@@ -391,6 +391,8 @@ def descend(expr: sp.Expr, reading: Reading, variables: Sequence[sp.Symbol],
     stop = "steps" if steps is not None else "max_iter"
     uphill_run = 0
     rate_f = float(rate)
+    # "running away" is relative to where the run started: a start at 1e50 is not a runaway
+    runaway = RUNAWAY * max(1.0, max(abs(float(p)) for p in point) if point else 1.0)
     for n in range(limit + 1):
         vals = _values(ev, point, exact_mode)
         if isinstance(vals, str) and vals.startswith("long") and exact_mode:
@@ -426,10 +428,10 @@ def descend(expr: sp.Expr, reading: Reading, variables: Sequence[sp.Symbol],
             growing = gnorm > float(prev.norm)
             uphill_run = uphill_run + 1 if (uphill and growing) else 0
         size = max(abs(float(p)) for p in point) if point else 0.0
-        if uphill_run >= GROWING_STEPS or (size > RUNAWAY and uphill_run):
+        if uphill_run >= GROWING_STEPS or (size > runaway and uphill_run):
             stop = "diverged"
             break
-        if size > RUNAWAY:
+        if size > runaway:
             stop = "unbounded"
             notes.append(f"The point runs off to infinity while f keeps "
                          f"{'rising' if ascent else 'falling'}: f appears to have no "
@@ -730,7 +732,7 @@ class _Run:
             more = (math.ceil(math.log(self.tol / norms[-1]) / math.log(per_step))
                     if 0 < per_step < 1 else None)
             text = (f"{head} but still falling steadily ({recent[0]:.3g} → {recent[-1]:.3g} over "
-                    f"the last {w} steps, ×{per_step:.4g} per step).")
+                    f"the last {w} steps, ×{_factor(per_step)} per step).")
             if more is not None and more < 10 ** 7:
                 text += (f" At that pace about {more} more steps reach |∇f| < {self.tol:g}: "
                          f"allow them with --max-iter {self.max_iter + more}.")
@@ -738,29 +740,61 @@ class _Run:
                 text += " Allow more steps with --max-iter."
             if first_half > per_step * (1 + 1e-9) and more is not None:
                 text += " The pace is slowing, so it will take more than that."
-            path = self._path_stability(st)
-            if st is not None and st.limit is not None:
-                if path is not None and float(nice_rate_below(path.limit)) > 1.5 * float(self.rate):
-                    text += (f" A larger rate gets there faster: γ = {_short(self.rate)} is "
-                             f"well below the limit 2/L = {_short(path.limit)} (L = "
-                             f"{_short(path.L)}, the largest eigenvalue of the Hessian "
-                             f"{'(the same everywhere)' if path.where == 'everywhere' else 'over the path so far'}"
-                             f"), e.g. --rate {_short(nice_rate_below(path.limit))}.")
-                elif st.side == "below":
-                    text += (f" The rate is close to the limit 2/L = {_short(st.limit)}, so the "
-                             "iterates zig-zag: a somewhat smaller rate, e.g. "
-                             f"{_short(nice_rate_below(st.limit))}, converges faster.")
-                else:
-                    text += " " + self._smaller_rate(st)
+            text += self._rate_hint(st)
             return text
-        text = (f"{head}, and it is not falling steadily (from {recent[0]:.3g} to "
-                f"{recent[-1]:.3g} over the last {w} steps): more steps alone would not help.")
+        values = [float(it.value) for it in self.iterations[-w - 1:]]
+        downhill = values[-1] < values[0] if not self.ascent else values[-1] > values[0]
+        if downhill and abs(values[-1] - values[0]) > 1e-12 * (1 + abs(values[0])):
+            text = (f"{head}, and it is not falling steadily ({recent[0]:.3g} → {recent[-1]:.3g} "
+                    f"over the last {w} steps), but f is still "
+                    f"{'falling' if not self.ascent else 'rising'} ({values[0]:.6g} → "
+                    f"{values[-1]:.6g}): the run is still making progress, so more steps "
+                    "(--max-iter) may get there; the trend does not say how many.")
+            if st is not None and st.side in ("at", "above"):
+                text += " " + self._smaller_rate(st)
+            return text
+        text = (f"{head}, and neither |∇f| ({recent[0]:.3g} → {recent[-1]:.3g}) nor f is "
+                f"improving over the last {w} steps: more steps alone would not help.")
         if st is not None and st.side in ("at", "above"):
             text += " " + self._smaller_rate(st)
         else:
             text += (f" Check that f has a {'maximum' if self.ascent else 'minimum'} near "
                      "this path, or try another start.")
         return text
+
+    def _rate_hint(self, st: Stability | None) -> str:
+        """A different rate that provably converges faster (quadratic f: the error along each
+        eigenvector shrinks by |1 − γλ| per step), or, for other f, a larger rate that stays
+        below 2/L over the whole path so far."""
+        if st is None or st.limit is None:
+            return ""
+        if st.side != "below":
+            return " " + self._smaller_rate(st)
+        if st.where == "everywhere":
+            e = self.ev.eigen(self.iterations[0].point)
+            if e is None:
+                return ""
+            lams = [(-v if self.ascent else v) for v in map(float, e[0])]
+            lo, hi = min(lams), max(lams)
+            if not lo > 0:
+                return ""
+            factor = lambda g: max(abs(1 - g * lam) for lam in lams)  # noqa: E731
+            # 2/(L + μ) balances the steepest and the flattest direction: the best rate
+            best = nice_rate_below(sp.nsimplify(4 / (hi + lo), rational=True, tolerance=1e-12))
+            now = factor(float(self.rate))
+            if factor(float(best)) < now * (1 - 1e-3):
+                return (f" Another rate converges faster: with γ = {_short(self.rate)} the "
+                        f"error shrinks by ×{_factor(now)} per step (the worst of |1 − γλ| over the "
+                        f"Hessian's eigenvalues {', '.join(format(v, '.4g') for v in lams)}); "
+                        f"with --rate {_short(best)} by ×{_factor(factor(float(best)))}.")
+            return ""
+        path = self._path_stability(st)
+        if path is not None and float(nice_rate_below(path.limit)) > 1.5 * float(self.rate):
+            return (f" A larger rate may get there faster: γ = {_short(self.rate)} is well "
+                    f"below 2/L = {_short(path.limit)} over the path so far (L = "
+                    f"{_short(path.L)}, the largest eigenvalue of the Hessian there), and "
+                    f"--rate {_short(nice_rate_below(path.limit))} stays below it.")
+        return ""
 
     # -- the point reached --------------------------------------------------------------
     def point_kind(self) -> PointKind:
@@ -906,6 +940,13 @@ class _Run:
             x = [a + sign * rate * g for a, g in zip(x, vals[1:], strict=True)]
         return (f" A start nudged off it, e.g. {_point(nudged)}, has a component along that "
                 "direction; the steps tried from there did not yet leave the saddle's level.")
+
+
+def _factor(f: float) -> str:
+    """A per-step factor; one within 0.001 of 1 as 1 − ε, so that it does not read as 1."""
+    if 0.999 < f < 1:
+        return f"(1 − {1 - f:.2g})"
+    return format(f, ".4g")
 
 
 def _at(where: str) -> str:
