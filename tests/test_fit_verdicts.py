@@ -180,3 +180,12 @@ def test_overshooting_steps_are_flagged_with_the_limit():
     assert r.status == "after steps"
     note = " ".join(r.notes)
     assert "rose" in note and "above the step-size limit" in note
+
+
+def test_wide_x_range_cubic_is_not_mistaken_for_redundant_parameters():
+    # columns from 1 to 1e9 in size: ill-scaled, but every parameter is determined
+    x, y = [0, 200, 400, 600, 800, 1000], [1.0, 3.1, 2.2, 5.0, 4.1, 7.3]
+    r = run_fit(_data(x, y), "c0 + c1*x + c2*x^2 + c3*x^3")
+    assert r.identifiability is None and r.status == "best fit"
+    want = np.polyfit(x, y, 3)[::-1]
+    assert [float(v) for v in r.values] == pytest.approx(list(want), rel=1e-6)

@@ -746,10 +746,10 @@ class _Run:
         downhill = values[-1] < values[0] if not self.ascent else values[-1] > values[0]
         if downhill and abs(values[-1] - values[0]) > 1e-12 * (1 + abs(values[0])):
             text = (f"{head}, and it is not falling steadily ({recent[0]:.3g} → {recent[-1]:.3g} "
-                    f"over the last {w} steps), but f is still "
+                    f"over the last {w} steps), though f is still "
                     f"{'falling' if not self.ascent else 'rising'} ({values[0]:.6g} → "
-                    f"{values[-1]:.6g}): the run is still making progress, so more steps "
-                    "(--max-iter) may get there; the trend does not say how many.")
+                    f"{values[-1]:.6g}): the run is still {'going downhill' if not self.ascent else 'climbing'}, but the trend does "
+                    "not show whether more steps would converge.")
             if st is not None and st.side in ("at", "above"):
                 text += " " + self._smaller_rate(st)
             return text

@@ -672,12 +672,19 @@ def identifiability(problem: "Problem", values, exact_matrix=None) -> Identifiab
             return None
         if not np.all(np.isfinite(J)):
             return None
-        _, s, vt = np.linalg.svd(J)
+        # unit columns first: a parameter's units (x up to 1000 makes the x^3 column 1e9
+        # times the constant's) must not pass for a dependence between parameters
+        norms = np.linalg.norm(J, axis=0)
+        scale = np.where(norms > 0, norms, 1.0)
+        _, s, vt = np.linalg.svd(J / scale)
         top = float(s[0]) if len(s) else 0.0
         small = [i for i in range(k) if i >= len(s) or s[i] <= RANK_TOL * top]
         if not small:
             return None
-        null = [list(vt[i]) for i in small]
+        null = []
+        for i in small:
+            v = vt[i] / scale
+            null.append(list(v / np.linalg.norm(v)))
         rank = k - len(null)
     involved = [params[i] for i in range(k)
                 if any(abs(v[i]) > 1e-6 * max(abs(c) for c in v) for v in null)]
