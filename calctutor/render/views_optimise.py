@@ -314,9 +314,13 @@ def fit_view(result: FitResult) -> Document:
         doc += _fit_values(result)
         dof = d.n - (result.identifiability.rank if result.identifiability
                      else len(result.params))
+        k = "r" if result.identifiability else "k"
         if dof > 0:
-            doc.append(Paragraph((f"Degrees of freedom N − k = {dof}; χ²/(N − k) = ",
-                                  num(sp.sympify(result.chi2) / dof), ".")))
+            doc.append(Paragraph((f"Degrees of freedom N − {k} = {dof}; χ²/(N − {k}) = ",
+                                  num(sp.sympify(result.chi2) / dof), "." + (
+                                      f" (r = {result.identifiability.rank}: the number of "
+                                      "parameter combinations the data determine.)"
+                                      if result.identifiability else ""))))
     else:
         doc += plot_block(result.plot)
     return doc
