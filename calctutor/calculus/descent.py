@@ -454,9 +454,12 @@ def descend(expr: sp.Expr, reading: Reading, variables: Sequence[sp.Symbol],
         else:  # plain floats: SymPy arithmetic per step would dominate long runs
             point = [sp.Float(float(p) + sign * rate_f * float(g))
                      for p, g in zip(point, grad, strict=True)]
-    if not iterations:  # undefined at the start
+    if not iterations:  # nothing computable at the start
         from calctutor.errors import UsageError
 
+        if stop == "diverged":
+            raise UsageError("f or its gradient is too large to compute at the start point "
+                             "(beyond 1e150): choose a start closer to the origin")
         raise UsageError(notes[-1] if notes else "f is undefined at the start point")
     final = iterations[-1]
     converged = stop in ("gradient", "step") or (
@@ -681,9 +684,10 @@ class _Run:
             swing = (f"the iterates swing between {_point(a.point)} and {_point(b.point)}"
                      if len(its) >= 3 and its[-3].point == b.point else
                      "the gradient reverses at every step")
-            out.append(f"The {what} oscillates without settling: {swing}, and |∇f| stays at "
-                       f"{norms[-1]:.3g} (it was {norms[max(0, len(norms) - 1 - OSCILLATION_WINDOW)]:.3g}"
-                       f" {min(OSCILLATION_WINDOW, len(norms) - 1)} steps earlier). {smaller}")
+            back = min(OSCILLATION_WINDOW, len(norms) - 1)
+            out.append(f"The {what} oscillates without settling: {swing}, and |∇f| does not "
+                       f"shrink ({norms[-1 - back]:.3g} at step {its[-1 - back].n}, "
+                       f"{norms[-1]:.3g} at step {its[-1].n}). {smaller}")
         elif self.stop == "max_iter" and not self.converged:
             out.append(self._max_iter_advice(norms, st))
         elif self.stop == "steps" and len(its) > 1:

@@ -1,4 +1,4 @@
-"""End-to-end: descent, lagrange and fit through the CLI, JSON shapes per CONTRACT.md."""
+"""End-to-end: descent, lagrange and fit through the CLI, and the shapes of their JSON."""
 
 import pytest
 import sympy as sp
