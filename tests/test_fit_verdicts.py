@@ -189,3 +189,25 @@ def test_wide_x_range_cubic_is_not_mistaken_for_redundant_parameters():
     assert r.identifiability is None and r.status == "best fit"
     want = np.polyfit(x, y, 3)[::-1]
     assert [float(v) for v in r.values] == pytest.approx(list(want), rel=1e-6)
+
+
+def test_product_of_three_parameters():
+    r = run_fit(_data(), "a*b*c*x")
+    combo, value = _combo(r)
+    assert combo == "a*b*c" and value == pytest.approx(np.dot(X, Y) / np.dot(X, X), rel=1e-6)
+
+
+def test_slow_descent_is_not_a_best_fit_and_names_a_faster_rate():
+    data = {"x": [0, 1, 2, 3], "y": [1, 3, 4, 8]}
+    r = run_fit(data, "m*x + c", rate="1e-9")
+    assert r.status == "not converged" and not r.converged
+    note = r.notes[-1]
+    m = re.search(r"with --rate ([0-9/.]+) it shrinks by ×([0-9.]+)", note)
+    A = np.c_[data["x"], np.ones(4)]
+    lams = np.linalg.eigvalsh(2 * A.T @ A)
+    gamma = float(sp.Rational(m.group(1)))
+    assert float(m.group(2)) == pytest.approx(max(abs(1 - gamma * lams)), abs=1e-4)
+    ok = run_fit(data, "m*x + c", rate=m.group(1))
+    assert ok.status == "best fit"
+    assert [float(v) for v in ok.values] == pytest.approx(list(np.polyfit(data["x"], data["y"], 1)),
+                                                          rel=1e-6)

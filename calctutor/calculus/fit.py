@@ -651,6 +651,19 @@ def _depends_only_through(model, p, q):
     return None
 
 
+def _depends_only_through_all(model, params):
+    """The product or the sum of all ``params`` when the model depends on them only through
+    it (proved by substitution, as for two parameters), or None."""
+    t = sp.Dummy("t")
+    first, rest = params[0], params[1:]
+    for combo, inverse in ((sp.Mul(*params), t / sp.Mul(*rest)),
+                           (sp.Add(*params), t - sp.Add(*rest))):
+        reduced = model.xreplace({first: inverse})
+        if all(sp.simplify(sp.diff(reduced, q)) == 0 for q in rest):
+            return combo
+    return None
+
+
 def identifiability(problem: "Problem", values, exact_matrix=None) -> Identifiability | None:
     """None when the data determine every parameter at ``values``; else what they do
     determine. The test is the rank of the residuals' Jacobian (rows sqrt(w_i) dy/da_k at
@@ -693,6 +706,13 @@ def identifiability(problem: "Problem", values, exact_matrix=None) -> Identifiab
     if flat and len(flat) == len(involved):
         return Identifiability(tuple(involved), (), (
             f"the model does not depend on {_and([p.name for p in flat])}."), rank, True)
+    if len(involved) > 2 and len(null) == len(involved) - 1:
+        combo = _depends_only_through_all(problem.model, involved)
+        if combo is not None:
+            return Identifiability(tuple(involved), ((combo, _number(combo.xreplace(sub))),), (
+                f"the model depends on {_and([p.name for p in involved])} only through "
+                f"{combo_text(combo)}, so changing them with {combo_text(combo)} fixed fits "
+                "the data exactly as well."), rank, True)
     if len(null) == 1 and len(involved) == 2:
         p, q = involved
         combo = _depends_only_through(problem.model, p, q)

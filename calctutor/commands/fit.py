@@ -208,6 +208,33 @@ def _num(v) -> str:
     return rate_text(v)
 
 
+def _faster(problem, start, gamma) -> str:
+    """For a model linear in its parameters chi^2 is quadratic: each step shrinks the error
+    along an eigenvector of its Hessian by |1 - γλ|, so a faster rate can be proved."""
+    if not problem.linear:
+        return ""
+    import numpy as np
+
+    from calctutor.calculus.descent import _factor, nice_rate_below
+    from calctutor.calculus.fit import chi2_hessian
+
+    H = chi2_hessian(problem, start)
+    if H is None:
+        return ""
+    lams = [float(v) for v in np.linalg.eigvalsh(np.array(H, dtype=float))]
+    lo, hi = min(lams), max(lams)
+    if not lo > 0:
+        return ""
+    best = nice_rate_below(sp.nsimplify(4 / (hi + lo), rational=True, tolerance=1e-12))
+    factor = lambda g: max(abs(1 - g * lam) for lam in lams)  # noqa: E731
+    now = factor(float(gamma))
+    if factor(float(best)) < now * (1 - 1e-3):
+        return (f" Each step shrinks the error by only ×{_factor(now)} (the worst of |1 − γλ| over "
+                f"the eigenvalues of the Hessian of χ²); with --rate {_num(best)} it shrinks by "
+                f"×{_factor(factor(float(best)))}.")
+    return ""
+
+
 def _linear_fit(problem: Problem, base: dict, goal, notes) -> FitResult:
     solved = solve_linear(problem)
     if solved is None:
@@ -260,7 +287,8 @@ def _descent_fit(problem, base, start_values, gamma, steps, goal, notes) -> FitR
     ident = None
     if n is None and not converged:
         notes.append(f"Gradient descent stopped after {len(fsteps)} steps without converging "
-                     f"(|grad chi^2| = {gnorm:.3g}): these are not the best-fit parameters.")
+                     f"(|grad chi^2| = {gnorm:.3g}): these are not the best-fit parameters."
+                     + _faster(problem, start_values, gamma))
         status = "not converged"
     elif n is not None and not converged:
         status = "after steps"
