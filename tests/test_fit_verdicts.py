@@ -202,7 +202,7 @@ def test_slow_descent_is_not_a_best_fit_and_names_a_faster_rate():
     r = run_fit(data, "m*x + c", rate="1e-9")
     assert r.status == "not converged" and not r.converged
     note = r.notes[-1]
-    m = re.search(r"with --rate ([0-9/.]+) it shrinks by ×([0-9.]+)", note)
+    m = re.search(r"with --rate ([0-9/.]+) it shrinks by ×([0-9]+\.[0-9]+)", note)
     A = np.c_[data["x"], np.ones(4)]
     lams = np.linalg.eigvalsh(2 * A.T @ A)
     gamma = float(sp.Rational(m.group(1)))
