@@ -253,3 +253,37 @@ def test_json_carries_the_verdicts(cli_json=None):
     assert d["point_kind"]["kind"] == "saddle" and d["warnings"]
     d = run_descent("x^2", "1", rate="1").to_json()
     assert d["stop"] == "oscillating" and d["stability"]["rate_vs_limit"] == "at"
+
+
+# -- a property: the verdict on random quadratics agrees with their eigenvalues --------
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(a=st.integers(1, 5), b=st.integers(-3, 3), c=st.integers(1, 5),
+       ratio=st.sampled_from([0.5, 0.9, 1, 1.2, 3]))
+def test_quadratic_verdicts_match_the_eigenvalues(a, b, c, ratio):
+    H = np.array([[2 * a, b], [b, 2 * c]], dtype=float)
+    lams, vecs = np.linalg.eigh(H)
+    assume(lams[0] > 0 and lams[-1] / lams[0] <= 20)
+    start = np.array([1.0, 0.37])
+    assume(abs(vecs[:, -1] @ start) > 0.1)
+    L = lams[-1]
+    if ratio == 1:   # exactly 2/L, written exactly (L may be irrational: 5 + sqrt(5))
+        top = max(sp.Matrix([[2 * a, b], [b, 2 * c]]).eigenvals(), key=float)
+        rate = sp.sstr(sp.radsimp(2 / top))
+    else:
+        rate = repr(float(ratio * 2 / L))
+    r = run_descent(f"{a}x^2 + {b}*x*y + {c}y^2", "1,0.37", rate=rate, max_iter=3000)
+    assert float(r.stability.L) == pytest.approx(L, rel=1e-9)
+    text = _advice(r)
+    if ratio < 1:
+        assert r.stability.side == "below" and r.status == "minimum", text
+        assert float(r.final.point[0]) == pytest.approx(0, abs=1e-6)
+    elif ratio == 1:
+        assert r.stability.side == "at" and r.status == "oscillating", text
+    else:
+        assert r.stability.side == "above" and r.status == "diverged", text
+    if ratio >= 1:
+        assert "larger" not in text and "smaller --rate below" in text

@@ -90,3 +90,9 @@ def test_descent_random_problems_never_internal_error(cli, problem):
         d = r.json()
         assert d["status"] in ("minimum", "maximum", "saddle", "inconclusive", "not_stationary",
                                "oscillating", "diverged", "unbounded", "undefined")
+        side = (d.get("stability") or {}).get("rate_vs_limit")
+        if side in ("at", "above"):
+            assert "larger" not in " ".join(d.get("notes", [])), problem
+        if d["status"] in ("minimum", "maximum"):
+            eigs = d["point_kind"]["hessian_eigenvalues"]
+            assert all((e > 0) == (d["status"] == "minimum") for e in eigs), problem
