@@ -53,8 +53,11 @@ def register(app) -> None:
 
         The rule is s_(n+1) = s_n - gamma grad f(s_n).
 
-        Shows the gradient, every step (point, f, gradient, |gradient|), why it stopped, and
-        detects divergence (a rate too large). --answer checks the final point.
+        Shows the gradient, every step (point, f, gradient, |gradient|) and why it stopped;
+        compares the rate with the step-size limit 2/L (L the largest eigenvalue of the
+        Hessian), detects oscillation and divergence, and says what kind of point it reached
+        (minimum, saddle, maximum, or inconclusive when the Hessian is singular), warning
+        when it is not a minimum. --answer checks the final point.
         """
         compute("calctutor.commands.descent", "run_descent", fmt, answer, show, expr=expr,
                 start=start, rate=rate, max_iter=max_iter, steps=steps, tol=tol, ascent=ascent,
@@ -147,6 +150,9 @@ def register(app) -> None:
         (shown); others by Levenberg-Marquardt from --start, or by gradient descent on
         chi^2 with --rate. The gradient of chi^2 is shown symbolically. --at evaluates
         chi^2 and its gradient at given parameters (and takes --steps descent steps).
+        Parameters the data cannot separate (a*b*x: only a*b) are reported as the
+        combination the data determine; a descent that diverges or oscillates is an error
+        (exit 2) that names a rate below the step-size limit.
         """
         out = resolve_output(fmt)
 

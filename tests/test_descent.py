@@ -68,7 +68,8 @@ def test_ascent_climbs_to_maximum():
 def test_divergence_is_detected_and_explained():
     r = run_descent("x^2 + 4y^2", "x=2,y=1", rate="0.3")
     assert r.stop == "diverged" and not r.converged and r.diverged
-    assert any("try a smaller --rate" in n for n in r.notes)
+    # L = 8 (Hessian diag(2, 8)), so the advice names the limit 2/L = 1/4
+    assert any("smaller --rate below 1/4" in n for n in r.notes)
 
 
 def test_overflow_is_divergence_not_a_crash():

@@ -140,7 +140,6 @@ def test_at_with_steps_by_hand():
     ("x,y,sigma\n1,2,1\n2,3,0\n3,3,1\n", "line 3 (data row 2), column 'sigma'"),
     ("x,y,sigma\n1,2,-1\n2,3,1\n", "line 2 (data row 1), column 'sigma'"),
     ("x,y\n1,2\n", "fewer than the 2 parameters"),
-    ("x,y\n1,2\n1,3\n", "singular"),
 ])
 def test_malformed_csv(tmp_path, text, message):
     with pytest.raises(CalcTutorError) as err:

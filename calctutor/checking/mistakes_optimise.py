@@ -15,18 +15,37 @@ from calctutor.checking.answer import Mistake
 
 # -- descent -----------------------------------------------------------------------------
 def _walk(result, sign: int, rate, steps: int) -> list[sp.Expr] | None:
-    """The point after ``steps`` steps of s + sign * rate * grad f (exact where possible)."""
-    variables, gradient = result.variables, result.gradient
+    """The point after ``steps`` steps of s + sign * rate * grad f (exact where possible).
+
+    Exact fractions that grow past the readable size continue as decimals, as the run
+    itself does: a wrong rule can make them grow without bound (x^4 with γ = 1).
+    """
+    from calctutor.calculus.descent import EXACT_MAX_DIGITS, digits
+    from calctutor.domain import real_roots
+
+    variables = result.variables
+    gradient = [real_roots(g) for g in result.gradient]
     point = list(result.iterations[0].point)
-    exact = result.exact
+    exact = all(not p.atoms(sp.Float) for p in point) and not sp.sympify(rate).atoms(sp.Float)
     for _ in range(steps):
+        if exact and digits(sp.Tuple(*point)) > EXACT_MAX_DIGITS:
+            exact = False
+            try:
+                point = [sp.Float(float(p)) for p in point]
+            except (OverflowError, TypeError, ValueError):
+                return None
         sub = dict(zip(variables, point, strict=True))
         grad = [g.xreplace(sub) for g in gradient]
         grad = [sp.nsimplify(g) if exact and not g.atoms(sp.Float) else g for g in grad]
         if not exact:
-            grad = [sp.Float(sp.N(g, 15)) for g in grad]
+            try:
+                grad = [sp.Float(sp.N(g, 15)) for g in grad]
+            except (TypeError, ValueError, OverflowError):
+                return None   # not real (or not finite) along this wrong path
         point = [p + sign * rate * g for p, g in zip(point, grad, strict=True)]
-        if any(not p.is_finite for p in point):
+        # a path that ran away is no answer anyone types; huge values also defeat the
+        # relative comparison (inf <= tol * inf)
+        if any(not p.is_finite or not abs(float(p)) < 1e100 for p in point):
             return None
     return point
 

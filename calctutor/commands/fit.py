@@ -12,9 +12,13 @@ from calctutor.calculus.fit import (
     Data,
     FitResult,
     Problem,
+    descend_chi2,
     gradient_descent,
+    identifiability,
     levenberg_marquardt,
+    rate_advice,
     read_csv,
+    solve_degenerate,
     solve_linear,
 )
 from calctutor.commands.descent import parse_number
@@ -129,6 +133,9 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
                                             exact and n <= EXACT_MAX_STEPS and gamma.is_Rational)
             fsteps = tuple(fsteps)
             notes += more
+            if fsteps and float(fsteps[-1].chi2) > float(chi2):
+                notes.append(f"χ² rose from {_num(chi2)} to {_num(fsteps[-1].chi2)}: the steps "
+                             f"overshoot; {rate_advice(problem, values, gamma)}.")
         g = goal or "chi2"
         if g == "params":
             g = "steps" if fsteps else "chi2"
@@ -156,12 +163,14 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
                              + ". A non-linear fit can depend on where it starts.")
             a, chi, its, ok = levenberg_marquardt(problem, [float(v) for v in start_values])
             chi2, grad = problem.values([sp.Float(v) for v in a], False)
+            ident = identifiability(problem, a)
             if not ok:
                 notes.append("Levenberg-Marquardt did not converge within its iteration limit.")
             result = FitResult(**base, method="Levenberg-Marquardt",
                                values=tuple(sp.Float(v) for v in a), chi2=chi2, gradient=grad,
                                iterations=its, converged=ok, start=tuple(start_values),
-                               goal=goal or "params", notes=tuple(notes))
+                               goal=goal or "params", notes=tuple(notes),
+                               identifiability=ident, status=_status(ident, ok))
     if plot:
         from calctutor.calculus.fit import fit_plot_data
 
@@ -187,21 +196,62 @@ def _safe(fn, values, exact):
                          "parameters") from None
 
 
+def _status(ident, converged: bool) -> str:
+    if not converged:
+        return "not converged"
+    return "undetermined" if ident is not None else "best fit"
+
+
+def _num(v) -> str:
+    from calctutor.calculus.fit import rate_text
+
+    return rate_text(v)
+
+
+def _faster(problem, start, gamma) -> str:
+    """For a model linear in its parameters chi^2 is quadratic: each step shrinks the error
+    along an eigenvector of its Hessian by |1 - γλ|, so a faster rate can be proved."""
+    if not problem.linear:
+        return ""
+    import numpy as np
+
+    from calctutor.calculus.descent import _factor, nice_rate_below
+    from calctutor.calculus.fit import chi2_hessian
+
+    H = chi2_hessian(problem, start)
+    if H is None:
+        return ""
+    lams = [float(v) for v in np.linalg.eigvalsh(np.array(H, dtype=float))]
+    lo, hi = min(lams), max(lams)
+    if not lo > 0:
+        return ""
+    best = nice_rate_below(sp.nsimplify(4 / (hi + lo), rational=True, tolerance=1e-12))
+    factor = lambda g: max(abs(1 - g * lam) for lam in lams)  # noqa: E731
+    now = factor(float(gamma))
+    if factor(float(best)) < now * (1 - 1e-3):
+        return (f" Each step shrinks the error by only ×{_factor(now)} (the worst of |1 − γλ| over "
+                f"the eigenvalues of the Hessian of χ²); with --rate {_num(best)} it shrinks by "
+                f"×{_factor(factor(float(best)))}.")
+    return ""
+
+
 def _linear_fit(problem: Problem, base: dict, goal, notes) -> FitResult:
     solved = solve_linear(problem)
     if solved is None:
-        raise UsageError("the normal equations are singular: these data cannot determine all "
-                         "the parameters (e.g. every x is the same, or two parameters play "
-                         "the same role)")
+        solved = solve_degenerate(problem)
+    if solved is None:
+        raise UsageError("the normal equations have no solution: these data cannot determine "
+                         "the parameters")
     A, offset, N, r, values = solved
     exact = not any(v.atoms(sp.Float) for v in values)
+    ident = identifiability(problem, values, exact_matrix=N if exact else None)
     chi2, grad = problem.values(list(values), exact and problem.exact_ok(values))
     if not exact:
         grad = tuple(sp.Float(0) if abs(float(g)) < 1e-9 * (1 + float(chi2)) else g for g in grad)
     return FitResult(**base, method="normal equations", values=values, chi2=chi2,
                      gradient=grad, iterations=0, converged=True, normal_matrix=N,
                      normal_rhs=r, design=A, offset=offset, goal=goal or "params",
-                     notes=tuple(notes))
+                     notes=tuple(notes), identifiability=ident, status=_status(ident, True))
 
 
 def _descent_fit(problem, base, start_values, gamma, steps, goal, notes) -> FitResult:
@@ -213,7 +263,18 @@ def _descent_fit(problem, base, start_values, gamma, steps, goal, notes) -> FitR
     n = int(steps) if steps is not None else None
     exact = problem.exact_ok(start_values) and gamma.is_Rational and n is not None \
         and n <= EXACT_MAX_STEPS
-    fsteps, more = gradient_descent(problem, start_values, gamma, n, exact)
+    chi0, _ = _safe(problem.values, start_values, exact)
+    fsteps, more, how = descend_chi2(problem, start_values, gamma, n, exact)
+    if how in ("diverged", "oscillating"):
+        # never a best fit: say why, and which rate would not overshoot
+        advice = rate_advice(problem, start_values, gamma)
+        if how == "diverged":
+            last = f"{_num(fsteps[-1].chi2)} at step {fsteps[-1].n}" if fsteps else "overflow"
+            raise UsageError(f"gradient descent on chi^2 diverges with --rate {_num(gamma)}: "
+                             f"chi^2 went from {_num(chi0)} to {last}; {advice}")
+        raise UsageError(f"gradient descent on chi^2 oscillates without settling with --rate "
+                         f"{_num(gamma)}: chi^2 stays near {_num(fsteps[-1].chi2)} while the "
+                         f"gradient reverses at every step (to step {fsteps[-1].n}); {advice}")
     notes += more
     if fsteps:
         last = fsteps[-1]
@@ -222,11 +283,23 @@ def _descent_fit(problem, base, start_values, gamma, steps, goal, notes) -> FitR
         values = tuple(start_values)
         chi2, grad = problem.values(start_values, exact)
     gnorm = sum(float(g) ** 2 for g in grad) ** 0.5
-    converged = gnorm < 1e-6 * max(1.0, float(chi2))
+    converged = how == "converged" or gnorm < 1e-6 * max(1.0, float(chi2))
+    ident = None
     if n is None and not converged:
         notes.append(f"Gradient descent stopped after {len(fsteps)} steps without converging "
-                     f"(|grad chi^2| = {gnorm:.3g}).")
+                     f"(|grad chi^2| = {gnorm:.3g}): these are not the best-fit parameters."
+                     + _faster(problem, start_values, gamma))
+        status = "not converged"
+    elif n is not None and not converged:
+        status = "after steps"
+        if float(chi2) > float(chi0):
+            notes.append(f"χ² rose from {_num(chi0)} to {_num(chi2)}: the steps overshoot; "
+                         f"{rate_advice(problem, start_values, gamma)}.")
+    else:
+        ident = identifiability(problem, values)
+        status = _status(ident, True)
     return FitResult(**base, method="gradient descent", values=tuple(values), chi2=chi2,
                      gradient=tuple(grad), iterations=len(fsteps), converged=converged,
                      start=tuple(start_values), rate=gamma, steps=tuple(fsteps),
-                     goal=goal or "params", notes=tuple(notes))
+                     goal=goal or "params", notes=tuple(notes), identifiability=ident,
+                     status=status)

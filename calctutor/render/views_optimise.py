@@ -119,15 +119,21 @@ def descent_view(result: DescentResult) -> Document:
     doc.append(Table(("n", "point s_n", "f(s_n)", "∇f(s_n)", "|∇f|"), tuple(table_rows),
                      title="The path"))
     for n in result.notes:
-        doc.append(Note((n,), warning=result.diverged or "overshoot" in n or "unbounded" in n))
+        doc.append(Note((n,), warning=result.diverged or result.stop == "oscillating"
+                        or "overshoot" in n or "unbounded" in n))
     final = result.final
     doc += plot_block(result.plot)
+    good = "maximum" if up else "minimum"
+    reached = ("Converged" if result.status == good
+               else "Stopped at a point where the gradient vanishes")
     stop = {
-        "gradient": f"Converged after {final.n} steps: |∇f| < {result.tol:g}.",
-        "step": f"Converged after {final.n} steps: the step became shorter than {result.tol:g}.",
+        "gradient": f"{reached} after {final.n} steps: |∇f| < {result.tol:g}.",
+        "step": f"{reached} after {final.n} steps: the step became shorter than "
+                f"{result.tol:g}.",
         "steps": f"After the {final.n} step{'s' if final.n != 1 else ''} asked for.",
         "max_iter": f"Not converged after {final.n} steps.",
         "diverged": f"Stopped at step {final.n}: the {name} diverges.",
+        "oscillating": f"Stopped at step {final.n}: the {name} oscillates without settling.",
         "unbounded": f"Stopped at step {final.n}: f is unbounded along the path.",
         "undefined": f"Stopped at step {final.n}: f is undefined at the next point.",
     }[result.stop]
@@ -136,6 +142,13 @@ def descent_view(result: DescentResult) -> Document:
     doc.append(Math(("Final point",), sp.Eq(sp.Symbol(label), _exact_or_rounded(final.point),
                                             evaluate=False), emphasis=True))
     doc.append(Math((f"f there (f(s_{final.n}))",), _round(final.value)))
+    if result.stability is not None:
+        doc.append(Paragraph((result.stability.sentence(),)))
+    kind = result.point_kind
+    if kind is not None and not result.warnings:
+        doc.append(Paragraph((kind.explanation,)))
+    for w in result.warnings:
+        doc.append(Note((w,), warning=True))
     return doc
 
 
@@ -293,20 +306,57 @@ def fit_view(result: FitResult) -> Document:
             f": {result.iterations} iterations, "
             f"{'converged' if result.converged else 'not converged'}.")))
     for n in result.notes:
-        doc.append(Note((n,), warning="too large" in n or "did not converge" in n))
+        doc.append(Note((n,), warning="too large" in n or "did not converge" in n
+                        or "overshoot" in n or "not the best-fit" in n))
     if not evaluating:
         doc += _data_table(result)
         doc += plot_block(result.plot)
-        for p, v in zip(result.params, result.values, strict=True):
-            doc.append(Math((f"Best fit {p.name}",), _round(v), emphasis=True))
-        doc.append(Math(("χ² at the best fit",), _round(result.chi2)))
-        dof = d.n - len(result.params)
+        doc += _fit_values(result)
+        dof = d.n - (result.identifiability.rank if result.identifiability
+                     else len(result.params))
+        k = "r" if result.identifiability else "k"
         if dof > 0:
-            doc.append(Paragraph((f"Degrees of freedom N − k = {dof}; χ²/(N − k) = ",
-                                  num(sp.sympify(result.chi2) / dof), ".")))
+            doc.append(Paragraph((f"Degrees of freedom N − {k} = {dof}; χ²/(N − {k}) = ",
+                                  num(sp.sympify(result.chi2) / dof), "." + (
+                                      f" (r = {result.identifiability.rank}: the number of "
+                                      "parameter combinations the data determine.)"
+                                      if result.identifiability else ""))))
     else:
         doc += plot_block(result.plot)
     return doc
+
+
+def _fit_values(result: FitResult) -> list:
+    """The fitted values, labelled for what they are: best fit only when the run converged
+    and the data determine the parameter."""
+    out: list = []
+    ident = result.identifiability
+    if ident is not None:
+        text = ident.sentence()
+        out.append(Note((text[0].upper() + text[1:],), warning=True))
+    if result.status in ("best fit", "undetermined"):
+        label, chi_label = "Best fit", "χ² at the best fit"
+    else:
+        n = result.iterations
+        label = f"After {n} step{'s' if n != 1 else ''}"
+        if result.status == "not converged":
+            label += " (not converged)"
+        chi_label = "χ² there"
+    for p, v, known in zip(result.params, result.values, result.determined, strict=True):
+        if known:
+            out.append(Math((f"{label} {p.name}",), _round(v), emphasis=True))
+    if ident is not None:
+        from calctutor.calculus.fit import combo_text
+
+        for combo, value in ident.determined:
+            out.append(Math((f"Best fit {combo_text(combo)}",), _round(value), emphasis=True))
+        ended = ", ".join(f"{p.name} = {num(v)}" for p, v, known in zip(
+            result.params, result.values, result.determined, strict=True) if not known)
+        names = ", ".join(p.name for p in ident.undetermined)
+        out.append(Paragraph((f"{names}: not determined by the data (the run ended at {ended}, "
+                              "one of many equally good choices).",)))
+    out.append(Math((chi_label,), _round(result.chi2)))
+    return out
 
 
 def _at_blocks(result: FitResult) -> list:

@@ -1,4 +1,4 @@
-"""End-to-end: descent, lagrange and fit through the CLI, JSON shapes per CONTRACT.md."""
+"""End-to-end: descent, lagrange and fit through the CLI, and the shapes of their JSON."""
 
 import pytest
 import sympy as sp
@@ -36,7 +36,7 @@ def test_descent_plain_output_explains(cli):
     r = cli("descent", "x^2 + 4y^2", "--start", "x=2,y=1", "--rate", "0.3", "-f", "plain")
     assert r.code == 0
     text = " ".join(r.out.split())
-    assert "The path" in text and "try a smaller --rate" in text
+    assert "The path" in text and "Try a smaller --rate below 1/4" in text
     assert cli("descent", "x^2", "--start", "x=1", "--steps", "2", "-f", "rich").code == 0
 
 
