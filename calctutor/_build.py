@@ -29,6 +29,7 @@ from calctutor._grammar import (
     Sum,
     Unknown,
 )
+from calctutor.domain import Condition, local_conditions
 from calctutor.errors import LimitError, ParseError
 from calctutor.symbols import make_symbol
 
@@ -88,12 +89,36 @@ def _log10_magnitude(value: sympy.Expr) -> float:
     return math.log10(size) if size != math.inf else math.inf
 
 
+def _split_nonzero(c: Condition) -> list[Condition]:
+    """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0``: the form a learner reads, and the one
+    SymPy's own conditions use (so conditions the result still shows are matched)."""
+    if c.kind != "nonzero":
+        return [c]
+    e = c.expr
+    if e.is_Pow and e.exp.is_positive:
+        return _split_nonzero(Condition("nonzero", e.base))
+    if e.is_Pow and e.exp.is_negative:
+        return []  # 1/u is never 0; u's own conditions say where it is defined
+    if e.is_Mul:
+        return [part for factor in e.args if factor.free_symbols
+                for part in _split_nonzero(Condition("nonzero", factor))]
+    return [c]
+
+
 class Builder:
     """Builds SymPy objects for the nodes of one parsed text."""
 
     def __init__(self, text: str, positive: bool):
         self.text = text
         self.positive = positive
+        # what each typed operation requires, recorded before SymPy's evaluation can drop it
+        self.conditions: list[Condition] = []
+
+    def require(self, operation: sympy.Basic) -> None:
+        """Record the conditions of one typed operation (built unevaluated: ``x^2/x`` is
+        still a division by x)."""
+        for c in local_conditions(operation):
+            self.conditions.extend(_split_nonzero(c))
 
     def build(self, node: Node) -> sympy.Expr:
         return self.node(node)[0]
@@ -174,6 +199,7 @@ class Builder:
                 if value.is_zero:
                     raise self.parse_error(f"division by zero: '{self.snippet(item)}' "
                                            f"{self.where(item)} is 0", item)
+                self.require(sympy.Pow(value, -1, evaluate=False))
                 value = sympy.Pow(value, -1)
             factors.append(value)
             if len(factors) > 1 and all(f.is_Rational for f in factors[-2:]):
@@ -257,6 +283,7 @@ class Builder:
             if base.is_zero and exp.is_negative:
                 raise self.parse_error(f"0 to a negative power {self.where(node)} is undefined",
                                        node)
+        self.require(sympy.Pow(base, exp, evaluate=False))
         return sympy.Pow(base, exp)
 
     def check_root(self, base: sympy.Rational, node: Node) -> None:
@@ -272,13 +299,22 @@ class Builder:
             return self.power(arg, sympy.Rational(1, 2 if name == "sqrt" else 3), node)
         if name == "log":
             if len(args) == 1:
+                self.require(sympy.log(arg, evaluate=False))
                 return sympy.log(arg)
             base = args[1]
             if base.is_number and (base.is_positive is False or base == 1):
                 raise self.parse_error(f"the base of log {self.where(node)} must be a positive "
                                        "number other than 1", node)
+            self.require(sympy.log(arg, evaluate=False))
+            self.require(sympy.log(base, evaluate=False))
+            self.conditions.append(Condition("nonzero", base - 1))
             return sympy.log(arg, base)
-        return _SIMPLE[name](arg)
+        function = _SIMPLE[name]
+        if name in ("ln", "log10", "log2"):
+            self.require(sympy.log(arg, evaluate=False))
+        elif isinstance(function, type):  # a SymPy function class: build it unevaluated
+            self.require(function(arg, evaluate=False))
+        return function(arg)
 
     def check_argument(self, name: str, arg: sympy.Expr, node: Node) -> None:
         size = magnitude(arg)

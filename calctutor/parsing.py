@@ -56,6 +56,7 @@ import sympy
 from calctutor._build import Builder
 from calctutor._grammar import KEYWORDS, Parser, show
 from calctutor._lexer import CLOSERS, OPENERS, Token, tokenize
+from calctutor.domain import lost_conditions
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
 from calctutor.results import Reading
 
@@ -128,16 +129,26 @@ def _parse_tree(text: str, tokens: list[Token], start: int, stop: int,
     return _Piece(tree, tuple(parser.notes), typed)
 
 
-def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...]) -> Parsed:
-    differs = bool(notes) or _squash(typed) != _squash(reading)
-    return Parsed(expr, Reading(typed, reading, notes, differs))
+def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
+            builder: Builder | None = None) -> Parsed:
+    # what the typed text required but SymPy's evaluation dropped (x^2/x -> x needs x != 0)
+    lost = lost_conditions(builder.conditions, expr) if builder is not None else ()
+    differs = bool(notes) or bool(lost) or _squash(typed) != _squash(reading)
+    return Parsed(expr, Reading(typed, reading, notes, differs, lost))
 
 
 def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
                  declared: frozenset[str], positive: bool, what: str) -> Parsed:
     piece = _parse_tree(text, tokens, start, stop, declared, what)
-    expr = Builder(text, positive).build(piece.tree)
-    return _parsed(piece.typed, expr, show(piece.tree), piece.notes)
+    builder = Builder(text, positive)
+    expr = builder.build(piece.tree)
+    return _parsed(piece.typed, expr, show(piece.tree), piece.notes, builder)
+
+
+def _retyped(text: str, parsed: Parsed) -> Parsed:
+    """``parsed`` with the whole text as typed (surrounding spaces included)."""
+    r = parsed.reading
+    return Parsed(parsed.expr, Reading(text, r.reading, r.notes, r.differs, r.conditions))
 
 
 def _top_level(tokens: list[Token], start: int, stop: int, op: str) -> list[int]:
@@ -211,9 +222,8 @@ def parse_expression(text: str, *, variables: Sequence[str] = (), positive: bool
     text = _require_text(text, what)
     declared = _declared(variables)
     tokens = tokenize(text)
-    parsed = _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive, what)
-    return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
-                                       parsed.reading.differs))
+    return _retyped(text, _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive,
+                                       what))
 
 
 @_guarded
@@ -382,9 +392,8 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
     end = len(tokens) - 1
     eqs = _top_level(tokens, 0, end, "=")
     if not eqs:
-        parsed = _parse_range(text, tokens, 0, end, declared, positive, "the equation")
-        return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
-                                           parsed.reading.differs))
+        return _retyped(text, _parse_range(text, tokens, 0, end, declared, positive,
+                                           "the equation"))
     if len(eqs) > 1:
         raise ParseError(f"an equation has one '=', but there is another at column "
                          f"{tokens[eqs[1]].column}", text, tokens[eqs[1]].pos)
@@ -399,7 +408,7 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
     expr = builder.build(left.tree) - builder.build(right.tree)
     reading = f"{show(left.tree)} = {show(right.tree)}"
     return _parsed(text, expr, reading, left.notes + tuple(n for n in right.notes
-                                                           if n not in left.notes))
+                                                           if n not in left.notes), builder)
 
 
 @_guarded
