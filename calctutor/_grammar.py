@@ -650,7 +650,8 @@ class Parser:
         if fn == "sigmoid":
             self.note(f"{show(node)} read as 1/(1 + e^(-{_show_exponent(args[0])}))")
         elif fn == "cbrt":
-            self.note(f"{show(node)} read as {_wrap(args[0], 5)}^(1/3)")
+            self.note(f"{show(node)} read as {_wrap(args[0], 5)}^(1/3), the real cube root "
+                      "(cbrt(-8) = -2)")
         return node
 
     def base_variable(self, tok: Token, base: str) -> Node:

@@ -67,6 +67,8 @@ class Condition:
 
     def holds(self, value) -> bool:
         """Does a real number (int, float, mpf or a real SymPy number) satisfy it?"""
+        if isinstance(value, sp.Float):
+            value = float(value)  # SymPy's Float(0.0) != 0 is True
         return bool(_KINDS[self.kind][0](value))
 
     def text(self, show=str) -> str:

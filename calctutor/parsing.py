@@ -31,7 +31,8 @@ How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
 - Functions: sin cos tan sec csc(cosec) cot, their inverses asin.. (arcsin..), sinh cosh
   tanh sech csch coth and their inverses asinh.. (arsinh, arcsinh..), exp, ln and log
   (natural), log(x, b), log10, log2, log_2(x), sqrt, cbrt(x) = x^(1/3) (flagged; the
-  principal root), abs and |x|, sign (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x))
+  real cube root: cbrt(-8) = -2, and every odd root of a negative number is real, so
+  (-8)^(2/3) = 4 when a value is computed), abs and |x|, sign (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x))
   (flagged). Other words are errors with a did-you-mean (``In(x)``: did you mean ln?).
 - ``|x|`` bars: a ``|`` opens where a value is expected and closes an open bar where an
   operator is expected, so ``|x|·|y|``, ``|x||y|`` and ``|x - |y||`` work; ``|x|y|`` and

@@ -153,8 +153,13 @@ def test_version_and_help_examples(cli):
 
 
 def test_derivative_of_abs_at_its_corner_is_undefined(cli):
-    r = cli("diff", "|x|", "--at", "x=0")
-    assert r.code == 2 and r.err.startswith("Error:") and "corner" in r.err
+    # the worked derivative is still shown; the value line says undefined, and why
+    r = cli("diff", "|x|", "--at", "x=0", "--format", "plain")
+    assert r.code == 0 and "At x = 0: undefined" in r.out and "corner" in r.out
+    j = cli("diff", "|x|", "--at", "x=0", "--format", "json").json()
+    assert j["value"] is None and "corner" in j["reason"]
+    a = cli("diff", "|x|", "--at", "x=0", "--answer", "0")
+    assert a.code == 2 and a.err.startswith("Error:") and "corner" in a.err
     assert cli("diff", "|x|", "--at", "x=1", "--format", "json").json()["value"] == "1"
     g = cli("gradient", "abs(x) + y", "--at", "0,1")
     assert g.code == 2 and "corner" in g.err
