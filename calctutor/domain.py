@@ -183,16 +183,20 @@ def _number(v) -> sp.Expr:
     return sp.Integer(v) if isinstance(v, int) else sp.Float(v)
 
 
-def real_roots(expr: sp.Expr) -> sp.Expr:
+def real_roots(expr: sp.Expr, given: Iterable[sp.Symbol] | None = None) -> sp.Expr:
     """``expr`` with every odd root taken as the real root, for numerical evaluation:
     ``b^(p/q)`` with q odd becomes ``sign(b)^p |b|^(p/q)``. Even roots are left as they are
-    (not real for a negative radicand)."""
+    (not real for a negative radicand). With ``given`` (the symbols a point gives values
+    to), only roots whose base is then a number: a constant left symbolic keeps its
+    ``c^(1/3)``."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Pow):
         return expr
+    known = None if given is None else set(given)
 
     def is_odd_root(e) -> bool:
         return (isinstance(e, sp.Pow) and e.exp.is_Rational and not e.exp.is_Integer
-                and e.exp.q % 2 == 1 and e.base.is_nonnegative is not True)
+                and e.exp.q % 2 == 1 and e.base.is_nonnegative is not True
+                and (known is None or e.base.free_symbols <= known))
 
     def real(e):
         p = e.exp.p

@@ -96,11 +96,15 @@ def reading_notes(reading: Reading, expr: sympy.Basic | None, prefix: Segments =
     where x ≠ 0; at x = 0 the expression you typed is undefined"."""
     notes = [Note((*prefix, n)) for n in reading.notes]
     if reading.conditions:
-        shown = expr if expr is not None else reading.reading
-        notes.append(Note((*prefix, Verbatim(reading.text), " simplifies to ", shown,
-                           " only where ", *conditions_segments(reading.conditions), "; ",
-                           *_where_not(reading.conditions), " the expression you typed is "
-                           "undefined.")))
+        conditions = conditions_segments(reading.conditions)
+        if expr is not None:
+            said: Segments = (Verbatim(reading.text), " simplifies to ", expr, " only where ",
+                              *conditions)
+        else:  # several expressions read at once: no single simplified form to name
+            said = ("the simplified form of ", Verbatim(reading.text), " hides a condition: it "
+                    "needs ", *conditions)
+        notes.append(Note((*prefix, *said, "; ", *_where_not(reading.conditions),
+                           " the expression you typed is undefined.")))
     return notes
 
 

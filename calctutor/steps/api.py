@@ -92,7 +92,7 @@ def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
     reason = undefined_reason(point, function, reading, (expr,), what)
     if reason is not None:
         raise UsageError(reason)
-    value = real_roots(expr).xreplace(point)
+    value = real_roots(expr, point).xreplace(point)
     if any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values()):
         value = value.evalf(15)
     else:
