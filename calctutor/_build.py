@@ -29,7 +29,7 @@ from calctutor._grammar import (
     Sum,
     Unknown,
 )
-from calctutor.domain import Condition, local_conditions
+from calctutor.domain import Condition, local_conditions, real_roots
 from calctutor.errors import LimitError, ParseError
 from calctutor.symbols import make_symbol
 
@@ -135,7 +135,11 @@ class Builder:
         return ParseError(message, self.text, node.pos)
 
     def check(self, value: sympy.Expr, node: Node) -> None:
-        """Refuse a result that is infinite or holds an exact number too long to print."""
+        """Refuse a result that is infinite, not real, or holds an exact number too long to
+        print."""
+        if value.is_number and value.is_real is False:
+            raise self.parse_error(f"'{self.snippet(node)}' {self.where(node)} is not a real "
+                                   "number (calctutor works with real numbers only)", node)
         parts = (value,) if value.is_Atom else (value, *value.args)
         for part in parts:
             if any(part is bad for bad in _UNDEFINED):
@@ -283,7 +287,15 @@ class Builder:
             if base.is_zero and exp.is_negative:
                 raise self.parse_error(f"0 to a negative power {self.where(node)} is undefined",
                                        node)
+        if base.is_number and base.is_negative and exp.free_symbols:
+            raise self.parse_error(f"'{self.snippet(node)}' {self.where(node)}: a negative "
+                                   "number to a variable power is not real for most values; "
+                                   "for minus a power, write -(2^x)", node)
         self.require(sympy.Pow(base, exp, evaluate=False))
+        if (base.is_number and base.is_negative and exp.is_Rational and not exp.is_Integer
+                and exp.q % 2 == 1):
+            # the real odd root: (-8)^(1/3) is -2, not SymPy's principal 1 + sqrt(3) i
+            return real_roots(sympy.Pow(base, exp, evaluate=False))
         return sympy.Pow(base, exp)
 
     def check_root(self, base: sympy.Rational, node: Node) -> None:

@@ -164,6 +164,31 @@ def test_notation_corners_are_refused_with_a_hint(text, message):
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("text, base, p, q", [
+    ("(-8)^(1/3)", -8, 1, 3),                # odd roots of negative numbers are real
+    ("cbrt(-8)", -8, 1, 3),
+    ("(-8)^(2/3)", -8, 2, 3),
+    ("(-27)^(-1/3)", -27, -1, 3),
+    ("(-8)^(-2/3)", -8, -2, 3),
+    ("(-32)^(3/5)", -32, 3, 5),
+    ("(-2)^(1/3)", -2, 1, 3),
+])
+def test_odd_roots_of_negative_numbers_are_real(text, base, p, q):
+    value = parse_expression(text).expr
+    # the real root r of b^(p/q) is the real number with r^q = b^p and the sign of b^p
+    assert value.is_real
+    assert sp.expand(value**q) == sp.Integer(base) ** p
+    assert sp.sign(value) == sp.sign(sp.Integer(base) ** p)
+
+
+@pytest.mark.parametrize("text", ["sqrt(-1)", "sqrt(-4) x", "ln(-1)", "asin(2)", "log(-2, 2)",
+                                  "(-1)^(1/2)", "(-8)^(1/3.0)", "(-2)^x"])
+def test_numbers_that_are_not_real_are_refused(text):
+    with pytest.raises(ParseError, match="not (a )?real") as info:
+        parse_expression(text)
+    assert "column 1" in str(info.value)
+
+
 def test_a_declared_dx_is_a_variable_not_leibniz():
     assert parse_expression("y/dx", variables=["dx"]).expr == y / make_symbol("dx")
 
