@@ -89,6 +89,14 @@ def _log10_magnitude(value: sympy.Expr) -> float:
     return math.log10(size) if size != math.inf else math.inf
 
 
+def _needed(c: Condition) -> bool:
+    """False for ``sqrt(u) ≥ 0`` (sqrt(sqrt(x))): an even root is never negative where it
+    is defined, and where it is defined is recorded on its own."""
+    e = c.expr
+    return not (c.kind == "nonnegative" and e.is_Pow and e.exp.is_Rational
+                and e.exp.q % 2 == 0)
+
+
 def _split_nonzero(c: Condition) -> list[Condition]:
     """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0``: the form a learner reads, and the one
     SymPy's own conditions use (so conditions the result still shows are matched)."""
@@ -118,7 +126,8 @@ class Builder:
         """Record the conditions of one typed operation (built unevaluated: ``x^2/x`` is
         still a division by x)."""
         for c in local_conditions(operation):
-            self.conditions.extend(_split_nonzero(c))
+            if _needed(c):
+                self.conditions.extend(_split_nonzero(c))
 
     def build(self, node: Node) -> sympy.Expr:
         return self.node(node)[0]

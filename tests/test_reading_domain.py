@@ -69,6 +69,12 @@ def test_lists_matrices_and_equations_carry_their_conditions():
     assert eq.expr == x - 1 and eq.reading.conditions == (Condition("nonzero", x),)
 
 
+def test_an_even_root_is_not_said_to_be_nonnegative():
+    # sqrt(sqrt(x)) is x^(1/4): nothing is lost (sqrt(x) >= 0 wherever it is defined)
+    assert conditions("sqrt(sqrt(x))") == set()
+    assert conditions("sqrt(sqrt(x))^4") == {("nonnegative", x)}
+
+
 def test_log_with_a_base_keeps_where_the_base_works():
     lost = conditions("log(x, y)/log(x, y)")
     assert {("positive", x), ("positive", y), ("nonzero", y - 1)} <= lost
