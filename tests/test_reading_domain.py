@@ -254,3 +254,37 @@ def test_conditions_hold_exactly_where_the_typed_expression_is_defined(case):
 
 def tree_has_x(tree) -> bool:
     return tree[0] == "x" or any(isinstance(t, tuple) and tree_has_x(t) for t in tree[1:])
+
+
+# -- corners of |u|: a derivative exists there exactly when both sides agree -------------
+def one_sided_limits(f, at=0):
+    """Independent: the difference quotient's limits from the right and from the left."""
+    h = sp.Symbol("h", positive=True)
+    q = lambda step: (f.subs(x, at + step) - f.subs(x, at)) / step  # noqa: E731
+    return sp.limit(q(h), h, 0), sp.limit(q(-h), h, 0)
+
+
+@pytest.mark.parametrize("text, f", [
+    ("|x|^3", sp.Abs(x) ** 3),
+    ("x|x|", x * sp.Abs(x)),
+    ("|x|", sp.Abs(x)),
+    ("|sin(x)|", sp.Abs(sp.sin(x))),
+    ("|x| (x + 2)", sp.Abs(x) * (x + 2)),
+    ("|x^3|", sp.Abs(x**3)),
+])
+def test_at_a_corner_the_derivative_is_the_agreed_side_value_or_undefined(text, f):
+    right, left = one_sided_limits(f)
+    r = run(text, "x=0")
+    if right == left:
+        assert r.value == right, (text, r.reason)
+    else:
+        assert r.value is None and "corner" in r.reason
+        assert f"tends to {right}" in r.reason and f"to {left}" in r.reason
+
+
+def test_a_partial_derivative_at_a_corner():
+    from calctutor.commands.matrices import run_gradient
+
+    with pytest.raises(UsageError, match="tends to 1, from the side where y < 0 to -1"):
+        run_gradient("x*abs(y)", at="x=1,y=0")
+    assert list(run_gradient("x*abs(y)", at="x=0,y=0").value) == [0, 0]

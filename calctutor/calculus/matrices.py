@@ -67,11 +67,12 @@ def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the
     of, read as ``reading`` -- is undefined, such as x = 0 for x^2/x)."""
     from calctutor.domain import real_roots
     from calctutor.errors import UsageError
-    from calctutor.steps.api import undefined_reason, where
+    from calctutor.steps.api import one_sided, undefined_reason, where
 
     reason = undefined_reason(point, function, reading, (expr,), what)
     if reason is not None:
         raise UsageError(reason)
+    expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
     value = real_roots(expr, point).xreplace(point)
     floats = any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values())
     if numeric or floats:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import sympy as sp
@@ -17,12 +18,61 @@ from calctutor.steps.tidy import tidy
 
 def corner_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
     """The argument u of a sign(u) (the derivative of |u|) that is 0 at ``point``: |u| has a
-    corner there, so the derivative does not exist although SymPy's sign(0) is 0."""
+    corner there, so the derivative may not exist although SymPy's sign(0) is 0."""
+    corners = _corners(expr, point)
+    return corners[0] if corners else None
+
+
+MAX_CORNERS = 3  # sides tried: 2^3 sign patterns
+
+
+def _corners(expr: sp.Expr, point) -> list[sp.Expr]:
+    found = []
     for s in expr.atoms(sp.sign):
         arg = s.args[0]
-        if arg.free_symbols and arg.xreplace(point) == 0:
-            return arg
-    return None
+        if arg.free_symbols and arg.free_symbols <= set(point) and arg.xreplace(point) == 0:
+            found.append(arg)
+    return sorted(found, key=sp.default_sort_key)
+
+
+def _sides(expr: sp.Expr, point, corners) -> list[tuple[tuple[int, ...], sp.Expr | None]]:
+    """The value of ``expr`` from each side of its corners: sign(u) = +1 or -1 for each u
+    (the one-sided limits, the rest being continuous there); None where there is none."""
+    out = []
+    for signs in itertools.product((1, -1), repeat=len(corners)):
+        side = expr.xreplace({sp.sign(u): sp.Integer(s) for u, s in zip(corners, signs, strict=True)})
+        value = real_roots(side, point).xreplace(point)
+        if (value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.DiracDelta)
+                or value.is_real is False):
+            value = None
+        out.append((signs, value))
+    return out
+
+
+def _corner_reason(expr: sp.Expr, point, what: str) -> tuple[str | None, sp.Expr]:
+    """(why ``what`` is undefined at a corner of some |u|, or None; the expression to
+    evaluate). |x|^3 and x|x| have corners at 0 but derivatives there: both sides agree."""
+    corners = _corners(expr, point)
+    if not corners:
+        return None, expr
+    at = where(point)
+    shown = ", ".join(f"|{to_text(u)}|" for u in corners)
+    if len(corners) > MAX_CORNERS:
+        return (f"{what} could not be decided at {at}: {shown} all have corners there"), expr
+    sides = _sides(expr, point, corners)
+    values = {v for _, v in sides}
+    if len(values) == 1 and None not in values:
+        signs = sides[0][0]
+        return None, expr.xreplace({sp.sign(u): sp.Integer(s) for u, s in zip(corners, signs, strict=True)})
+    u = to_text(corners[0])
+    (_, a), (_, b) = sides[0], sides[-1]
+    if len(corners) == 1 and a is not None and b is not None:
+        return (f"{what} is undefined at {at}: |{u}| has a corner there ({u} = 0), where "
+                f"d/du |u| = sign(u) does not hold: from the side where {u} > 0 it tends "
+                f"to {to_text(a)}, from the side where {u} < 0 to {to_text(b)}"), expr
+    corner = "has a corner" if len(corners) == 1 else "have corners"
+    why = "no finite limit from some side" if None in values else "different limits on its sides"
+    return f"{what} is undefined at {at}: {shown} {corner} there, and it has {why}", expr
 
 
 def where(point: dict[sp.Symbol, sp.Expr]) -> str:
@@ -48,6 +98,12 @@ def _violated(conditions, point) -> Condition | None:
     return violated([c for c in conditions if c.expr.free_symbols <= given], point)
 
 
+def one_sided(expr: sp.Expr, point) -> sp.Expr:
+    """``expr`` with the sign(u) of a corner at ``point`` replaced by the value both sides
+    agree on (unchanged when there is no corner or the sides differ)."""
+    return _corner_reason(expr, point, "")[1]
+
+
 def undefined_reason(point: dict[sp.Symbol, sp.Expr], function: sp.Expr | None = None,
                      reading: Reading | None = None, derivatives: Sequence[sp.Expr] = (),
                      what: str = "the derivative") -> str | None:
@@ -70,10 +126,9 @@ def undefined_reason(point: dict[sp.Symbol, sp.Expr], function: sp.Expr | None =
             return (f"the function is undefined at {at}, so {what} is too: "
                     f"{to_text(function)} needs {failed_condition(c, point)}")
     for d in derivatives:
-        corner = corner_at(d, point)
-        if corner is not None:
-            return (f"{what} is undefined at {at}: |{to_text(corner)}| has a corner there "
-                    f"({to_text(corner)} = 0), where d/du |u| = sign(u) does not hold")
+        reason, _ = _corner_reason(d, point, what)
+        if reason is not None:
+            return reason
         c = _violated(conditions_of(d), point)
         if c is not None:
             return (f"{what} is undefined at {at}: {to_text(d)} needs "
@@ -92,6 +147,7 @@ def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
     reason = undefined_reason(point, function, reading, (expr,), what)
     if reason is not None:
         raise UsageError(reason)
+    expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
     value = real_roots(expr, point).xreplace(point)
     if any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values()):
         value = value.evalf(15)
