@@ -29,7 +29,13 @@ from calctutor._grammar import (
     Sum,
     Unknown,
 )
-from calctutor.domain import Condition, local_conditions, real_roots
+from calctutor.domain import (
+    Condition,
+    conditions_of,
+    local_conditions,
+    lost_conditions,
+    real_roots,
+)
 from calctutor.errors import LimitError, ParseError
 from calctutor.symbols import make_symbol
 
@@ -97,12 +103,21 @@ def _needed(c: Condition) -> bool:
                 and e.exp.q % 2 == 0)
 
 
+def _even_power(e: sympy.Expr) -> bool:
+    return (e.is_Pow and e.exp.is_Integer and e.exp.is_positive and e.exp % 2 == 0
+            and e.base.is_real is True)
+
+
 def _split_nonzero(c: Condition) -> list[Condition]:
-    """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0``: the form a learner reads, and the one
-    SymPy's own conditions use (so conditions the result still shows are matched)."""
+    """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0`` (and ``x^2 > 0`` as ``x ≠ 0``): the form a
+    learner reads, and the one SymPy's own conditions use (so conditions the result still
+    shows are matched)."""
+    e = c.expr
+    if c.kind == "positive" and all(_even_power(f) or (f.is_number and f.is_positive)
+                                    for f in sympy.Mul.make_args(e)):
+        return _split_nonzero(Condition("nonzero", e))  # x^2 y^2 > 0 is x ≠ 0 and y ≠ 0
     if c.kind != "nonzero":
         return [c]
-    e = c.expr
     if e.is_Pow and e.exp.is_positive:
         return _split_nonzero(Condition("nonzero", e.base))
     if e.is_Pow and e.exp.is_negative:
@@ -111,6 +126,12 @@ def _split_nonzero(c: Condition) -> list[Condition]:
         return [part for factor in e.args if factor.free_symbols
                 for part in _split_nonzero(Condition("nonzero", factor))]
     return [c]
+
+
+def lost(typed: list[Condition], evaluated: sympy.Expr) -> tuple[Condition, ...]:
+    """What ``typed`` required that ``evaluated`` no longer shows, both in the same form."""
+    kept = [part for c in conditions_of(evaluated) for part in _split_nonzero(c)]
+    return lost_conditions(typed, evaluated, kept)
 
 
 class Builder:

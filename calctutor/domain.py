@@ -141,9 +141,11 @@ def reduce_conditions(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
                  if not any(c.kind in _IMPLIES.get(k, ()) for k in kinds_by_expr[c.expr]))
 
 
-def lost_conditions(typed: Iterable[Condition], evaluated: sp.Expr) -> tuple[Condition, ...]:
-    """The conditions of the typed text that the evaluated expression no longer shows."""
-    kept = conditions_of(evaluated)
+def lost_conditions(typed: Iterable[Condition], evaluated: sp.Expr,
+                    kept: Iterable[Condition] | None = None) -> tuple[Condition, ...]:
+    """The conditions of the typed text that the evaluated expression no longer shows
+    (``kept``: its conditions in the form ``typed`` uses, when the caller rewrote them)."""
+    kept = conditions_of(evaluated) if kept is None else tuple(kept)
     kept_kinds: dict[sp.Expr, set[str]] = {}
     for c in kept:
         kept_kinds.setdefault(c.expr, set()).update({c.kind, *_IMPLIES.get(c.kind, ())})

@@ -55,9 +55,9 @@ from typing import Sequence
 import sympy
 
 from calctutor._build import Builder
+from calctutor._build import lost as lost_after
 from calctutor._grammar import KEYWORDS, Parser, show
 from calctutor._lexer import CLOSERS, OPENERS, Token, tokenize
-from calctutor.domain import lost_conditions
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
 from calctutor.results import Reading
 
@@ -133,7 +133,7 @@ def _parse_tree(text: str, tokens: list[Token], start: int, stop: int,
 def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
             builder: Builder | None = None) -> Parsed:
     # what the typed text required but SymPy's evaluation dropped (x^2/x -> x needs x != 0)
-    lost = lost_conditions(builder.conditions, expr) if builder is not None else ()
+    lost = lost_after(builder.conditions, expr) if builder is not None else ()
     differs = bool(notes) or bool(lost) or _squash(typed) != _squash(reading)
     return Parsed(expr, Reading(typed, reading, notes, differs, lost))
 
