@@ -618,7 +618,7 @@ class Parser:
             return self.subscript(Var(tok.pos, tok.end, "lam" if word == "lambda" else word))
         if word == "lambda":
             self.note("lambda read as the variable lam")
-            return Var(tok.pos, tok.end, "lam")
+            return self.subscript(Var(tok.pos, tok.end, "lam"))
         fn = canonical_function(word)
         if fn is not None:
             return self.function(tok, fn)
@@ -644,7 +644,8 @@ class Parser:
         """``a[1]`` and ``x[i]`` (a name with an index, brackets glued to it) are the
         variables a_1 and x_i, flagged; other glued brackets (``x[x+1]``) group as usual,
         flagged too, since a learner may have meant an index."""
-        if not self.is_op("[") or self.tok.spaced:
+        # glued as typed (the lexer pads a Greek letter such as λ with spaces)
+        if not self.is_op("[") or self.text[self.tok.pos - 1:self.tok.pos].isspace():
             return node
         opener, inner, close = self.tok, self.peek(1), self.peek(2)
         name = node.name if isinstance(node, Var) else None
@@ -659,8 +660,8 @@ class Parser:
                              f"{name}_{inner.text}{self.peek(3).text}", opener)
         if name is None or not plain_index or not self.is_op("]", tok=close):
             shown = node.name if isinstance(node, (Var, Const)) else self.typed(node.pos, node.end)
-            self.note(f"{shown}[...] read as {shown} times the bracket (brackets group); "
-                      f"an index is written {shown}_1 or {shown}[1]")
+            index = f"; an index is written {shown}_1 or {shown}[1]" if isinstance(node, Var) else ""
+            self.note(f"{shown}[...] read as {shown} times the bracket (brackets group){index}")
             return node
         indexed = f"{name}_{inner.text}"
         after = self.peek(3)

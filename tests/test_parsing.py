@@ -103,9 +103,12 @@ AMBIGUOUS = [
     ("x[i]^2", make_symbol("x_i") ** 2, "x_i"),
     ("theta[0]", make_symbol("theta_0"), "theta_0"),
     ("f[x]", make_symbol("f_x"), "f(x)"),
+    ("λ[2] x", make_symbol("lam_2") * x, "lam_2"),
+    ("lambda[1]", make_symbol("lam_1"), "lam_1"),
     # other glued brackets group, flagged since an index may have been meant
     ("x[x+1]", x * (x + 1), "index is written"),
     ("e[1]", sp.E, "e times the bracket"),
+    ("pi[2]", 2 * sp.pi, "pi times the bracket"),
     # powers stack from the right
     ("x^(1/2)^2", x ** sp.Rational(1, 4), "(x^(1/2))^2"),
     ("x^2^3", x**8, "(x^2)^3"),
