@@ -10,9 +10,13 @@ naming the column.
 
 How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
 
-- ``^`` and ``**`` are powers, right-associative (``2^3^2`` = 2^9); ``-x^2`` is -(x^2);
+- ``^`` and ``**`` are powers, right-associative (``2^3^2`` = 2^9, flagged when the
+  first exponent is a number or a bracket: ``x^(1/2)^2`` is x^(1/4)); ``-x^2`` is -(x^2);
   ``2^-1`` works; ``x²``, ``e⁻ˣ``, ``×``, ``·``, ``÷``, ``−``, ``π``, ``√``, Greek
-  letters and fullwidth letters are accepted. Brackets ``()``, ``[]``, ``{}`` group.
+  letters and fullwidth letters are accepted. Brackets ``()``, ``[]``, ``{}`` group,
+  except square brackets glued to a name holding one whole number or name: ``a[1]``,
+  ``x[i]``, ``λ[2]`` are the indexed variables a_1, x_i, lam_2 (flagged); ``x [x+1]``
+  and ``2[x+1]`` group, and ``x[x+1]`` groups too but is flagged.
 - Juxtaposition multiplies, at the same level as ``*`` and ``/``, left to right:
   ``2x``, ``3x y``, ``x(x+1)``, ``(x+1)(x-1)``. So ``1/2x`` is (1/2)*x and ``a/b c`` is
   (a/b)*c (both flagged). Two numbers in a row (``2 3``) are an error.
@@ -27,13 +31,23 @@ How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
   function: ``sin 2x`` = sin(2x), ``sin x^2`` = sin(x^2), ``sin 2x cos x`` = sin(2x)*cos(x),
   ``sin x/2`` = sin(x)/2, ``sin -x`` = sin(-x), ``sin cos x`` = sin(cos(x)); ``sin x (x+1)``
   = sin(x)*(x+1) (flagged). ``sin^2 x`` and ``sin^2(x)`` are sin(x)^2; ``sin^-1 x`` is
-  asin(x) (flagged). ``x!`` and ``(n+1)!`` are factorials.
+  asin(x) (flagged). ``x!`` and ``(n+1)!`` are factorials; ``n!!`` is refused (the
+  double factorial is not supported; ``(n!)!`` is the factorial of n!).
 - Functions: sin cos tan sec csc(cosec) cot, their inverses asin.. (arcsin..), sinh cosh
   tanh sech csch coth and their inverses asinh.. (arsinh, arcsinh..), exp, ln and log
   (natural), log(x, b), log10, log2, log_2(x), sqrt, cbrt(x) = x^(1/3) (flagged; the
-  real cube root: cbrt(-8) = -2, and every odd root of a negative number is real, so
-  (-8)^(2/3) = 4 when a value is computed), abs and |x|, sign (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x))
-  (flagged). Other words are errors with a did-you-mean (``In(x)``: did you mean ln?).
+  real cube root: cbrt(-8) = -2; every odd root of a negative number is real, so
+  (-8)^(2/3) = 4, here and whenever a value at a point is computed), abs and |x|, sign
+  (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x)) (flagged). Other words are errors with a
+  did-you-mean (``In(x)``: did you mean ln?).
+- Everything is real: a number that is not (``sqrt(-1)``, ``ln(-1)``, ``asin(2)``) and a
+  negative number to a variable power (``(-2)^x``) are errors. Notation for a derivative
+  (``f'(x)``, ``y'``, ``dy/dx``, ``d/dx``, ``∂f/∂x``) is an error that points to
+  ``calctutor diff``; ``2.5.3`` is an error (two decimal points).
+- What the typed text requires is kept: SymPy simplifies ``x^2/x`` to x, ``sqrt(x)^2`` to
+  x and ``e^(ln x)`` to x as it builds them, so ``Reading.conditions`` lists what the
+  typed text needed but the result no longer shows (x ≠ 0, x ≥ 0, x > 0), and
+  ``Reading.differs`` is then true.
 - ``|x|`` bars: a ``|`` opens where a value is expected and closes an open bar where an
   operator is expected, so ``|x|·|y|``, ``|x||y|`` and ``|x - |y||`` work; ``|x|y|`` and
   other genuinely ambiguous bars are errors that suggest abs(...).
