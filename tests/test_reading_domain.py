@@ -173,8 +173,9 @@ def typed(draw, depth=3):
     if kind in ("sqrt", "log", "exp"):
         return f"{kind}({a_text})", (kind, a)
     if kind == "pow":
-        n = draw(st.sampled_from([2, 3, -1, -2]))
-        return f"({a_text})^({n})", ("pow", a, n)
+        n = draw(st.sampled_from([2, 3, -1, -2, sp.Rational(1, 2), sp.Rational(1, 3),
+                                  sp.Rational(-1, 3), sp.Rational(2, 3), sp.Rational(-3, 2)]))
+        return f"({a_text})^({n})", ("pow", a, sp.Rational(n))
     b_text, b = draw(typed(depth - 1))
     op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
     return f"({a_text}){op}({b_text})", (kind, a, b)
@@ -205,9 +206,13 @@ def real_value(tree, v):
             return a / b
         return a + b if kind == "add" else a - b if kind == "sub" else a * b
     if kind == "pow":
-        if tree[2] < 0 and _sign(a) == 0:
+        n = tree[2]
+        if n < 0 and _sign(a) == 0:
             raise Undefined
-        return a ** tree[2]
+        if n.q % 2 == 0 and _sign(a) < 0:
+            raise Undefined  # an even root of a negative number
+        # an odd root of a negative number is the real root: sign(a)^p |a|^(p/q)
+        return sp.sign(a) ** n.p * sp.Abs(a) ** n if n.q > 1 else a ** n
     if kind == "sqrt":
         if _sign(a) < 0:
             raise Undefined
