@@ -6,7 +6,7 @@ an independent real evaluator that walks the typed expression bottom-up."""
 
 import pytest
 import sympy as sp
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calctutor.domain import Condition, conditions_of, violated
@@ -297,3 +297,88 @@ def test_a_partial_derivative_at_a_corner():
     with pytest.raises(UsageError, match="tends to 1, from the side where y < 0 to -1"):
         run_gradient("x*abs(y)", at="x=1,y=0")
     assert list(run_gradient("x*abs(y)", at="x=0,y=0").value) == [0, 0]
+
+
+def numeric_value(tree, v):
+    """``real_value`` in floating point (mpmath), for numerical differentiation."""
+    import mpmath
+
+    kind = tree[0]
+    if kind == "x":
+        return v
+    if kind == "num":
+        return mpmath.mpf(tree[1])
+    a = numeric_value(tree[1], v)
+    if kind in ("add", "sub", "mul", "div"):
+        b = numeric_value(tree[2], v)
+        if kind == "div":
+            if b == 0:
+                raise Undefined
+            return a / b
+        return a + b if kind == "add" else a - b if kind == "sub" else a * b
+    if kind == "pow":
+        n = tree[2]
+        if (n < 0 and a == 0) or (n.q % 2 == 0 and a < 0):
+            raise Undefined
+        if n.q == 1:
+            return a ** int(n)
+        return mpmath.sign(a) ** n.p * abs(a) ** (mpmath.mpf(n.p) / n.q)
+    if kind == "sqrt":
+        if a < 0:
+            raise Undefined
+        return mpmath.sqrt(a)
+    if kind == "log":
+        if a <= 0:
+            raise Undefined
+        return mpmath.log(a)
+    return mpmath.exp(a)
+
+
+@settings(max_examples=100)
+@given(typed())
+def test_a_value_at_a_point_is_the_derivative_of_what_was_typed(case):
+    """Where the typed function is undefined there is no value; a value given matches a
+    numerical derivative of the typed function (real roots) computed independently."""
+    import mpmath
+
+    from calctutor.steps.api import differentiate, evaluate_at
+
+    text, tree = case
+    try:
+        parsed = parse_expression(text)
+    except CalcTutorError:
+        assume(False)
+    assume(tree_has_x(tree) and sp.count_ops(parsed.expr) < 40)
+    result = differentiate(parsed.expr, parsed.reading, [x])
+    mpmath.mp.dps = 30
+    for v in POINTS:
+        try:
+            value = evaluate_at(result.result, {x: v}, function=parsed.expr,
+                                reading=parsed.reading)
+        except UsageError:
+            value = None
+        try:
+            numeric_value(tree, mpmath.mpf(v))
+        except Undefined:
+            assert value is None, (text, v, value)
+            continue
+        except (OverflowError, ValueError, ZeroDivisionError):
+            continue
+        f = lambda t: numeric_value(tree, t)  # noqa: E731
+        if value is None:
+            # no value: then the derivative must not exist (the two one-sided difference
+            # quotients disagree, blow up, or one side is undefined: sqrt(x) at 0)
+            try:
+                right = mpmath.diff(f, mpmath.mpf(v), direction=1)
+                left = mpmath.diff(f, mpmath.mpf(v), direction=-1)
+            except (Undefined, OverflowError, ValueError, ZeroDivisionError):
+                continue
+            assert not (abs(right - left) < 1e-6 * (1 + abs(right)) and abs(right) < 1e6), \
+                (text, v, right, left)
+            continue
+        try:
+            expected = mpmath.diff(f, mpmath.mpf(v))
+        except (Undefined, OverflowError, ValueError, ZeroDivisionError):
+            continue  # undefined close to v on one side: a one-sided point
+        got = mpmath.mpf(sp.N(value, 30))
+        assert abs(got - expected) <= 1e-8 * (1 + abs(expected)), (text, v, value, expected)
