@@ -626,6 +626,12 @@ class Parser:
         if base:
             return self.function(tok, "log", base=base.group(1))
         if word in CONSTANTS:
+            before = self.tokens[self.i - 2] if self.i >= 2 else None
+            if (word == "e" and before is not None and before.kind == "num" and not tok.spaced
+                    and not self.is_op("^")):
+                # "1e" is 1*e, though it looks like scientific notation missing its exponent
+                self.note(f"'{before.text}e' read as {before.text}*e (Euler's number); "
+                          f"scientific notation needs an exponent, as in {before.text}e3")
             return self.subscript(Const(tok.pos, tok.end, word))
         if word in UNKNOWN_FUNCTIONS and self.is_op("("):
             return self.unknown_function(tok)

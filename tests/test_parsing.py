@@ -114,6 +114,7 @@ AMBIGUOUS = [
     ("x^2^3", x**8, "(x^2)^3"),
     ("2^3^2", sp.Integer(512), "(2^3)^2"),
     ("cbrt(x)", x ** sp.Rational(1, 3), "real cube root"),
+    ("1e", sp.E, "scientific notation needs an exponent"),
 ]
 
 
@@ -134,7 +135,8 @@ def test_the_same_name_indexed_twice_is_noted_once():
 
 @pytest.mark.parametrize("text, expected", [
     ("2[x+1]", 2 * x + 2), ("x [x+1]", x * (x + 1)), ("sin[x]", sp.sin(x)), ("(n!)!", None),
-    ("e^x^2", sp.exp(x**2)), ("(x^2)^3", x**6), ("y/d", None),
+    ("e^x^2", sp.exp(x**2)), ("(x^2)^3", x**6), ("y/d", None), ("3e^x", 3 * sp.exp(x)),
+    ("1e3", sp.Float(1000)),
 ])
 def test_brackets_with_a_space_and_plain_forms_are_not_flagged(text, expected):
     parsed = parse_expression(text)
