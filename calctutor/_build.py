@@ -29,6 +29,13 @@ from calctutor._grammar import (
     Sum,
     Unknown,
 )
+from calctutor.domain import (
+    Condition,
+    conditions_of,
+    local_conditions,
+    lost_conditions,
+    real_roots,
+)
 from calctutor.errors import LimitError, ParseError
 from calctutor.symbols import make_symbol
 
@@ -88,12 +95,60 @@ def _log10_magnitude(value: sympy.Expr) -> float:
     return math.log10(size) if size != math.inf else math.inf
 
 
+def _needed(c: Condition) -> bool:
+    """False for ``sqrt(u) ≥ 0`` (sqrt(sqrt(x))): an even root is never negative where it
+    is defined, and where it is defined is recorded on its own."""
+    e = c.expr
+    return not (c.kind == "nonnegative" and e.is_Pow and e.exp.is_Rational
+                and e.exp.q % 2 == 0)
+
+
+def _even_power(e: sympy.Expr) -> bool:
+    return (e.is_Pow and e.exp.is_Integer and e.exp.is_positive and e.exp % 2 == 0
+            and e.base.is_real is True)
+
+
+def _split_nonzero(c: Condition) -> list[Condition]:
+    """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0`` (and ``x^2 > 0`` as ``x ≠ 0``): the form a
+    learner reads, and the one SymPy's own conditions use (so conditions the result still
+    shows are matched)."""
+    e = c.expr
+    if c.kind == "positive" and all(_even_power(f) or (f.is_number and f.is_positive)
+                                    for f in sympy.Mul.make_args(e)):
+        return _split_nonzero(Condition("nonzero", e))  # x^2 y^2 > 0 is x ≠ 0 and y ≠ 0
+    if c.kind != "nonzero":
+        return [c]
+    if e.is_Pow and e.exp.is_positive:
+        return _split_nonzero(Condition("nonzero", e.base))
+    if e.is_Pow and e.exp.is_negative:
+        return []  # 1/u is never 0; u's own conditions say where it is defined
+    if e.is_Mul:
+        return [part for factor in e.args if factor.free_symbols
+                for part in _split_nonzero(Condition("nonzero", factor))]
+    return [c]
+
+
+def lost(typed: list[Condition], evaluated: sympy.Expr) -> tuple[Condition, ...]:
+    """What ``typed`` required that ``evaluated`` no longer shows, both in the same form."""
+    kept = [part for c in conditions_of(evaluated) for part in _split_nonzero(c)]
+    return lost_conditions(typed, evaluated, kept)
+
+
 class Builder:
     """Builds SymPy objects for the nodes of one parsed text."""
 
     def __init__(self, text: str, positive: bool):
         self.text = text
         self.positive = positive
+        # what each typed operation requires, recorded before SymPy's evaluation can drop it
+        self.conditions: list[Condition] = []
+
+    def require(self, operation: sympy.Basic) -> None:
+        """Record the conditions of one typed operation (built unevaluated: ``x^2/x`` is
+        still a division by x)."""
+        for c in local_conditions(operation):
+            if _needed(c):
+                self.conditions.extend(_split_nonzero(c))
 
     def build(self, node: Node) -> sympy.Expr:
         return self.node(node)[0]
@@ -110,7 +165,11 @@ class Builder:
         return ParseError(message, self.text, node.pos)
 
     def check(self, value: sympy.Expr, node: Node) -> None:
-        """Refuse a result that is infinite or holds an exact number too long to print."""
+        """Refuse a result that is infinite, not real, or holds an exact number too long to
+        print."""
+        if value.is_number and value.is_real is False:
+            raise self.parse_error(f"'{self.snippet(node)}' {self.where(node)} is not a real "
+                                   "number (calctutor works with real numbers only)", node)
         parts = (value,) if value.is_Atom else (value, *value.args)
         for part in parts:
             if any(part is bad for bad in _UNDEFINED):
@@ -174,6 +233,7 @@ class Builder:
                 if value.is_zero:
                     raise self.parse_error(f"division by zero: '{self.snippet(item)}' "
                                            f"{self.where(item)} is 0", item)
+                self.require(sympy.Pow(value, -1, evaluate=False))
                 value = sympy.Pow(value, -1)
             factors.append(value)
             if len(factors) > 1 and all(f.is_Rational for f in factors[-2:]):
@@ -257,6 +317,15 @@ class Builder:
             if base.is_zero and exp.is_negative:
                 raise self.parse_error(f"0 to a negative power {self.where(node)} is undefined",
                                        node)
+        if base.is_number and base.is_negative and exp.free_symbols:
+            raise self.parse_error(f"'{self.snippet(node)}' {self.where(node)}: a negative "
+                                   "number to a variable power is not real for most values; "
+                                   "for minus a power, write -(2^x)", node)
+        self.require(sympy.Pow(base, exp, evaluate=False))
+        if (base.is_number and base.is_negative and exp.is_Rational and not exp.is_Integer
+                and exp.q % 2 == 1):
+            # the real odd root: (-8)^(1/3) is -2, not SymPy's principal 1 + sqrt(3) i
+            return real_roots(sympy.Pow(base, exp, evaluate=False))
         return sympy.Pow(base, exp)
 
     def check_root(self, base: sympy.Rational, node: Node) -> None:
@@ -272,13 +341,22 @@ class Builder:
             return self.power(arg, sympy.Rational(1, 2 if name == "sqrt" else 3), node)
         if name == "log":
             if len(args) == 1:
+                self.require(sympy.log(arg, evaluate=False))
                 return sympy.log(arg)
             base = args[1]
             if base.is_number and (base.is_positive is False or base == 1):
                 raise self.parse_error(f"the base of log {self.where(node)} must be a positive "
                                        "number other than 1", node)
+            self.require(sympy.log(arg, evaluate=False))
+            self.require(sympy.log(base, evaluate=False))
+            self.conditions.append(Condition("nonzero", base - 1))
             return sympy.log(arg, base)
-        return _SIMPLE[name](arg)
+        function = _SIMPLE[name]
+        if name in ("ln", "log10", "log2"):
+            self.require(sympy.log(arg, evaluate=False))
+        elif isinstance(function, type):  # a SymPy function class: build it unevaluated
+            self.require(function(arg, evaluate=False))
+        return function(arg)
 
     def check_argument(self, name: str, arg: sympy.Expr, node: Node) -> None:
         size = magnitude(arg)

@@ -45,6 +45,7 @@ UNKNOWN_FUNCTIONS = ("f", "g", "h")
 FUNCTION_WORDS = frozenset(FUNCTIONS) | frozenset(ALIASES)
 KEYWORDS = FUNCTION_WORDS | {"pi"}
 _LOG_BASE = re.compile(r"log_(\d+|[A-Za-z])$")
+_LEIBNIZ = re.compile(r"d[A-Za-z]$")  # dx, dt after '/': the denominator of dy/dx
 # words a learner types for a function we know
 _MISTYPED = {
     "in": "ln", "In": "ln", "IN": "ln", "Ln": "ln", "LN": "ln", "sine": "sin",
@@ -334,6 +335,7 @@ class Parser:
         self.depth = 0
         self.bars = 0  # |...| open at the current bracket level
         self.notes: list[str] = []
+        self.indexed: set[str] = set()  # names already noted as indexed (a[1])
 
     # -- token helpers
     @property
@@ -393,10 +395,23 @@ class Parser:
     def parse(self) -> Node:
         if self.tok.kind == "end":
             raise self.error(f"{self.what} is empty")
+        self.check_leibniz()
         node = self.sum()
         if self.tok.kind != "end":
             raise self.unexpected()
         return node
+
+    def check_leibniz(self) -> None:
+        """Refuse ``dy/dx`` and ``d/dx x^2``: Leibniz notation names a derivative, and read
+        as a product (d*y/(d*x)) it would be silently another function."""
+        for k in range(1, len(self.tokens) - 1):
+            slash, tok = self.tokens[k - 1], self.tokens[k]
+            if (self.is_op("/", tok=slash) and tok.kind == "name" and _LEIBNIZ.match(tok.text)
+                    and tok.text not in self.declared):
+                raise self.error(f"'{tok.text}' at column {tok.column}: d/{tok.text} is "
+                                 "notation for a derivative, which cannot be part of an "
+                                 "expression; type the function itself and use calctutor "
+                                 f"diff --var {tok.text[1:]}", tok)
 
     def sum(self) -> Node:
         first = self.term()
@@ -495,6 +510,12 @@ class Parser:
         self.enter(caret)
         exponent = self.exponent()
         self.leave()
+        if isinstance(exponent, Pow) and isinstance(exponent.base, (Group, Num)):
+            # x^(1/2)^2 and 2^3^2: powers stack from the right, which surprises some
+            self.note(f"'{self.typed(base.pos, exponent.end)}' read as {_wrap(base, 5)}^"
+                      f"({show(exponent)}): powers are applied from the right; write "
+                      f"({self.typed(base.pos, exponent.base.end)})^{show(exponent.exp)} "
+                      "for the other reading")
         if isinstance(base, Run):  # xy^2 is x*y^2
             last = base.items[-1]
             base.items[-1] = Pow(last.pos, exponent.end, last, exponent)
@@ -517,6 +538,11 @@ class Parser:
         node = self.atom()
         while self.is_op("!"):
             bang = self.take()
+            if isinstance(node, Fact):  # n!! is the double factorial to some, (n!)! to others
+                shown = self.typed(node.operand.pos, node.operand.end)
+                raise self.error(f"'{self.typed(node.pos, bang.end)}' at column "
+                                 f"{bang.column - 1}: the double factorial is not supported; "
+                                 f"for the factorial of {shown}! write ({shown}!)!", bang)
             node = Fact(node.pos, bang.end, node)
         return node
 
@@ -589,10 +615,10 @@ class Parser:
         if word in self.declared or (word == "lambda" and "lam" in self.declared):
             if word == "e":
                 self.note("e is the declared variable e, not Euler's number")
-            return Var(tok.pos, tok.end, "lam" if word == "lambda" else word)
+            return self.subscript(Var(tok.pos, tok.end, "lam" if word == "lambda" else word))
         if word == "lambda":
             self.note("lambda read as the variable lam")
-            return Var(tok.pos, tok.end, "lam")
+            return self.subscript(Var(tok.pos, tok.end, "lam"))
         fn = canonical_function(word)
         if fn is not None:
             return self.function(tok, fn)
@@ -600,19 +626,64 @@ class Parser:
         if base:
             return self.function(tok, "log", base=base.group(1))
         if word in CONSTANTS:
-            return Const(tok.pos, tok.end, word)
+            before = self.tokens[self.i - 2] if self.i >= 2 else None
+            if (word == "e" and before is not None and before.kind == "num" and not tok.spaced
+                    and not self.is_op("^")):
+                # "1e" is 1*e, though it looks like scientific notation missing its exponent
+                self.note(f"'{before.text}e' read as {before.text}*e (Euler's number); "
+                          f"scientific notation needs an exponent, as in {before.text}e3")
+            return self.subscript(Const(tok.pos, tok.end, word))
         if word in UNKNOWN_FUNCTIONS and self.is_op("("):
             return self.unknown_function(tok)
         if is_variable_name(word):
             if word in ("E", "I"):
                 what = "Euler's number is e" if word == "E" else "there is no imaginary unit here"
                 self.note(f"{word} read as a variable ({what})")
-            return Var(tok.pos, tok.end, word)
+            return self.subscript(Var(tok.pos, tok.end, word))
         # "foo(x)" is an unknown function, not f*o*o*(x); "xy(x+1)" stays a product
         if _is_letter_run(word) and not (len(word) >= 3 and self.is_op("(")):
             self.note(f"{word} read as {'*'.join(word)}")
-            return Run(tok.pos, tok.end, [Var(tok.pos, tok.end, c) for c in word])
+            return self.subscript(Run(tok.pos, tok.end, [Var(tok.pos, tok.end, c) for c in word]))
         raise self.error(unknown_name_message(word, tok.column, self.is_op("(")), tok)
+
+    def subscript(self, node: Node) -> Node:
+        """``a[1]`` and ``x[i]`` (a name with an index, brackets glued to it) are the
+        variables a_1 and x_i, flagged; other glued brackets (``x[x+1]``) group as usual,
+        flagged too, since a learner may have meant an index."""
+        # glued as typed (the lexer pads a Greek letter such as λ with spaces)
+        if not self.is_op("[") or self.text[self.tok.pos - 1:self.tok.pos].isspace():
+            return node
+        opener, inner, close = self.tok, self.peek(1), self.peek(2)
+        name = node.name if isinstance(node, Var) else None
+        typed = self.typed(node.pos, close.end)
+        plain_index = ((inner.kind == "num" and inner.text.isdigit())
+                       or (inner.kind == "name" and inner.text.isalnum()
+                           and canonical_function(inner.text) is None
+                           and inner.text not in CONSTANTS))
+        if name is not None and plain_index and self.is_op(",", tok=close):
+            raise self.error(f"'{name}[{inner.text}, ...' at column {opener.column}: only one "
+                             f"index is supported; name the entry as one variable, e.g. "
+                             f"{name}_{inner.text}{self.peek(3).text}", opener)
+        if name is None or not plain_index or not self.is_op("]", tok=close):
+            shown = node.name if isinstance(node, (Var, Const)) else self.typed(node.pos, node.end)
+            index = f"; an index is written {shown}_1 or {shown}[1]" if isinstance(node, Var) else ""
+            self.note(f"{shown}[...] read as {shown} times the bracket (brackets group){index}")
+            return node
+        indexed = f"{name}_{inner.text}"
+        after = self.peek(3)
+        if not is_variable_name(indexed) or (self.is_op("[", tok=after) and not after.spaced):
+            raise self.error(f"'{typed}' at column {opener.column}: only one index is "
+                             f"supported (as in x_1, x[1] or x[i]); name it as one variable, "
+                             f"e.g. {name.replace('_', '')}{inner.text}", opener)
+        self.i += 3
+        if name in UNKNOWN_FUNCTIONS:
+            self.note(f"{typed} read as the variable {indexed} (an index); write "
+                      f"{name}({inner.text}) for a function of {inner.text}")
+        elif name not in self.indexed:  # one note per name: w[1]x[1] + w[2]x[2] is common
+            self.indexed.add(name)
+            self.note(f"{typed} read as the variable {indexed}: square brackets right after a "
+                      f"name are an index; write {name}*({inner.text}) for a product")
+        return Var(node.pos, close.end, indexed)
 
     def is_function_token(self, tok: Token, after: Token) -> bool:
         if tok.kind != "name" or tok.text in self.declared:
@@ -650,7 +721,8 @@ class Parser:
         if fn == "sigmoid":
             self.note(f"{show(node)} read as 1/(1 + e^(-{_show_exponent(args[0])}))")
         elif fn == "cbrt":
-            self.note(f"{show(node)} read as {_wrap(args[0], 5)}^(1/3)")
+            self.note(f"{show(node)} read as {_wrap(args[0], 5)}^(1/3), the real cube root "
+                      "(cbrt(-8) = -2)")
         return node
 
     def base_variable(self, tok: Token, base: str) -> Node:

@@ -92,6 +92,12 @@ def _bad_character(text: str, i: int) -> ParseError:
     hint = ""
     if ch in _LOOKALIKES:
         hint = f": it looks like the Latin letter '{_LOOKALIKES[ch]}'; type that instead"
+    elif ch in "'’′″" and i and (text[i - 1].isalnum() or text[i - 1] in ")]'’′"):
+        hint = (": a prime marks a derivative (f'(x), y'), which cannot be part of an "
+                "expression; type the function itself and use calctutor diff")
+    elif ch in "∂∇":
+        hint = (": a derivative cannot be part of an expression; type the function itself "
+                "and use calctutor diff --var x (or gradient)")
     elif ch in "'\"`":
         hint = ": quotes are not part of an expression"
     elif ch == ";":
@@ -197,6 +203,11 @@ def tokenize(text: str) -> list[Token]:
             continue
         tok_text = "^" if m.group() == "**" else m.group()
         tok = Token(kind, tok_text, where[pos], where[m.end() - 1] + 1, spaced)
+        if (kind == "num" and tok_text.startswith(".") and not spaced and tokens
+                and tokens[-1].kind == "num" and "." in tokens[-1].text):
+            first = tokens[-1]
+            raise ParseError(f"'{text[first.pos:tok.end]}' at column {first.column} is not a "
+                             "number: it has two decimal points", text, first.pos)
         spaced = False
         tokens.append(tok)
         if len(tokens) > MAX_TOKENS:

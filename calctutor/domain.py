@@ -67,6 +67,8 @@ class Condition:
 
     def holds(self, value) -> bool:
         """Does a real number (int, float, mpf or a real SymPy number) satisfy it?"""
+        if isinstance(value, sp.Float):
+            value = float(value)  # SymPy's Float(0.0) != 0 is True
         return bool(_KINDS[self.kind][0](value))
 
     def text(self, show=str) -> str:
@@ -139,9 +141,11 @@ def reduce_conditions(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
                  if not any(c.kind in _IMPLIES.get(k, ()) for k in kinds_by_expr[c.expr]))
 
 
-def lost_conditions(typed: Iterable[Condition], evaluated: sp.Expr) -> tuple[Condition, ...]:
-    """The conditions of the typed text that the evaluated expression no longer shows."""
-    kept = conditions_of(evaluated)
+def lost_conditions(typed: Iterable[Condition], evaluated: sp.Expr,
+                    kept: Iterable[Condition] | None = None) -> tuple[Condition, ...]:
+    """The conditions of the typed text that the evaluated expression no longer shows
+    (``kept``: its conditions in the form ``typed`` uses, when the caller rewrote them)."""
+    kept = conditions_of(evaluated) if kept is None else tuple(kept)
     kept_kinds: dict[sp.Expr, set[str]] = {}
     for c in kept:
         kept_kinds.setdefault(c.expr, set()).update({c.kind, *_IMPLIES.get(c.kind, ())})
@@ -181,16 +185,20 @@ def _number(v) -> sp.Expr:
     return sp.Integer(v) if isinstance(v, int) else sp.Float(v)
 
 
-def real_roots(expr: sp.Expr) -> sp.Expr:
+def real_roots(expr: sp.Expr, given: Iterable[sp.Symbol] | None = None) -> sp.Expr:
     """``expr`` with every odd root taken as the real root, for numerical evaluation:
     ``b^(p/q)`` with q odd becomes ``sign(b)^p |b|^(p/q)``. Even roots are left as they are
-    (not real for a negative radicand)."""
+    (not real for a negative radicand). With ``given`` (the symbols a point gives values
+    to), only roots whose base is then a number: a constant left symbolic keeps its
+    ``c^(1/3)``."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Pow):
         return expr
+    known = None if given is None else set(given)
 
     def is_odd_root(e) -> bool:
         return (isinstance(e, sp.Pow) and e.exp.is_Rational and not e.exp.is_Integer
-                and e.exp.q % 2 == 1 and e.base.is_nonnegative is not True)
+                and e.exp.q % 2 == 1 and e.base.is_nonnegative is not True
+                and (known is None or e.base.free_symbols <= known))
 
     def real(e):
         p = e.exp.p

@@ -10,9 +10,13 @@ naming the column.
 
 How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
 
-- ``^`` and ``**`` are powers, right-associative (``2^3^2`` = 2^9); ``-x^2`` is -(x^2);
+- ``^`` and ``**`` are powers, right-associative (``2^3^2`` = 2^9, flagged when the
+  first exponent is a number or a bracket: ``x^(1/2)^2`` is x^(1/4)); ``-x^2`` is -(x^2);
   ``2^-1`` works; ``x²``, ``e⁻ˣ``, ``×``, ``·``, ``÷``, ``−``, ``π``, ``√``, Greek
-  letters and fullwidth letters are accepted. Brackets ``()``, ``[]``, ``{}`` group.
+  letters and fullwidth letters are accepted. Brackets ``()``, ``[]``, ``{}`` group,
+  except square brackets glued to a name holding one whole number or name: ``a[1]``,
+  ``x[i]``, ``λ[2]`` are the indexed variables a_1, x_i, lam_2 (flagged); ``x [x+1]``
+  and ``2[x+1]`` group, and ``x[x+1]`` groups too but is flagged.
 - Juxtaposition multiplies, at the same level as ``*`` and ``/``, left to right:
   ``2x``, ``3x y``, ``x(x+1)``, ``(x+1)(x-1)``. So ``1/2x`` is (1/2)*x and ``a/b c`` is
   (a/b)*c (both flagged). Two numbers in a row (``2 3``) are an error.
@@ -27,12 +31,23 @@ How learner notation is read (ambiguous forms are flagged in ``Reading.notes``):
   function: ``sin 2x`` = sin(2x), ``sin x^2`` = sin(x^2), ``sin 2x cos x`` = sin(2x)*cos(x),
   ``sin x/2`` = sin(x)/2, ``sin -x`` = sin(-x), ``sin cos x`` = sin(cos(x)); ``sin x (x+1)``
   = sin(x)*(x+1) (flagged). ``sin^2 x`` and ``sin^2(x)`` are sin(x)^2; ``sin^-1 x`` is
-  asin(x) (flagged). ``x!`` and ``(n+1)!`` are factorials.
+  asin(x) (flagged). ``x!`` and ``(n+1)!`` are factorials; ``n!!`` is refused (the
+  double factorial is not supported; ``(n!)!`` is the factorial of n!).
 - Functions: sin cos tan sec csc(cosec) cot, their inverses asin.. (arcsin..), sinh cosh
   tanh sech csch coth and their inverses asinh.. (arsinh, arcsinh..), exp, ln and log
   (natural), log(x, b), log10, log2, log_2(x), sqrt, cbrt(x) = x^(1/3) (flagged; the
-  principal root), abs and |x|, sign (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x))
-  (flagged). Other words are errors with a did-you-mean (``In(x)``: did you mean ln?).
+  real cube root: cbrt(-8) = -2; every odd root of a negative number is real, so
+  (-8)^(2/3) = 4, here and whenever a value at a point is computed), abs and |x|, sign
+  (sgn), factorial, sigmoid(x) = 1/(1 + e^(-x)) (flagged). Other words are errors with a
+  did-you-mean (``In(x)``: did you mean ln?).
+- Everything is real: a number that is not (``sqrt(-1)``, ``ln(-1)``, ``asin(2)``) and a
+  negative number to a variable power (``(-2)^x``) are errors. Notation for a derivative
+  (``f'(x)``, ``y'``, ``dy/dx``, ``d/dx``, ``∂f/∂x``) is an error that points to
+  ``calctutor diff``; ``2.5.3`` is an error (two decimal points).
+- What the typed text requires is kept: SymPy simplifies ``x^2/x`` to x, ``sqrt(x)^2`` to
+  x and ``e^(ln x)`` to x as it builds them, so ``Reading.conditions`` lists what the
+  typed text needed but the result no longer shows (x ≠ 0, x ≥ 0, x > 0), and
+  ``Reading.differs`` is then true.
 - ``|x|`` bars: a ``|`` opens where a value is expected and closes an open bar where an
   operator is expected, so ``|x|·|y|``, ``|x||y|`` and ``|x - |y||`` work; ``|x|y|`` and
   other genuinely ambiguous bars are errors that suggest abs(...).
@@ -54,6 +69,7 @@ from typing import Sequence
 import sympy
 
 from calctutor._build import Builder
+from calctutor._build import lost as lost_after
 from calctutor._grammar import KEYWORDS, Parser, show
 from calctutor._lexer import CLOSERS, OPENERS, Token, tokenize
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
@@ -128,16 +144,26 @@ def _parse_tree(text: str, tokens: list[Token], start: int, stop: int,
     return _Piece(tree, tuple(parser.notes), typed)
 
 
-def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...]) -> Parsed:
-    differs = bool(notes) or _squash(typed) != _squash(reading)
-    return Parsed(expr, Reading(typed, reading, notes, differs))
+def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
+            builder: Builder | None = None) -> Parsed:
+    # what the typed text required but SymPy's evaluation dropped (x^2/x -> x needs x != 0)
+    lost = lost_after(builder.conditions, expr) if builder is not None else ()
+    differs = bool(notes) or bool(lost) or _squash(typed) != _squash(reading)
+    return Parsed(expr, Reading(typed, reading, notes, differs, lost))
 
 
 def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
                  declared: frozenset[str], positive: bool, what: str) -> Parsed:
     piece = _parse_tree(text, tokens, start, stop, declared, what)
-    expr = Builder(text, positive).build(piece.tree)
-    return _parsed(piece.typed, expr, show(piece.tree), piece.notes)
+    builder = Builder(text, positive)
+    expr = builder.build(piece.tree)
+    return _parsed(piece.typed, expr, show(piece.tree), piece.notes, builder)
+
+
+def _retyped(text: str, parsed: Parsed) -> Parsed:
+    """``parsed`` with the whole text as typed (surrounding spaces included)."""
+    r = parsed.reading
+    return Parsed(parsed.expr, Reading(text, r.reading, r.notes, r.differs, r.conditions))
 
 
 def _top_level(tokens: list[Token], start: int, stop: int, op: str) -> list[int]:
@@ -211,9 +237,8 @@ def parse_expression(text: str, *, variables: Sequence[str] = (), positive: bool
     text = _require_text(text, what)
     declared = _declared(variables)
     tokens = tokenize(text)
-    parsed = _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive, what)
-    return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
-                                       parsed.reading.differs))
+    return _retyped(text, _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive,
+                                       what))
 
 
 @_guarded
@@ -382,9 +407,8 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
     end = len(tokens) - 1
     eqs = _top_level(tokens, 0, end, "=")
     if not eqs:
-        parsed = _parse_range(text, tokens, 0, end, declared, positive, "the equation")
-        return Parsed(parsed.expr, Reading(text, parsed.reading.reading, parsed.reading.notes,
-                                           parsed.reading.differs))
+        return _retyped(text, _parse_range(text, tokens, 0, end, declared, positive,
+                                           "the equation"))
     if len(eqs) > 1:
         raise ParseError(f"an equation has one '=', but there is another at column "
                          f"{tokens[eqs[1]].column}", text, tokens[eqs[1]].pos)
@@ -399,7 +423,7 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
     expr = builder.build(left.tree) - builder.build(right.tree)
     reading = f"{show(left.tree)} = {show(right.tree)}"
     return _parsed(text, expr, reading, left.notes + tuple(n for n in right.notes
-                                                           if n not in left.notes))
+                                                           if n not in left.notes), builder)
 
 
 @_guarded

@@ -54,7 +54,8 @@ class DiffResult:
 
     ``steps`` has one tree per differentiation (``variables`` lists the variable of each,
     in order); ``raw`` is what the rules assembled, ``result`` the tidied form (equal in
-    value). ``at``/``value`` are set when the user asked for the value at a point.
+    value). ``at``/``value`` are set when the user asked for the value at a point;
+    ``reason`` says why there is no value there (``value`` is then None).
     """
 
     input: Reading
@@ -66,6 +67,7 @@ class DiffResult:
     constants: tuple[sympy.Symbol, ...] = ()
     at: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
     value: sympy.Expr | None = None
+    reason: str | None = None
 
     def to_json(self) -> dict:
         if not self.steps:
@@ -82,22 +84,46 @@ class DiffResult:
         }
         if self.raw != self.result:
             out["raw"] = to_sympy(self.raw)
-        if self.at:
-            out["at"] = {to_sympy(k): json_value(v) for k, v in self.at}
-            out["value"] = json_value(self.value)
-        if self.input.differs:
-            out["read_as"] = self.input.reading
+        _point_json(out, self.at, self.value, self.reason)
+        _reading_json(out, self.input)
         return out
 
     def answer_spec(self):
         """What ``--answer`` is checked against: the derivative, or its value at the point."""
-        return _derivative_spec(self.expr, self.variables, self.result, self.at, self.value)
+        return _derivative_spec(self.expr, self.variables, self.result, self.at, self.value,
+                                self.reason)
 
 
-def _derivative_spec(expr, variables, result, at, value):
+def _point_json(out: dict, at, value, reason) -> None:
+    if at:
+        out["at"] = {to_sympy(k): json_value(v) for k, v in at}
+        out["value"] = json_value(value)
+        if reason:
+            out["reason"] = reason
+
+
+def _reading_json(out: dict, reading: Reading) -> None:
+    if reading.differs:
+        out["read_as"] = reading.reading
+    if reading.conditions:
+        out["conditions"] = condition_codes(reading.conditions)
+
+
+_ASCII = str.maketrans({"≠": "!=", "≥": ">=", "≤": "<="})
+
+
+def condition_codes(conditions) -> list[str]:
+    """Conditions in SymPy syntax for JSON: ``["x != 0", "-1 <= y <= 1"]``."""
+    return [c.text(to_sympy).translate(_ASCII) for c in conditions]
+
+
+def _derivative_spec(expr, variables, result, at, value, reason=None):
     from calctutor.checking.answer import AnswerSpec
     from calctutor.checking.mistakes_diff import derivative_mistakes
+    from calctutor.errors import UsageError
 
+    if at and reason:
+        raise UsageError(f"{reason}; there is no value to check an answer against")
     point = dict(at) if at else None
     names = tuple(sorted(expr.free_symbols | set(variables), key=lambda s: s.name))
     what = "the derivative" if len(set(variables)) == 1 and not (expr.free_symbols - set(variables)) \
@@ -134,6 +160,7 @@ class FirstPrinciplesResult:
     result: sympy.Expr
     at: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
     value: sympy.Expr | None = None
+    reason: str | None = None
 
     def to_json(self) -> dict:
         out = {
@@ -146,14 +173,15 @@ class FirstPrinciplesResult:
                 {"label": s.label, "expr": to_sympy(s.expr), "text": s.why} for s in self.stages
             ],
         }
-        if self.at:
-            out["at"] = {to_sympy(k): json_value(v) for k, v in self.at}
-            out["value"] = json_value(self.value)
+        _point_json(out, self.at, self.value, self.reason)
+        if self.input.conditions:
+            out["conditions"] = condition_codes(self.input.conditions)
         return out
 
     def answer_spec(self):
         """The same answer as the rules would give (the method does not change it)."""
-        return _derivative_spec(self.expr, (self.var,), self.result, self.at, self.value)
+        return _derivative_spec(self.expr, (self.var,), self.result, self.at, self.value,
+                                self.reason)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ GREEK = (
 ).split()
 
 # A variable name: a letter, optionally followed by digits or by _ and letters/digits.
-VARIABLE_NAME = re.compile(r"^(?:[A-Za-z](?:\d+|_[A-Za-z0-9]+)?|" + "|".join(GREEK) + r"(?:\d+|_[A-Za-z0-9]+)?)$")
+# (the suffix applies to every alternative: theta_0 and theta1 as well as x_1)
+VARIABLE_NAME = re.compile(r"^(?:[A-Za-z]|" + "|".join(GREEK) + r")(?:\d+|_[A-Za-z0-9]+)?$")
 
 
 def is_variable_name(name: str) -> bool:

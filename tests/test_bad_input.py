@@ -77,6 +77,17 @@ CORPUS = [
     "x+" * 5000 + "x",
     "(" * 500 + "x" + ")" * 500,
     "sin(" * 500 + "x" + ")" * 500,
+    # notation that would silently be another function if read at all
+    "n!!",
+    "x!!!",
+    "f'(x)",
+    "x'",
+    "dy/dx",
+    "d/dx x^2",
+    "∂f/∂x",
+    "2.5.3",
+    "W[1][2]",
+    "x_1[2]",
 ]
 
 

@@ -96,6 +96,25 @@ AMBIGUOUS = [
     ("e^2x", sp.exp(2) * x, "e^(2x)"),
     ("sin^-1 x", sp.asin(x), "inverse"),
     ("xy", x * y, "x*y"),
+    # a name with glued square brackets is indexed: a[1] is the variable a_1
+    ("a[1]", make_symbol("a_1"), "a_1"),
+    ("x[1]", make_symbol("x_1"), "index"),
+    ("w[2] x", make_symbol("w_2") * x, "w*(2)"),
+    ("x[i]^2", make_symbol("x_i") ** 2, "x_i"),
+    ("theta[0]", make_symbol("theta_0"), "theta_0"),
+    ("f[x]", make_symbol("f_x"), "f(x)"),
+    ("λ[2] x", make_symbol("lam_2") * x, "lam_2"),
+    ("lambda[1]", make_symbol("lam_1"), "lam_1"),
+    # other glued brackets group, flagged since an index may have been meant
+    ("x[x+1]", x * (x + 1), "index is written"),
+    ("e[1]", sp.E, "e times the bracket"),
+    ("pi[2]", 2 * sp.pi, "pi times the bracket"),
+    # powers stack from the right
+    ("x^(1/2)^2", x ** sp.Rational(1, 4), "(x^(1/2))^2"),
+    ("x^2^3", x**8, "(x^2)^3"),
+    ("2^3^2", sp.Integer(512), "(2^3)^2"),
+    ("cbrt(x)", x ** sp.Rational(1, 3), "real cube root"),
+    ("1e", sp.E, "scientific notation needs an exponent"),
 ]
 
 
@@ -105,6 +124,78 @@ def test_ambiguous_forms_are_read_one_way_and_flagged(text, expected, hint):
     assert parsed.expr == expected
     assert parsed.reading.notes and any(hint in n for n in parsed.reading.notes)
     assert parsed.reading.differs
+
+
+def test_the_same_name_indexed_twice_is_noted_once():
+    parsed = parse_expression("w[1]x[1] + w[2]x[2]")
+    w1, w2, x1, x2 = (make_symbol(n) for n in ("w_1", "w_2", "x_1", "x_2"))
+    assert parsed.expr == w1 * x1 + w2 * x2
+    assert len(parsed.reading.notes) == 2 and parsed.reading.reading == "w_1*x_1 + w_2*x_2"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2[x+1]", 2 * x + 2), ("x [x+1]", x * (x + 1)), ("sin[x]", sp.sin(x)), ("(n!)!", None),
+    ("e^x^2", sp.exp(x**2)), ("(x^2)^3", x**6), ("y/d", None), ("3e^x", 3 * sp.exp(x)),
+    ("1e3", sp.Float(1000)),
+])
+def test_brackets_with_a_space_and_plain_forms_are_not_flagged(text, expected):
+    parsed = parse_expression(text)
+    if expected is not None:
+        assert parsed.expr == expected
+    assert not parsed.reading.notes
+
+
+@pytest.mark.parametrize("text, message", [
+    ("n!!", "double factorial is not supported; for the factorial of n! write (n!)!"),
+    ("x!!!", "double factorial"),
+    ("3!!", "double factorial"),
+    ("n! !", "double factorial"),
+    ("a_1[2]", "only one index"),
+    ("W[1][2]", "only one index"),
+    ("W[1,2]", "only one index"),
+    ("f'(x)", "a prime marks a derivative"),
+    ("x'", "a prime marks a derivative"),
+    ("y''", "a prime marks a derivative"),
+    ("∂f/∂x", "a derivative cannot be part of an expression"),
+    ("dy/dx", "d/dx is notation for a derivative"),
+    ("d/dx x^2", "calctutor diff --var x"),
+    ("df/dt", "calctutor diff --var t"),
+    ("2.5.3", "'2.5.3' at column 1 is not a number: it has two decimal points"),
+    ("x^2^", "missing after '^'"),
+])
+def test_notation_corners_are_refused_with_a_hint(text, message):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, base, p, q", [
+    ("(-8)^(1/3)", -8, 1, 3),                # odd roots of negative numbers are real
+    ("cbrt(-8)", -8, 1, 3),
+    ("(-8)^(2/3)", -8, 2, 3),
+    ("(-27)^(-1/3)", -27, -1, 3),
+    ("(-8)^(-2/3)", -8, -2, 3),
+    ("(-32)^(3/5)", -32, 3, 5),
+    ("(-2)^(1/3)", -2, 1, 3),
+])
+def test_odd_roots_of_negative_numbers_are_real(text, base, p, q):
+    value = parse_expression(text).expr
+    # the real root r of b^(p/q) is the real number with r^q = b^p and the sign of b^p
+    assert value.is_real
+    assert sp.expand(value**q) == sp.Integer(base) ** p
+    assert sp.sign(value) == sp.sign(sp.Integer(base) ** p)
+
+
+@pytest.mark.parametrize("text", ["sqrt(-1)", "sqrt(-4) x", "ln(-1)", "asin(2)", "log(-2, 2)",
+                                  "(-1)^(1/2)", "(-8)^(1/3.0)", "(-2)^x"])
+def test_numbers_that_are_not_real_are_refused(text):
+    with pytest.raises(ParseError, match="not (a )?real") as info:
+        parse_expression(text)
+    assert "column 1" in str(info.value)
+
+
+def test_a_declared_dx_is_a_variable_not_leibniz():
+    assert parse_expression("y/dx", variables=["dx"]).expr == y / make_symbol("dx")
 
 
 def test_reading_is_echoed_only_when_it_differs():

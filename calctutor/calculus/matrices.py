@@ -57,28 +57,30 @@ def jacobian_matrix(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
 # Values at a point
 
 
-def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the entry") -> sp.Expr:
+def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the entry", *,
+             function: sp.Expr | None = None, reading=None) -> sp.Expr:
     """``expr`` at ``point``: exact unless the point has floats or ``numeric`` is asked.
+    Odd roots are real roots (cbrt(x) at x = -8 is -2).
 
-    Raises a UsageError naming ``what`` when it is undefined there (a pole, a log of 0)."""
+    Raises a UsageError naming ``what`` and why when it is undefined there (a pole, a log
+    of 0, a corner of |u|, or a point where ``function`` -- what ``expr`` is a derivative
+    of, read as ``reading`` -- is undefined, such as x = 0 for x^2/x)."""
+    from calctutor.domain import real_roots
     from calctutor.errors import UsageError
-    from calctutor.notation import to_text
-    from calctutor.steps.api import corner_at
+    from calctutor.steps.api import one_sided, undefined_reason, where
 
-    corner = corner_at(expr, point)
-    if corner is not None:
-        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
-        raise UsageError(f"{what} is undefined at {where}: |{to_text(corner)}| has a corner "
-                         "there, so it has no derivative")
-    value = expr.xreplace(point)
+    reason = undefined_reason(point, function, reading, (expr,), what)
+    if reason is not None:
+        raise UsageError(reason)
+    expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
+    value = real_roots(expr, point).xreplace(point)
     floats = any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values())
     if numeric or floats:
         value = value.evalf(15)
     else:
         value = tidy(sp.nsimplify(value) if value.atoms(sp.Float) else value)
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
-        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
-        raise UsageError(f"{what} is undefined at {where}")
+        raise UsageError(f"{what} is undefined at {where(point)}")
     return value
 
 
@@ -523,6 +525,10 @@ def _common_json(result, out: dict) -> dict:
         out["at"] = {str(k): json_value(v) for k, v in result.at}
     if result.input.differs:
         out["read_as"] = result.input.reading
+    if result.input.conditions:
+        from calctutor.results import condition_codes
+
+        out["conditions"] = condition_codes(result.input.conditions)
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from calctutor.errors import UsageError
+from calctutor.errors import ParseError, UsageError
 from calctutor.parsing import parse_expression, parse_point
 from calctutor.results import DiffResult, FirstPrinciplesResult
 from calctutor.steps.api import differentiate, differentiate_first_principles
@@ -30,10 +30,13 @@ def run_diff(
     if at is not None:
         # positional values ("1,2") follow the declared variables, else alphabetical order
         order_of_point = list(dict.fromkeys(variables)) if var_names else free_variables(expr)
+        # a variable the simplification removed (y in x*y/y) may still be given a value
+        lost = free_variables([c.expr for c in parsed.reading.conditions])
         for s in free_variables(expr):
             if s not in order_of_point:
                 order_of_point.append(s)
-        point = parse_point(at, order_of_point, positive=positive)
+        point = _parse_point(at, order_of_point, [s for s in lost if s not in order_of_point],
+                             positive)
         check_point(point, free_variables(expr))
 
     if first_principles:
@@ -45,6 +48,16 @@ def run_diff(
     if not steps:
         result = dataclasses.replace(result, steps=())
     return result
+
+
+def _parse_point(at: str, variables: list, optional: list, positive: bool) -> dict:
+    """The point for ``variables``, with values for ``optional`` ones when it gives them."""
+    if optional:
+        try:
+            return parse_point(at, variables + optional, positive=positive)
+        except ParseError:
+            pass
+    return parse_point(at, variables, positive=positive)
 
 
 def run_diff_input(expr: str, var=None, vars=None, order: int | None = None, at=None,

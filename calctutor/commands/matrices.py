@@ -50,15 +50,25 @@ def _variables(exprs: Sequence[sp.Expr], names: list[str], positive: bool
     return variables, constants
 
 
-def _point(at, variables, constants, positive: bool) -> dict | None:
+def _point(at, variables, constants, positive: bool, parsed=()) -> dict | None:
     """The ``--at`` point: every variable must have a value; constants may stay symbolic.
 
-    Positional values (``1,2``) follow the variables' order."""
+    Positional values (``1,2``) follow the variables' order. A variable the simplification
+    removed (x in x/x, whose conditions still need it) may be given a value too."""
     from calctutor.commands import point_text
 
     text = point_text(at)
     if text is None:
         return None
+    known = set(variables) | set(constants)
+    lost = [s for s in free_variables([c.expr for p in parsed for c in p.reading.conditions])
+            if s not in known]
+    if lost:
+        try:
+            return parse_point(text, list(variables) + list(constants) + lost,
+                               positive=positive)
+        except ParseError:
+            pass
     everything = list(variables) + list(constants)
     try:
         return parse_point(text, everything, positive=positive)
@@ -78,7 +88,8 @@ def _reading(parsed) -> Reading:
 def _join(text: str, parsed: list) -> Reading:
     shown = ", ".join(p.reading.reading for p in parsed)
     notes = tuple(dict.fromkeys(n for p in parsed for n in p.reading.notes))
-    return Reading(text, shown, notes, any(p.reading.differs for p in parsed))
+    conditions = tuple(dict.fromkeys(c for p in parsed for c in p.reading.conditions))
+    return Reading(text, shown, notes, any(p.reading.differs for p in parsed), conditions)
 
 
 def _scalar(expr: str, names: list[str], positive: bool, command: str):
@@ -91,8 +102,10 @@ def _scalar(expr: str, names: list[str], positive: bool, command: str):
     return parse_expression(expr, variables=names, positive=positive, what="the function")
 
 
-def _at_values(exprs, point, numeric, names):
-    return tuple(value_at(e, point, numeric, what=n) for e, n in zip(exprs, names, strict=True))
+def _at_values(exprs, point, numeric, names, parsed):
+    # parsed: the input each entry derives from (x^2/x at x = 0 has no derivative there)
+    return tuple(value_at(e, point, numeric, what=n, function=parsed.expr, reading=parsed.reading)
+                 for e, n in zip(exprs, names, strict=True))
 
 
 def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive: bool = False,
@@ -106,11 +119,11 @@ def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive:
     parsed = _scalar(expr, names, positive, "gradient")
     variables, constants = _variables([parsed.expr], names, positive)
     entries = tuple(partial(parsed.expr, v) for v in variables)
-    point = _point(at, variables, constants, positive)
+    point = _point(at, variables, constants, positive, [parsed])
     value = None
     if point is not None:
         value = _at_values([e.result for e in entries], point, numeric,
-                           [entry_name("f", v) for v in variables])
+                           [entry_name("f", v) for v in variables], parsed)
     return GradientResult(parsed.reading, parsed.expr, variables, entries, constants,
                           tuple((point or {}).items()), value, numeric, steps)
 
@@ -138,13 +151,13 @@ def run_jacobian(expr: str | None = None, vars=None, at=None, numeric: bool = Fa
     determinant = None
     if matrix.rows == matrix.cols:
         determinant = _tidy_det(matrix)
-    point = _point(at, variables, constants, positive)
+    point = _point(at, variables, constants, positive, parsed)
     value = det_value = None
     if point is not None:
         label = [[f"the entry ({i + 1}, {j + 1}) of the Jacobian" for j in range(matrix.cols)]
                  for i in range(matrix.rows)]
-        value = sp.Matrix([list(_at_values(list(matrix.row(i)), point, numeric, label[i]))
-                           for i in range(matrix.rows)])
+        value = sp.Matrix([list(_at_values(list(matrix.row(i)), point, numeric, label[i],
+                                           parsed[i])) for i in range(matrix.rows)])
         if determinant is not None:
             det_value = value_at(determinant, point, numeric, what="the determinant")
     reading = parsed[0].reading if len(parsed) == 1 else _join(expr, parsed)
@@ -178,11 +191,12 @@ def run_hessian(expr: str, vars=None, at=None, classify: bool = False, numeric: 
     first = tuple(partial(parsed.expr, v) for v in variables)
     second = tuple(tuple(partial(f.result, v) for v in variables) for f in first)
     matrix = sp.Matrix([[e.result for e in row] for row in second])
-    point = _point(at, variables, constants, positive)
+    point = _point(at, variables, constants, positive, [parsed])
     value = None
     if point is not None:
         value = sp.Matrix([[value_at(e.result, point, numeric,
-                                     what=entry_name("f", variables[i], e.var))
+                                     what=entry_name("f", variables[i], e.var),
+                                     function=parsed.expr, reading=parsed.reading)
                             for e in row] for i, row in enumerate(second)])
     classification = None
     if classify:

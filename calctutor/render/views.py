@@ -88,11 +88,60 @@ def input_fields(reading: Reading, expr: sympy.Basic | None) -> list:
     rows: list[tuple[str, Segments]] = [("Input", (Verbatim(reading.text),))]
     if reading.differs:
         rows.append(("Read as", _read_as(reading, expr)))
-    return [Fields(tuple(rows))] + [Note((n,)) for n in reading.notes]
+    return [Fields(tuple(rows))] + reading_notes(reading, expr)
+
+
+def reading_notes(reading: Reading, expr: sympy.Basic | None, prefix: Segments = ()) -> list:
+    """The parser's notes, then what the simplification lost: "x^2/x simplifies to x only
+    where x ≠ 0; at x = 0 the expression you typed is undefined"."""
+    notes = [Note((*prefix, n)) for n in reading.notes]
+    if reading.conditions:
+        conditions = conditions_segments(reading.conditions)
+        if expr is not None:
+            said: Segments = (Verbatim(reading.text), " simplifies to ", expr, " only where ",
+                              *conditions)
+        else:  # several expressions read at once: no single simplified form to name
+            said = ("the simplified form of ", Verbatim(reading.text), " hides a condition: it "
+                    "needs ", *conditions)
+        notes.append(Note((*prefix, *said, "; ", *_where_not(reading.conditions),
+                           " the expression you typed is undefined.")))
+    return notes
 
 
 def _read_as(reading: Reading, expr) -> Segments:
-    return (expr,) if expr is not None else (reading.reading,)
+    """The reading (``expr`` when given), with the conditions the simplification dropped."""
+    shown = (expr,) if expr is not None else (reading.reading,)
+    if reading.conditions:
+        shown += (" (for ", *conditions_segments(reading.conditions), ")")
+    return shown
+
+
+read_as = _read_as  # for the other views
+
+
+def condition_segments(condition) -> Segments:
+    """One ``domain.Condition`` in learner notation, its expression printed by each format."""
+    before, _, after = condition.text(lambda e: "\x00").partition("\x00")
+    return tuple(s for s in (before, condition.expr, after) if not isinstance(s, str) or s)
+
+
+def conditions_segments(conditions) -> Segments:
+    """Conditions joined with "and": ``x ≠ 0 and y > 0``."""
+    segs: list = []
+    for k, c in enumerate(conditions):
+        segs += ([" and "] if k else []) + list(condition_segments(c))
+    return tuple(segs)
+
+
+def _where_not(conditions) -> Segments:
+    if len(conditions) > 1:
+        return ("elsewhere",)
+    c = conditions[0]
+    if c.kind == "nonzero":
+        return ("at" if c.expr.is_Symbol else "where", " ", c.expr, " = 0")
+    if c.kind in ("nonnegative", "positive"):
+        return ("where ", c.expr, " < 0" if c.kind == "nonnegative" else " ≤ 0")
+    return ("elsewhere",)
 
 
 def point_segments(at) -> Segments:
@@ -146,9 +195,7 @@ def diff_view(result: DiffResult) -> Document:
         doc.append(Math(("which simplifies to",), result.result, emphasis=True))
     else:
         doc.append(Math(("Result",), equation(lhs, result.result), emphasis=True))
-    if result.at:
-        doc.append(Math(("At ", *point_segments(result.at)), result.value,
-                        emphasis=True))
+    doc += value_at_point(result)
     return doc
 
 
@@ -171,10 +218,18 @@ def first_principles_view(result: FirstPrinciplesResult) -> Document:
     doc.append(Numbered(items, "Working"))
     doc.append(Math(("Result",), equation(derivative(result.expr, result.var), result.result),
                     emphasis=True))
-    if result.at:
-        doc.append(Math(("At ", *point_segments(result.at)), result.value,
-                        emphasis=True))
+    doc += value_at_point(result)
     return doc
+
+
+def value_at_point(result) -> list:
+    """"At x = 2: 4", or "At x = 0: undefined" and why (``result.reason``)."""
+    if not result.at:
+        return []
+    if result.value is None and result.reason:
+        return [Paragraph(("At ", *point_segments(result.at), ": undefined. ",
+                           _sentence(result.reason)))]
+    return [Math(("At ", *point_segments(result.at)), result.value, emphasis=True)]
 
 
 def _sentence(text: str) -> str:

@@ -15,7 +15,7 @@ from calctutor.render.doc import (
     Verbatim,
     Verdict,
 )
-from calctutor.render.views import register, view
+from calctutor.render.views import read_as, reading_notes, register, view
 
 
 @register(AnswerResult)
@@ -23,10 +23,11 @@ def answer_view(result: AnswerResult) -> Document:
     """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
     doc: Document = [Heading(f"Checking your answer: {result.what}")]
     rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))]
+    shown = _answer_expr(result.answer)
     if result.reading.differs:
-        rows.append(("Read as", (_answer_expr(result.answer),)))
+        rows.append(("Read as", read_as(result.reading, shown)))
     doc.append(Fields(tuple(rows)))
-    doc += [Note((n,)) for n in result.reading.notes]
+    doc += reading_notes(result.reading, shown)
     headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
     doc.append(Verdict(result.correct, headline, (result.feedback,)))
     if result.diagnosis and result.diagnosis != "wrong_shape":

@@ -113,6 +113,69 @@ def test_read_as_is_echoed_when_the_reading_differs(cli):
     assert "Read as" not in cli("diff", "2*x*sin(x)", "--format", "plain").out
 
 
+@pytest.mark.parametrize("fmt, read_as, note", [
+    ("plain", "Read as: x (for x != 0)", "x^2/x simplifies to x only where x != 0; at x = 0 "
+     "the expression you typed is undefined."),
+    ("rich", "x (for x ≠ 0)", "x^2/x simplifies to x only where x ≠ 0; at x = 0 the "
+     "expression you typed is undefined."),
+    ("markdown", "$x$ (for $x$ ≠ 0)", "only where $x$ ≠ 0"),
+    ("latex", r"(for $x$ \ensuremath{\neq} 0)", "the expression you typed is undefined"),
+])
+def test_read_as_shows_the_conditions_the_simplification_dropped(cli, fmt, read_as, note):
+    r = cli("diff", "x^2/x", "--format", fmt)
+    assert r.code == 0, r.err
+    text = " ".join(r.out.split())
+    assert read_as in text and note in text
+
+
+def test_x2_over_x_has_no_value_at_0(cli):
+    r = cli("diff", "x^2/x", "--at", "x=0", "--format", "plain")
+    text = " ".join(r.out.split())
+    assert r.code == 0, r.err
+    assert "Result: d/dx [x] = 1" in text        # the worked derivative is still shown
+    assert "At x = 0: undefined. The function is undefined at x = 0, so the derivative is " \
+           "too: x^2/x needs x != 0" in text
+    j = cli("diff", "x^2/x", "--at", "x=0", "--format", "json").json()
+    assert j["value"] is None and "x ≠ 0" in j["reason"]
+    assert j["conditions"] == ["x != 0"] and j["read_as"] == "x^2/x"
+    # the same presentation for 1/x, and a value where it is defined
+    one_over = cli("diff", "1/x", "--at", "x=0", "--format", "json").json()
+    assert one_over["value"] is None and "1/x needs x ≠ 0" in one_over["reason"]
+    assert cli("diff", "x^2/x", "--at", "x=5", "--format", "json").json()["value"] == "1"
+
+
+def test_cube_roots_are_real_at_a_point(cli):
+    for text in ("cbrt(x)", "x^(1/3)", "∛x"):
+        j = cli("diff", text, "--at", "x=-8", "--format", "json").json()
+        assert S(j["value"]) == sympy.Rational(1, 12), (text, j)
+    zero = cli("diff", "cbrt(x)", "--at", "x=0", "--format", "json").json()
+    assert zero["value"] is None and "x ≠ 0" in zero["reason"]
+    note = cli("diff", "cbrt(x)", "--format", "plain").out
+    assert "real cube root" in note and "principal" not in note
+    ok = cli("diff", "cbrt(x)", "--at", "x=-8", "--answer", "1/12")
+    assert ok.code == 0, ok.err
+
+
+def test_an_index_is_read_as_a_variable_and_echoed(cli):
+    r = cli("diff", "w[1] x[1] + w[2] x[2]", "--var", "w_1", "--format", "json")
+    assert r.code == 0, r.err
+    assert S(r.json()["result"]) == make_symbol("x_1")
+    plain = cli("diff", "a[1] x^2", "--var", "x", "--format", "plain").out
+    assert "Read as: a_1*x^2" in plain and "a[1] read as the variable a_1" in plain
+
+
+def test_gradient_at_a_point_where_the_typed_function_is_undefined(cli):
+    r = cli("gradient", "x^2*y/x", "--at", "x=0,y=1")
+    assert r.code == 2 and r.err.count("\n") == 1 and "x ≠ 0" in r.err
+    j = cli("gradient", "x^2*y/x", "--format", "json").json()
+    assert j["conditions"] == ["x != 0"]
+    h = cli("hessian", "cbrt(x)^4 + y^2", "--at", "x=-8,y=0", "--format", "json")
+    assert h.code == 0, h.err
+    # independent: d2/dx2 of the real root (-t)^(4/3) for t < 0 is 4/(9 (-t)^(2/3)) = 1/9 at -8
+    t = sympy.Symbol("t", negative=True)
+    assert S(h.json()["value"][0][0]) == sympy.diff((-t) ** sympy.Rational(4, 3), t, 2).subs(t, -8)
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [
@@ -125,6 +188,15 @@ def test_read_as_is_echoed_when_the_reading_differs(cli):
         (["x^2", "--at", "z=1"], "z"),            # unknown variable at the point
         (["__import__('os')"], ""),
         (["9^9^9"], ""),
+        (["n!!"], "(n!)!"),                       # double factorial: refused, with the fix
+        (["x!!!"], "double factorial"),
+        (["f'(x)"], "calctutor diff"),            # a prime is a derivative
+        (["dy/dx"], "--var x"),                   # Leibniz notation
+        (["∂f/∂x"], "derivative"),
+        (["2.5.3"], "two decimal points"),
+        (["W[1][2]"], "one index"),
+        (["x^2/x", "--at", "x=0", "--answer", "1"], "x ≠ 0"),  # no value to check against
+        (["cbrt(x)", "--at", "x=0", "--answer", "0"], "undefined"),
     ],
 )
 def test_bad_input_is_one_error_line_and_exit_2(cli, args, fragment):
@@ -153,8 +225,13 @@ def test_version_and_help_examples(cli):
 
 
 def test_derivative_of_abs_at_its_corner_is_undefined(cli):
-    r = cli("diff", "|x|", "--at", "x=0")
-    assert r.code == 2 and r.err.startswith("Error:") and "corner" in r.err
+    # the worked derivative is still shown; the value line says undefined, and why
+    r = cli("diff", "|x|", "--at", "x=0", "--format", "plain")
+    assert r.code == 0 and "At x = 0: undefined" in r.out and "corner" in r.out
+    j = cli("diff", "|x|", "--at", "x=0", "--format", "json").json()
+    assert j["value"] is None and "corner" in j["reason"]
+    a = cli("diff", "|x|", "--at", "x=0", "--answer", "0")
+    assert a.code == 2 and a.err.startswith("Error:") and "corner" in a.err
     assert cli("diff", "|x|", "--at", "x=1", "--format", "json").json()["value"] == "1"
     g = cli("gradient", "abs(x) + y", "--at", "0,1")
     assert g.code == 2 and "corner" in g.err
