@@ -440,13 +440,17 @@ def _structure_points(expected, answer, conditions, symbols, rng) -> list[dict]:
         bases = [{s: _decimal(SCALES[(i + 3 * j) % len(SCALES)], _sign(s, (i + j) % 2 == 1))
                   for j, s in enumerate(symbols)} for i in range(2)]
     roots: list[tuple[dict, sp.Symbol]] = []
-    for u in args[:24]:
-        for base in bases:
-            for s in symbols:
-                if s not in u.free_symbols:
-                    continue
-                v = u.xreplace({k: val for k, val in base.items() if k != s})
-                roots += [({**base, s: r}, s) for r in _critical_values(v, s)]
+    for _ in range(1 if len(symbols) == 1 else 2):  # in several variables, solve twice:
+        found = []                                  # x where the shape changes, then y there
+        for u in args[:24]:
+            for base in bases:
+                for s in symbols:
+                    if s not in u.free_symbols:
+                        continue
+                    v = u.xreplace({k: val for k, val in base.items() if k != s})
+                    found += [({**base, s: r}, s) for r in _critical_values(v, s)]
+        roots += found
+        bases = [p for p, _ in found[:6]]
     out = []
     for off in OFFSETS if len(symbols) == 1 else OFFSETS[:5]:
         for p, s in roots:  # every root's own point first, then its neighbours
@@ -719,32 +723,47 @@ def _domain_differ(scan: _Scan, symbols, proof) -> Equivalence:
                        verdict="differ", evidence_kind="domain", summary=f"not equal: {evidence}")
 
 
+# where each kind of condition fails, as intervals of its expression u: (lo, hi, lo open, hi open)
 _FAILS = {
-    "nonzero": lambda u: [sp.Eq(u, 0)],
-    "nonnegative": lambda u: [u < 0],
-    "positive": lambda u: [u <= 0],
-    "unit": lambda u: [u < -1, u > 1],
-    "open_unit": lambda u: [u <= -1, u >= 1],
-    "at_least_one": lambda u: [u < 1],
-    "outside_unit": lambda u: [sp.And(u > -1, u < 1)],
-    "outside_open_unit": lambda u: [sp.And(u >= -1, u <= 1)],
-    "half_open_unit": lambda u: [u <= 0, u > 1],
+    "nonzero": [(0, 0, False, False)],
+    "nonnegative": [(-sp.oo, 0, True, True)],
+    "positive": [(-sp.oo, 0, True, False)],
+    "unit": [(-sp.oo, -1, True, True), (1, sp.oo, True, True)],
+    "open_unit": [(-sp.oo, -1, True, False), (1, sp.oo, False, True)],
+    "at_least_one": [(-sp.oo, 1, True, True)],
+    "outside_unit": [(-1, 1, True, True)],
+    "outside_open_unit": [(-1, 1, False, False)],
+    "half_open_unit": [(-sp.oo, 0, True, False), (1, sp.oo, True, True)],
 }
 
 
 def _region_text(cond: Condition, x) -> str | None:
-    """Where ``cond`` fails, in one variable: 'x < 0', 'x < -1 or x > 1' (None if unknown)."""
+    """Where ``cond`` fails, in one variable: 'x < 0', 'x < -1 or x > 1' (None if unknown).
+    Exact for an expression linear in x; for a rational one, solveset within REGION_SECONDS."""
+    u = cond.expr
+    if u.is_polynomial(x) and sp.degree(u, x) == 1:
+        m, c = sp.Poly(u, x).all_coeffs()
+        pieces = []
+        for lo, hi, lo_open, hi_open in _FAILS[cond.kind]:
+            a, b = (lo - c) / m, (hi - c) / m
+            pieces.append(sp.Interval(a, b, lo_open, hi_open) if m > 0
+                          else sp.Interval(b, a, hi_open, lo_open))
+        return _set_text(sp.Union(*pieces), x)
+    if not u.is_rational_function(x):
+        return None  # periodic and other solution sets: not reliably described
+
     def solve():
         sets = []
-        for rel in _FAILS[cond.kind](cond.expr):
-            if isinstance(rel, sp.And):
-                parts = [sp.solveset(r, x, sp.S.Reals) for r in rel.args]
-                sets.append(sp.Intersection(*parts))
-            else:
-                sets.append(sp.solveset(rel, x, sp.S.Reals))
+        for lo, hi, lo_open, hi_open in _FAILS[cond.kind]:
+            sets.append(sp.solveset(sp.And(u < hi if hi_open else u <= hi,
+                                           u > lo if lo_open else u >= lo), x, sp.S.Reals)
+                        if lo != hi else sp.solveset(sp.Eq(u, lo), x, sp.S.Reals))
         return sp.Union(*sets)
 
-    found = within(REGION_SECONDS, solve)
+    try:
+        found = within(REGION_SECONDS, solve)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
     return _set_text(found, x) if found is not None else None
 
 
