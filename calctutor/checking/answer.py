@@ -242,7 +242,8 @@ def _number(expr: sp.Expr, value: float) -> str:
 
 def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None,
                    conditions: tuple = ()) -> Equivalence:
-    if spec.shape in ("number", "numbers") or (expected.is_number and answer.is_number):
+    if spec.shape in ("number", "numbers") or (expected.is_number and answer.is_number
+                                                and not conditions):
         if answer.free_symbols and expected.is_number:
             return Equivalence(False, "numeric", f"the answer should be a number, but yours "
                                f"contains {', '.join(sorted(s.name for s in answer.free_symbols))}")

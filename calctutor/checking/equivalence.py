@@ -131,7 +131,8 @@ def check_equivalent(expected: sp.Expr, answer: sp.Expr,
     answer, variables, swap = _unify_symbols(expected, answer, variables or ())
     answer_conditions = tuple(Condition(c.kind, c.expr.xreplace(swap)) for c in answer_conditions)
     concrete = tuple(_integral_powers(e) for e in _concrete_functions(expected, answer))
-    symbols = _symbols(*concrete, variables)
+    guarded = {v for c in (*expected_conditions, *answer_conditions) for v in c.expr.free_symbols}
+    symbols = _symbols(*concrete, variables + sorted(guarded - set(variables), key=str))
     verdict = _decide(*concrete, symbols, tuple(expected_conditions), answer_conditions)
     if concrete != (expected, answer):
         names = ", ".join(sorted({str(a.func) for e in (expected, answer) for a in e.atoms(AppliedUndef)}))
@@ -472,6 +473,8 @@ def _critical_values(u, x) -> tuple:
             continue
         try:
             poly = sp.Poly(part, x)
+            if not poly.domain.is_Numerical:  # coefficients with pi, e, sqrt(2): as decimals
+                poly = sp.Poly(part.evalf(20), x)
         except (sp.PolificationFailed, sp.PolynomialError):
             continue
         if poly.degree() > MAX_ROOT_DEGREE or not poly.domain.is_Numerical:
@@ -576,9 +579,10 @@ class _Scan:
         self.region = None         # (point, first value, second value)
         self.isolated_second: list[dict] = []
         self.isolated_first: list[dict] = []
-        self.structure = False
+        self.points: list[dict] = []
 
     def run(self, points, stop_at_mismatch: bool = True) -> "_Scan":
+        self.points = points
         for p in points:
             self.tried += 1
             e = self.first.at(p)
@@ -875,10 +879,13 @@ def _symbolic_check(expected, answer, scan: _Scan | None) -> Equivalence:
                        notes=notes)
     if scan is None:
         tried = "the first expression is not a real number"
+    elif not scan.agreed:
+        tried = (f"none of the {scan.tried} points tried ({scan.ranges(scan.points)}) is where "
+                 f"the first expression is defined")
     else:
-        where = f" ({scan.ranges(scan.agreed)})" if scan.agreed else ""
-        tried = (f"only {len(scan.agreed)} of the {scan.tried} points tried are where the first "
-                 f"expression is defined{where}, and they agree there")
+        tried = (f"only {len(scan.agreed)} of the {scan.tried} points tried "
+                 f"({scan.ranges(scan.points)}) are where both expressions are defined "
+                 f"({scan.ranges(scan.agreed)}), and they agree there")
     summary = f"could not decide: {tried}; no symbolic proof within {SYMBOLIC_SECONDS:g} s"
     return Equivalence(None, "undecided", None, _unique(notes + [summary]), verdict="undecided",
                        evidence_kind="none", summary=summary)

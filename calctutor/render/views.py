@@ -207,10 +207,12 @@ def equiv_view(result: EquivResult) -> Document:
     doc.append(Fields(tuple(rows)))
     doc += [Note((f"{name}: ", n)) for name, r in (("A", result.a), ("B", result.b)) for n in r.notes]
     method = METHODS.get(result.method, result.method)
-    verdict = result.verdict or {True: "proved", False: "differ", None: "undecided"}[result.equivalent]
-    headline = HEADLINES[verdict]
+    verdict = result.verdict or {True: "", False: "differ", None: "undecided"}[result.equivalent]
+    headline = HEADLINES.get(verdict, "Equivalent")
     notes = list(result.notes)
-    if verdict in ("proved", "tested"):
+    if not verdict:  # a result without a verdict kind: equal, without saying how
+        doc.append(Verdict(True, headline, ("A and B are equal wherever A is defined.",)))
+    elif verdict in ("proved", "tested"):
         summary = result.summary or "A and B are equal wherever A is defined"
         summary = summary.removeprefix("proved equal: ")
         if verdict == "proved":
@@ -223,9 +225,11 @@ def equiv_view(result: EquivResult) -> Document:
         doc.append(Verdict(False, headline, (_sentence(result.evidence),)
                            if result.evidence else ()))
     else:
-        reason = result.summary or "neither a proof nor a counterexample was found in time"
+        # without a summary, the method of an undecided check says why it could not decide
+        reason = result.summary or result.method.partition("undecided:")[2].strip() or (
+            "neither a proof nor a counterexample was found in time")
         notes = [n for n in notes if n != result.summary]
-        doc.append(Verdict(None, headline, (_sentence(reason),)))
+        doc.append(Verdict(None, headline, (_sentence(reason.removeprefix("could not decide: ")),)))
         method = ""
     if method:
         doc.append(Fields((("Method", (method,)),)))
