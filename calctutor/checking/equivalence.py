@@ -271,7 +271,8 @@ class _Function:
 
 def _compile(expr, symbols):
     try:
-        return sp.lambdify(symbols, expr, modules="mpmath")
+        # no docstring: printing the expression for it costs more than the compilation
+        return sp.lambdify(symbols, expr, modules="mpmath", docstring_limit=0)
     except Exception:  # noqa: BLE001 - anything lambdify cannot print is evaluated by evalf
         return None
 
@@ -815,15 +816,30 @@ def _numbers(expected, answer, floats, tol) -> Equivalence:
                        summary="equal to more than 100 digits, without a proof")
 
 
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth,
+         sp.sech, sp.csch, sp.exp)
+
+
+def _has_denominator(d) -> bool:
+    return any(p.exp.is_negative for p in d.atoms(sp.Pow))
+
+
+def _has_trig_of_sum(d) -> bool:
+    return any(f.args[0].is_Add for f in d.atoms(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh))
+
+
+# (how, when it is worth trying, the rewrite that should give 0)
 _TACTICS = (
-    ("expands", sp.expand),
-    ("cancels", lambda d: sp.cancel(sp.together(d))),
-    ("written with exponentials, cancels", lambda d: sp.cancel(sp.expand(d.rewrite(sp.exp)))),
-    ("with trigonometric sums expanded, cancels",
+    ("expands", lambda d: True, sp.expand),
+    ("cancels", _has_denominator, lambda d: sp.cancel(sp.together(d))),
+    ("written with exponentials, cancels", lambda d: d.has(*_TRIG),
+     lambda d: sp.cancel(sp.expand(d.rewrite(sp.exp)))),
+    ("with trigonometric sums expanded, cancels", _has_trig_of_sum,
      lambda d: sp.cancel(sp.expand(sp.expand_trig(d).rewrite(sp.exp)))),
 )
-_CONSTANT_TACTICS = (("simplifies", sp.nsimplify), ("denests", sp.sqrtdenest),
-                     ("simplifies", sp.radsimp), ("simplifies", sp.simplify))
+_CONSTANT_TACTICS = (("denests", lambda d: True, sp.sqrtdenest),
+                     ("simplifies", lambda d: True, sp.radsimp),
+                     ("simplifies", lambda d: True, sp.simplify))
 
 
 def _cheap_proof(difference, constant: bool = False) -> str | None:
@@ -831,7 +847,9 @@ def _cheap_proof(difference, constant: bool = False) -> str | None:
     if sp.count_ops(difference) > 80:
         return None
     deadline = time.monotonic() + PROOF_SECONDS
-    for how, tactic in _CONSTANT_TACTICS if constant else _TACTICS:
+    for how, worth, tactic in _CONSTANT_TACTICS if constant else _TACTICS:
+        if not worth(difference):
+            continue
         left = deadline - time.monotonic()
         if left <= 0:
             return None
