@@ -59,9 +59,11 @@ SEED = 20261125
 DIGITS, CONFIRM_DIGITS = 30, 60
 EXACT_TOL = (1e-24, 1e-40)        # (relative, absolute) without floats
 FLOAT_TOL = (1e-13, 1e-13)        # with floats: 15-digit round-off passes, 1e-12 does not
+VERIFY_DIGITS = 150                # a second, independent evaluation of a mismatch
 MAX_WORKING_DIGITS = 2000          # for evalf, when confirming a mismatch
 MIN_POINTS = 6                    # points of the first's domain needed for "tested"
 MAX_POINTS = 90
+SCAN_SECONDS = 1.0                # the whole search; a point that takes too long is skipped
 SYMBOLIC_SECONDS = 2.0            # simplify, when sampling could not decide
 PROOF_SECONDS = 0.15              # cheap proofs after numeric agreement
 ALGEBRA_SECONDS = 0.5             # cancel() of a rational difference
@@ -260,13 +262,20 @@ class _Function:
             return _run(self.compiled, args, self.real, point, digits, self.tol)
 
     def precise(self, point) -> _Value | None:
-        """The value by SymPy's adaptive evalf, which tracks the accuracy it reached
-        (cosh(x)^2 - sinh(x)^2 at x = 1000 loses 870 digits to cancellation); None when it
-        cannot vouch for CONFIRM_DIGITS/2 digits."""
+        """The value when two independent evaluations vouch for it, else None: SymPy's
+        adaptive evalf, which tracks the accuracy it reached (cosh(x)^2 - sinh(x)^2 at
+        x = 1000 loses 870 digits to cancellation), and mpmath at VERIFY_DIGITS, which must
+        agree (exp of a huge argument, as x^x^x at x = 37, is ill-conditioned: its 60-digit
+        value is wrong in the 7th digit although evalf claims more)."""
         v = self.at(point, CONFIRM_DIGITS)
         if v.kind != "real":
             return v
-        return _evalf(self.real, point, CONFIRM_DIGITS, self.tol, strict=True)
+        adaptive = _evalf(self.real, point, CONFIRM_DIGITS, self.tol, strict=True)
+        check = self.at(point, VERIFY_DIGITS)
+        if adaptive is None or adaptive.kind != "real" or check.kind != "real" or \
+                not _agree(adaptive, check, EXACT_TOL):
+            return None
+        return adaptive
 
 
 def _compile(expr, symbols):
@@ -568,6 +577,9 @@ def _decide(expected, answer, symbols, expected_conditions, answer_conditions) -
                        evidence_kind="sampled", summary=scan.tested_summary())
 
 
+_SKIPPED, _STOP = object(), object()
+
+
 class _Scan:
     """Both sides at every point of the plan: agreements, the first confirmed mismatch,
     and the points where only one side is defined (a region, or isolated points)."""
@@ -581,36 +593,47 @@ class _Scan:
         self.isolated_second: list[dict] = []
         self.isolated_first: list[dict] = []
         self.points: list[dict] = []
+        self.out_of_time = False
 
     def run(self, points, stop_at_mismatch: bool = True) -> "_Scan":
+        """Visit the points in order, within SCAN_SECONDS in all (a point whose values
+        take too long, such as x^x^x at x = 1000, is skipped: it decides nothing)."""
         self.points = points
+        deadline = time.monotonic() + SCAN_SECONDS
         for p in points:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.out_of_time = True
+                break
             self.tried += 1
-            e = self.first.at(p)
-            if e.kind != "real":
-                if len(self.symbols) == 1 and self.second.at(p).kind == "real" and \
-                        self._isolated(p, self.first):
-                    self.isolated_first.append(p)
-                continue
-            a = self.second.at(p)
-            if a.kind != "real":
-                if self._isolated(p, self.second):
-                    self.isolated_second.append(p)
-                elif self.region is None or _plainer(p, self.region[0]):
-                    self.region = (p, e, a)
-                continue
-            if not _agree(e, a, self.tol):
-                e2, a2 = self.first.precise(p), self.second.precise(p)
-                if e2 is None or a2 is None:
-                    continue  # no value to trust here: neither agreement nor evidence
-                if e2.kind == "real" and a2.kind == "real" and not _agree(e2, a2, self.tol):
-                    if self.mismatch is None:
-                        self.mismatch = (p, e2, a2)
-                    if stop_at_mismatch:
-                        return self
-                    continue
-            self.agreed.append(p)
+            if within(left, self._visit, p, default=_SKIPPED) is _STOP and stop_at_mismatch:
+                break
         return self
+
+    def _visit(self, p):
+        e = self.first.at(p)
+        if e.kind != "real":
+            if len(self.symbols) == 1 and self.second.at(p).kind == "real" and \
+                    self._isolated(p, self.first):
+                self.isolated_first.append(p)
+            return None
+        a = self.second.at(p)
+        if a.kind != "real":
+            if self._isolated(p, self.second):
+                self.isolated_second.append(p)
+            elif self.region is None or _plainer(p, self.region[0]):
+                self.region = (p, e, a)
+            return None
+        if not _agree(e, a, self.tol):
+            e2, a2 = self.first.precise(p), self.second.precise(p)
+            if e2 is None or a2 is None:
+                return None  # no value to trust here: neither agreement nor evidence
+            if e2.kind == "real" and a2.kind == "real" and not _agree(e2, a2, self.tol):
+                if self.mismatch is None:
+                    self.mismatch = (p, e2, a2)
+                return _STOP
+        self.agreed.append(p)
+        return None
 
     def _isolated(self, p, side: _Function) -> bool:
         """Is ``side`` defined all around ``p`` (so its gap at p is a single point)?"""
@@ -645,8 +668,9 @@ class _Scan:
         return ", ".join(parts)
 
     def tested_summary(self) -> str:
+        stopped = f" (the search stopped after {SCAN_SECONDS:g} s)" if self.out_of_time else ""
         return (f"equal at every point tested: {len(self.agreed)} points, "
-                f"{self.ranges(self.agreed)}, no proof found within the time budget")
+                f"{self.ranges(self.agreed)}{stopped}, no proof found within the time budget")
 
 
 def _plainer(p, q) -> bool:
@@ -670,7 +694,7 @@ def _constant_value(difference):
         return None
     re, im = v.as_real_imag()
     for part in (re, im):
-        if part.is_Float and part != 0 and part._prec > 1:
+        if part.is_Float and part != 0 and part._prec >= 50:
             with mpmath.workdps(DIGITS):
                 return mpmath.mpf(re)
     return None
@@ -681,14 +705,31 @@ def _constant_differ(difference, value, first, second, points) -> Equivalence:
     if len(shown) > 12 or not difference.is_Rational:
         shown = (shown + " ≈ " if len(shown) <= 24 else "") + _show(value, 6)
     text = f"first - second is the constant {shown}, not 0"
-    common = [p for p in points if first.at(p).kind == "real" and second.at(p).kind == "real"]
-    if common:
-        p = next((q for q in common if _plainer(q, {})), common[0])
+    p = _common_point(first, second, points)
+    if p is not None:
         differ = _differ("constant", "constant-difference", p, first.at(p, CONFIRM_DIGITS),
                          second.at(p, CONFIRM_DIGITS), delta=-value)
         return replace(differ, evidence=f"{text}: {differ.evidence}", summary=f"not equal: {text}")
     return Equivalence(False, "constant", text, verdict="differ",
                        evidence_kind="constant-difference", summary=f"not equal: {text}")
+
+
+def _common_point(first, second, points):
+    """A point where both are defined, one of the spread points if possible, found within
+    SCAN_SECONDS."""
+    def both(p):
+        return first.at(p).kind == "real" and second.at(p).kind == "real"
+
+    deadline, found = time.monotonic() + SCAN_SECONDS, None
+    for p in points:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        if within(left, both, p, default=False):
+            if _plainer(p, {}):
+                return p
+            found = found or p
+    return found
 
 
 def _rational_counterexample(expected, answer, first, second, points) -> Equivalence | None:
@@ -876,7 +917,8 @@ def _tiny_difference(first: _Function, second: _Function, points) -> Equivalence
             continue
         re, im = v.as_real_imag()
         if re.is_Float and re != 0 and re._prec > 50 and abs(im) <= abs(re):
-            e, a = first.precise(p), second.precise(p)
+            e = within(0.5, first.precise, p)
+            a = within(0.5, second.precise, p) if e is not None else None
             if e is not None and a is not None and e.kind == a.kind == "real":
                 with mpmath.workdps(DIGITS):
                     return _differ("numeric", "counterexample", p, e, a, delta=-mpmath.mpf(re))
