@@ -75,7 +75,8 @@ _SCALE_VALUES = {sp.Rational(str(m)) for m in SCALES}
 # Offsets around a point where the structure changes (a root of an argument).
 OFFSETS = (0, 1, -1, sp.Rational(37, 100), sp.Rational(-37, 100), sp.Rational(13, 1000),
            sp.Rational(-13, 1000), sp.Rational(31, 10), sp.Rational(-31, 10),
-           sp.Rational(103, 10), sp.Rational(-103, 10))
+           sp.Rational(103, 10), sp.Rational(-103, 10), sp.Rational(317, 10),
+           sp.Rational(-317, 10), sp.Rational(1037, 10), sp.Rational(-1037, 10))
 MAX_ROOT_DEGREE = 8
 NOT_SMOOTH = (sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.frac, sp.Piecewise, sp.Max, sp.Min,
               sp.Heaviside, sp.Mod)
