@@ -205,12 +205,21 @@ def test_printed_values_always_differ():
 
 def test_undecided_says_what_was_tried(monkeypatch):
     monkeypatch.setattr(eq, "SYMBOLIC_SECONDS", 0.01)
-    # real only for x in a sliver no search point reaches
-    narrow = sp.sqrt(R(1, 10**12) - (x - R(1, 3)) ** 2 * 0 - (x - sp.pi * 100) ** 2)
-    v = check_equivalent(narrow, narrow * sp.cos(x) ** 2 + narrow * sp.sin(x) ** 2 + 0 * x)
-    assert v.verdict in ("undecided", "proved", "tested")
-    if v.verdict == "undecided":
-        assert v.equivalent is None and "points tried" in v.summary
+    # real only within 1.5e-6 of pi/2 + 2 k pi, where no search point lands
+    sliver = sp.sqrt(sp.sin(x) - 1 + R(1, 10**12))
+    v = check_equivalent(sliver, sp.Integer(0))
+    assert (v.verdict, v.evidence_kind, v.equivalent) == ("undecided", "none", None)
+    assert v.summary.startswith("could not decide: none of the ")
+    assert "x from -1013.3 to 1013.3" in v.summary and "no symbolic proof" in v.summary
+
+
+def test_a_narrow_domain_on_a_polynomial_is_found():
+    # real only within 10^-6 of 100 pi: the root of the radicand's derivative is searched
+    narrow = sp.sqrt(R(1, 10**12) - (x - 100 * sp.pi) ** 2)
+    v = check_equivalent(narrow, sp.Integer(0))
+    assert (v.verdict, v.evidence_kind) == ("differ", "counterexample")
+    point = {x: sp.Rational(v.point[0][1])}
+    assert float(narrow.xreplace(point)) == pytest.approx(float(v.values[0]), rel=1e-4)
 
 
 # --- random right answers rewritten by SymPy, and wrong ones made by adding -----------------
