@@ -151,6 +151,8 @@ def test_verdict_and_evidence_kind(case):
     name, expected, answer, verdict, kind, conditions = _case(case)
     v = check_equivalent(expected, answer, answer_conditions=conditions)
     assert (v.verdict, v.evidence_kind) == (verdict, kind), v
+    assert kind in {"proved": eq.PROOF_KINDS, "tested": eq.TESTED_KINDS,
+                    "differ": eq.DIFFER_KINDS}[verdict]
     assert v.equivalent is {"proved": True, "tested": True, "differ": False}[verdict]
     if verdict == "differ":
         _check_evidence(expected, answer, v)

@@ -78,20 +78,19 @@ OFFSETS = (0, 1, -1, sp.Rational(37, 100), sp.Rational(-37, 100), sp.Rational(13
            sp.Rational(103, 10), sp.Rational(-103, 10), sp.Rational(317, 10),
            sp.Rational(-317, 10), sp.Rational(1037, 10), sp.Rational(-1037, 10))
 MAX_ROOT_DEGREE = 8
-NOT_SMOOTH = (sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.frac, sp.Piecewise, sp.Max, sp.Min,
-              sp.Heaviside, sp.Mod)
-
 # the evidence kinds, by verdict
-PROOF_KINDS = ("identical", "rational-identity", "difference-simplifies-to-zero", "constant-zero")
+PROOF_KINDS = ("identical", "rational-identity", "difference-simplifies-to-zero")
 DIFFER_KINDS = ("counterexample", "constant-difference", "domain")
+TESTED_KINDS = ("sampled", "float-tolerance")
 
 
 @dataclass(frozen=True)
 class Equivalence:
     """A verdict. ``equivalent`` is True (proved or tested), False (differ) or None
     (undecided: never False because of a timeout). ``verdict`` is "proved", "differ",
-    "tested" or "undecided"; ``evidence_kind`` says what decided it (see ``PROOF_KINDS``,
-    ``DIFFER_KINDS``, "sampled", "none"); ``summary`` says it in a sentence.
+    "tested" or "undecided"; ``evidence_kind`` says what decided it (``PROOF_KINDS``,
+    ``DIFFER_KINDS``, ``TESTED_KINDS``, or "none" when undecided); ``summary`` says it in
+    a sentence.
     ``evidence`` names a point where they differ and both values there; ``point`` is that
     point as (name, value) pairs and ``values`` the two values as text."""
 
