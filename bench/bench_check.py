@@ -1,9 +1,12 @@
-"""Speed and accuracy of answer checking, against a baseline measured in the same run.
+"""Speed and accuracy of answer checking, against baselines measured in the same run.
 
-1. The equivalence check (``check_equivalent``) on a corpus of 36 (expected, answer) pairs,
-   right and wrong, typed as a learner would: median per check (target <= 10 ms warm) and
-   the slowest (target <= 2 s); compared with a plain SymPy ``expand(a - b) == 0`` on the
-   same parsed pairs (speed ratio, and how many verdicts each gets right).
+1. The equivalence check (``check_equivalent``) on a corpus of 36 everyday (expected,
+   answer) pairs, right and wrong, typed as a learner would, plus 18 adversarial ones
+   (differences far from the origin, tiny exact constants, domains, overflow-prone right
+   answers): median per check (target <= 20 ms warm) and the slowest (target <= 2 s);
+   compared with the engine of commit b53a12e (the previous one, loaded from git when
+   available) and with a plain SymPy ``expand(a - b) == 0`` on the same parsed pairs
+   (speed ratios, and how many verdicts each gets right).
 2. The whole ``--answer`` path with diagnosis (``check_answer`` on a ``diff`` result, wrong
    answers, so every mal-rule is tried): median and slowest (target: typical < 200 ms).
 
@@ -28,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-MEDIAN_TARGET, MAX_TARGET, DIAGNOSIS_TARGET = 0.010, 2.0, 0.200
+MEDIAN_TARGET, MAX_TARGET, DIAGNOSIS_TARGET = 0.020, 2.0, 0.200
+OLD_ENGINE = "b53a12e"
 
 # (expected, answer, equivalent?) as typed
 PAIRS = [
@@ -77,6 +81,28 @@ PAIRS = [
     ("e^(x+y)", "e^x e^y", True),
 ]
 
+# pairs that break naive checkers: (expected, answer, equivalent?)
+ADVERSARIAL = [
+    ("x", "x + tanh(x-50) + 1", False),
+    ("exp(-(x-15)^2)", "0", False),
+    ("sin(x) + 10^(-40)", "sin(x)", False),
+    ("x", "x + 10^(-100)", False),
+    ("log(x-50)", "log(x-50) + 1", False),
+    ("sqrt(x-100)", "0", False),
+    ("log(x^2)", "2 log(x)", False),
+    ("2 log(x)", "log(x^2)", True),
+    ("pi/2", "asin(x) + acos(x)", False),
+    ("asin(x) + acos(x)", "pi/2", True),
+    ("2x", "2x + e^(-(x-30)^2)", False),
+    ("-sin(x)", "-sin(x) + 10^(-30)", False),
+    ("1/(1+e^(-x))", "e^x/(1+e^x)", True),
+    ("tanh(x)", "(e^(2x)-1)/(e^(2x)+1)", True),
+    ("tanh(x)", "1 - 2/(e^(2x)+1)", True),
+    ("cosh(x)^2 - sinh(x)^2", "1", True),
+    ("x^(1/3)", "cbrt(x)", True),
+    ("x y", "x y + e^(-(x-20)^2 - (y+30)^2)", False),
+]
+
 # (problem, wrong answer, diff options) for the whole --answer path with diagnosis
 DIAGNOSED = [
     ("x^2 sin x", "2x cos x", {}), ("sin(x^2)", "cos(x^2)", {}), ("x/(x+1)", "1/(x+1)", {}),
@@ -88,25 +114,54 @@ DIAGNOSED = [
 ]
 
 
-def parse_pairs():
+def parse_pairs(pairs):
     from calctutor.parsing import parse_expression
 
-    return [(parse_expression(a).expr, parse_expression(b).expr, want) for a, b, want in PAIRS]
+    return [(parse_expression(a).expr, parse_expression(b).expr, want) for a, b, want in pairs]
+
+
+def load_old_engine():
+    """The engine of commit OLD_ENGINE as a module, or None outside a git checkout."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        source = subprocess.run(["git", "show", f"{OLD_ENGINE}:calctutor/checking/equivalence.py"],
+                                cwd=root, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "old_equivalence.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("old_equivalence", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["old_equivalence"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def fresh_caches():
     from sympy.core.cache import clear_cache
 
-    from calctutor.checking.equivalence import probe_value
+    from calctutor.checking import equivalence
 
     clear_cache()
-    probe_value.cache_clear()
+    equivalence.probe_value.cache_clear()
+    equivalence._critical_values.cache_clear()
 
 
 def ours(a, b):
     from calctutor.checking.equivalence import check_equivalent
 
     return check_equivalent(a, b).equivalent
+
+
+OLD = None
+
+
+def old(a, b):
+    return OLD.check_equivalent(a, b).equivalent
 
 
 def baseline(a, b):
@@ -122,31 +177,42 @@ def timed(fn, *args) -> tuple[float, object]:
     return time.perf_counter() - start, value
 
 
+def measure(pairs, runs, engines):
+    """Per engine: each pair's best time over ``runs`` interleaved runs, and the number of
+    verdicts right (``expand`` counts as right when it says equal exactly when they are)."""
+    for a, b, _ in pairs:  # warm-up
+        for fn in engines.values():
+            fn(a, b)
+    times = {name: [[] for _ in pairs] for name in engines}
+    right = dict.fromkeys(engines, 0)
+    for run in range(runs):
+        for i, (a, b, want) in enumerate(pairs):
+            for name, fn in engines.items():
+                t, v = timed(fn, a, b)
+                times[name][i].append(t)
+                if run == 0:
+                    right[name] += (bool(v) if name == "baseline" else v) is want
+    return {name: [min(ts) for ts in times[name]] for name in engines}, right
+
+
 def main() -> int:
+    global OLD
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args()
 
-    pairs = parse_pairs()
-    for a, b, _ in pairs:  # warm-up
-        ours(a, b), baseline(a, b)
-    our_times: list[list[float]] = [[] for _ in pairs]
-    base_times: list[list[float]] = [[] for _ in pairs]
-    our_right = base_right = 0
-    for run in range(args.runs):
-        for i, (a, b, want) in enumerate(pairs):
-            t, v = timed(ours, a, b)
-            our_times[i].append(t)
-            our_right += run == 0 and v is want
-            t, v = timed(baseline, a, b)
-            base_times[i].append(t)
-            base_right += run == 0 and bool(v) is want
-    ours_per_pair = [min(ts) for ts in our_times]
-    base_per_pair = [min(ts) for ts in base_times]
+    OLD = load_old_engine()
+    engines = {"calctutor": ours, **({"previous": old} if OLD else {}), "baseline": baseline}
+    corpus = PAIRS + ADVERSARIAL
+    pairs = parse_pairs(corpus)
+    best, right = measure(pairs, args.runs, engines)
+    ours_per_pair = best["calctutor"]
     median, worst = statistics.median(ours_per_pair), max(ours_per_pair)
-    base_median = statistics.median(base_per_pair)
-    slowest = PAIRS[ours_per_pair.index(worst)]
+    slowest = corpus[ours_per_pair.index(worst)]
+    everyday = slice(0, len(PAIRS))
+    adversarial = slice(len(PAIRS), len(corpus))
+    wrong = [corpus[i] for i, (a, b, want) in enumerate(pairs) if ours(a, b) is not want]
 
     from calctutor.checking.answer import check_answer
     from calctutor.commands.diff import run_diff
@@ -158,12 +224,22 @@ def main() -> int:
             for r, w in results]
     diag_median, diag_worst = statistics.median(diag), max(diag)
 
-    print(f"equivalence: {len(PAIRS)} pairs, {args.runs} runs each, caches cleared before each check")
-    print(f"  calctutor  median {median * 1000:7.2f} ms   max {worst * 1000:8.1f} ms   "
-          f"right {our_right}/{len(PAIRS)}   (slowest: {slowest[0][:30]!r} vs {slowest[1][:30]!r})")
-    print(f"  baseline   median {base_median * 1000:7.2f} ms   max {max(base_per_pair) * 1000:8.1f} ms"
-          f"   right {base_right}/{len(PAIRS)}   (sympy expand(a - b) == 0)")
-    print(f"  ratio (median calctutor / median baseline): {median / base_median:.2f}")
+    print(f"equivalence: {len(PAIRS)} everyday + {len(ADVERSARIAL)} adversarial pairs, "
+          f"{args.runs} runs each, caches cleared before each check")
+    for name, per_pair in best.items():
+        what = {"calctutor": "", "previous": f"   (engine of {OLD_ENGINE})",
+                "baseline": "   (sympy expand(a - b) == 0)"}[name]
+        print(f"  {name:<10} median {statistics.median(per_pair) * 1000:7.2f} ms "
+              f"(everyday {statistics.median(per_pair[everyday]) * 1000:6.2f}, adversarial "
+              f"{statistics.median(per_pair[adversarial]) * 1000:6.2f})   max "
+              f"{max(per_pair) * 1000:8.1f} ms   right {right[name]}/{len(corpus)}{what}")
+    print(f"  slowest: {slowest[0][:30]!r} vs {slowest[1][:30]!r}")
+    for name in ("previous", "baseline"):
+        if name in best:
+            print(f"  ratio (median calctutor / median {name}): "
+                  f"{median / statistics.median(best[name]):.2f}")
+    for a, b, want in wrong:
+        print(f"  WRONG: {a!r} vs {b!r} should be {'equal' if want else 'different'}")
     print(f"diagnosis: {len(DIAGNOSED)} wrong answers through check_answer (every mal-rule tried)")
     print(f"  median {diag_median * 1000:7.1f} ms   max {diag_worst * 1000:7.1f} ms")
 
@@ -172,8 +248,8 @@ def main() -> int:
         missed.append(f"median check {median * 1000:.1f} ms > {MEDIAN_TARGET * 1000:.0f} ms")
     if worst > MAX_TARGET:
         missed.append(f"slowest check {worst:.2f} s > {MAX_TARGET:.0f} s")
-    if our_right != len(PAIRS):
-        missed.append(f"{len(PAIRS) - our_right} wrong verdicts")
+    if right["calctutor"] != len(corpus):
+        missed.append(f"{len(corpus) - right['calctutor']} wrong verdicts")
     if diag_median > DIAGNOSIS_TARGET:
         missed.append(f"median diagnosis {diag_median * 1000:.0f} ms > {DIAGNOSIS_TARGET * 1000:.0f} ms")
     for m in missed:

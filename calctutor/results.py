@@ -188,8 +188,11 @@ class FirstPrinciplesResult:
 class EquivResult:
     """Whether two expressions are equal (``equivalent`` is None when it could not be decided).
 
-    ``evidence`` names a point where they differ and both values there; ``notes`` carry
-    caveats (e.g. "equal except at x = 1, where the first is undefined").
+    ``verdict`` is "proved", "differ", "tested" (equal at every point of a search, no proof)
+    or "undecided"; ``evidence_kind`` says what decided it and ``summary`` says it in a
+    sentence. ``evidence`` names a point where they differ and both values there (or the
+    region where only one is defined); ``notes`` carry caveats (e.g. "equal except at x = 1,
+    where the first expression is undefined").
     """
 
     a: Reading
@@ -200,9 +203,16 @@ class EquivResult:
     method: str
     evidence: str | None = None
     notes: tuple[str, ...] = field(default=())
+    verdict: str = ""
+    evidence_kind: str = ""
+    summary: str = ""
 
     def to_json(self) -> dict:
         out = {"equivalent": self.equivalent, "method": self.method, "evidence": self.evidence}
+        if self.verdict:
+            out["verdict"] = self.verdict
+            out["evidence_kind"] = self.evidence_kind
+            out["summary"] = self.summary
         if self.notes:
             out["notes"] = list(self.notes)
         return out

@@ -119,9 +119,8 @@ def test_removable_singularity_note_reaches_the_verdict():
 def test_a_timeout_is_never_a_wrong_answer(monkeypatch):
     import calctutor.checking.equivalence as eq
 
-    # no sampling decides, and the symbolic proof has no time: "could not check"
-    monkeypatch.setattr(eq, "_rational_check", lambda *a: None)
-    monkeypatch.setattr(eq, "_numeric_check", lambda *a: None)
+    # no sample points, and the symbolic proof has no time: "could not check"
+    monkeypatch.setattr(eq, "_points", lambda *a: [])
     monkeypatch.setattr(eq, "SYMBOLIC_SECONDS", 1e-4)
     monkeypatch.setattr(eq, "_simplifies_to_zero", lambda d: __import__("time").sleep(0.2))
     spec = AnswerSpec("expr", sp.sin(x) ** 2, "the derivative", (x,))
@@ -137,3 +136,60 @@ def test_json_has_the_contract_keys():
     assert d["correct"] is False and d["diagnosis"] == "missing_chain_factor"
     assert sp.sympify(d["expected"]) - sp.sympify("2*x*cos(x**2)") == 0
     assert d["answer"] == "cos(x**2)"
+
+
+# --- one domain policy for --answer: the answer must be defined wherever the expected is ----
+
+
+def _with_conditions(monkeypatch, *conditions):
+    """What the parser will record once it keeps the conditions evaluation dropped."""
+    import dataclasses
+
+    import calctutor.checking.answer as answer
+
+    original = answer.parse_answer
+
+    def parse(text, spec):
+        value, reading = original(text, spec)
+        return value, dataclasses.replace(reading, conditions=conditions)
+
+    monkeypatch.setattr(answer, "parse_answer", parse)
+
+
+def test_an_answer_undefined_on_a_region_is_wrong_and_the_region_is_named(monkeypatch):
+    from calctutor.domain import Condition
+
+    _with_conditions(monkeypatch, Condition("nonnegative", x))
+    v = check_answer(Fixed(AnswerSpec("expr", x, "the simplified form", (x,))), "sqrt(x)^2")
+    assert v.correct is False
+    assert "your answer is not defined for x < 0, where the correct answer is" in v.feedback
+
+
+def test_an_answer_undefined_at_one_point_is_right_with_a_note(monkeypatch):
+    from calctutor.domain import Condition
+
+    _with_conditions(monkeypatch, Condition("nonzero", x))
+    v = check_answer(Fixed(AnswerSpec("expr", sp.Integer(1), "the simplified form", (x,))), "x/x")
+    assert v.correct is True
+    assert "equal except at x = 0, where your answer is undefined" in v.notes
+
+
+def test_log_square_is_not_twice_log_but_the_converse_holds():
+    spec = AnswerSpec("expr", sp.log(x**2), "the expression", (x,))
+    v = check_answer(Fixed(spec), "2 ln(x)")
+    assert v.correct is False and "not defined for x ≤ 0" in v.feedback
+    assert check_answer(Fixed(AnswerSpec("expr", 2 * sp.log(x), "it", (x,))), "ln(x^2)").correct
+
+
+def test_far_bumps_and_tiny_constants_are_wrong_answers():
+    v = check_answer(run_diff("x^2"), "2x + e^(-(x-30)^2)")
+    assert v.correct is False and "at x = 30, yours is 61, but the correct value is 60" in v.feedback
+    w = check_answer(run_diff("sin(x)"), "cos(x) + 10^(-30)")
+    assert w.correct is False
+    assert "the correct value + 1.0e-30" in w.feedback and "constant -1.0e-30" in w.feedback
+
+
+def test_a_right_answer_resting_on_a_search_says_so():
+    v = check_answer(Fixed(AnswerSpec("expr", sp.asin(x) + sp.acos(x), "it", (x,))), "pi/2")
+    assert v.correct is True
+    assert any(n.startswith("checked by evaluation, equal at every point tested") for n in v.notes)

@@ -377,7 +377,7 @@ def test_first_principles_view():
 def test_equiv_views():
     yes = render(equiv_result(True), "plain")
     assert "YES - Equivalent." in yes and "read as sin(x)^2 + cos(x)^2" in yes
-    assert "Method: evaluation at random real points" in yes
+    assert "Method: evaluation at points across scales" in yes
     assert "A: sin x^2 read as sin(x)^2" in yes  # the parser's note, for input A
     assert "Note: equal except at x = 1, where A is undefined" in yes
     no = render(equiv_result(False), "plain")

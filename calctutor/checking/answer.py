@@ -240,8 +240,10 @@ def _number(expr: sp.Expr, value: float) -> str:
     return exact if expr.is_Rational else f"{exact} = {format(value, '.8g')}"
 
 
-def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None) -> Equivalence:
-    if spec.shape in ("number", "numbers") or (expected.is_number and answer.is_number):
+def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None,
+                   conditions: tuple = ()) -> Equivalence:
+    if spec.shape in ("number", "numbers") or (expected.is_number and answer.is_number
+                                                and not conditions):
         if answer.free_symbols and expected.is_number:
             return Equivalence(False, "numeric", f"the answer should be a number, but yours "
                                f"contains {', '.join(sorted(s.name for s in answer.free_symbols))}")
@@ -250,22 +252,31 @@ def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None) -> 
         if close is not None:
             return Equivalence(close, "numeric", shown)
         if expected.is_number and answer.is_number:
-            verdict = check_equivalent(expected, answer)
+            verdict = check_equivalent(expected, answer, answer_conditions=conditions)
             if verdict.equivalent is False:
                 e, a = float(sp.re(sp.N(expected))), float(sp.re(sp.N(answer)))
                 return Equivalence(False, verdict.method, f"yours is {_number(answer, a)}, "
                                    f"but the correct value is {_number(expected, e)}")
             return verdict
-    return check_equivalent(expected, answer, list(spec.variables))
+    return check_equivalent(expected, answer, list(spec.variables), answer_conditions=conditions)
 
 
 def _evidence(verdict: Equivalence) -> str | None:
-    """'at x = 1.37 yours is 0.546, the correct value is 3.06' (expected is the first)."""
+    """'at x = 1.37 yours is 0.546, the correct value is 3.06' (expected is the first);
+    a domain difference as the engine words it, with "your answer" for "the second"."""
+    if verdict.evidence_kind == "domain" and verdict.evidence:
+        return _learner_note(verdict.evidence).replace("the first is", "the correct answer is")
     if verdict.values is None:
         return verdict.evidence
     correct, yours = verdict.values
+    yours = yours.replace("first", "the correct value")  # "first + 1.0e-30"
     at = ", ".join(f"{n} = {v}" for n, v in verdict.point)
-    return f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
+    text = f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
+    if verdict.evidence_kind == "constant-difference" and verdict.evidence:
+        constant = verdict.evidence.partition("is the constant ")[2].partition(", not 0")[0]
+        if constant:
+            text += f" (the correct answer minus yours is the constant {constant} everywhere)"
+    return text
 
 
 @dataclass
@@ -282,17 +293,25 @@ def _learner_note(note: str) -> str:
     """The equivalence engine's notes in a learner's words (first = correct, second = yours)."""
     return (note.replace("the first expression", "the correct answer")
             .replace("the second expression", "your answer")
-            .replace("where the first is", "where the correct answer is"))
+            .replace("where the first is", "where the correct answer is")
+            .replace("where both are defined", "where both answers are defined"))
 
 
-def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None) -> _Comparison:
-    """Entry by entry (different shapes are simply not equal)."""
+def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
+            conditions: tuple = ()) -> _Comparison:
+    """Entry by entry (different shapes are simply not equal). ``conditions`` are domain
+    conditions of a single-entry answer that its evaluated form no longer shows."""
     if _shape_of(expected) != _shape_of(answer):
         return _Comparison(False)
     out = _Comparison(True)
     for (index, e), (_, a) in zip(_entries(expected), _entries(answer), strict=True):
-        verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals)
+        verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals,
+                                 conditions if index == () else ())
         out.notes += [_learner_note(n) for n in verdict.notes]
+        if verdict.verdict == "tested" and verdict.summary.startswith("equal at every point"):
+            # say what the verdict rests on: a search, not a proof
+            out.notes.append("checked by evaluation, " + verdict.summary.replace(
+                ", no proof found within the time budget", "; not proved symbolically"))
         if verdict.equivalent is False:
             out.wrong.append(index)
             evidence = _evidence(verdict)
@@ -337,7 +356,7 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
             return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
         return verdict(False, message, diagnosis="wrong_shape")
 
-    comparison = compare(spec.expected, answer, spec, decimals)
+    comparison = compare(spec.expected, answer, spec, decimals, tuple(reading.conditions))
     notes = tuple(dict.fromkeys(comparison.notes))
     if comparison.correct:
         return verdict(True, f"{'Those are' if _plural(spec.what) else 'That is'} {spec.what}.",

@@ -239,11 +239,16 @@ def _sentence(text: str) -> str:
 
 # -- equiv ---------------------------------------------------------------------------------
 METHODS = {
-    "structural": "the same expression, once multiplied out",
-    "rational-exact": "exact evaluation at random rational points",
-    "numeric": "evaluation at random real points, re-checked at high precision",
+    "structural": "the same expression after SymPy's canonical form",
+    "rational-exact": "exact rational arithmetic",
+    "constant": "the difference is a constant, evaluated exactly",
+    "numeric": "evaluation at points across scales and where the structure changes, "
+               "re-checked with accuracy-tracking arithmetic",
     "symbolic": "symbolic simplification of the difference",
+    "domain": "the domains of the two expressions, then evaluation where both are defined",
 }
+HEADLINES = {"proved": "Equivalent (proved)", "tested": "Equal at every point tested",
+             "differ": "Not equivalent", "undecided": "Could not decide"}
 
 
 @register(EquivResult)
@@ -257,18 +262,31 @@ def equiv_view(result: EquivResult) -> Document:
     doc.append(Fields(tuple(rows)))
     doc += [Note((f"{name}: ", n)) for name, r in (("A", result.a), ("B", result.b)) for n in r.notes]
     method = METHODS.get(result.method, result.method)
-    if result.equivalent is True:
-        doc.append(Verdict(True, "Equivalent", ("A and B are equal wherever A is defined.",)))
-    elif result.equivalent is False:
-        doc.append(Verdict(False, "Not equivalent", (_sentence(result.evidence),)
+    verdict = result.verdict or {True: "", False: "differ", None: "undecided"}[result.equivalent]
+    headline = HEADLINES.get(verdict, "Equivalent")
+    notes = list(result.notes)
+    if not verdict:  # a result without a verdict kind: equal, without saying how
+        doc.append(Verdict(True, headline, ("A and B are equal wherever A is defined.",)))
+    elif verdict in ("proved", "tested"):
+        summary = result.summary or "A and B are equal wherever A is defined"
+        summary = summary.removeprefix("proved equal: ")
+        if verdict == "proved":
+            text = "A and B are equal wherever A is defined: " + summary
+        else:
+            text = summary.removeprefix("equal at every point tested: ")
+            text = text[:1].upper() + text[1:]
+        doc.append(Verdict(True, headline, (_sentence(text),)))
+    elif verdict == "differ":
+        doc.append(Verdict(False, headline, (_sentence(result.evidence),)
                            if result.evidence else ()))
     else:
-        # the method of an undecided check says why it could not decide
-        reason = result.method.partition("undecided:")[2].strip() or (
+        # without a summary, the method of an undecided check says why it could not decide
+        reason = result.summary or result.method.partition("undecided:")[2].strip() or (
             "neither a proof nor a counterexample was found in time")
-        doc.append(Verdict(None, "Could not decide", (_sentence(reason),)))
+        notes = [n for n in notes if n != result.summary]
+        doc.append(Verdict(None, headline, (_sentence(reason.removeprefix("could not decide: ")),)))
         method = ""
     if method:
         doc.append(Fields((("Method", (method,)),)))
-    doc += [Note((n,)) for n in result.notes]
+    doc += [Note((n,)) for n in notes]
     return doc
