@@ -113,6 +113,10 @@ class StationaryPoint:
     fxx: sp.Expr | None = None
     minors: tuple[sp.Expr, ...] = ()
     inertia: tuple[int, int, int] | None = None
+    # set when the second-derivative test was inconclusive and f itself was examined:
+    # ``closer`` the look's finding, ``strict`` for a minimum/maximum (None: not decided)
+    closer: str | None = None
+    strict: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -318,8 +322,39 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
         at = dict(coords)
         h = hessian.xreplace(at).applyfunc(lambda e: tidy(sp.expand(e)) if e.is_number else e)
         value = tidy(expr.xreplace(at))
-        points.append(classify_point(h, coords, variables, value))
+        point = classify_point(h, coords, variables, value)
+        if point.kind == "degenerate":
+            point = _closer_look(expr, variables, point)
+        points.append(point)
     return Classification(equations, tuple(points), complete, tuple(notes))
+
+
+CLOSER_SECONDS = 3.0  # the closer look at one degenerate point
+
+
+def _closer_look(expr, variables, point: StationaryPoint) -> StationaryPoint:
+    """The point reclassified from f itself when the Hessian is singular (lines through it,
+    its lowest-order terms, a sign certificate); unchanged when nothing exact applies."""
+    from dataclasses import replace
+
+    from calctutor.calculus.degenerate import examine
+    from calctutor.sandbox import within
+
+    coords = [c for _, c in point.point]
+
+    def look():
+        try:
+            return examine(expr, variables, coords, point.hessian)
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError,
+                sp.PolynomialError):
+            return None
+
+    found = within(CLOSER_SECONDS, look, default=None)
+    if found is None:
+        return point
+    head = point.reason.rstrip(".")
+    return replace(point, kind=found.kind, reason=f"{head}. Looking at f itself: {found.reason}",
+                   closer=found.reason, strict=found.strict)
 
 
 def _order_key(coords):
@@ -671,7 +706,9 @@ class HessianResult:
                  "value": to_sympy(p.value) if p.value is not None else None,
                  "hessian": _grid(p.hessian),
                  **({"det": json_value(p.det)} if p.det is not None else {}),
-                 **({"minors": [json_value(m) for m in p.minors]} if p.minors else {})}
+                 **({"minors": [json_value(m) for m in p.minors]} if p.minors else {}),
+                 **({"closer_look": p.closer} if p.closer is not None else {}),
+                 **({"strict": p.strict} if p.strict is not None else {})}
                 for p in c.points]
             out["equations"] = [to_sympy(e) for e in c.equations]
             out["complete"] = c.complete
