@@ -175,3 +175,33 @@ def test_json_reports_the_closer_look():
         assert p["kind"] == "minimum" and p["strict"] is False and "closer_look" in p
     out = run_hessian("x^2 + 3y^2", classify=True).to_json()
     assert "closer_look" not in out["stationary_points"][0]
+
+
+def test_no_spurious_points_near_a_degenerate_one():
+    # Newton creeps slowly into (0, 0) and used to report points ~0.004 away as minima
+    res = run_hessian("(y - x^2)^2 + x^6", classify=True)
+    x, y = sp.symbols("x y", real=True)
+    f = (y - x**2) ** 2 + x**6
+    exact = sp.solve([sp.diff(f, x), sp.diff(f, y)], [x, y], dict=True)
+    assert [tuple(s[v] for v in (x, y)) for s in exact] == [(0, 0)]
+    assert [tuple(v for _, v in p.point) for p in res.classification.points] == [(0, 0)]
+
+
+def test_periodic_degenerate_points_are_exact_and_right():
+    res = run_hessian("cos(x) + y^4", classify=True)
+    pts = res.classification.points
+    assert len(pts) >= 5
+    for p in pts:
+        coords = [c for _, c in p.point]
+        assert not any(c.atoms(sp.Float) for c in coords)   # snapped to k*pi exactly
+        want = _independent(res.expr, res.variables, coords)
+        assert _label(p) == want, (coords, p.reason)
+
+
+def test_a_rounding_size_determinant_is_not_a_sign():
+    from calctutor.calculus.matrices import classify_point
+
+    x, y = sp.symbols("x y", real=True)
+    h = sp.Matrix([[sp.Float("1.0", 10), 0], [0, sp.Float("3.5e-16", 10)]])
+    p = classify_point(h, ((x, sp.Float(3.14, 10)), (y, sp.Float(1e-9, 10))), (x, y))
+    assert p.kind == "degenerate" and "precision" in p.reason

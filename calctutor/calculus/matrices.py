@@ -206,6 +206,11 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     if n == 2:
         sd, sx = _sign(det), _sign(fxx)
         head = f"det H = {to_text(det)}{cmp(det)}"
+        if sd and _rounding_zero(det, hessian, 2):
+            return StationaryPoint(point, hessian, kind, f"det H = {to_text(det)}, which is 0 "
+                                   "to the precision of this numerically found point: the "
+                                   "second-derivative test cannot decide (degenerate)", value,
+                                   det, fxx, minors, inertia)
         if sd == 1 and sx == 1:
             kind, reason = "minimum", f"{head} and {fxx_name} = {to_text(fxx)} > 0: a local minimum"
         elif sd == 1 and sx == -1:
@@ -241,6 +246,18 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     else:
         reason = "the signs of the eigenvalues could not be decided (degenerate)"
     return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
+
+
+def _rounding_zero(value, hessian: sp.Matrix, power: int) -> bool:
+    """A decimal Hessian's ``value`` (of degree ``power`` in its entries) that is 0 up to the
+    rounding of a numerically found point (det H = 3e-16 for cos x + y^4 at x = 3 pi)."""
+    if not hessian.atoms(sp.Float):
+        return False
+    try:
+        scale = max(abs(float(e)) for e in hessian)
+        return abs(float(value)) <= 1e-8 * max(scale, 1e-300) ** power
+    except (TypeError, ValueError):
+        return False
 
 
 def _solve(equations, variables):
@@ -397,7 +414,7 @@ def _periodic_family(equations, variables, found) -> str | None:
             if all(vanishes({**dict(coords), v: c + shift})
                    for shift in (2 * sp.pi, 4 * sp.pi, -2 * sp.pi)):
                 shown = ", ".join(
-                    sp.sstr(c) + " + 2*pi*k" if i == k else sp.sstr(w)
+                    ("" if c == 0 else sp.sstr(c) + " + ") + "2*pi*k" if i == k else sp.sstr(w)
                     for i, (_, w) in enumerate(coords))
                 return f"({shown}) is one for every integer k."
     return None
@@ -446,6 +463,25 @@ def _numeric_search(equations, hessian, variables, known) -> list:
         return bool(np.all(np.abs(a - b) <= 1e-4 * np.maximum(1.0, np.abs(b))))
 
     located = [fn for fn in (locator(c) for c in known) if fn is not None]
+    degenerate = []   # known exact points where H is singular: Newton creeps towards them
+    for coords in known:
+        try:
+            q = np.array([complex(c) for _, c in coords]).real
+            if np.linalg.matrix_rank(j(q)) < n:
+                degenerate.append(q)
+        except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+            continue
+
+    def slow_approach(p):
+        """Newton stopped short of a degenerate known point (the gradient there is tiny in
+        every direction, so a nearby point passes the residual test): not a new point."""
+        try:
+            if np.linalg.cond(j(p)) < 1e6:
+                return False
+        except (ValueError, np.linalg.LinAlgError):
+            return False
+        return any(np.max(np.abs(p - q)) < 0.05 * max(1.0, float(np.max(np.abs(q))))
+                   for q in degenerate)
     rng = np.random.default_rng(12345)
     starts = [rng.uniform(-3, 3, n) for _ in range(NUMERIC_STARTS)] +              [rng.uniform(-10, 10, n) for _ in range(NUMERIC_STARTS // 3)]
     new: list = []
@@ -458,6 +494,8 @@ def _numeric_search(equations, hessian, variables, known) -> list:
             if np.max(np.abs(p)) > SEARCH_BOX:  # Newton jumped far (another period, say)
                 continue
             if any(close(fn(p), p) for fn in located) or any(close(q, p) for q in raw):
+                continue
+            if slow_approach(p):
                 continue
             raw.append(p)
             new.append(_snap(p, equations, variables))
@@ -488,18 +526,22 @@ def _newton(g, j, x0, steps: int = 60):
         return None
 
 
+SNAP = 1e-6   # candidates only: _snap keeps one only if the gradient is exactly 0 there
+
+
 def _simple_number(c: float):
-    """c as a simple exact number (p/q, ±sqrt(p/q), p/q·pi with q <= 64), or None."""
+    """c as a simple exact number (p/q, ±sqrt(p/q), p/q·pi with q <= 64), or None. Loose
+    (``SNAP``): Newton creeps into a multiple root (y^4 at 0) and stops ~1e-8 from it."""
     from fractions import Fraction
 
     for scale, build in ((1.0, lambda q: q), (None, None), (float(sp.pi), lambda q: q * sp.pi)):
         if scale is None:  # a square root: c^2 is a simple fraction
             q = Fraction(c * c).limit_denominator(64)
-            if q and abs(float(q) - c * c) < 1e-9 * max(1.0, c * c):
+            if q and abs(float(q) - c * c) < SNAP * max(1.0, c * c):
                 return sp.sign(c) * sp.sqrt(sp.Rational(q.numerator, q.denominator))
             continue
         q = Fraction(c / scale).limit_denominator(64)
-        if abs(float(q) * scale - c) < 1e-9 * max(1.0, abs(c)):
+        if abs(float(q) * scale - c) < SNAP * max(1.0, abs(c)):
             return build(sp.Rational(q.numerator, q.denominator))
     return None
 
