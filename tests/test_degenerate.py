@@ -138,11 +138,15 @@ def test_a_minimum_along_every_line_is_not_called_a_minimum():
     # (y - x^2)^2 + x^6: a minimum along every line and in fact a strict minimum, but none of
     # the looks proves it (its weighted lowest part (y - x^2)^2 vanishes on a parabola):
     # the verdict says what was found and stays inconclusive rather than guess
-    res = run_hessian("(y - x^2)^2 + x^6", classify=True)
+    res = run_hessian("y^2 - 2x^2 y + x^4 + x^6", classify=True)   # expanded: no visible square
     p = _point(res, (0, 0))
     assert p.kind == "degenerate" and p.closer.startswith("inconclusive")
     assert "along every one of the" in p.closer and "has a minimum at p" in p.closer
     assert _independent(res.expr, res.variables, [0, 0]) == "minimum"   # not contradicted
+    # written as a sum of squares, SymPy's sign rules prove f - f(p) >= 0
+    res = run_hessian("(y - x^2)^2 + x^6", classify=True)
+    p = _point(res, (0, 0))
+    assert p.kind == "minimum" and p.strict is None and "wherever f is defined" in p.closer
 
 
 def test_weighted_terms_decide_where_lines_do_not():
@@ -205,3 +209,23 @@ def test_a_rounding_size_determinant_is_not_a_sign():
     h = sp.Matrix([[sp.Float("1.0", 10), 0], [0, sp.Float("3.5e-16", 10)]])
     p = classify_point(h, ((x, sp.Float(3.14, 10)), (y, sp.Float(1e-9, 10))), (x, y))
     assert p.kind == "degenerate" and "precision" in p.reason
+
+
+@pytest.mark.parametrize("text,numpy_f", [
+    ("cbrt(x)^4 + y^2", lambda x, y: np.cbrt(x) ** 4 + y**2),
+    ("sqrt(x^2 + y^2)^3", lambda x, y: np.sqrt(x**2 + y**2) ** 3),
+])
+def test_undefined_hessian_is_not_a_sign(text, numpy_f):
+    # H is infinite / undefined at (0, 0): once reported as "det H = zoo < 0: a saddle"
+    res = run_hessian(text, classify=True)
+    p = _point(res, (0, 0))
+    assert "undefined" in p.reason and p.kind == "minimum"
+    g = np.linspace(-0.25, 0.25, 401)
+    X, Y = np.meshgrid(g, g)
+    assert np.all(numpy_f(X, Y) - numpy_f(0.0, 0.0) >= 0)
+
+
+def test_complex_curves_are_not_listed():
+    res = run_hessian("x^3 + y^3 + z^3 - 3x y z", classify=True)
+    for p in res.classification.points:
+        assert not any(c.has(sp.I) for _, c in p.point)

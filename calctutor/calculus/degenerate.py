@@ -427,7 +427,7 @@ def examine(expr, variables: Sequence[sp.Symbol], coords: Sequence[sp.Expr],
         return _on_a_curve(expr, variables, coords)
     local = _Local(expr, variables, coords)
     if local.poly is None:
-        return None
+        return _by_assumptions(expr, variables, coords)
     if not _terms(local.poly):
         if local.exact:
             return Finding("degenerate", "f is constant near this point (every point near it "
@@ -437,7 +437,25 @@ def examine(expr, variables: Sequence[sp.Symbol], coords: Sequence[sp.Expr],
         found = step(local, hessian)
         if isinstance(found, Finding):
             return found
-    return _undecided(local, hessian)
+    return _by_assumptions(expr, variables, coords) or _undecided(local, hessian)
+
+
+def _by_assumptions(expr, variables, coords) -> Finding | None:
+    """f - f(p) >= 0 (or <= 0) wherever f is defined, proved by SymPy's sign rules (odd
+    roots real: |x|^(4/3) + y^2 >= 0): a minimum (maximum); strictness is not decided."""
+    from calctutor.domain import real_roots
+
+    point = dict(zip(variables, coords, strict=True))
+    value = sp.sympify(expr).xreplace(point)
+    g = real_roots(sp.sympify(expr)) - real_roots(value)
+    for kind, test, rel in (("minimum", g.is_nonnegative, "≥"), ("maximum", g.is_nonpositive, "≤")):
+        if test:
+            at = ", ".join(_text(c) for c in coords)
+            args = ", ".join(_text(v) for v in variables)
+            ev = f"f({args}) - f({at}) = {_text(sp.sympify(expr) - value)} {rel} 0 wherever f is defined"
+            return Finding(kind, f"{ev}: f(p) is the {'smallest' if kind == 'minimum' else 'largest'} "
+                           f"value of f, so p is a local {kind}", (ev,), None)
+    return None
 
 
 def _by_lines(local: _Local, hessian):

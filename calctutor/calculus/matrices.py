@@ -185,6 +185,12 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     from calctutor.notation import to_text
 
     n = hessian.shape[0]
+    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or (e.is_number and e.is_real is False)
+           for e in hessian):
+        return StationaryPoint(point, hessian, "degenerate",
+                               "the Hessian is undefined there (f is not twice differentiable "
+                               "at this point): the second-derivative test does not apply",
+                               value)
     if any(not e.is_number for e in hessian):
         return StationaryPoint(point, hessian, "degenerate",
                                "the Hessian there still depends on the variables (a curve or "
@@ -307,6 +313,8 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
         coords = tuple((v, tidy(sp.sympify(sol.get(v, v)))) for v in variables)
         if any(c.is_real is False for _, c in coords):
             continue
+        if any(c.free_symbols and c.has(sp.I) for _, c in coords):
+            continue   # a curve with complex coefficients: real only where it meets another
         found.append(coords)
     # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
     extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
@@ -467,7 +475,9 @@ def _numeric_search(equations, hessian, variables, known) -> list:
     for coords in known:
         try:
             q = np.array([complex(c) for _, c in coords]).real
-            if np.linalg.matrix_rank(j(q)) < n:
+            with np.errstate(all="ignore"):
+                h = j(q)
+            if not np.all(np.isfinite(h)) or np.linalg.matrix_rank(h) < n:
                 degenerate.append(q)
         except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
             continue
