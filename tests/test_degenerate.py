@@ -229,3 +229,13 @@ def test_complex_curves_are_not_listed():
     res = run_hessian("x^3 + y^3 + z^3 - 3x y z", classify=True)
     for p in res.classification.points:
         assert not any(c.has(sp.I) for _, c in p.point)
+
+
+def test_a_curve_whose_points_differ_is_not_decided():
+    # f = x^2 y: along x = 0 the points with y > 0 are minima, those with y < 0 maxima
+    res = run_hessian("x^2 y", classify=True)
+    (p,) = res.classification.points
+    assert p.kind == "degenerate" and "takes both signs" in p.closer
+    x, y = sp.symbols("x y", real=True)
+    assert _independent(x**2 * y, (x, y), [0, sp.Rational(1, 2)]) == "minimum (not strict)"
+    assert _independent(x**2 * y, (x, y), [0, -sp.Rational(1, 2)]) == "maximum (not strict)"

@@ -623,11 +623,19 @@ def _on_a_curve(expr, variables, coords) -> Finding | None:
         fact = _factored_sign(g, variables)
         if fact is not None:
             sign, shown = fact[0], _text(sp.factor(g))
+    lhs = "f" if value == 0 else f"f - {_text(value)}"
     if sign is None:
+        signs = set()
+        for u in itertools.product((-2, -1, 1, 2), repeat=len(variables)):
+            signs.add(_sign(g.xreplace(dict(zip(variables, u, strict=True)))))
+        if {1, -1} <= signs:
+            return Finding("degenerate", f"the stationary points form a curve (or surface) on "
+                           f"which f = {_text(value)}, and {lhs} = {_text(g)} takes "
+                           "both signs, so the kind can change from one point of it to another: "
+                           "not decided for the curve as a whole")
         return None
     kind = "minimum" if sign == 1 else "maximum"
     rel = "≥" if sign == 1 else "≤"
-    lhs = "f" if value == 0 else f"f - {_text(value)}"
     ev = f"{lhs} = {shown} {rel} 0 everywhere, and f = {_text(value)} all along it"
     return Finding(kind, f"the stationary points form a curve (or surface) on which f = "
                    f"{_text(value)}; {ev}: each of its points is a local {kind}, but not a "
