@@ -239,3 +239,11 @@ def test_a_curve_whose_points_differ_is_not_decided():
     x, y = sp.symbols("x y", real=True)
     assert _independent(x**2 * y, (x, y), [0, sp.Rational(1, 2)]) == "minimum (not strict)"
     assert _independent(x**2 * y, (x, y), [0, -sp.Rational(1, 2)]) == "maximum (not strict)"
+
+
+def test_out_of_time_says_so(monkeypatch):
+    from calctutor.calculus import matrices
+
+    monkeypatch.setattr(matrices, "CLOSER_TOTAL", 0.0)
+    p = _point(run_hessian("x^4 + y^4", classify=True), (0, 0))
+    assert p.kind == "degenerate" and "time" in p.reason and p.closer is None

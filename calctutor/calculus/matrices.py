@@ -8,6 +8,7 @@ are variables, and the Jacobian of a scalar function is a row vector (1×n).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -343,21 +344,23 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
                      f"by Newton's method from many starting points{decimals}: other "
                      "stationary points may be missing.")
     points = []
+    closer_until = time.monotonic() + CLOSER_TOTAL
     for coords in sorted(found, key=_order_key):
         at = dict(coords)
         h = hessian.xreplace(at).applyfunc(lambda e: tidy(sp.expand(e)) if e.is_number else e)
         value = tidy(expr.xreplace(at))
         point = classify_point(h, coords, variables, value)
         if point.kind == "degenerate":
-            point = _closer_look(expr, variables, point)
+            point = _closer_look(expr, variables, point, closer_until - time.monotonic())
         points.append(point)
     return Classification(equations, tuple(points), complete, tuple(notes))
 
 
 CLOSER_SECONDS = 3.0  # the closer look at one degenerate point
+CLOSER_TOTAL = 4.0    # ... and at all of them together
 
 
-def _closer_look(expr, variables, point: StationaryPoint) -> StationaryPoint:
+def _closer_look(expr, variables, point: StationaryPoint, left: float) -> StationaryPoint:
     """The point reclassified from f itself when the Hessian is singular (lines through it,
     its lowest-order terms, a sign certificate); unchanged when nothing exact applies."""
     from dataclasses import replace
@@ -374,7 +377,10 @@ def _closer_look(expr, variables, point: StationaryPoint) -> StationaryPoint:
                 sp.PolynomialError):
             return None
 
-    found = within(CLOSER_SECONDS, look, default=None)
+    if left <= 0:
+        return replace(point, reason=point.reason.rstrip(".") + " (f itself was not examined "
+                       "further: the time for that ran out)")
+    found = within(min(CLOSER_SECONDS, left), look, default=None)
     if found is None:
         return point
     head = point.reason.rstrip(".")
