@@ -247,3 +247,14 @@ def test_out_of_time_says_so(monkeypatch):
     monkeypatch.setattr(matrices, "CLOSER_TOTAL", 0.0)
     p = _point(run_hessian("x^4 + y^4", classify=True), (0, 0))
     assert p.kind == "degenerate" and "time" in p.reason and p.closer is None
+
+
+def test_points_are_listed_once_and_the_flat_line_is_right():
+    res = run_hessian("x^2 y^2 + y^2 z^2 + x^4 + z^4", classify=True)
+    points = [tuple(v for _, v in p.point) for p in res.classification.points]
+    assert len(points) == len(set(points))
+    p = _point(res, (0, 0, 0))
+    assert _label(p) == "minimum (not strict)" and "x = 0, z = 0" in p.closer
+    x, y, z = sp.symbols("x y z", real=True)
+    f = x**2 * y**2 + y**2 * z**2 + x**4 + z**4
+    assert f.subs({x: 0, z: 0}) == 0            # f = f(p) along that line, independently

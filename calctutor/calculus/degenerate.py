@@ -410,7 +410,9 @@ def _factored_sign(g, hs) -> tuple[int, list] | None:
     s = _sign(c)
     if s not in (1, -1):
         return None
-    return s, [q for q, _ in factors if sp.Poly(q, *hs).total_degree() == 1]
+    origin = {h: 0 for h in hs}
+    return s, [q for q, _ in factors
+               if sp.Poly(q, *hs).total_degree() == 1 and q.xreplace(origin) == 0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -557,11 +559,13 @@ def _by_certificate(local: _Local, hessian):
         if strict:
             return Finding(kind, f"{ev}, and it is 0 only at p: a strict local {kind}", (ev,),
                            True)
-        missing = [h for i, h in enumerate(local.h)
-                   if not any(mon[i] and sum(1 for m in mon if m) == 1
-                              for mon, _ in _terms(local.poly))]
-        axis = "the line where " + ", ".join(f"{_text(h)}" for h in local.h if h not in missing) \
-            + " = 0" if len(missing) < len(local.h) else "p"
+        # a variable without a pure power: every term vanishes when only it moves
+        missing = next(i for i in range(len(local.h))
+                       if not any(mon[i] and sum(1 for m in mon if m) == 1
+                                  for mon, _ in _terms(local.poly)))
+        fixed = [f"{_text(v)} = {_text(c)}" for k, (v, c) in
+                 enumerate(zip(local.variables, local.coords, strict=True)) if k != missing]
+        axis = f"the line {', '.join(fixed)}" if fixed else "the line"
         return Finding(kind, f"{ev}, and f = f(p) all along {axis}: a local {kind}, but not a "
                        "strict one", (ev,), False)
     fact = _factored_sign(local.g, local.h)

@@ -316,6 +316,8 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
             continue
         if any(c.free_symbols and c.has(sp.I) for _, c in coords):
             continue   # a curve with complex coefficients: real only where it meets another
+        if coords in found:
+            continue   # sympy.solve repeats a multiple solution
         found.append(coords)
     # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
     extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
@@ -514,7 +516,13 @@ def _numeric_search(equations, hessian, variables, known) -> list:
             if slow_approach(p):
                 continue
             raw.append(p)
-            new.append(_snap(p, equations, variables))
+            snapped = _snap(p, equations, variables)
+            if not snapped[0][1].atoms(sp.Float):
+                # exact: drop it when it is a point already listed or on a known curve
+                q = np.array([float(c) for _, c in snapped])
+                if any(close(fn(q), q) for fn in located) or snapped in new:
+                    continue
+            new.append(snapped)
     return [c for c in new if not _same_point(c, known)]
 
 
