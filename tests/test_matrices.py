@@ -227,7 +227,7 @@ def _independent_kind(f, variables, point):
     ("x^3 - 3x + y^2", {(1, 0): "minimum", (-1, 0): "saddle"}),
     ("x^2 - y^2", {(0, 0): "saddle"}),
     ("-x^2 - y^2 + 2x", {(1, 0): "maximum"}),
-    ("x^4 + y^4", {(0, 0): "degenerate"}),
+    ("x^4 + y^4", {(0, 0): "minimum"}),   # the Hessian test fails; f itself decides
     ("x^2 + y^2 + z^2 - x y", {(0, 0, 0): "minimum"}),
     ("x^2 + y^2 - z^2 + x z", {(0, 0, 0): "saddle"}),
     ("-x^2 - 2y^2 - 3z^2 + x y", {(0, 0, 0): "maximum"}),
@@ -240,7 +240,11 @@ def test_classify(text, expected):
     for p in points:
         pt = dict(p.point)
         assert all(sp.simplify(sp.diff(f, v).subs(pt)) == 0 for v in vs)  # really stationary
-        assert p.kind == _independent_kind(f, vs, pt)
+        want = _independent_kind(f, vs, pt)
+        if want == "degenerate":   # a closer look at f decided it (tested in test_degenerate)
+            assert p.closer is not None
+        else:
+            assert p.kind == want and p.closer is None
     if expected is not None:
         assert {tuple(v for _, v in p.point): p.kind for p in points} == expected
     else:  # x^2 y + y^3 - 3y: four points, counted independently

@@ -169,9 +169,13 @@ class ChainResult:
             what = f"the value of {what} at the point"
         else:
             shape = {"scalar": "expr", "vector": "vector", "matrix": "matrix"}[self.kind]
+        # an answer may use the layers' names: they are compared as the layers define them
+        # (x = cos t at the t of a counterexample), and at the point when one is given
+        layers = tuple(pair for level in self.composed for pair in level)
         return AnswerSpec(shape, self.shaped(expected), what, tuple(names), positive=self.positive,
                           mistakes=lambda: chain_mistakes(self),
-                          json_expected=self.to_json()["value" if self.at else "result"])
+                          json_expected=self.to_json()["value" if self.at else "result"],
+                          substitute=layers, at=tuple(self.at))
 
 
 # -- reading the input -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ are variables, and the Jacobian of a scalar function is a row vector (1×n).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -115,6 +116,10 @@ class StationaryPoint:
     fxx: sp.Expr | None = None
     minors: tuple[sp.Expr, ...] = ()
     inertia: tuple[int, int, int] | None = None
+    # set when the second-derivative test was inconclusive and f itself was examined:
+    # ``closer`` the look's finding, ``strict`` for a minimum/maximum (None: not decided)
+    closer: str | None = None
+    strict: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,12 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     from calctutor.notation import to_text
 
     n = hessian.shape[0]
+    if any(e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or (e.is_number and e.is_real is False)
+           for e in hessian):
+        return StationaryPoint(point, hessian, "degenerate",
+                               "the Hessian is undefined there (f is not twice differentiable "
+                               "at this point): the second-derivative test does not apply",
+                               value)
     if any(not e.is_number for e in hessian):
         return StationaryPoint(point, hessian, "degenerate",
                                "the Hessian there still depends on the variables (a curve or "
@@ -204,6 +215,11 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     if n == 2:
         sd, sx = _sign(det), _sign(fxx)
         head = f"det H = {to_text(det)}{cmp(det)}"
+        if sd and _rounding_zero(det, hessian, 2):
+            return StationaryPoint(point, hessian, kind, f"det H = {to_text(det)}, which is 0 "
+                                   "to the precision of this numerically found point: the "
+                                   "second-derivative test cannot decide (degenerate)", value,
+                                   det, fxx, minors, inertia)
         if sd == 1 and sx == 1:
             kind, reason = "minimum", f"{head} and {fxx_name} = {to_text(fxx)} > 0: a local minimum"
         elif sd == 1 and sx == -1:
@@ -239,6 +255,18 @@ def classify_point(hessian: sp.Matrix, point: tuple, variables: Sequence[sp.Symb
     else:
         reason = "the signs of the eigenvalues could not be decided (degenerate)"
     return StationaryPoint(point, hessian, kind, reason, value, det, fxx, minors, inertia)
+
+
+def _rounding_zero(value, hessian: sp.Matrix, power: int) -> bool:
+    """A decimal Hessian's ``value`` (of degree ``power`` in its entries) that is 0 up to the
+    rounding of a numerically found point (det H = 3e-16 for cos x + y^4 at x = 3 pi)."""
+    if not hessian.atoms(sp.Float):
+        return False
+    try:
+        scale = max(abs(float(e)) for e in hessian)
+        return abs(float(value)) <= 1e-8 * max(scale, 1e-300) ** power
+    except (TypeError, ValueError):
+        return False
 
 
 def _solve(equations, variables):
@@ -288,6 +316,10 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
         coords = tuple((v, tidy(sp.sympify(sol.get(v, v)))) for v in variables)
         if any(c.is_real is False for _, c in coords):
             continue
+        if any(c.free_symbols and c.has(sp.I) for _, c in coords):
+            continue   # a curve with complex coefficients: real only where it meets another
+        if coords in found:
+            continue   # sympy.solve repeats a multiple solution
         found.append(coords)
     # sympy.solve can miss real solutions even of polynomial systems: cross-check numerically
     extra = within(NUMERIC_SECONDS, _safe_numeric_search, equations, hessian, variables, found,
@@ -316,12 +348,48 @@ def stationary_points(expr: sp.Expr, gradient: Sequence[sp.Expr], hessian: sp.Ma
                      f"by Newton's method from many starting points{decimals}: other "
                      "stationary points may be missing.")
     points = []
+    closer_until = time.monotonic() + CLOSER_TOTAL
     for coords in sorted(found, key=_order_key):
         at = dict(coords)
         h = hessian.xreplace(at).applyfunc(lambda e: tidy(sp.expand(e)) if e.is_number else e)
         value = tidy(expr.xreplace(at))
-        points.append(classify_point(h, coords, variables, value))
+        point = classify_point(h, coords, variables, value)
+        if point.kind == "degenerate":
+            point = _closer_look(expr, variables, point, closer_until - time.monotonic())
+        points.append(point)
     return Classification(equations, tuple(points), complete, tuple(notes))
+
+
+CLOSER_SECONDS = 3.0  # the closer look at one degenerate point
+CLOSER_TOTAL = 4.0    # ... and at all of them together
+
+
+def _closer_look(expr, variables, point: StationaryPoint, left: float) -> StationaryPoint:
+    """The point reclassified from f itself when the Hessian is singular (lines through it,
+    its lowest-order terms, a sign certificate); unchanged when nothing exact applies."""
+    from dataclasses import replace
+
+    from calctutor.calculus.degenerate import examine
+    from calctutor.sandbox import within
+
+    coords = [c for _, c in point.point]
+
+    def look():
+        try:
+            return examine(expr, variables, coords, point.hessian)
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError,
+                sp.PolynomialError):
+            return None
+
+    if left <= 0:
+        return replace(point, reason=point.reason.rstrip(".") + " (f itself was not examined "
+                       "further: the time for that ran out)")
+    found = within(min(CLOSER_SECONDS, left), look, default=None)
+    if found is None:
+        return point
+    head = point.reason.rstrip(".")
+    return replace(point, kind=found.kind, reason=f"{head}. Looking at f itself: {found.reason}",
+                   closer=found.reason, strict=found.strict)
 
 
 def _order_key(coords):
@@ -364,7 +432,7 @@ def _periodic_family(equations, variables, found) -> str | None:
             if all(vanishes({**dict(coords), v: c + shift})
                    for shift in (2 * sp.pi, 4 * sp.pi, -2 * sp.pi)):
                 shown = ", ".join(
-                    sp.sstr(c) + " + 2*pi*k" if i == k else sp.sstr(w)
+                    ("" if c == 0 else sp.sstr(c) + " + ") + "2*pi*k" if i == k else sp.sstr(w)
                     for i, (_, w) in enumerate(coords))
                 return f"({shown}) is one for every integer k."
     return None
@@ -413,6 +481,27 @@ def _numeric_search(equations, hessian, variables, known) -> list:
         return bool(np.all(np.abs(a - b) <= 1e-4 * np.maximum(1.0, np.abs(b))))
 
     located = [fn for fn in (locator(c) for c in known) if fn is not None]
+    degenerate = []   # known exact points where H is singular: Newton creeps towards them
+    for coords in known:
+        try:
+            q = np.array([complex(c) for _, c in coords]).real
+            with np.errstate(all="ignore"):
+                h = j(q)
+            if not np.all(np.isfinite(h)) or np.linalg.matrix_rank(h) < n:
+                degenerate.append(q)
+        except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+            continue
+
+    def slow_approach(p):
+        """Newton stopped short of a degenerate known point (the gradient there is tiny in
+        every direction, so a nearby point passes the residual test): not a new point."""
+        try:
+            if np.linalg.cond(j(p)) < 1e6:
+                return False
+        except (ValueError, np.linalg.LinAlgError):
+            return False
+        return any(np.max(np.abs(p - q)) < 0.05 * max(1.0, float(np.max(np.abs(q))))
+                   for q in degenerate)
     rng = np.random.default_rng(12345)
     starts = [rng.uniform(-3, 3, n) for _ in range(NUMERIC_STARTS)] +              [rng.uniform(-10, 10, n) for _ in range(NUMERIC_STARTS // 3)]
     new: list = []
@@ -426,8 +515,16 @@ def _numeric_search(equations, hessian, variables, known) -> list:
                 continue
             if any(close(fn(p), p) for fn in located) or any(close(q, p) for q in raw):
                 continue
+            if slow_approach(p):
+                continue
             raw.append(p)
-            new.append(_snap(p, equations, variables))
+            snapped = _snap(p, equations, variables)
+            if not snapped[0][1].atoms(sp.Float):
+                # exact: drop it when it is a point already listed or on a known curve
+                q = np.array([float(c) for _, c in snapped])
+                if any(close(fn(q), q) for fn in located) or snapped in new:
+                    continue
+            new.append(snapped)
     return [c for c in new if not _same_point(c, known)]
 
 
@@ -455,18 +552,22 @@ def _newton(g, j, x0, steps: int = 60):
         return None
 
 
+SNAP = 1e-6   # candidates only: _snap keeps one only if the gradient is exactly 0 there
+
+
 def _simple_number(c: float):
-    """c as a simple exact number (p/q, ±sqrt(p/q), p/q·pi with q <= 64), or None."""
+    """c as a simple exact number (p/q, ±sqrt(p/q), p/q·pi with q <= 64), or None. Loose
+    (``SNAP``): Newton creeps into a multiple root (y^4 at 0) and stops ~1e-8 from it."""
     from fractions import Fraction
 
     for scale, build in ((1.0, lambda q: q), (None, None), (float(sp.pi), lambda q: q * sp.pi)):
         if scale is None:  # a square root: c^2 is a simple fraction
             q = Fraction(c * c).limit_denominator(64)
-            if q and abs(float(q) - c * c) < 1e-9 * max(1.0, c * c):
+            if q and abs(float(q) - c * c) < SNAP * max(1.0, c * c):
                 return sp.sign(c) * sp.sqrt(sp.Rational(q.numerator, q.denominator))
             continue
         q = Fraction(c / scale).limit_denominator(64)
-        if abs(float(q) * scale - c) < 1e-9 * max(1.0, abs(c)):
+        if abs(float(q) * scale - c) < SNAP * max(1.0, abs(c)):
             return build(sp.Rational(q.numerator, q.denominator))
     return None
 
@@ -677,7 +778,9 @@ class HessianResult:
                  "value": to_sympy(p.value) if p.value is not None else None,
                  "hessian": _grid(p.hessian),
                  **({"det": json_value(p.det)} if p.det is not None else {}),
-                 **({"minors": [json_value(m) for m in p.minors]} if p.minors else {})}
+                 **({"minors": [json_value(m) for m in p.minors]} if p.minors else {}),
+                 **({"closer_look": p.closer} if p.closer is not None else {}),
+                 **({"strict": p.strict} if p.strict is not None else {})}
                 for p in c.points]
             out["equations"] = [to_sympy(e) for e in c.equations]
             out["complete"] = c.complete

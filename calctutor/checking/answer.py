@@ -11,6 +11,7 @@ for the mistake that produces it. A new command gets ``--answer`` by giving its 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -65,6 +66,13 @@ class AnswerSpec:
     # A mal-rule that is a property of the answer rather than one wrong value (e.g. "this
     # Hessian is not symmetric"): called with the parsed answer after ``mistakes``.
     inspect: Callable[[object], Mistake | None] | None = None
+    # Names that stand for expressions (a chain's intermediate variables, in the final
+    # variables): the answer is compared with them replaced, so that a counterexample's
+    # values are consistent (x = cos t at the t shown). An answer right only once they are
+    # replaced is still not written in the final variables: it is reported as such.
+    substitute: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    # The point of an --at question: a symbolic answer is evaluated there, then compared.
+    at: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -212,6 +220,8 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
     if abs(e.imag) > 1e-12 or abs(a.imag) > 1e-12:
         return None, None
     e, a = e.real, a.real
+    if not (math.isfinite(e) and math.isfinite(a)):
+        return None, None  # inf <= tol * inf would call an overflow "close"
     shown = f"yours is {_number(answer, a)}, but the correct value is {_number(expected, e)}"
     if tol is not None and abs(a - e) <= tol * max(1.0, abs(e)):
         return True, None
@@ -258,11 +268,17 @@ def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None,
                 return Equivalence(False, verdict.method, f"yours is {_number(answer, a)}, "
                                    f"but the correct value is {_number(expected, e)}")
             return verdict
-    return check_equivalent(expected, answer, list(spec.variables), answer_conditions=conditions)
+    # the intermediate names are replaced before comparing: never sampled on their own
+    gone = {k.name for k, _ in spec.substitute}
+    # the typed answer's conditions are on its own names, which substitution replaces
+    typed = () if (spec.substitute or spec.at) else conditions
+    return check_equivalent(expected, answer, [v for v in spec.variables if v.name not in gone],
+                            answer_conditions=typed)
 
 
-def _evidence(verdict: Equivalence) -> str | None:
+def _evidence(verdict: Equivalence, spec: AnswerSpec | None = None) -> str | None:
     """'at x = 1.37 yours is 0.546, the correct value is 3.06' (expected is the first);
+    with the spec's intermediate names, their values there: 'at t = 1.37 (x = 0.199...)';
     a domain difference as the engine words it, with "your answer" for "the second"."""
     if verdict.evidence_kind == "domain" and verdict.evidence:
         return _learner_note(verdict.evidence).replace("the first is", "the correct answer is")
@@ -271,12 +287,72 @@ def _evidence(verdict: Equivalence) -> str | None:
     correct, yours = verdict.values
     yours = yours.replace("first", "the correct value")  # "first + 1.0e-30"
     at = ", ".join(f"{n} = {v}" for n, v in verdict.point)
+    if at and spec is not None and spec.substitute:
+        at += _intermediate_values(verdict.point, spec)
     text = f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
     if verdict.evidence_kind == "constant-difference" and verdict.evidence:
         constant = verdict.evidence.partition("is the constant ")[2].partition(", not 0")[0]
         if constant:
             text += f" (the correct answer minus yours is the constant {constant} everywhere)"
     return text
+
+
+def _intermediate_values(point, spec: AnswerSpec) -> str:
+    """' (so x = 0.199, y = 1.88)': the intermediate names at a point of the final
+    variables ((name, value text) pairs or a dict), from their definitions (never sampled
+    on their own); empty when a value is not real."""
+    if isinstance(point, dict):
+        at = {s.name: v for s, v in point.items()}
+    else:
+        try:
+            at = {n: sp.Rational(v) for n, v in point}
+        except (TypeError, ValueError):
+            return ""
+    shown = []
+    for name, definition in spec.substitute:
+        swap = {s: at[s.name] for s in definition.free_symbols if s.name in at}
+        try:
+            value = complex(sp.N(definition.xreplace(swap), 15))
+        except (TypeError, ValueError):
+            return ""
+        if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+            return ""
+        shown.append(f"{to_text(name)} = {format(value.real, '.6g')}")
+    return f" (so {', '.join(shown)})" if shown else ""
+
+
+def _substituted(answer, spec: AnswerSpec):
+    """The answer with the spec's intermediate names replaced (by name: a typed x is the
+    layer's x), then evaluated at the spec's point."""
+    stages = [{k.name: v for k, v in pairs} for pairs in (spec.substitute, spec.at) if pairs]
+    if not stages:
+        return answer
+
+    def one(e):
+        e = sp.sympify(e)
+        for by_name in stages:
+            swap = {s: by_name[s.name] for s in e.free_symbols
+                    if isinstance(s, sp.Symbol) and s.name in by_name}
+            if swap:
+                e = e.xreplace(swap)
+        return e
+
+    return _map_entries(answer, one)
+
+
+def _map_entries(value, fn):
+    if isinstance(value, sp.MatrixBase):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_map_entries(v, fn) for v in value]
+    return fn(value)
+
+
+def _mentions(answer, symbols) -> list[str]:
+    """The names among ``symbols`` that the answer uses."""
+    wanted = {s.name for s in symbols}
+    used = {s.name for _, e in _entries(answer) for s in sp.sympify(e).free_symbols}
+    return sorted(used & wanted)
 
 
 @dataclass
@@ -314,7 +390,7 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
                 ", no proof found within the time budget", "; not proved symbolically"))
         if verdict.equivalent is False:
             out.wrong.append(index)
-            evidence = _evidence(verdict)
+            evidence = _evidence(verdict, spec)
             if evidence and evidence.startswith(ROUGH):
                 evidence = evidence[len(ROUGH):]
                 out.rough.append(index)
@@ -347,25 +423,42 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         return AnswerResult(correct, spec.what, reading, spec.expected, answer, feedback,
                             json_expected=spec.json_expected, solution=result, show=show, **extra)
 
+    compared = _substituted(answer, spec)
     want, got = _shape_of(spec.expected), _shape_of(answer)
     if want != got:
-        mistake = diagnose(spec, answer, decimals)
+        mistake = diagnose(spec, compared, decimals)
         message = f"{_capital(spec.what)} should be {_describe_shape(want)}; yours is " \
                   f"{_describe_shape(got, short=True)}."
         if mistake is not None:
             return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
         return verdict(False, message, diagnosis="wrong_shape")
 
-    comparison = compare(spec.expected, answer, spec, decimals, tuple(reading.conditions))
+    comparison = compare(spec.expected, compared, spec, decimals, tuple(reading.conditions))
     notes = tuple(dict.fromkeys(comparison.notes))
+    named = [k for k, _ in spec.at + spec.substitute]
+    if spec.at and comparison.evidence and _mentions(answer, named) \
+            and not comparison.evidence.startswith("at "):
+        point = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.at)
+        point += _intermediate_values(dict(spec.at), spec)
+        comparison.evidence = f"at {point}, {comparison.evidence}"
     if comparison.correct:
+        left = [] if spec.at else _mentions(answer, [k for k, _ in spec.substitute])
+        if left:
+            defs = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.substitute
+                             if k.name in left)
+            finals = sorted({s.name for _, v in spec.substitute for s in v.free_symbols})
+            return verdict(False, f"Your answer is right once {defs} "
+                           f"{'is' if len(left) == 1 else 'are'} substituted, but it is still "
+                           f"written in {_join(left)}: give {spec.what} in "
+                           f"{_join(finals) or 'the final variables'} alone.",
+                           diagnosis="not_substituted", notes=notes)
         return verdict(True, f"{'Those are' if _plural(spec.what) else 'That is'} {spec.what}.",
                        notes=notes)
     if comparison.correct is None:
         where = _which_entries(comparison.undecided, spec)
         return verdict(None, f"Your answer could not be checked{where}: neither a proof nor a "
                        "counterexample was found within the time limit.", notes=notes)
-    mistake = diagnose(spec, answer, decimals)
+    mistake = diagnose(spec, compared, decimals)
     evidence = comparison.evidence
     if mistake is not None:
         feedback = mistake.feedback

@@ -66,7 +66,7 @@ def gradient_spec(result) -> AnswerSpec:
         return out
 
     return AnswerSpec("vector", expected, what, variables, positive=_positive(result),
-                      mistakes=mistakes, entry_names=names)
+                      mistakes=mistakes, entry_names=names, at=tuple(result.at))
 
 
 def _positive(result) -> bool:
@@ -104,7 +104,7 @@ def jacobian_spec(result) -> AnswerSpec:
         return out
 
     return AnswerSpec("matrix", expected, what, variables, positive=_positive(result),
-                      mistakes=mistakes)
+                      mistakes=mistakes, at=tuple(result.at))
 
 
 # -- hessian ----------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def hessian_spec(result) -> AnswerSpec:
         return _asymmetric(answer, n, result.variables)
 
     return AnswerSpec("matrix", expected, what, variables, positive=_positive(result),
-                      mistakes=mistakes, inspect=inspect)
+                      mistakes=mistakes, inspect=inspect, at=tuple(result.at))
 
 
 def _asymmetric(answer, n: int, variables) -> Mistake | None:

@@ -250,9 +250,15 @@ def classification_blocks(c: Classification, variables) -> Document:
                               "second-derivative test" + (" (det H and f_xx)" if len(variables) == 2
                                                           else " (leading principal minors, "
                                                           "eigenvalue signs)") + ":",)))
+        if any(p.closer is not None for p in c.points):
+            doc.append(Paragraph(("Where the test is inconclusive (a singular Hessian), look "
+                                  "at f itself near the point: along lines through it (the "
+                                  "first non-zero derivative along each), its lowest-order "
+                                  "terms, and the sign of f − f(p).",)))
         rows = []
         for p in c.points:
-            rows.append((_point_tuple(p), p.hessian, *_test_cells(p, len(variables)), p.kind))
+            rows.append((_point_tuple(p), p.hessian, *_test_cells(p, len(variables)),
+                         _kind_cell(p)))
         header = ("Point", "H there") + (("det H", "f_xx") if len(variables) == 2
                                          else ("minors",)) + ("Kind",)
         doc.append(Table(header, tuple(rows)))
@@ -262,11 +268,22 @@ def classification_blocks(c: Classification, variables) -> Document:
         for k, p in enumerate(c.points):
             kind = {"saddle": "a saddle point", "degenerate": "a degenerate point (test "
                     "inconclusive)"}.get(p.kind, f"a local {p.kind}")
+            if p.strict is False:
+                kind += " (not strict)"
             summary += ["; " if k else "", kind, " at ", *_point_tuple(p)]
         doc.append(Paragraph(("In summary: ", *summary, ".")))
     for note in c.notes:
         doc.append(Note((note,), warning="missing" in note or "incomplete" in note))
     return doc
+
+
+def _kind_cell(p: StationaryPoint) -> str:
+    """The kind, marked when it is not strict or was decided by a closer look than H."""
+    if p.strict is False:
+        return f"{p.kind} (not strict)"
+    if p.closer is not None and p.kind != "degenerate":
+        return f"{p.kind} (from f)"
+    return p.kind
 
 
 def _point_tuple(p: StationaryPoint) -> tuple:

@@ -182,3 +182,31 @@ def test_help_has_examples(cli):
     for command in ("chain", "backprop"):
         r = cli(command, "--help")
         assert r.code == 0 and "Examples:" in r.out
+
+
+# -- consistent counterexamples ------------------------------------------------------------------
+def _named_values(text: str) -> dict[str, float]:
+    import re
+
+    return {n: float(v) for n, v in re.findall(r"\b([a-z]\w*) = (-?[0-9.]+(?:e[-+]?\d+)?)\b",
+                                                text)}
+
+
+def test_chain_answer_evidence_uses_the_layer_values(cli):
+    r = cli("chain", "x^2 y + y", "--layer", "x=cos(t), y=t^2", "--wrt", "t",
+            "--answer", "2x y + x^2 + 1", "--format", "json")
+    assert r.code == 1, r.err
+    evidence = r.json()["evidence"]
+    vals = _named_values(evidence)
+    assert math.isclose(vals["x"], math.cos(vals["t"]), rel_tol=1e-5)
+    assert math.isclose(vals["y"], vals["t"] ** 2, rel_tol=1e-5)
+
+
+def test_chain_at_point_answer_in_layer_names(cli):
+    base = ("chain", "x^2 y + y", "--layer", "x=cos(t), y=t^2", "--wrt", "t", "--at", "t=1")
+    r = cli(*base, "--answer", "2 x y (-sin t) + (x^2 + 1)(2t)", "--format", "plain")
+    assert r.code == 0, r.out
+    r = cli(*base, "--answer", "2x y + x^2 + 1", "--format", "json")
+    assert r.code == 1
+    vals = _named_values(r.json()["evidence"])
+    assert vals["t"] == 1 and math.isclose(vals["x"], math.cos(1), rel_tol=1e-5)

@@ -164,3 +164,41 @@ def test_command_help_usage_and_metavars(cli, command):
         for line in r.out.splitlines():
             if f" {flag} " in line:
                 assert "<bool>" not in line, line
+
+
+# -- answers at a point, degenerate stationary points ------------------------------------------
+@pytest.mark.parametrize("args,code,shown", [
+    (("hessian", "x^3 y^2", "--at", "x=1,y=1", "--answer",
+      "[[6 x y^2, 6x^2 y],[6 x^2 y, 2 x^3]]"), 0, None),
+    (("hessian", "x^3 y^2", "--at", "x=1,y=1", "--answer",
+      "[[6 x y^2, 6x^2 y],[6 x^2 y, 3 x^3]]"), 1, "at x = 1, y = 1, yours is 3"),
+    (("gradient", "x^2 y", "--at", "x=1,y=2", "--answer", "[2xy, x^2]"), 0, None),
+    (("gradient", "x^2 y", "--at", "x=1,y=2", "--answer", "[2xy, x^2 + 1]"), 1,
+     "at x = 1, y = 2, yours is 2"),
+    (("jacobian", "x y, x + y^2", "--at", "x=2,y=3", "--answer", "[[y, x], [1, 2y]]"), 0, None),
+    (("jacobian", "x y, x + y^2", "--at", "x=2,y=3", "--answer", "[[y, x], [1, y]]"), 1,
+     "at x = 2, y = 3, yours is 3"),
+])
+def test_symbolic_answer_is_compared_at_the_point(cli, args, code, shown):
+    import sympy as sp
+
+    r = cli(*args, "--format", "json")
+    assert r.code == code, (r.out, r.err)
+    if shown:
+        assert shown in r.json()["evidence"]
+        # the value claimed correct is the command's own value at the point, recomputed
+        x, y = sp.symbols("x y")
+        want = {"hessian": sp.hessian(x**3 * y**2, (x, y)).subs({x: 1, y: 1})[1, 1],
+                "gradient": sp.diff(x**2 * y, y).subs({x: 1, y: 2}),
+                "jacobian": sp.diff(x + y**2, y).subs({x: 2, y: 3})}[args[0]]
+        assert f"the correct value is {want}" in r.json()["evidence"]
+
+
+def test_classify_degenerate_points_json(cli):
+    r = cli("hessian", "x^3 - 3x y^2", "--classify", "--format", "json")
+    assert r.code == 0, r.err
+    (p,) = r.json()["stationary_points"]
+    assert p["kind"] == "saddle" and "changes sign" in p["closer_look"]
+    r = cli("hessian", "x^2 y^2", "--classify", "--format", "plain")
+    assert r.code == 0, r.err
+    assert "minimum (not strict)" in r.out and "not a strict one" in r.out
