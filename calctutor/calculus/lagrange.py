@@ -124,6 +124,9 @@ class LagrangeResult:
     singular_note: str = ""            # what the search where grad g = 0 found
     max_evidence: str = ""             # a curve on the constraint along which f -> +oo
     min_evidence: str = ""
+    # every max or min of f on the constraint is among the candidates (exact solving,
+    # smooth f and g): otherwise a numerical search may have missed one
+    complete: bool = True
 
     @property
     def largest(self) -> tuple[Candidate, ...]:
@@ -164,6 +167,7 @@ class LagrangeResult:
             "maximum_status": self.max_status,
             "minimum_status": self.min_status,
             "system": self.system_status,
+            "complete": self.complete,
         }
         for key, text in (("system_proof", self.system_proof),
                           ("singular_points", self.singular_note),
@@ -294,12 +298,12 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
     candidates = within(3.0, _classify, f, constraints, variables, multipliers, candidates,
                         default=None) or [_undecided(c, "the second-order test took too long")
                                           for c in candidates]
-    candidates = _mark_global(candidates, mx, mn, mxw, mnw)
+    candidates = _mark_global(candidates, mx, mn, mxw, mnw, complete)
     return LagrangeResult(reading, f, constraints, tuple(readings), variables,
                           multipliers, L, eqs, tuple(candidates), found.method, positive, goal,
                           tuple(notes), tuple(families), **status,
                           system_status=found.status, system_proof=found.proof,
-                          singular_note=sing.summary)
+                          singular_note=sing.summary, complete=complete)
 
 
 @dataclass
@@ -321,6 +325,13 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
     if isinstance(exact, tuple):
         sols, families = exact
         candidates = [_candidate(f, variables, multipliers, s) for s in sols]
+        # the multipliers free but the point fixed: the gradients are dependent there (a
+        # singular point, which the search where grad g = 0 lists as well)
+        fixed = [s for s in families
+                 if all(v in s and not s[v].free_symbols for v in variables)]
+        families = [s for s in families if s not in fixed]
+        candidates += [_candidate(f, variables, (), {v: s[v] for v in variables},
+                                  singular=True) for s in fixed]
         candidates = [c for c in candidates
                       if c is not None and _allowed(c, positive) and _defined(c, variables, domain)]
         out = _Found(candidates, families)
@@ -367,29 +378,69 @@ def _solve_system(eqs, unknowns):
     if proof:
         return _Proof(proof)
     basis = list(sp.groebner(list(eqs), *unknowns, order="lex").exprs)
-    found = _solve_split(basis, unknowns)
+    found = _solve_split(basis, unknowns, eqs)
     if found is not None and (found[0] or found[1]):
         return found
     return None
 
 
-def _solve_split(eqs, unknowns):
-    """sympy.solve's answer as (isolated solutions that check, families), or None."""
+def _solve_split(eqs, unknowns, original=None):
+    """sympy.solve's answer as (isolated solutions that check, families), or None when it
+    fails or returns a "family" that does not satisfy the equations (with check=False
+    solve can leave an equation unused: x free in {lam: -1, y: sqrt(x^3)})."""
+    original = eqs if original is None else original
     try:
         # check=False: solve's own check imports sympy.physics (1.7 s); we check below
         sols = sp.solve(list(eqs), list(unknowns), dict=True, check=False)
     except Exception:  # noqa: BLE001 - SymPy raises many kinds on systems it cannot solve
         return None
     isolated, families = [], []
-    for s in sols:
+    for s in _complete(sols, original, unknowns):
         if any(u not in s for u in unknowns) or any(
                 (val.free_symbols & set(unknowns)) for val in s.values()):
+            if not _family_holds(original, s, unknowns):
+                return None
             families.append(s)
-        elif _satisfies(eqs, s):
+        elif _satisfies(original, s):
             isolated.append(s)
     if sols and not isolated and not families:
         return None   # what solve returned fails the equations
     return isolated, families
+
+
+def _complete(sols, eqs, unknowns) -> list[dict]:
+    """Solutions that leave out unknowns with the equations still fixing them (solve on a
+    Groebner basis can return {x: 2/3, y: ...} without lam) finished by solving for those."""
+    out = []
+    for s in sols:
+        missing = [u for u in unknowns if u not in s]
+        if not missing or any(v.free_symbols & set(unknowns) for v in s.values()):
+            out.append(s)
+            continue
+        rest = [r for r in (sp.expand(e.xreplace(s)) for e in eqs) if r != 0]
+        if not rest:
+            out.append(s)
+            continue
+        try:
+            more = sp.solve(rest, missing, dict=True, check=False)
+        except Exception:  # noqa: BLE001 - left as a family, which the check then rejects
+            more = []
+        out.extend({**s, **m} for m in more) if more else out.append(s)
+    return out
+
+
+def _family_holds(eqs, sol, unknowns) -> bool:
+    """A solution with free unknowns satisfies every equation at a few sample values of
+    them (positive, where a root in the family is real)."""
+    free = sorted({u for u in unknowns if u not in sol}
+                  | {s for v in sol.values() for s in v.free_symbols if s in unknowns},
+                  key=lambda u: u.name)
+    for sample in ("3/7", "5/3", "13/4"):
+        at = {u: sp.Rational(sample) + j for j, u in enumerate(free)}
+        full = {u: sol[u].xreplace(at) if u in sol else at[u] for u in unknowns}
+        if not _satisfies(eqs, full):
+            return False
+    return True
 
 
 def _no_solution_proof(eqs, unknowns) -> str | None:
@@ -416,25 +467,28 @@ def _singular(f, constraints, variables, multipliers, positive, seconds, domain,
     conds = list(dict.fromkeys(sp.expand(c) if c.is_polynomial(*variables) else c
                                for c in conds))
     conds = [c for c in conds if c != 0]
+    # "where ..." / "... holds": the condition in both grammatical places
     what = "∇g = 0" if m == 1 else "the constraints' gradients are dependent"
+    none = ("No point of the constraint set has ∇g = 0" if m == 1 else
+            "At no point of the constraint set are the constraints' gradients dependent")
     eqs = [*constraints, *conds]
     polynomial = all(e.is_polynomial(*variables) for e in eqs)
     sols = within(seconds, _solve_system, eqs, variables, default=_TIMED_OUT) if conds else None
     if isinstance(sols, _Proof):
-        return _Found([], [], summary=f"No point of the constraint set has {what} "
-                      f"(g = 0 together with {what}: {sols.text}).")
+        return _Found([], [], summary=f"{none} (the constraint{'s' if m > 1 else ''} "
+                      f"together with {what}: {sols.text}).")
     if isinstance(sols, tuple) and not sols[1]:
         cands = [_candidate(f, variables, (), s, singular=True) for s in sols[0]]
         cands = [c for c in cands
                  if c is not None and _allowed(c, positive) and _defined(c, variables, domain)]
         return _Found(cands, [], complete=polynomial, summary=_singular_text(
-            variables, cands, what) if cands else f"No point of the constraint set has {what}.")
+            variables, cands, what) if cands else f"{none}.")
     if not conds or isinstance(sols, tuple):   # a whole curve (or the whole set) is singular
         reduced = _square_free(constraints, variables) if reduce else None
         if reduced is not None:
             return _reduced(f, constraints, reduced, variables, multipliers, positive,
                             seconds, domain, what)
-        note = (f"{what.capitalize() if what[0] != '∇' else what} along a whole curve of the "
+        note = (f"{what[0].upper() + what[1:]} along a whole curve of the "
                 "constraint set, so Lagrange's method cannot find the extremes there; they "
                 "are not listed.")
         return _Found([], [{}], complete=False, notes=[note], summary=note)
@@ -476,7 +530,7 @@ def _reduced(f, constraints, reduced, variables, multipliers, positive, seconds,
     cands = [replace(c, singular=True, multipliers=()) for c in cands]
     same = ", ".join(f"{sp.sstr(h)} = 0" for h, g in zip(reduced, constraints, strict=True)
                      if h != g)
-    note = (f"{what} at every point of the constraint set: a constraint has a repeated "
+    note = (f"{what[0].upper() + what[1:]} at every point of the constraint set: a constraint has a repeated "
             f"factor, so Lagrange's equations fail there. The same set is {same}, whose "
             "gradient does not vanish; its candidates are listed (marked ∇g = 0, with "
             "their kind from that form).")
@@ -667,8 +721,10 @@ def _second_order(c, H, J, variables, multipliers) -> Candidate:
                          "(a zero means higher-order terms decide)")
 
 
-def _mark_global(candidates, mx, mn, mxw, mnw) -> list[Candidate]:
-    if not candidates:
+def _mark_global(candidates, mx, mn, mxw, mnw, complete) -> list[Candidate]:
+    """"global maximum/minimum" on the extreme candidates when f provably attains it and
+    the candidates are complete (so the extreme one is it)."""
+    if not candidates or not complete:
         return candidates
     values = [c.numeric_value for c in candidates]
     hi, lo = max(values), min(values)
@@ -771,17 +827,26 @@ def _newton(F, J, z, iterations: int = 60):
         return None
     if not all(math.isfinite(v) for v in z) or size(fz) > 1e-9:
         return None
+    try:
+        # a root where the Jacobian is singular is not isolated (a curve of roots, or
+        # Newton crawling to a multiple root): it is no candidate to trust
+        if _linear_solve([[float(t) for t in row] for row in J(*z)], [1.0] * len(z),
+                         tol=1e-9) is None:
+            return None
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None
     return z
 
 
-def _linear_solve(A, b):
-    """Gaussian elimination with partial pivoting; None for a singular matrix."""
+def _linear_solve(A, b, tol: float = 1e-14):
+    """Gaussian elimination with partial pivoting; None for a singular matrix (a pivot
+    below ``tol`` times the largest entry)."""
     n = len(b)
     M = [row[:] + [b[i]] for i, row in enumerate(A)]
     scale = max((abs(v) for row in A for v in row), default=0.0)
     for c in range(n):
         p = max(range(c, n), key=lambda r: abs(M[r][c]))
-        if abs(M[p][c]) <= 1e-14 * scale or scale == 0:
+        if abs(M[p][c]) <= tol * scale or scale == 0:
             return None
         M[c], M[p] = M[p], M[c]
         for r in range(c + 1, n):

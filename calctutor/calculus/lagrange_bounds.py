@@ -83,6 +83,17 @@ def existence(f, constraints, variables, positive: bool) -> tuple[bool, bool]:
     if positive:   # {g = 0, x > 0} is not closed: the extreme may lie on the boundary
         return False, False
     compact = any(coercive(g, variables) or coercive(-g, variables) for g in constraints)
+    if not compact:
+        # linear constraints fix some variables in terms of the others: the set is compact
+        # when a remaining constraint is coercive in the remaining variables
+        linear = [g for g in constraints if g.is_polynomial(*variables)
+                  and sp.Poly(g, *variables).total_degree() <= 1]
+        if linear and len(linear) < len(constraints):
+            sol = sp.solve(linear, list(variables), dict=True)
+            if len(sol) == 1:
+                rest = [v for v in variables if v not in sol[0]]
+                others = [sp.expand(g.xreplace(sol[0])) for g in constraints if g not in linear]
+                compact = any(coercive(h, rest) or coercive(-h, rest) for h in others)
     if compact:
         return True, True
     return coercive(-f, variables), coercive(f, variables)

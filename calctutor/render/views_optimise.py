@@ -200,8 +200,11 @@ def lagrange_view(result: LagrangeResult) -> Document:
         doc.append(Paragraph(("Where the constraint's gradient vanishes Lagrange's condition "
                               "need not hold, so those points are examined too. ",
                               result.singular_note)))
-    unknown = {"max": result.max_status == "unknown" and result.max_witness is None,
-               "min": result.min_status == "unknown" and result.min_witness is None}
+    # "largest"/"smallest" where the candidates' extreme is not proved to be f's
+    unknown = {"max": result.max_witness is None and (
+                   result.max_status == "unknown" or not result.complete),
+               "min": result.min_witness is None and (
+                   result.min_status == "unknown" or not result.complete)}
     largest, smallest = set(result.largest), set(result.smallest)
     rows = []
     for k, c in enumerate(result.candidates, start=1):
@@ -255,8 +258,14 @@ def lagrange_view(result: LagrangeResult) -> Document:
                 f"{word}, or f has none.",)))
             continue
         where = " and ".join(_point_text(result.variables, c.point) for c in best)
-        label = (f"{word.capitalize()} of f" if status == "attained" else
-                 f"{'Largest' if word == 'maximum' else 'Smallest'} candidate value of f")
+        big = "Largest" if word == "maximum" else "Smallest"
+        if status == "attained" and result.complete:
+            label = f"{word.capitalize()} of f"
+        elif status == "attained":
+            label = (f"{big} candidate value of f (f has a {word} on the constraint: this is "
+                     "it unless the numerical search missed a candidate)")
+        else:
+            label = f"{big} candidate value of f"
         doc.append(Math((f"{label}, at {where}",), _round(best[0].value), emphasis=True))
     for n in result.notes:
         if not ("numerically" in n or "No stationary" in n or "has no solution" in n
