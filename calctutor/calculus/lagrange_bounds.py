@@ -150,6 +150,8 @@ def statuses(f, constraints, variables, positive, largest: float | None,
     has_max, has_min = existence(f, constraints, variables, positive)
     curves = {} if has_max and has_min else unbounded_curves(f, constraints, variables,
                                                              positive, largest, smallest)
+    has_max = has_max or curves.get("attained") == 1
+    has_min = has_min or curves.get("attained") == -1
     need_points = not (has_max and has_min) and not (1 in curves and -1 in curves)
     pts = witnesses(f, constraints, variables, positive) if need_points else []
     ref = [abs(v) for v in (largest, smallest) if v is not None]
@@ -186,10 +188,16 @@ def unbounded_curves(f, constraints, variables, positive, largest, smallest) -> 
     from calctutor.sandbox import within
 
     found: dict = {}
-    for t, curve in _curves(constraints, variables, positive):
+    curves = _curves(constraints, variables, positive)
+    # linear constraints with one free parameter: the set IS this line, so f tending to
+    # -oo (+oo) at both ends proves f attains its maximum (minimum) there
+    whole_line = len(curves) == 1 and _linear(constraints, variables)
+    for t, curve in curves:
         ft = real_roots(f).xreplace(curve)
-        for direction in (sp.oo, -sp.oo):
-            limit = within(1.0, _limit, ft, t, direction, default=None)
+        limits = [within(1.0, _limit, ft, t, d, default=None) for d in (sp.oo, -sp.oo)]
+        if whole_line and limits[0] == limits[1] and limits[0] in (sp.oo, -sp.oo):
+            found["attained"] = 1 if limits[0] == -sp.oo else -1
+        for direction, limit in zip((sp.oo, -sp.oo), limits, strict=True):
             if limit not in (sp.oo, -sp.oo):
                 continue
             sign = 1 if limit == sp.oo else -1
@@ -210,6 +218,11 @@ def unbounded_curves(f, constraints, variables, positive, largest, smallest) -> 
     return found
 
 
+def _linear(constraints, variables) -> bool:
+    return all(g.is_polynomial(*variables) and sp.Poly(g, *variables).total_degree() <= 1
+               for g in constraints)
+
+
 def _limit(expr, t, direction):
     try:
         return sp.limit(expr, t, direction)
@@ -224,9 +237,7 @@ def _curves(constraints, variables, positive):
     t = sp.Dummy("t", real=True)
     t = sp.Symbol("t", real=True) if all(v.name != "t" for v in variables) else t
     out = []
-    linear = all(g.is_polynomial(*variables) and sp.Poly(g, *variables).total_degree() <= 1
-                 for g in constraints)
-    if linear:
+    if _linear(constraints, variables):
         sol = sp.linsolve(list(constraints), list(variables))
         if sol == sp.EmptySet:
             return []

@@ -222,8 +222,11 @@ def lagrange_view(result: LagrangeResult) -> Document:
         names = ", ".join(v.name for v in result.variables)
         doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
-        reasons = [f"#{k}: {c.kind}: {c.reason}." for k, c in enumerate(result.candidates, 1)
-                   if c.reason]
+        groups: dict[tuple[str, str], list[str]] = {}
+        for k, c in enumerate(result.candidates, start=1):
+            if c.reason:
+                groups.setdefault((c.kind, c.reason), []).append(f"#{k}")
+        reasons = [f"{', '.join(ks)}: {kind}: {why}." for (kind, why), ks in groups.items()]
         if reasons:
             doc.append(Paragraph(("Second-order test along the constraint (the Hessian of L "
                                   "on the tangent space): " + " ".join(reasons),)))
