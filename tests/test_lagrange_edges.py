@@ -187,12 +187,25 @@ def test_transcendental_on_a_circle_agrees_with_a_grid():
     assert not r.complete
 
 
-def test_degenerate_second_order_test_is_undecided():
+def test_degenerate_second_order_test_goes_to_higher_order_along_the_line():
     r = run_lagrange("x^3", ["x - y = 0"])
     (c,) = r.candidates
-    # independent: f = s^3 along x = y = s: the second derivative vanishes at 0 (inflection)
+    # independent: f = s^3 along x = y = s: the second derivative vanishes at 0 and the
+    # first nonzero one is the third (an inflection: neither max nor min)
     assert sp.diff(S**3, S, 2).subs(S, 0) == 0
     assert _kind_by_parametrisation(S**3, 0) == "neither"
+    assert c.kind == "neither" and "degenerate" in c.reason and "3rd" in c.reason
+    q = run_lagrange("x^4 + y", ["y = 0"])
+    (c,) = q.candidates
+    assert _kind_by_parametrisation(S**4, 0) == "local minimum" == c.kind
+
+
+def test_degenerate_test_on_a_plane_stays_undecided():
+    r = run_lagrange("x^3 + y^2 + z", ["z = 0"])
+    (c,) = r.candidates
+    # independent: on z = 0 the Hessian of x^3 + y^2 at 0 has eigenvalues 0 and 2
+    eig = np.linalg.eigvalsh(np.array([[0.0, 0.0], [0.0, 2.0]]))
+    assert abs(eig[0]) < 1e-12 and eig[1] > 0
     assert c.kind == "undecided" and "degenerate" in c.reason
 
 

@@ -24,6 +24,7 @@ import sympy as sp
 
 from calctutor.calculus.lagrange_bounds import ATTAINED, UNKNOWN, statuses
 from calctutor.domain import conditions_of, real_roots, violated
+from calctutor.notation import to_text
 from calctutor.results import Reading, json_value
 from calctutor.sandbox import within
 from calctutor.steps.differentiate import diff_steps
@@ -42,7 +43,9 @@ class Candidate:
     ``singular``: a point of the constraint set where the constraints' gradients are
     dependent (grad g = 0 for one constraint), so it need not solve grad L = 0 and has no
     multipliers. ``numerical``: found by a numerical search (approximate). ``kind`` is
-    "local maximum", "local minimum", "saddle" or "undecided" (``reason`` says why);
+    "local maximum", "local minimum", "saddle" (f rises and falls along the constraint:
+    an indefinite second-order test), "neither" (an inflection along a curve) or
+    "undecided"; ``reason`` gives the evidence or why it cannot be decided;
     ``best`` adds "global maximum"/"global minimum" when that is proved.
     """
 
@@ -77,7 +80,7 @@ class Candidate:
     def label(self) -> str:
         """The kind in a few words, for a table cell."""
         words = {"local maximum": "local max", "local minimum": "local min",
-                 "saddle": "neither (saddle)"}
+                 "saddle": "neither (saddle)", "neither": "neither (inflection)"}
         short = {"global maximum": "global max", "global minimum": "global min"}
         parts = [short.get(b, b) for b in self.best] or [words.get(self.kind, self.kind)]
         if self.singular:
@@ -546,8 +549,6 @@ def _singular_text(variables, cands, what) -> str:
 
 
 def _point_str(point) -> str:
-    from calctutor.notation import to_text
-
     vals = [format(float(p), ".6g") if p.atoms(sp.Float) else to_text(p) for p in point]
     return "(" + ", ".join(vals) + ")"
 
@@ -669,10 +670,63 @@ def _classify(f, constraints, variables, multipliers, candidates) -> list[Candid
                                      "second-order test along the constraint does not apply"))
         else:
             try:
-                out.append(_second_order(c, H, J, variables, multipliers))
+                d = _second_order(c, H, J, variables, multipliers)
             except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
-                out.append(_undecided(c, "the second-order test could not be evaluated here"))
+                d = _undecided(c, "the second-order test could not be evaluated here")
+            if d.kind == "undecided" and "degenerate" in d.reason:
+                d = within(1.5, _higher_order, f, constraints, variables, d, default=None) or d
+            out.append(d)
     return out
+
+
+def _higher_order(f, constraints, variables, c: Candidate) -> Candidate | None:
+    """On a constraint set that is a curve: f along an explicit parametrisation through the
+    point (one coordinate is the parameter, so it is a regular, smooth curve there, which
+    is the whole set near a point where the gradient does not vanish); the first nonzero
+    derivative of f along it decides. None when no such curve is found."""
+    from calctutor.calculus.lagrange_bounds import curves
+
+    if len(variables) - len(constraints) != 1 or c.numerical:
+        return None
+    fr = real_roots(f)
+    for t, curve in curves(constraints, variables, False):
+        k = next((i for i, v in enumerate(variables) if curve[v] == t), None)
+        if k is None:
+            continue
+        t0 = c.point[k]
+        try:
+            if any(abs(complex(sp.N(curve[v].xreplace({t: t0}) - p, 40))) > 1e-30
+                   for v, p in zip(variables, c.point, strict=True)):
+                continue
+        except TypeError:
+            continue
+        h = fr.xreplace(curve)
+        d = h
+        for order in range(1, 9):
+            d = sp.diff(d, t)
+            at = d.xreplace({t: t0})
+            if at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                break
+            value = sp.N(at, 40)
+            if not value.is_number or abs(complex(value)) < 1e-30:
+                continue
+            if order == 1:
+                break   # not stationary along this curve: not the curve through the point
+            where = ", ".join(to_text(curve[v]) for v in variables)
+            names = ", ".join(v.name for v in variables)
+            base = (f"the second-order test is degenerate; along ({names}) = ({where}) "
+                    f"the first nonzero derivative of f at {t.name} = {to_text(t0)} is "
+                    f"the {_ordinal(order)}, {format(float(sp.re(value)), '.4g')}")
+            if order % 2:
+                return replace(c, kind="neither", reason=base + ", of odd order: f rises "
+                               "on one side and falls on the other (an inflection)")
+            kind = "local minimum" if sp.re(value) > 0 else "local maximum"
+            return replace(c, kind=kind, reason=base)
+    return None
+
+
+def _ordinal(n: int) -> str:
+    return {2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
 def _second_order(c, H, J, variables, multipliers) -> Candidate:

@@ -188,11 +188,11 @@ def unbounded_curves(f, constraints, variables, positive, largest, smallest) -> 
     from calctutor.sandbox import within
 
     found: dict = {}
-    curves = _curves(constraints, variables, positive)
+    curves_ = curves(constraints, variables, positive)
     # linear constraints with one free parameter: the set IS this line, so f tending to
     # -oo (+oo) at both ends proves f attains its maximum (minimum) there
-    whole_line = len(curves) == 1 and _linear(constraints, variables)
-    for t, curve in curves:
+    whole_line = len(curves_) == 1 and _linear(constraints, variables)
+    for t, curve in curves_:
         ft = real_roots(f).xreplace(curve)
         limits = [within(1.0, _limit, ft, t, d, default=None) for d in (sp.oo, -sp.oo)]
         if whole_line and limits[0] == limits[1] and limits[0] in (sp.oo, -sp.oo):
@@ -230,7 +230,7 @@ def _limit(expr, t, direction):
         return None
 
 
-def _curves(constraints, variables, positive):
+def curves(constraints, variables, positive):
     """(parameter, {variable: expression in it}) for a few curves on the constraint set."""
     if positive:
         return []
