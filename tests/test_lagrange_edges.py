@@ -216,3 +216,23 @@ def test_saddle_on_the_constraint():
     eig = np.linalg.eigvalsh(np.array([[2.0, 0.0], [0.0, -2.0]]))
     assert eig.min() < 0 < eig.max()
     assert c.kind == "saddle"
+
+
+def test_a_missed_singular_point_is_diagnosed():
+    from calctutor.checking.answer import check_answer
+
+    r = run_lagrange("x^2 - 2y + 17/16 x", ["y^2 = x^3"], goal="min")
+    # independent: (x, y) = (s^2, s^3) covers the cusp; h = s^2 ((s - 1)^2 + 1/16) >= 0
+    # is 0 only at s = 0 (the cusp, where grad g = 0); its other critical points are regular
+    h = S**4 - 2 * S**3 + sp.Rational(17, 16) * S**2
+    assert sp.expand(h - S**2 * ((S - 1) ** 2 + sp.Rational(1, 16))) == 0
+    assert {s0 for s0 in sp.solve(h, S) if s0.is_real} == {0}
+    crit = [s0 for s0 in sp.solve(sp.diff(h, S), S) if s0 != 0]
+    regular = [c for c in r.candidates if c.multipliers]
+    assert sorted(float(sp.N(c.value)) for c in regular) == pytest.approx(
+        sorted(float(sp.N(h.subs(S, s0))) for s0 in crit))
+    assert [c.point for c in r.smallest] == [(0, 0)] and r.smallest[0].singular
+    worst = min(regular, key=lambda c: c.numeric_value)
+    v = check_answer(r, sp.sstr(worst.value))
+    assert v.correct is False and v.diagnosis == "singular_point_missed"
+    assert "(0, 0)" in v.feedback
