@@ -251,12 +251,17 @@ def curves(constraints, variables, positive):
         return out
     if len(constraints) != 1:
         return []
+    from calctutor.sandbox import within
+
     (g,) = constraints
     for v in reversed(variables):
         others = [u for u in variables if u != v]
-        try:
-            branches = sp.solve(g, v)
-        except Exception:  # noqa: BLE001 - no explicit branch is no curve, not an error
+        # only where g is a polynomial of low degree in v: solving a transcendental g for
+        # v can take any time, and quartic formulas make unreadable curves
+        if not g.is_polynomial(v) or sp.degree(g, v) > 3:
+            continue
+        branches = within(0.8, _solve_for, g, v, default=None)
+        if not branches:
             continue
         for b in branches[:4]:
             if b.has(sp.I):
@@ -270,6 +275,13 @@ def curves(constraints, variables, positive):
         if out:
             break
     return out
+
+
+def _solve_for(g, v):
+    try:
+        return sp.solve(g, v)
+    except Exception:  # noqa: BLE001 - no explicit branch is no curve, not an error
+        return None
 
 
 def _far_point(ft, t, curve, variables, direction, sign, extreme):
