@@ -236,3 +236,37 @@ def test_a_missed_singular_point_is_diagnosed():
     v = check_answer(r, sp.sstr(worst.value))
     assert v.correct is False and v.diagnosis == "singular_point_missed"
     assert "(0, 0)" in v.feedback
+
+
+def test_points_where_f_is_not_differentiable_are_candidates():
+    # sqrt(x) + y on x + y^2 = 4: x = 4 - s^2, f = sqrt(4 - s^2) + s on [-2, 2]; the
+    # minimum is at the domain's edge s = -2, where f has no derivative
+    r = run_lagrange("sqrt(x) + y", ["x + y^2 = 4"])
+    hi, lo = _grid_extremes(lambda a, b: np.sqrt(np.maximum(a, 0)) + b,
+                            (lambda s: 4 - s**2, lambda s: s), -2, 2)
+    assert [c.point for c in r.smallest] == [(0, -2)] and r.smallest[0].edge
+    assert abs(r.smallest[0].numeric_value - lo) < 1e-9
+    assert abs(r.largest[0].numeric_value - hi) < 1e-6
+    assert not r.complete and any("not differentiable" in n for n in r.notes)
+
+
+def test_real_cube_roots_give_the_negative_candidates_too():
+    # cbrt(x) + y on x + y = 0: h(s) = cbrt(s) - s with the real cube root has critical
+    # points s = ±sqrt(3)/9 (NumPy's cbrt is the real root)
+    r = run_lagrange("cbrt(x) + y", ["x + y = 0"])
+    s0 = math.sqrt(3) / 9
+    want = sorted([float(np.cbrt(s0) - s0), float(np.cbrt(-s0) + s0)])
+    regular = sorted(c.numeric_value for c in r.candidates if c.multipliers)
+    assert regular == pytest.approx(want, abs=1e-9)
+    kinds = {round(c.numeric_value, 6): c.kind for c in r.candidates if c.multipliers}
+    assert kinds == {round(want[0], 6): "local minimum", round(want[1], 6): "local maximum"}
+    assert any(c.edge and c.point == (0, 0) for c in r.candidates)
+
+
+def test_abs_on_a_line_is_searched_numerically_without_crashing():
+    opt = pytest.importorskip("scipy.optimize")
+    r = run_lagrange("abs(x) + y^2", ["x + y = 1"])
+    res = opt.minimize_scalar(lambda s: abs(1 - s) + s * s, bounds=(-5, 5), method="bounded",
+                              options={"xatol": 1e-10})
+    assert abs(min(c.numeric_value for c in r.candidates) - res.fun) < 1e-8
+    assert r.max_status == "none"

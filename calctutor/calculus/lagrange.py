@@ -54,6 +54,7 @@ class Candidate:
     value: sp.Expr
     singular: bool = False
     numerical: bool = False
+    edge: bool = False          # f is not differentiable here (a root's zero, |0|, ...)
     kind: str = ""
     reason: str = ""
     best: tuple[str, ...] = ()
@@ -67,6 +68,7 @@ class Candidate:
             "global": list(self.best),
             "numerical": self.numerical,
             "constraint_gradient_vanishes": self.singular,
+            "f_not_differentiable": self.edge,
         }
         if self.reason:
             out["reason"] = self.reason
@@ -85,6 +87,8 @@ class Candidate:
         parts = [short.get(b, b) for b in self.best] or [words.get(self.kind, self.kind)]
         if self.singular:
             parts.append("∇g = 0")
+        if self.edge:
+            parts.append("f not differentiable")
         return ", ".join(p for p in parts if p)
 
 
@@ -269,14 +273,31 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
     notes = list(found.notes)
     sing = _singular(f, constraints, variables, multipliers, positive, seconds, domain)
     notes += sing.notes
-    candidates = _dedupe([*found.candidates, *sing.candidates])
+    edges = within(2.0, _edge_points, f, constraints, variables, positive, domain,
+                   default=None)
+    if edges is None:
+        notes.append("The points of the constraint where f is not differentiable could not "
+                     "all be found in time.")
+        edges = []
+    elif edges:
+        notes.append("At " + " and ".join(_point_str(c.point) for c in edges) + " f is not "
+                     "differentiable (an edge of its domain, or a corner), so Lagrange's "
+                     "condition need not hold there: "
+                     + ("it is a candidate too." if len(edges) == 1 else
+                        "they are candidates too."))
+    candidates = _dedupe([*found.candidates, *sing.candidates, *edges])
     candidates = sorted(candidates, key=lambda c: [float(sp.N(p)) for p in c.point])
     families = (*found.families, *sing.families)
     # every max or min of f on the constraint is among the candidates when both searches
     # are complete and f and g are smooth (an extreme of a smooth f on a smooth manifold
     # solves Lagrange's equations)
-    complete = (found.complete and sing.complete and not families
-                and _smooth([f, *constraints]))
+    smooth = _smooth([f, *constraints])
+    complete = found.complete and sing.complete and not families and smooth
+    if not smooth:
+        notes.append("f or a constraint has a root, |x|, asin or the like, so an extreme "
+                     "may also lie where it is not differentiable or at an edge of its "
+                     "domain; such points that were found are listed, but the list is not "
+                     "proved complete.")
     if not candidates and not families and found.status != "no_solution":
         notes.append("No stationary point of L was found" + (
             " with all variables positive." if positive else "."))
@@ -338,6 +359,18 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
         candidates = [c for c in candidates
                       if c is not None and _allowed(c, positive) and _defined(c, variables, domain)]
         out = _Found(candidates, families)
+        if _odd_roots(eqs):
+            # SymPy solves with principal roots, which are not real for a negative radicand:
+            # the real roots' solutions there come from the numerical search
+            more = within(NUMERIC_SECONDS, _solve_numeric, f, eqs, variables, multipliers,
+                          positive, default=[]) or []
+            more = [c for c in more if _defined(c, variables, domain)]
+            out.candidates = _dedupe([*candidates, *more])
+            out.complete = False
+            out.notes.append("Odd roots are real roots here (cbrt(-8) = -2), which SymPy's "
+                             "exact solver does not use for negative numbers, so the system "
+                             "was also solved numerically: candidates marked numerical are "
+                             "approximate and some may be missing.")
         if families:
             out.notes.append("Some solutions form a curve or surface of stationary points (not "
                              "isolated points); they are not listed as candidates.")
@@ -357,6 +390,13 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
 
 
 _TIMED_OUT = "timed out"
+
+
+def _odd_roots(exprs) -> bool:
+    """Some b^(p/q) with q odd and b possibly negative (where real and principal differ)."""
+    return any(isinstance(n, sp.Pow) and n.exp.is_Rational and not n.exp.is_Integer
+               and n.exp.q % 2 == 1 and n.base.is_nonnegative is not True
+               for e in exprs for n in sp.preorder_traversal(e))
 
 
 @dataclass(frozen=True)
@@ -558,8 +598,8 @@ def _points_numeric(f, eqs, variables, positive) -> list[Candidate]:
     import numpy as np
 
     eqs = [real_roots(e) for e in eqs]
-    F = sp.lambdify(variables, eqs, modules="numpy")
-    J = sp.lambdify(variables, sp.Matrix(eqs).jacobian(variables).tolist(), modules="numpy")
+    F = sp.lambdify(variables, eqs, modules=NUMPY)
+    J = sp.lambdify(variables, sp.Matrix(eqs).jacobian(variables).tolist(), modules=NUMPY)
     rng = random.Random(3)
     n = len(variables)
     roots: list[list[float]] = []
@@ -577,8 +617,9 @@ def _points_numeric(f, eqs, variables, positive) -> list[Candidate]:
                     if np.linalg.norm(step) < 1e-14 * (1 + np.linalg.norm(z)):
                         break
                 r = np.array(F(*z), dtype=float)
-            except (ValueError, TypeError, ZeroDivisionError, OverflowError,
+            except (ArithmeticError, ValueError, TypeError, NameError,
                     np.linalg.LinAlgError):
+                # a lambdified |x| differentiates to DiracDelta/sign, which NumPy lacks
                 continue
             if not np.all(np.isfinite(z)) or np.linalg.norm(r) > 1e-10:
                 continue
@@ -596,18 +637,56 @@ def _points_numeric(f, eqs, variables, positive) -> list[Candidate]:
     return out
 
 
+def _edge_points(f, constraints, variables, positive, domain) -> list[Candidate]:
+    """The points of the constraint set where f is not differentiable: a root's radicand
+    is 0 (the edge of an even root's domain, or the vertical tangent of cbrt), |e| has
+    e = 0, asin/acos have their argument at ±1. Exact solutions only."""
+    where = []
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.Pow) and node.exp.is_Rational and not node.exp.is_Integer \
+                and node.base.free_symbols and (node.exp.q % 2 == 0 or node.exp < 1):
+            where.append(node.base)
+        elif isinstance(node, sp.Abs) and node.args[0].free_symbols:
+            where.append(node.args[0])
+        elif isinstance(node, (sp.asin, sp.acos)) and node.args[0].free_symbols:
+            where += [node.args[0] - 1, node.args[0] + 1]
+    out = []
+    for e in dict.fromkeys(where):
+        try:
+            sols = sp.solve([*constraints, e], list(variables), dict=True)
+        except Exception:  # noqa: BLE001 - SymPy raises many kinds on systems it cannot solve
+            continue
+        for s in sols:
+            if any(v not in s or s[v].free_symbols for v in variables):
+                continue
+            c = _candidate(f, variables, (), s, edge=True)
+            if c is not None and _allowed(c, positive) and _defined(c, variables, domain):
+                out.append(c)
+    return out
+
+
 def _dedupe(candidates) -> list[Candidate]:
-    """One candidate per point: a solution of grad L = 0 that is also singular keeps its
-    multipliers and is marked singular."""
+    """One candidate per point. A solution of grad L = 0 that is also singular keeps its
+    multipliers and is marked singular; an exact point replaces a numerical one near it
+    (numerical roots count as the same point within 1e-6, Newton's accuracy near a
+    point where the Jacobian degenerates)."""
     out: list[Candidate] = []
     for c in candidates:
         here = [float(sp.N(p)) for p in c.point]
-        twin = next((k for k, d in enumerate(out)
-                     if _same(here, [float(sp.N(p)) for p in d.point])), None)
+        twin = None
+        for k, d in enumerate(out):
+            there = [float(sp.N(p)) for p in d.point]
+            loose = c.numerical or d.numerical
+            if (all(abs(u - v) <= 1e-6 * (1 + abs(u)) for u, v in zip(here, there, strict=True))
+                    if loose else _same(here, there)):
+                twin = k
+                break
         if twin is None:
             out.append(c)
-        elif c.singular and not out[twin].singular:
-            out[twin] = replace(out[twin], singular=True)
+            continue
+        d = out[twin]
+        keep = c if d.numerical and not c.numerical else d
+        out[twin] = replace(keep, singular=c.singular or d.singular, edge=c.edge or d.edge)
     return out
 
 
@@ -665,9 +744,14 @@ def _classify(f, constraints, variables, multipliers, candidates) -> list[Candid
     for c in candidates:
         if c.kind:
             out.append(c)
+        elif c.edge and not c.multipliers:
+            out.append(_undecided(c, "f is not differentiable here, so the second-order "
+                                     "test does not apply"))
         elif c.singular or not c.multipliers:
-            out.append(_undecided(c, "the constraint's gradient vanishes here, so the "
-                                     "second-order test along the constraint does not apply"))
+            what = ("the constraint's gradient vanishes" if len(constraints) == 1 else
+                    "the constraints' gradients are dependent")
+            out.append(_undecided(c, f"{what} here, so the second-order test along the "
+                                     "constraint does not apply"))
         else:
             try:
                 d = _second_order(c, H, J, variables, multipliers)
@@ -807,7 +891,8 @@ def _satisfies(eqs, sol) -> bool:
     return True
 
 
-def _candidate(f, variables, multipliers, sol, singular: bool = False) -> Candidate | None:
+def _candidate(f, variables, multipliers, sol, singular: bool = False,
+               edge: bool = False) -> Candidate | None:
     vals = [sol[u] for u in (*variables, *multipliers)]
     if any(v.is_real is False or v.has(sp.I) and sp.im(sp.N(v)) != 0 for v in vals):
         return None
@@ -816,7 +901,7 @@ def _candidate(f, variables, multipliers, sol, singular: bool = False) -> Candid
     value = tidy(real_roots(f).xreplace(dict(zip(variables, point, strict=True))))
     if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
         return None
-    return Candidate(point, tuple(vals[len(variables):]), value, singular=singular)
+    return Candidate(point, tuple(vals[len(variables):]), value, singular=singular, edge=edge)
 
 
 def _allowed(c: Candidate, positive: bool) -> bool:
@@ -825,13 +910,20 @@ def _allowed(c: Candidate, positive: bool) -> bool:
     return all(sp.N(p) > 0 for p in c.point)
 
 
+# sign(x) (from real odd roots and |x|) and DiracDelta (its derivative, 0 away from x = 0)
+# in the numerical code: plain math has neither
+MATH = [{"sign": lambda v: math.copysign(1.0, v) if v else 0.0, "DiracDelta": lambda v: 0.0},
+        "math"]
+NUMPY = [{"DiracDelta": lambda v: 0.0 * v}, "numpy"]
+
+
 # -- numerical fall-back -------------------------------------------------------------------
 def _solve_numeric(f, eqs, variables, multipliers, positive) -> list[Candidate]:
     """Newton's method on grad L = 0 from many seeded starts, roots deduplicated."""
     unknowns = (*variables, *multipliers)
-    F = sp.lambdify(unknowns, [real_roots(e) for e in eqs], modules="math")
+    F = sp.lambdify(unknowns, [real_roots(e) for e in eqs], modules=MATH)
     J = sp.lambdify(unknowns, [[real_roots(e) for e in row] for row in
-                               sp.Matrix(eqs).jacobian(unknowns).tolist()], modules="math")
+                               sp.Matrix(eqs).jacobian(unknowns).tolist()], modules=MATH)
     rng = random.Random(1)
     n, m = len(variables), len(multipliers)
     roots: list[list[float]] = []
@@ -877,7 +969,7 @@ def _newton(F, J, z, iterations: int = 60):
             z, fz = trial, ft
             if size([t * s for s in step]) < 1e-15 * (1 + size(z)):
                 break
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+    except (ArithmeticError, ValueError, TypeError, NameError):
         return None
     if not all(math.isfinite(v) for v in z) or size(fz) > 1e-9:
         return None
@@ -887,7 +979,7 @@ def _newton(F, J, z, iterations: int = 60):
         if _linear_solve([[float(t) for t in row] for row in J(*z)], [1.0] * len(z),
                          tol=1e-9) is None:
             return None
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+    except (ArithmeticError, ValueError, TypeError, NameError):
         return None
     return z
 

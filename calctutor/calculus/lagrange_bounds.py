@@ -104,11 +104,13 @@ def witnesses(f, constraints, variables, positive: bool, tries: int = 36):
     several scales) with their f values; a few dozen, possibly none."""
     import numpy as np
 
-    G = sp.lambdify(variables, [real_roots(g) for g in constraints], modules="numpy")
+    from calctutor.calculus.lagrange import NUMPY
+
+    G = sp.lambdify(variables, [real_roots(g) for g in constraints], modules=NUMPY)
     J = sp.lambdify(variables, [[real_roots(e) for e in row] for row in
                                 sp.Matrix(constraints).jacobian(variables).tolist()],
-                    modules="numpy")
-    F = sp.lambdify(variables, real_roots(f), modules="numpy")
+                    modules=NUMPY)
+    F = sp.lambdify(variables, real_roots(f), modules=NUMPY)
     rng = random.Random(7)
     out = []
     n = len(variables)
@@ -126,8 +128,9 @@ def witnesses(f, constraints, variables, positive: bool, tries: int = 36):
                     x = x - np.linalg.lstsq(A, g, rcond=None)[0]
                 g = np.array(G(*x), dtype=float)
                 value = float(F(*x))
-            except (ValueError, TypeError, ZeroDivisionError, OverflowError,
+            except (ArithmeticError, ValueError, TypeError, NameError,
                     np.linalg.LinAlgError):
+                # a lambdified |x| differentiates to DiracDelta/sign, which NumPy lacks
                 continue
             if (not np.all(np.isfinite(x)) or not math.isfinite(value)
                     or np.linalg.norm(g) > 1e-9 * (1 + np.linalg.norm(x))

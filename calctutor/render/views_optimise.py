@@ -266,7 +266,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
             label = f"{word.capitalize()} of f"
         elif status == "attained":
             label = (f"{big} candidate value of f (f has a {word} on the constraint: this is "
-                     "it unless the numerical search missed a candidate)")
+                     "it unless a candidate was missed: see the notes)")
         else:
             label = f"{big} candidate value of f"
         doc.append(Math((f"{label}, at {where}",), _round(best[0].value), emphasis=True))
