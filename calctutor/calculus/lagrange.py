@@ -612,6 +612,8 @@ def _points_numeric(f, eqs, variables, positive) -> list[Candidate]:
                 for _ in range(50):
                     r = np.array(F(*z), dtype=float)
                     A = np.array(J(*z), dtype=float).reshape(len(eqs), n)
+                    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(r))):
+                        break   # LAPACK can spin on NaN, beyond any SIGALRM limit
                     step = np.linalg.lstsq(A, -r, rcond=None)[0]
                     z = z + step
                     if np.linalg.norm(step) < 1e-14 * (1 + np.linalg.norm(z)):
@@ -631,9 +633,9 @@ def _points_numeric(f, eqs, variables, positive) -> list[Candidate]:
     out = []
     for r in roots:
         point = tuple(sp.Float(v, 15) for v in r)
-        value = sp.Float(float(sp.N(real_roots(f).xreplace(dict(zip(variables, point,
-                                                                    strict=True))), 15)), 15)
-        out.append(Candidate(point, (), value, singular=True, numerical=True))
+        value = _real_value(f, variables, point)
+        if value is not None:
+            out.append(Candidate(point, (), value, singular=True, numerical=True))
     return out
 
 
@@ -939,11 +941,25 @@ def _solve_numeric(f, eqs, variables, multipliers, positive) -> list[Candidate]:
     out = []
     for r in roots:
         point = tuple(sp.Float(v, 15) for v in r[:n])
-        value = sp.Float(float(sp.N(real_roots(f).xreplace(dict(zip(variables, point,
-                                                                    strict=True))), 15)), 15)
+        value = _real_value(f, variables, point)
+        if value is None:
+            continue
         out.append(Candidate(point, tuple(sp.Float(v, 15) for v in r[n:]), value,
                              numerical=True))
     return out
+
+
+def _real_value(f, variables, point):
+    """f at a numerical point as a Float, or None where it is not a finite real number
+    (outside f's domain: a root that the search reached through underflow, e.g.)."""
+    try:
+        value = complex(sp.N(real_roots(f).xreplace(dict(zip(variables, point, strict=True))),
+                            15))
+    except (TypeError, ValueError):
+        return None
+    if abs(value.imag) > 1e-12 * (1 + abs(value.real)) or not math.isfinite(value.real):
+        return None
+    return sp.Float(value.real, 15)
 
 
 def _newton(F, J, z, iterations: int = 60):

@@ -125,6 +125,8 @@ def witnesses(f, constraints, variables, positive: bool, tries: int = 36):
                     if np.linalg.norm(g) < 1e-12 * (1 + np.linalg.norm(x)):
                         break
                     A = np.array(J(*x), dtype=float).reshape(len(constraints), n)
+                    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(g))):
+                        break   # LAPACK can spin on NaN, beyond any SIGALRM limit
                     x = x - np.linalg.lstsq(A, g, rcond=None)[0]
                 g = np.array(G(*x), dtype=float)
                 value = float(F(*x))
