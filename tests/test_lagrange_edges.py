@@ -270,3 +270,16 @@ def test_abs_on_a_line_is_searched_numerically_without_crashing():
                               options={"xatol": 1e-10})
     assert abs(min(c.numeric_value for c in r.candidates) - res.fun) < 1e-8
     assert r.max_status == "none"
+
+
+def test_an_empty_constraint_set_ends_quickly_and_says_so():
+    import time
+
+    # sqrt(x) - x <= 1/4 for x >= 0 (SymPy), so 3 y^2 + x - sqrt(x) = -1 has no point; the
+    # numerical searches once handed NaN to LAPACK here and never came back
+    assert sp.maximum(sp.sqrt(S) - S, S, sp.Interval(0, sp.oo)) == sp.Rational(1, 4)
+    start = time.monotonic()
+    r = run_lagrange("-x z", ["3y^2 - sqrt(x) + x = -1"])
+    assert time.monotonic() - start < 15
+    assert r.candidates == () and any("may be empty" in n for n in r.notes)
+    assert (r.max_status, r.min_status) == ("unknown", "unknown")

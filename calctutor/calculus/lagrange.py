@@ -319,6 +319,9 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
                 notes.append(f"The {word} value of f among the candidates is the {goal_word} "
                              f"only if f has a {goal_word} on the constraint, which is not "
                              "proved here.")
+    if not candidates and not families and mxw is None and mnw is None:
+        notes.append("No point of the constraint set was found at all (a numerical search "
+                     "from many starts): it may be empty.")
     candidates = within(3.0, _classify, f, constraints, variables, multipliers, candidates,
                         default=None) or [_undecided(c, "the second-order test took too long")
                                           for c in candidates]
