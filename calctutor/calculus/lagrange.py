@@ -217,7 +217,12 @@ class LagrangeResult:
                                  "the constraint beats every candidate found), so there is "
                                  f"no {word} value to check")
             raise UsageError("no candidates were found, so there is no optimum to check")
-        what = "the maximum value of f" if self.goal == "max" else "the minimum value of f"
+        word = "maximum" if self.goal == "max" else "minimum"
+        status = self.max_status if self.goal == "max" else self.min_status
+        proved = status == "attained" and self.complete
+        what = (f"the {word} value of f" if proved else
+                f"the {'largest' if self.goal == 'max' else 'smallest'} candidate value of f "
+                f"(the {word}, if f has one and no candidate was missed)")
         return AnswerSpec("number", best[0].value, what, variables=(),
                           mistakes=lambda: lagrange_mistakes(self),
                           tolerance=1e-6 if self.method == "numeric" else 1e-9)
