@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -34,6 +35,16 @@ SOLVE_SECONDS = 3.0       # soft limit for the exact solve
 NUMERIC_STARTS = 60       # starting points of the numerical fall-back
 NUMERIC_SECONDS = 6.0     # soft limit for the numerical fall-back
 SAME = 1e-7               # relative distance under which two numerical roots are one
+TOTAL_SECONDS = 14.0      # all stages together, inside the CLI's 20 s hard limit
+
+_deadline: list[float] = []   # the current solve's deadline (monotonic clock)
+
+
+def _budget(limit: float) -> float:
+    """A stage's soft limit: ``limit``, cut to what is left of the whole solve's time."""
+    if not _deadline:
+        return limit
+    return min(limit, max(_deadline[-1] - time.monotonic(), 0.05))
 
 
 @dataclass(frozen=True)
@@ -268,6 +279,16 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
                    goal: str = "max", solve_seconds: float | None = None) -> LagrangeResult:
     """Build L, its system grad L = 0, solve it (exactly, else numerically), add the points
     where the constraint's gradient vanishes, classify each candidate, pick max/min."""
+    _deadline.append(time.monotonic() + TOTAL_SECONDS)
+    try:
+        return _solve(f, reading, constraints, readings, variables, multipliers, positive,
+                      goal, solve_seconds)
+    finally:
+        _deadline.pop()
+
+
+def _solve(f, reading, constraints, readings, variables, multipliers, positive, goal,
+           solve_seconds) -> LagrangeResult:
     variables, multipliers = tuple(variables), tuple(multipliers)
     constraints = tuple(constraints)
     L = lagrangian(f, constraints, multipliers)
@@ -278,7 +299,7 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
     notes = list(found.notes)
     sing = _singular(f, constraints, variables, multipliers, positive, seconds, domain)
     notes += sing.notes
-    edges = within(2.0, _edge_points, f, constraints, variables, positive, domain,
+    edges = within(_budget(2.0), _edge_points, f, constraints, variables, positive, domain,
                    default=None)
     if edges is None:
         notes.append("The points of the constraint where f is not differentiable could not "
@@ -308,7 +329,7 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
             " with all variables positive." if positive else "."))
     values = [c.numeric_value for c in candidates]
     (mx, mxw, mxe), (mn, mnw, mne) = within(
-        3.0, statuses, f, constraints, variables, positive,
+        _budget(3.0), statuses, f, constraints, variables, positive,
         max(values) if values else None, min(values) if values else None, complete,
         default=((UNKNOWN, None, ""), (UNKNOWN, None, "")))
     status = dict(max_status=mx, min_status=mn, max_witness=mxw, min_witness=mnw,
@@ -327,7 +348,7 @@ def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
     if not candidates and not families and mxw is None and mnw is None:
         notes.append("No point of the constraint set was found at all (a numerical search "
                      "from many starts): it may be empty.")
-    candidates = within(3.0, _classify, f, constraints, variables, multipliers, candidates,
+    candidates = within(_budget(3.0), _classify, f, constraints, variables, multipliers, candidates,
                         default=None) or [_undecided(c, "the second-order test took too long")
                                           for c in candidates]
     candidates = _mark_global(candidates, mx, mn, mxw, mnw, complete)
@@ -353,7 +374,7 @@ class _Found:
 def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _Found:
     """The solutions of grad L = 0: exact, proved absent, or numerical."""
     unknowns = (*variables, *multipliers)
-    exact = within(seconds, _solve_system, eqs, unknowns, default=_TIMED_OUT)
+    exact = within(_budget(seconds), _solve_system, eqs, unknowns, default=_TIMED_OUT)
     if isinstance(exact, tuple):
         sols, families = exact
         candidates = [_candidate(f, variables, multipliers, s) for s in sols]
@@ -370,7 +391,7 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
         if _odd_roots(eqs):
             # SymPy solves with principal roots, which are not real for a negative radicand:
             # the real roots' solutions there come from the numerical search
-            more = within(NUMERIC_SECONDS, _solve_numeric, f, eqs, variables, multipliers,
+            more = within(_budget(NUMERIC_SECONDS), _solve_numeric, f, eqs, variables, multipliers,
                           positive, default=[]) or []
             more = [c for c in more if _defined(c, variables, domain)]
             out.candidates = _dedupe([*candidates, *more])
@@ -386,7 +407,7 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
     if isinstance(exact, _Proof):
         return _Found([], [], status="no_solution", proof=exact.text, notes=[
             f"The system ∇L = 0 has no solution: {exact.text}."])
-    candidates = within(NUMERIC_SECONDS, _solve_numeric, f, eqs, variables, multipliers,
+    candidates = within(_budget(NUMERIC_SECONDS), _solve_numeric, f, eqs, variables, multipliers,
                         positive, default=[]) or []
     candidates = [c for c in candidates if _defined(c, variables, domain)]
     why = ("could not be solved exactly within the time limit" if exact is _TIMED_OUT else
@@ -524,7 +545,7 @@ def _singular(f, constraints, variables, multipliers, positive, seconds, domain,
             "At no point of the constraint set are the constraints' gradients dependent")
     eqs = [*constraints, *conds]
     polynomial = all(e.is_polynomial(*variables) for e in eqs)
-    sols = within(seconds, _solve_system, eqs, variables, default=_TIMED_OUT) if conds else None
+    sols = within(_budget(seconds), _solve_system, eqs, variables, default=_TIMED_OUT) if conds else None
     if isinstance(sols, _Proof):
         return _Found([], [], summary=f"{none} (the constraint{'s' if m > 1 else ''} "
                       f"together with {what}: {sols.text}).")
@@ -543,7 +564,7 @@ def _singular(f, constraints, variables, multipliers, positive, seconds, domain,
                 "constraint set, so Lagrange's method cannot find the extremes there; they "
                 "are not listed.")
         return _Found([], [{}], complete=False, notes=[note], summary=note)
-    cands = within(NUMERIC_SECONDS / 2, _points_numeric, f, eqs, variables, positive,
+    cands = within(_budget(NUMERIC_SECONDS / 2), _points_numeric, f, eqs, variables, positive,
                    default=[]) or []
     cands = [c for c in cands if _defined(c, variables, domain)]
     note = (f"The points where {what} were searched numerically (from many starts): "
@@ -768,7 +789,7 @@ def _classify(f, constraints, variables, multipliers, candidates) -> list[Candid
             except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
                 d = _undecided(c, "the second-order test could not be evaluated here")
             if d.kind == "undecided" and "degenerate" in d.reason:
-                d = within(1.5, _higher_order, f, constraints, variables, d, default=None) or d
+                d = within(_budget(1.5), _higher_order, f, constraints, variables, d, default=None) or d
             out.append(d)
     return out
 
