@@ -94,8 +94,11 @@ def register(app) -> None:
         The Lagrangian is L = f - lam g.
 
         Shows the Lagrangian, the system grad L = 0, its solutions (exact, or numerical
-        from several starts when exact solving takes too long, and then it says so), f at
-        every candidate, and which are the maximum and the minimum.
+        from several starts when exact solving fails, and then it says so; a system with no
+        solution is proved so), the points where grad g = 0 or f is not differentiable,
+        f and the kind of every candidate (local max/min by the second-order test along
+        the constraint), and the maximum and minimum when they exist, with a curve along
+        which f is unbounded when they do not.
         """
         compute("calctutor.commands.lagrange", "run_lagrange", fmt, answer, show, expr=expr,
                 constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal)

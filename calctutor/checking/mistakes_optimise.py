@@ -86,8 +86,9 @@ def _where(variables, point) -> str:
 
 
 def lagrange_mistakes(result) -> Iterator[Mistake]:
-    """Lagrange: constraint forgotten, solutions lost (by dividing by a variable), max and
-    min swapped; for the system: the constraint component left out, L = f + λg."""
+    """Lagrange: constraint forgotten, solutions lost (by dividing by a variable), a point
+    where grad g = 0 missed, max and min swapped; for the system: the constraint component
+    left out, L = f + λg."""
     from calctutor.calculus.lagrange import system
     from calctutor.sandbox import within
 
@@ -124,6 +125,19 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
                       f"That is f at a stationary point of f itself, ignoring the constraint "
                       f"(∇f = 0 at {_where(v, point)}). With a constraint, solve ∇f = λ ∇g "
                       "together with g = 0.")
+    # Only solving grad L = 0 misses the points where the constraint's gradient vanishes.
+    singular = [c for c in result.candidates if c.singular and not c.multipliers]
+    regular = [c for c in result.candidates if c.multipliers]
+    if singular and regular:
+        pick = max if want_max else min
+        regular_best = pick(regular, key=lambda c: c.numeric_value)
+        if abs(regular_best.numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
+            pts = ", ".join(_where(v, c.point) for c in singular[:4])
+            yield Mistake("singular_point_missed", regular_best.value,
+                          f"That is the best solution of ∇L = 0, but at {pts} the "
+                          "constraint's gradient vanishes, so Lagrange's equations need not "
+                          "hold there: such points are candidates too, and f is "
+                          f"{'larger' if want_max else 'smaller'} there.")
     # Dividing an equation by a variable (or by λ) loses the solutions where it is zero.
     zero = [c for c in result.candidates if any(p == 0 for p in (*c.point, *c.multipliers))]
     kept = [c for c in result.candidates if c not in zero]

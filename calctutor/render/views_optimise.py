@@ -202,51 +202,90 @@ def lagrange_view(result: LagrangeResult) -> Document:
                           f"{'one gives' if one else 'ones give'} the constraint back):",)))
     for u, e in zip((*result.variables, *lams), result.equations, strict=True):
         doc.append(Math((f"∂L/∂{u.name} = 0",), sp.Eq(e, 0, evaluate=False)))
-    if result.method == "exact":
+    regular = [c for c in result.candidates if c.multipliers]
+    if result.system_status == "solved":
         doc.append(Paragraph(("Solving this system exactly gives "
-                              f"{len(result.candidates)} candidate"
-                              f"{'s' if len(result.candidates) != 1 else ''}:",)))
+                              f"{len(regular)} candidate{'s' if len(regular) != 1 else ''}.",)))
     for n in result.notes:
-        if "numerically" in n or "No stationary" in n:
-            doc.append(Note((n,), warning=True))
-    labels = {"attained": ("maximum", "minimum"), "unknown": ("largest", "smallest")}
-    marks = []
-    for status, best, k in ((result.max_status, result.largest, 0),
-                            (result.min_status, result.smallest, 1)):
-        if status in labels:
-            marks.append((labels[status][k], set(best)))
+        if "numerically" in n or "No stationary" in n or "has no solution" in n:
+            doc.append(Note((n,), warning="has no solution" not in n))
+    if result.singular_note:
+        doc.append(Paragraph(("Where the constraint's gradient vanishes Lagrange's condition "
+                              "need not hold, so those points are examined too. ",
+                              result.singular_note)))
+    # "largest"/"smallest" where the candidates' extreme is not proved to be f's
+    unknown = {"max": result.max_witness is None and (
+                   result.max_status == "unknown" or not result.complete),
+               "min": result.min_witness is None and (
+                   result.min_status == "unknown" or not result.complete)}
+    largest, smallest = set(result.largest), set(result.smallest)
     rows = []
     for k, c in enumerate(result.candidates, start=1):
-        kind = ", ".join(w for w, s in marks if c in s)
-        rows.append((str(k), vector_cell(c.point), vector_cell(c.multipliers), num(c.value),
-                     kind))
+        words = [c.label]
+        if unknown["max"] and c in largest:
+            words.append("largest")
+        if unknown["min"] and c in smallest:
+            words.append("smallest")
+        if c.numerical:
+            words.append("numerical")
+        rows.append((str(k), vector_cell(c.point),
+                     vector_cell(c.multipliers) if c.multipliers else "—", num(c.value),
+                     ", ".join(w for w in words if w)))
     if rows:
         names = ", ".join(v.name for v in result.variables)
         doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
-    for word, status, best, witness, side in (
-            ("maximum", result.max_status, result.largest, result.max_witness, "above"),
-            ("minimum", result.min_status, result.smallest, result.min_witness, "below")):
-        if not best:
-            continue
-        where = " and ".join(_point_text(result.variables, c.point) for c in best)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for k, c in enumerate(result.candidates, start=1):
+            if c.reason:
+                groups.setdefault((c.kind, c.reason), []).append(f"#{k}")
+        reasons = [f"{', '.join(ks)}: {kind}: {why}." for (kind, why), ks in groups.items()]
+        if reasons:
+            doc.append(Paragraph(("Second-order test along the constraint (the Hessian of L "
+                                  "on the tangent space): " + " ".join(reasons),)))
+    for word, status, best, witness, evidence, side in (
+            ("maximum", result.max_status, result.largest, result.max_witness,
+             result.max_evidence, "above"),
+            ("minimum", result.min_status, result.smallest, result.min_witness,
+             result.min_evidence, "below")):
+        more = "more" if side == "above" else "less"
         if status == "none":
             point = ", ".join(f"{v:.4g}" for v in witness[0])
+            example = f"for example ({point}) satisfies the constraint and f = {witness[1]:.4g} there"
+            if evidence:
+                why = f"{evidence} ({example})."
+            elif best:
+                why = f"{example}, {more} than at every candidate."
+            else:
+                why = (f"a {word} would be a candidate, and there is none ({example}).")
             other = "minimum" if word == "maximum" else "maximum"
-            far = abs(witness[1] - best[0].numeric_value) > 100 * (1 + abs(best[0].numeric_value))
-            why = f" (it is unbounded {side})" if far else ""
             tail = (f" The candidate is the {other}." if len(result.candidates) == 1
                     and getattr(result, f"{other[:3]}_status") == "attained" else "")
-            doc.append(Paragraph((
-                f"f has no {word} on the constraint{why}: for example ({point}) satisfies "
-                f"the constraint and f = {witness[1]:.4g} there, "
-                f"{'more' if side == 'above' else 'less'} than at every candidate.{tail}",)))
+            doc.append(Paragraph((f"f has no {word} on the constraint: {why}{tail}",)))
             continue
-        label = (f"{word.capitalize()} of f" if status == "attained" else
-                 f"{'Largest' if word == 'maximum' else 'Smallest'} candidate value of f")
+        if not best:
+            continue
+        if witness is not None:
+            point = ", ".join(f"{v:.4g}" for v in witness[0])
+            doc.append(Paragraph((
+                f"The {'largest' if side == 'above' else 'smallest'} candidate found is not "
+                f"the {word}: ({point}) satisfies the constraint and f = {witness[1]:.4g} "
+                f"there, {more} than at every candidate. The search may have missed the "
+                f"{word}, or f has none.",)))
+            continue
+        where = " and ".join(_point_text(result.variables, c.point) for c in best)
+        big = "Largest" if word == "maximum" else "Smallest"
+        if status == "attained" and result.complete:
+            label = f"{word.capitalize()} of f"
+        elif status == "attained":
+            label = (f"{big} candidate value of f (f has a {word} on the constraint: this is "
+                     "it unless a candidate was missed: see the notes)")
+        else:
+            label = f"{big} candidate value of f"
         doc.append(Math((f"{label}, at {where}",), _round(best[0].value), emphasis=True))
     for n in result.notes:
-        if not ("numerically" in n or "No stationary" in n):
+        if not ("numerically" in n or "No stationary" in n or "has no solution" in n
+                or n == result.singular_note):
             doc.append(Note((n,)))
     return doc
 

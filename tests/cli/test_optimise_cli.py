@@ -56,7 +56,7 @@ def test_descent_bad_input(cli):
 
 # -- lagrange ------------------------------------------------------------------------------
 def _candidate_shape(c, names):
-    assert set(c) == {"point", "multipliers", "value"}
+    assert {"point", "multipliers", "value", "kind", "numerical"} <= set(c)
     assert set(c["point"]) == set(names)
     assert all(isinstance(v, str) for v in c["point"].values())
     assert all(isinstance(m, str) for m in c["multipliers"]) and isinstance(c["value"], str)
