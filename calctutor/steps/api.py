@@ -144,9 +144,15 @@ def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
 
     ``function`` and ``reading`` are the function ``expr`` is a derivative of and how it
     was read: where it is undefined (``x^2/x`` at 0), so is ``expr``."""
-    reason = undefined_reason(point, function, reading, (expr,), what)
+    reason = undefined_reason(point, function, reading, (), what)
     if reason is not None:
         raise UsageError(reason)
+    reason = undefined_reason(point, None, None, (expr,), what)
+    if reason is not None:
+        value = _limit_of_formula(expr, point, function)
+        if value is None:
+            raise UsageError(reason)
+        return value
     expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
     value = real_roots(expr, point).xreplace(point)
     if any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values()):
@@ -156,6 +162,35 @@ def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
         raise UsageError(f"{what} is undefined at {where(point)}")
     return value
+
+
+LIMIT_SECONDS = 2.0
+
+
+def _limit_of_formula(expr: sp.Expr, point, function: sp.Expr | None) -> sp.Expr | None:
+    """The derivative at a point where its formula is undefined but the function is not
+    (``(x^3)^(1/3)`` at 0: the formula x^2/(x^3)^(2/3) is 0/0 there): when f is continuous
+    at a and f' tends to the same finite L from both sides, f'(a) = L (mean value theorem).
+    One variable only; None when the limits are not both found, finite and equal."""
+    from calctutor.sandbox import within
+
+    if function is None or len(point) != 1:
+        return None
+    (var, a), = point.items()
+    if var not in expr.free_symbols or _corners(function, point):
+        return None
+    real = real_roots(expr)
+
+    def sides():
+        return [sp.limit(real, var, a, d) for d in ("+", "-")]
+
+    try:
+        found = within(LIMIT_SECONDS, sides, default=None)
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError, RecursionError):
+        return None
+    if not found or found[0] != found[1] or not found[0].is_real or not found[0].is_finite:
+        return None
+    return tidy(found[0])
 
 
 def _value_or_reason(expr, point, function, reading, derivatives):
