@@ -141,34 +141,14 @@ def test_json_has_the_contract_keys():
 # --- one domain policy for --answer: the answer must be defined wherever the expected is ----
 
 
-def _with_conditions(monkeypatch, *conditions):
-    """What the parser will record once it keeps the conditions evaluation dropped."""
-    import dataclasses
-
-    import calctutor.checking.answer as answer
-
-    original = answer.parse_answer
-
-    def parse(text, spec):
-        value, reading = original(text, spec)
-        return value, dataclasses.replace(reading, conditions=conditions)
-
-    monkeypatch.setattr(answer, "parse_answer", parse)
-
-
-def test_an_answer_undefined_on_a_region_is_wrong_and_the_region_is_named(monkeypatch):
-    from calctutor.domain import Condition
-
-    _with_conditions(monkeypatch, Condition("nonnegative", x))
+def test_an_answer_undefined_on_a_region_is_wrong_and_the_region_is_named():
+    # the parser keeps the condition x >= 0 that SymPy's sqrt(x)^2 -> x drops
     v = check_answer(Fixed(AnswerSpec("expr", x, "the simplified form", (x,))), "sqrt(x)^2")
     assert v.correct is False
     assert "your answer is not defined for x < 0, where the correct answer is" in v.feedback
 
 
-def test_an_answer_undefined_at_one_point_is_right_with_a_note(monkeypatch):
-    from calctutor.domain import Condition
-
-    _with_conditions(monkeypatch, Condition("nonzero", x))
+def test_an_answer_undefined_at_one_point_is_right_with_a_note():
     v = check_answer(Fixed(AnswerSpec("expr", sp.Integer(1), "the simplified form", (x,))), "x/x")
     assert v.correct is True
     assert "equal except at x = 0, where your answer is undefined" in v.notes
@@ -193,3 +173,17 @@ def test_a_right_answer_resting_on_a_search_says_so():
     v = check_answer(Fixed(AnswerSpec("expr", sp.asin(x) + sp.acos(x), "it", (x,))), "pi/2")
     assert v.correct is True
     assert any(n.startswith("checked by evaluation, equal at every point tested") for n in v.notes)
+
+
+def test_each_entry_of_a_vector_answer_keeps_its_own_conditions():
+    """x ≠ 0 of 2x^2/x is a line in the plane (accepted with a note); x ≥ 0 of sqrt(x)^2
+    is a half-plane (wrong); neither entry's condition is applied to the other entry."""
+    y = sp.Symbol("y", real=True)
+    spec = AnswerSpec("vector", [2 * x, 2 * y], "the gradient", (x, y))
+    line = check_answer(Fixed(spec), "2x^2/x, 2y")
+    assert line.correct is True
+    assert any("set with no area" in n and "x = 0" in n for n in line.notes)
+    half = check_answer(Fixed(spec), "2 sqrt(x)^2, 2y")
+    assert half.correct is False and "x >= 0 fails" in half.feedback.replace("≥", ">=")
+    other = check_answer(Fixed(spec), "2x, 2 sqrt(x)^2 y/x")
+    assert other.correct is False  # the second entry's own x >= 0, not the first's

@@ -135,20 +135,24 @@ def json_shape(value):
 
 
 def parse_answer(text: str, spec: AnswerSpec):
-    """The answer typed by the learner, in the spec's shape, and how it was read."""
+    """The answer typed by the learner, in the spec's shape, how it was read, and each
+    entry's domain conditions (by the entry's 1-based index, as ``_entries`` numbers them)."""
     names = [s.name for s in spec.variables]
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
-        return parsed.expr, parsed.reading
+        return parsed.expr, parsed.reading, {(): tuple(parsed.reading.conditions)}
     if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
         from calctutor.checking.named_answers import unname  # "m=1, c=2" -> "1, 2"
 
         items = parse_expressions(unname(text, spec.entry_names), variables=names,
                                   positive=spec.positive)
-        return [p.expr for p in items], _join_readings(text, [p.reading for p in items])
+        return ([p.expr for p in items], _join_readings(text, [p.reading for p in items]),
+                {(i + 1,): tuple(p.reading.conditions) for i, p in enumerate(items)})
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
     return ([[p.expr for p in row] for row in rows],
-            _join_readings(text, [p.reading for row in rows for p in row], rows=rows))
+            _join_readings(text, [p.reading for row in rows for p in row], rows=rows),
+            {(i + 1, j + 1): tuple(p.reading.conditions)
+             for i, row in enumerate(rows) for j, p in enumerate(row)})
 
 
 def _join_readings(text: str, readings: Sequence[Reading], rows=None) -> Reading:
@@ -158,7 +162,8 @@ def _join_readings(text: str, readings: Sequence[Reading], rows=None) -> Reading
     else:
         shown = "[" + ", ".join(r.reading for r in readings) + "]"
     notes = tuple(dict.fromkeys(n for r in readings for n in r.notes))
-    return Reading(text, shown, notes, any(r.differs for r in readings))
+    conditions = tuple(dict.fromkeys(c for r in readings for c in r.conditions))
+    return Reading(text, shown, notes, any(r.differs for r in readings), conditions)
 
 
 # ---------------------------------------------------------------------------------------
@@ -374,15 +379,16 @@ def _learner_note(note: str) -> str:
 
 
 def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
-            conditions: tuple = ()) -> _Comparison:
-    """Entry by entry (different shapes are simply not equal). ``conditions`` are domain
-    conditions of a single-entry answer that its evaluated form no longer shows."""
+            conditions: dict | None = None) -> _Comparison:
+    """Entry by entry (different shapes are simply not equal). ``conditions`` maps an
+    entry's index to the domain conditions its evaluated form no longer shows."""
+    conditions = conditions or {}
     if _shape_of(expected) != _shape_of(answer):
         return _Comparison(False)
     out = _Comparison(True)
     for (index, e), (_, a) in zip(_entries(expected), _entries(answer), strict=True):
         verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals,
-                                 conditions if index == () else ())
+                                 conditions.get(index, ()))
         out.notes += [_learner_note(n) for n in verdict.notes]
         if verdict.verdict == "tested" and verdict.summary.startswith("equal at every point"):
             # say what the verdict rests on: a search, not a proof
@@ -415,7 +421,7 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         raise UsageError(f"--answer cannot be checked for this kind of result "
                          f"({type(result).__name__})")
     spec: AnswerSpec = spec_of()
-    answer, reading = parse_answer(text, spec)
+    answer, reading, conditions = parse_answer(text, spec)
     answer = _conform(answer, spec.expected)
     decimals = _typed_decimals(text)
 
@@ -433,7 +439,7 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
             return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
         return verdict(False, message, diagnosis="wrong_shape")
 
-    comparison = compare(spec.expected, compared, spec, decimals, tuple(reading.conditions))
+    comparison = compare(spec.expected, compared, spec, decimals, conditions)
     notes = tuple(dict.fromkeys(comparison.notes))
     named = [k for k, _ in spec.at + spec.substitute]
     if spec.at and comparison.evidence and _mentions(answer, named) \

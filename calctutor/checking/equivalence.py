@@ -636,16 +636,26 @@ class _Scan:
         return None
 
     def _isolated(self, p, side: _Function) -> bool:
-        """Is ``side`` defined all around ``p`` (so its gap at p is a single point)?"""
-        for s in self.symbols:
-            step = sp.Rational(1, 1000) * max(1, abs(p[s]))
-            for q in ({**p, s: p[s] - step}, {**p, s: p[s] + step}):
-                if side.at(q).kind != "real" and self.first.at(q).kind == "real" or \
-                        side is self.first and side.at(q).kind != "real":
-                    return False
+        """Is ``side`` defined at every point near ``p`` taken in a general direction (all
+        coordinates moved at once), so that its gap at p is a point, or a curve or surface
+        with no area, as x ≠ 0 is in the (x, y) plane, rather than a region?"""
+        n = len(self.symbols)
+        for k in range(2 * n if n > 1 else 2):
+            q = dict(p)
+            for j, s in enumerate(self.symbols):
+                sign = -1 if (k >> j) & 1 else 1
+                q[s] = p[s] + sign * (1 + sp.Rational(37, 100) * j) * \
+                    sp.Rational(1, 1000) * max(1, abs(p[s]))
+            if side.at(q).kind != "real" and (side is self.first or self.first.at(q).kind == "real"):
+                return False
         return True
 
     def isolated_notes(self) -> list[str]:
+        if len(self.symbols) > 1:  # the gap is a curve or a surface: name one point of it
+            return [f"equal except on a set with no area where the {which} expression is "
+                    f"undefined, such as {_at(p)}"
+                    for which, gaps in (("second", self.isolated_second), ("first", self.isolated_first))
+                    for p in gaps[:1]]
         notes = [f"equal except at {_at(p)}, where the second expression is undefined"
                  for p in self.isolated_second]
         notes += [f"equal except at {_at(p)}, where the first expression is undefined"
