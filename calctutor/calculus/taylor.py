@@ -313,6 +313,24 @@ def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, orde
         curves=_curves(real_roots(expr), result.rows, var, a) if plot else ())
 
 
+
+def rows_from_coefficients(coeffs, order: int, base: sp.Expr, shown):
+    """The table of a one-variable expansion from its coefficients c_k (f^(k)(a) = k! c_k;
+    ``shown`` the derivative formulas known so far): (rows, terms up to ``order``, the next
+    non-zero term or None, the order searched up to)."""
+    rows = []
+    for k in range(order + 1):
+        c = coeffs[k]
+        rows.append(DerivativeRow(k, shown[k] if k < len(shown) else None, c * sp.factorial(k),
+                                  c, power_term(c, (base,), (k,))))
+    terms = tuple((r.k, r.term) for r in rows)
+    next_term, searched = None, len(coeffs) - 1
+    for k in range(order + 1, len(coeffs)):
+        if coeffs[k] != 0:
+            next_term, searched = (k, power_term(coeffs[k], (base,), (k,))), k
+            break
+    return rows, terms, next_term, searched
+
 def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, order: int,
                 nonzero: int | None = None, plot: bool = False) -> TaylorResult:
     """The Taylor polynomial of ``expr`` about ``var = a`` (``nonzero``: the first N
@@ -340,17 +358,7 @@ def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, ord
         order = ks[-1] if ks else 0
     shown = [expr]
     within(DISPLAY_SECONDS, _display_derivatives, shown, var, min(order + 1, SHOW_UP_TO))
-    rows = []
-    for k in range(order + 1):
-        c = coeffs[k]
-        rows.append(DerivativeRow(k, shown[k] if k < len(shown) else None, c * sp.factorial(k),
-                                  c, power_term(c, (base,), (k,))))
-    terms = tuple((r.k, r.term) for r in rows)
-    next_term, searched = None, len(coeffs) - 1
-    for k in range(order + 1, len(coeffs)):
-        if coeffs[k] != 0:
-            next_term, searched = (k, power_term(coeffs[k], (base,), (k,))), k
-            break
+    rows, terms, next_term, searched = rows_from_coefficients(coeffs, order, base, shown)
     exact = expr.is_polynomial(var) and sp.degree(expr, var) <= order
     if exact:
         notes.append(f"f is a polynomial of degree {sp.degree(expr, var)}: every derivative of "

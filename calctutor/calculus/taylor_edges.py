@@ -208,13 +208,12 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
     series of the continuous extension, with notes saying which values are limits."""
     from calctutor.calculus.taylor import (
         MAX_ORDER,
-        DerivativeRow,
         TaylorResult,
         UndefinedThere,
         _curves,
         _display_derivatives,
         _samples,
-        power_term,
+        rows_from_coefficients,
         shifted,
         value_at,
     )
@@ -270,17 +269,7 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
                  f"against f itself {where} {shown_a} (within 1/1000 of it).")
     shown = [expr]
     within(0.3, _display_derivatives, shown, var, min(order + 1, 6))
-    rows = []
-    for k in range(order + 1):
-        c = coeffs[k]
-        rows.append(DerivativeRow(k, shown[k] if k < len(shown) else None, c * sp.factorial(k),
-                                  c, power_term(c, (base,), (k,))))
-    terms = tuple((r.k, r.term) for r in rows)
-    next_term, searched = None, len(coeffs) - 1
-    for k in range(order + 1, len(coeffs)):
-        if coeffs[k] != 0:
-            next_term, searched = (k, power_term(coeffs[k], (base,), (k,))), k
-            break
+    rows, terms, next_term, searched = rows_from_coefficients(coeffs, order, base, shown)
     poly = sp.Add(*(t for _, t in terms))
     return TaylorResult(reading, expr, (var,), ((var, a),), order, terms, rows=tuple(rows),
                         next_term=next_term, next_searched=searched, remainder=None,
