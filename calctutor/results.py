@@ -91,7 +91,7 @@ class DiffResult:
     def answer_spec(self):
         """What ``--answer`` is checked against: the derivative, or its value at the point."""
         return _derivative_spec(self.expr, self.variables, self.result, self.at, self.value,
-                                self.reason)
+                                self.reason, self.input)
 
 
 def _point_json(out: dict, at, value, reason) -> None:
@@ -117,8 +117,8 @@ def condition_codes(conditions) -> list[str]:
     return [c.text(to_sympy).translate(_ASCII) for c in conditions]
 
 
-def _derivative_spec(expr, variables, result, at, value, reason=None):
-    from calctutor.checking.answer import AnswerSpec
+def _derivative_spec(expr, variables, result, at, value, reason=None, reading=None):
+    from calctutor.checking.answer import AnswerSpec, function_domain
     from calctutor.checking.mistakes_diff import derivative_mistakes
     from calctutor.errors import UsageError
 
@@ -132,7 +132,8 @@ def _derivative_spec(expr, variables, result, at, value, reason=None):
         return AnswerSpec("number", value, f"the value of {what} at the point", names,
                           mistakes=lambda: derivative_mistakes(expr, variables, point))
     return AnswerSpec("expr", result, what, names,
-                      mistakes=lambda: derivative_mistakes(expr, variables, None))
+                      mistakes=lambda: derivative_mistakes(expr, variables, None),
+                      domain=function_domain((expr,), reading))
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ class FirstPrinciplesResult:
     def answer_spec(self):
         """The same answer as the rules would give (the method does not change it)."""
         return _derivative_spec(self.expr, (self.var,), self.result, self.at, self.value,
-                                self.reason)
+                                self.reason, self.input)
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,31 @@ def test_each_entry_of_a_vector_answer_keeps_its_own_conditions():
     assert half.correct is False and "x >= 0 fails" in half.feedback.replace("≥", ">=")
     other = check_answer(Fixed(spec), "2x, 2 sqrt(x)^2 y/x")
     assert other.correct is False  # the second entry's own x >= 0, not the first's
+
+
+def _cli_verdict(*args):
+    """(exit code, output) of a command checking an answer, in this process."""
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+
+    r = CliRunner().invoke(app, [*args, "--format", "plain"])
+    return r.exit_code, r.output
+
+
+def test_an_answer_is_judged_only_where_the_function_is_defined():
+    """d/dx ln(x) is 1/x where ln(x) is defined (x > 0): 1/|x| is right there, and is not
+    refuted by a point x < 0 where the derivative does not exist."""
+    assert sp.diff(sp.log(x), x).subs(x, 3) == 1 / sp.Abs(sp.Integer(3))  # the claim itself
+    code, out = _cli_verdict("diff", "ln(x)", "--answer", "1/|x|")
+    assert code == 0, out
+    code, out = _cli_verdict("gradient", "ln(x) + y", "--answer", "1/|x|, 1")
+    assert code == 0, out
+    code, out = _cli_verdict("diff", "sqrt(x)", "--answer", "1/(2 sqrt(|x|))")
+    assert code == 0, out
+    # where the function is defined the answer must still agree: -1/x is wrong for x > 0
+    code, out = _cli_verdict("diff", "ln(x)", "--answer", "-1/x")
+    assert code == 1 and "sign" in out, out
+    # the domain of the function, not of the derivative's formula, is what counts
+    code, out = _cli_verdict("diff", "ln(x^2)", "--answer", "2/|x|")
+    assert code == 1, out

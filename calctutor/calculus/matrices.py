@@ -675,9 +675,12 @@ class GradientResult:
         return _common_json(self, out)
 
     def answer_spec(self):
+        from dataclasses import replace
+
+        from calctutor.checking.answer import function_domain
         from calctutor.checking.mistakes_matrices import gradient_spec
 
-        return gradient_spec(self)
+        return replace(gradient_spec(self), domain=function_domain(_functions(self), self.input))
 
 
 @dataclass(frozen=True)
@@ -720,9 +723,12 @@ class JacobianResult:
         return _common_json(self, out)
 
     def answer_spec(self):
+        from dataclasses import replace
+
+        from calctutor.checking.answer import function_domain
         from calctutor.checking.mistakes_matrices import jacobian_spec
 
-        return jacobian_spec(self)
+        return replace(jacobian_spec(self), domain=function_domain(_functions(self), self.input))
 
 
 @dataclass(frozen=True)
@@ -788,6 +794,15 @@ class HessianResult:
         return _common_json(self, out)
 
     def answer_spec(self):
+        from dataclasses import replace
+
+        from calctutor.checking.answer import function_domain
         from calctutor.checking.mistakes_matrices import hessian_spec
 
-        return hessian_spec(self)
+        return replace(hessian_spec(self), domain=function_domain(_functions(self), self.input))
+
+
+def _functions(result) -> tuple:
+    """The function(s) a gradient, Jacobian or Hessian was computed from."""
+    exprs = getattr(result, "exprs", None)
+    return tuple(exprs) if exprs is not None else (result.expr,)

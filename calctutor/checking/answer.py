@@ -73,6 +73,9 @@ class AnswerSpec:
     substitute: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     # The point of an --at question: a symbolic answer is evaluated there, then compared.
     at: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    # Where the expected answer means something (``calctutor.domain.Condition``s): the
+    # derivative of ln(x) is 1/x only for x > 0, so 1/|x| is right there.
+    domain: tuple = ()
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -132,6 +135,16 @@ def json_shape(value):
 
 # ---------------------------------------------------------------------------------------
 # Reading the answer
+
+
+def function_domain(exprs, reading=None) -> tuple:
+    """The conditions for the function(s) a result was computed from to be defined (with
+    those its reading recorded): where a derivative of them means something."""
+    from calctutor.domain import conditions_of, reduce_conditions
+
+    found = [c for e in exprs for c in conditions_of(e)]
+    found += list(getattr(reading, "conditions", ()) or ())
+    return reduce_conditions(found)
 
 
 def parse_answer(text: str, spec: AnswerSpec):
@@ -278,6 +291,7 @@ def _compare_entry(expected, answer, spec: AnswerSpec, decimals: int | None,
     # the typed answer's conditions are on its own names, which substitution replaces
     typed = () if (spec.substitute or spec.at) else conditions
     return check_equivalent(expected, answer, [v for v in spec.variables if v.name not in gone],
+                            expected_conditions=() if spec.at else spec.domain,
                             answer_conditions=typed)
 
 

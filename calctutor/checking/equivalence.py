@@ -760,8 +760,8 @@ def _domain_differ(scan: _Scan, symbols, proof) -> Equivalence:
     what = "not defined" if a.kind == "undefined" else "not a real number"
     region = _region_text(a.cond, symbols[0]) if a.cond is not None and len(symbols) == 1 else None
     if region:
-        evidence = (f"the second expression is {what} for {region}, where the first is: "
-                    f"at {_at(p)} the first is {_show(e.re, 6)}")
+        evidence = (f"the second expression is {what} for {region}, where the first is "
+                    f"defined: at {_at(p)} the first is {_show(e.re, 6)}")
     else:
         fails = f" ({a.cond.text(to_text)} fails there)" if a.cond is not None else ""
         evidence = (f"the second expression is {what} at {_at(p)} and around it{fails}, "
