@@ -17,7 +17,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from calctutor.commands import run_kind
-from calctutor.errors import CalcTutorError, UsageError
+from calctutor.errors import ParseError, UsageError
 from calctutor.exercises import BankError, generate, instantiate, load_bank, skills, templates
 from calctutor.exercises.bank import KINDS
 from calctutor.exercises.generate import canonical_key, kind_available, parse_module, tidy
@@ -693,8 +693,9 @@ def test_classification_exercises_check_points_and_kinds():
     assert wrong.correct is False and wrong.diagnosis == "wrong_classification"
     far = ex.check("(" + ", ".join(["97"] * len(names)) + ") minimum")
     assert far.correct is False and far.diagnosis == "not_stationary"
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(ParseError, match="write each stationary point in brackets") as err:
         ex.check("minimum")
+    assert type(err.value) is ParseError
 
 
 def test_worksheet_says_when_fewer_exercises_came_back():
@@ -714,8 +715,9 @@ def test_coordinate_change_exercises_check_the_determinant():
     assert ex.check(ex.answer).correct is True
     wrong = ex.check(f"2*({ex.answer}) + 1")
     assert wrong.correct is False and wrong.solution is not None
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(ParseError, match="unexpected ',' at column 4") as err:
         ex.check("[[1, 0], [0, 1]")  # a Jacobian-shaped answer that does not even parse
+    assert type(err.value) is ParseError
 
 
 def test_bank_covers_every_computable_skill_of_the_course():
