@@ -11,7 +11,7 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.commands.taylor import run_taylor
-from calctutor.errors import CalcTutorError, LimitError, ParseError, UsageError
+from calctutor.errors import LimitError, ParseError, UsageError
 
 x, y = sp.symbols("x y", real=True)
 EXAMPLES = [json.loads(line) for line in
@@ -194,7 +194,7 @@ def test_eval_orders():
     ("log(x)", None, "no Taylor expansion"),
 ])
 def test_not_smooth_at_the_point_is_a_clear_error(text, at, words):
-    with pytest.raises(CalcTutorError, match="no Taylor expansion") as info:
+    with pytest.raises(UsageError, match="no Taylor expansion") as info:
         run_taylor(text, at=at, order=3)
     assert words in str(info.value)
 
