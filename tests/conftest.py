@@ -45,3 +45,21 @@ def pytest_runtest_protocol(item, nextitem):
         yield
     finally:
         faulthandler.cancel_dump_traceback_later()
+
+
+def _crashes() -> list:
+    # read without importing: most tests never load the exercise bank (nor SymPy through it)
+    import sys
+
+    validate = sys.modules.get("calctutor.exercises.validate")
+    return validate.CRASHES if validate is not None else []
+
+
+@pytest.fixture(autouse=True)
+def _no_crash_hidden_by_a_redraw():
+    """A command that crashes on a drawn variant is redrawn for the learner; here it fails
+    the test that drew it."""
+    before = len(_crashes())
+    yield
+    new = _crashes()[before:]
+    assert not new, f"{len(new)} exercise variant(s) crashed their command: {new[:3]}"

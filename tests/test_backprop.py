@@ -15,7 +15,7 @@ from calctutor.calculus.backprop import backprop
 from calctutor.checking.answer import check_answer
 from calctutor.commands import run_kind
 from calctutor.commands.backprop import run_backprop
-from calctutor.errors import CalcTutorError
+from calctutor.errors import UsageError
 from calctutor.render import render
 
 EXAMPLES = [json.loads(line) for line in
@@ -219,15 +219,15 @@ def test_missing_factor_two_by_hand_on_a_neuron():
     (([], "1", "0"), "at least one --layer"),
 ])
 def test_bad_input_is_a_precise_error(args, message):
-    with pytest.raises(CalcTutorError) as err:
+    with pytest.raises(UsageError) as err:
         backprop(*args)
     assert message in str(err.value)
 
 
 def test_bad_activation_and_check():
-    with pytest.raises(CalcTutorError, match="unknown activation 'softmax'"):
+    with pytest.raises(UsageError, match="unknown activation 'softmax'"):
         backprop(["W=[[1]]; b=[0]"], "1", "0", "softmax")
-    with pytest.raises(CalcTutorError, match="the network has 1 layer"):
+    with pytest.raises(UsageError, match="the network has 1 layer"):
         backprop(["W=[[1]]; b=[0]"], "1", "0", "tanh", "W2")
 
 

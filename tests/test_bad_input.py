@@ -112,7 +112,9 @@ def test_refused_in_process_quickly(text):
     start = time.monotonic()
     with pytest.raises((ParseError, LimitError)) as info:
         parse_expression(text)
-    assert time.monotonic() - start < 2.0, text
+    # a generous bound (10x the usual time) on shared hardware: a parser that tried the
+    # exponential work these inputs ask for would take minutes, not seconds
+    assert time.monotonic() - start < 20.0, text
     message = str(info.value)
     assert message and "\n" not in message.strip()
 

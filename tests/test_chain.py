@@ -14,7 +14,7 @@ from calctutor.calculus.chain import chain
 from calctutor.checking.answer import check_answer
 from calctutor.commands import run_kind
 from calctutor.commands.chain import run_chain
-from calctutor.errors import CalcTutorError
+from calctutor.errors import ParseError, UsageError
 from calctutor.render import render
 
 EXAMPLES = [json.loads(line) for line in
@@ -217,13 +217,13 @@ def test_answer_at_a_point():
     (("x", ["x=t"], "x"), "--wrt x: x is a name of layer 1"),
 ])
 def test_bad_input_is_a_precise_error(args, message):
-    with pytest.raises(CalcTutorError) as err:
+    with pytest.raises(UsageError) as err:
         chain(*args)
     assert message in str(err.value)
 
 
 def test_point_missing_a_variable():
-    with pytest.raises(CalcTutorError) as err:
+    with pytest.raises(ParseError) as err:
         chain("x y", ["x=s t, y=s+t"], "s,t", at="t=1")
     assert "no value for s" in str(err.value)
 

@@ -9,7 +9,7 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.commands.descent import run_descent
-from calctutor.errors import CalcTutorError
+from calctutor.errors import ParseError, UsageError
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -90,15 +90,20 @@ def test_non_rational_iterates_fall_back_to_decimals():
     assert [float(p) for p in r.final.point] == pytest.approx([x, y], rel=1e-12)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(expr="x^2", start="y=1"), dict(expr="x^2", start="x=1", rate="-1"),
-    dict(expr="x^2", start=None), dict(expr="x^2 + y", start="x=1"),
-    dict(expr="3", start="x=1"), dict(expr="ln(x)", start="x=-1"),
-    dict(expr="x^2", start="x=1", tol=0),
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(expr="x^2", start="y=1"), ParseError, "'y' at column 1 is not a variable"),
+    (dict(expr="x^2", start="x=1", rate="-1"), UsageError, r"rate \(--rate\) must be positive"),
+    (dict(expr="x^2", start=None), UsageError, "give a start point with --start"),
+    (dict(expr="x^2 + y", start="x=1"), ParseError, "gives no value for y"),
+    (dict(expr="3", start="x=1"), UsageError, "has no variables"),
+    (dict(expr="ln(x)", start="x=-1"), UsageError, "undefined .* at x = -1"),
+    (dict(expr="x^2", start="x=1", tol=0), UsageError, "--tol must be positive"),
 ])
-def test_bad_input_is_a_usage_error(kwargs):
-    with pytest.raises(CalcTutorError):
+def test_bad_input_is_a_usage_error(kwargs, error, message):
+    # the exact class: an InternalError (a crash) is a CalcTutorError too and must not pass
+    with pytest.raises(error, match=message) as err:
         run_descent(**kwargs)
+    assert type(err.value) is error
 
 
 def test_answers_and_mistakes():
@@ -141,5 +146,6 @@ def test_answer_as_named_point():
     assert check_answer(r, "x=8/5, y=1/5").correct is True
     assert check_answer(r, "y=1/5, x=8/5").correct is True
     assert check_answer(r, "8/5, 1/5").correct is True
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(UsageError, match="unknown name 'z' in your answer: expected x, y") as err:
         check_answer(r, "x=8/5, z=1/5")
+    assert type(err.value) is UsageError

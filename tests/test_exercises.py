@@ -17,21 +17,33 @@ from sympy.parsing.sympy_parser import (
 )
 
 from calctutor.commands import run_kind
-from calctutor.errors import CalcTutorError, UsageError
+from calctutor.errors import InternalError, ParseError, UsageError
 from calctutor.exercises import BankError, generate, instantiate, load_bank, skills, templates
 from calctutor.exercises.bank import KINDS
 from calctutor.exercises.generate import canonical_key, kind_available, parse_module, tidy
-from calctutor.exercises.validate import answer_of, mal_diff, problems, solved_and_valid
+from calctutor.exercises.validate import CRASH, answer_of, mal_diff, problems, solved_and_valid
 from tests.mathcheck import equal
 
 BANK = load_bank()
 MODULES = sorted({t.module for t in BANK.templates})
 
 
-def needs(kind):
-    """Skip until the command of ``kind`` is merged into this tree (then it runs)."""
-    return pytest.mark.skipif(not kind_available(kind),
-                              reason=f"the {kind} command is not in this tree yet")
+def test_every_registered_kind_resolves_to_its_function():
+    # a stale "module:function" entry must fail here, not silently shrink the template pool
+    import importlib
+
+    from calctutor.commands import KINDS as COMMANDS
+
+    assert {"diff", "gradient", "hessian", "newton", "fit"} <= set(COMMANDS)
+    for kind, path in COMMANDS.items():
+        module, _, name = path.partition(":")
+        fn = getattr(importlib.import_module(module), name, None)
+        assert callable(fn), f"{kind}: {path} does not name a function"
+        assert kind_available(kind), kind
+    # every kind the bank uses is registered, and no template is left out of the pool
+    assert {t.kind for t in BANK.templates} <= set(COMMANDS)
+    for module in MODULES:
+        assert templates(module) == templates(module, available=False), module
 
 
 # -- an independent reading of the bank's own input text (test-only; never user text) --------
@@ -267,14 +279,43 @@ def test_running_the_command_on_input_gives_answer(module1_variants):
             assert out["method"] == "first_principles"
 
 
-def test_raw_variants_rarely_need_redrawing():
-    # every template must give mostly good variants, or the generator would starve it
+def test_raw_variants_rarely_need_redrawing(record_property):
+    # every template must give mostly good variants, or the generator would starve it; an
+    # ill-posed draw may be redrawn, a crash may not
+    redrawn = {}
     for t in BANK.templates:
-        if not kind_available(t.kind):
-            continue
-        bad = [instantiate(t, s) for s in range(8)]
-        bad = [e.input for e in bad if problems(e, t)]
+        found = [(e.input, problems(e, t)) for e in (instantiate(t, s) for s in range(8))]
+        crashed = [(inp, p) for inp, p in found if any(x.startswith(CRASH) for x in p)]
+        assert not crashed, (t.key, crashed)
+        bad = [inp for inp, p in found if p]
         assert len(bad) <= 4, (t.key, bad)
+        if bad:
+            redrawn[t.key] = len(bad)
+    total = sum(redrawn.values())
+    record_property("ill_posed_redraws", total)
+    print(f"{total} of {8 * len(BANK.templates)} raw variants are redrawn: {redrawn}")
+    assert total < 8 * len(BANK.templates) / 4, redrawn
+
+
+def test_a_crashing_command_is_recorded_not_silently_redrawn(monkeypatch):
+    import calctutor.exercises.validate as validate
+
+    template = next(t for t in BANK.templates if t.kind == "diff")
+    ex = instantiate(template, 0)
+    for error in (ZeroDivisionError("boom"), InternalError("boom")):
+        def broken(*args, error=error, **kwargs):
+            raise error
+        monkeypatch.setattr(type(ex), "solve", broken)
+        before = len(validate.CRASHES)
+        found = problems(ex, template)
+        assert found == [f"{CRASH}: {type(error).__name__}: boom"]
+        assert validate.CRASHES[before:] == [(template.key, ex.input, f"{type(error).__name__}: boom")]
+        del validate.CRASHES[before:]  # seen here on purpose: the shared net must not fail on it
+    # a refusal is an ill-posed draw: redrawn, not recorded
+    monkeypatch.setattr(type(ex), "solve", lambda *a, **k: (_ for _ in ()).throw(UsageError("no")))
+    before = len(validate.CRASHES)
+    assert problems(ex, template) == ["the command failed: no"]
+    assert len(validate.CRASHES) == before
 
 
 # -- the checks themselves --------------------------------------------------------------------
@@ -636,10 +677,8 @@ INDEPENDENT = {"diff": _indep_diff, "gradient": _indep_gradient, "jacobian": _in
 
 @pytest.mark.parametrize("module", [2, 3, 4, 5, 6])
 def test_later_module_variants_are_valid_and_match_sympy(module):
-    pool = templates(module)
-    missing = sorted({t.kind for t in templates(module, available=False)} - {t.kind for t in pool})
-    if not pool:
-        pytest.skip(f"the commands of module {module} ({', '.join(missing)}) are not in this tree yet")
+    pool = templates(module, available=False)
+    assert pool, f"module {module} has no templates"
     by_key = {t.key: t for t in BANK.templates}
     exs, inputs = [], set()
     seed = 0
@@ -668,7 +707,6 @@ def test_later_module_variants_are_valid_and_match_sympy(module):
     assert fresh == {t.key for t in pool}, {t.key for t in pool} - fresh
 
 
-@needs("hessian")
 def test_classification_exercises_check_points_and_kinds():
     ex = generate(2, count=1, seed=3, skill="2.9")[0]
     assert ex.answer and all(set(p) == {"point", "kind"} for p in ex.answer)
@@ -686,8 +724,9 @@ def test_classification_exercises_check_points_and_kinds():
     assert wrong.correct is False and wrong.diagnosis == "wrong_classification"
     far = ex.check("(" + ", ".join(["97"] * len(names)) + ") minimum")
     assert far.correct is False and far.diagnosis == "not_stationary"
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(ParseError, match="write each stationary point in brackets") as err:
         ex.check("minimum")
+    assert type(err.value) is ParseError
 
 
 def test_worksheet_says_when_fewer_exercises_came_back():
@@ -707,25 +746,24 @@ def test_coordinate_change_exercises_check_the_determinant():
     assert ex.check(ex.answer).correct is True
     wrong = ex.check(f"2*({ex.answer}) + 1")
     assert wrong.correct is False and wrong.solution is not None
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(ParseError, match="unexpected ',' at column 4") as err:
         ex.check("[[1, 0], [0, 1]")  # a Jacobian-shaped answer that does not even parse
+    assert type(err.value) is ParseError
 
 
 def test_bank_covers_every_computable_skill_of_the_course():
-    import re
     from pathlib import Path
 
-    course = (Path(__file__).resolve().parents[2] / "shared" / "COURSE.md")
-    if not course.exists():
-        pytest.skip("the course description is not beside this checkout")
-    numbers = re.findall(r"^- \*\*(\d+\.\d+) ", course.read_text(), re.M)
-    assert len(numbers) == 57
+    lines = (Path(__file__).parent / "data" / "course_skills.txt").read_text().splitlines()
+    course = dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+    assert len(course) == 57 and course["2.9"].startswith("classify stationary points")
     have = {s.number for s in BANK.skills if any(t.skill == s.name for t in BANK.templates)}
     # what no calctutor command computes: reading graphs, counting, recognising, Python
     conceptual = {"1.1", "3.5", "4.1", "4.9", "6.7"}
-    # computable, not yet templated (see the issue notes)
+    # computable, not yet templated
     todo = {"4.5", "5.3", "5.8"}
-    assert set(numbers) - have == conceptual | todo
+    assert set(course) - have == conceptual | todo
+    assert have <= set(course), have - set(course)  # the bank names no skill the course lacks
 
 
 def test_order_effect_exercises_check_the_value_of_the_polynomial():

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from calctutor.commands.diff import run_diff
-from calctutor.errors import CalcTutorError, UsageError
+from calctutor.errors import ParseError, UsageError
 
 x = sp.Symbol("x", real=True)
 
@@ -115,5 +115,6 @@ def test_constant_has_derivative_zero():
 
 
 def test_bad_input_is_a_calctutor_error():
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(ParseError, match=r"ends too early: something is missing after '\(' at column 4") as err:
         run_diff("sin(", first_principles=True)
+    assert type(err.value) is ParseError

@@ -8,7 +8,7 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.commands.lagrange import run_lagrange
-from calctutor.errors import CalcTutorError
+from calctutor.errors import ParseError, UsageError
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -99,14 +99,18 @@ def test_numeric_fallback_finds_the_four_course_points():
     assert r.minimum == (gmin,)
 
 
-@pytest.mark.parametrize("args", [
-    dict(expr="x y", constraint=[]), dict(expr="x y", constraint=["3 = 3"]),
-    dict(expr="x", constraint=["x = 1"]), dict(expr="x y", constraint=["x^2+y^2=1"], goal="best"),
-    dict(expr="x y", constraint=["x^2+y^2==1"]),
+@pytest.mark.parametrize("args, error, message", [
+    (dict(expr="x y", constraint=[]), UsageError, "give at least one constraint"),
+    (dict(expr="x y", constraint=["3 = 3"]), UsageError, r"constraint 1 \('3 = 3'\) has no variables"),
+    (dict(expr="x", constraint=["x = 1"]), UsageError, "leave nothing to optimise"),
+    (dict(expr="x y", constraint=["x^2+y^2=1"], goal="best"), UsageError, "--goal must be one of"),
+    (dict(expr="x y", constraint=["x^2+y^2==1"]), ParseError, "another at column 9"),
 ])
-def test_bad_input(args):
-    with pytest.raises(CalcTutorError):
+def test_bad_input(args, error, message):
+    # the exact class: an InternalError (a crash) is a CalcTutorError too and must not pass
+    with pytest.raises(error, match=message) as err:
         run_lagrange(**args)
+    assert type(err.value) is error
 
 
 def test_mistakes():
@@ -138,8 +142,9 @@ def test_unbounded_constraint_has_no_maximum():
     assert abs(sum(t * t for t in point) - value) < 1e-6 * value   # independent recomputation
     j = r.to_json()
     assert j["maximum"] == [] and j["minimum"][0]["value"] == "3"
-    with pytest.raises(CalcTutorError):
+    with pytest.raises(UsageError, match="f has no maximum on the constraint") as err:
         check_answer(r, "3")
+    assert type(err.value) is UsageError
     # x + y on the hyperbola x y = 1: the candidates are local extremes only
     h = run_lagrange("x + y", ["x y = 1"])
     assert h.maximum == () and h.minimum == ()

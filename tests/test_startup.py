@@ -5,11 +5,48 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI_LAYER = ["calctutor/__init__.py", "calctutor/__main__.py", "calctutor/cli.py",
-             "calctutor/cli_options.py", "calctutor/cli_matrices.py", "calctutor/cli_chain.py",
-             "calctutor/cli_series.py", "calctutor/cli_optimise.py", "calctutor/cli_drills.py",
-             "calctutor/cli_quiz.py",
-             "calctutor/cli_support.py", "calctutor/errors.py"]
+# the CLI layer: every calctutor/cli*.py found on disk, so a new or renamed one is covered
+CLI_LAYER = ["calctutor/__init__.py", "calctutor/__main__.py", "calctutor/errors.py",
+             *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "calctutor").glob("cli*.py"))]
+KNOWN_COMMANDS = {"diff", "equiv", "gradient", "jacobian", "hessian", "chain", "backprop",
+                  "taylor", "newton", "descent", "lagrange", "fit", "exercises", "quiz", "progress"}
+
+
+def _command_names() -> list[str]:
+    """The names the Typer app registers (as a user types them)."""
+    import typer.main
+
+    from calctutor.cli import app
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+def _area_modules() -> list[str]:
+    """The library modules of every command but diff (from the command registry)."""
+    from calctutor.commands import KINDS
+
+    return sorted({path.partition(":")[0] for kind, path in KINDS.items() if kind != "diff"})
+
+
+def _view_modules() -> list[str]:
+    from calctutor.render.views import EXTENSIONS
+
+    return sorted(set(EXTENSIONS.values()))
+
+
+def test_the_derived_lists_are_real_and_complete():
+    import importlib.util
+
+    assert "calctutor/cli.py" in CLI_LAYER and len(CLI_LAYER) >= 12
+    assert all((ROOT / f).is_file() for f in CLI_LAYER)
+    assert KNOWN_COMMANDS <= set(_command_names())
+    areas = _area_modules()
+    assert {"calctutor.commands.matrices", "calctutor.commands.fit"} <= set(areas)
+    views = _view_modules()
+    assert {"calctutor.render.views_matrices", "calctutor.render.views_quiz"} <= set(views)
+    # a renamed package would make a prefix below match nothing: each of ours must exist
+    for name in (*areas, *views, *(m for m in OTHER_AREAS if m.startswith("calctutor."))):
+        assert importlib.util.find_spec(name) is not None, name
 
 
 def _modules_after(code: str) -> set[str]:
@@ -27,14 +64,17 @@ def test_importing_the_cli_does_not_import_sympy():
 
 
 def test_help_and_version_do_not_import_sympy():
-    for args in (["--help"], ["--version"], ["diff", "--help"]):
-        code = (
-            "import sys; sys.argv = ['calctutor'] + %r\n"
-            "from calctutor.cli import app\n"
-            "try:\n    app()\nexcept SystemExit:\n    pass\n" % (args,)
-        )
-        mods = _modules_after(code)
-        assert "sympy" not in mods, args
+    # every registered command's --help, in one process (each call ends in SystemExit)
+    runs = [["--help"], ["--version"]] + [[name, "--help"] for name in _command_names()]
+    code = (
+        "import sys\n"
+        "from calctutor.cli import app\n"
+        "for args in %r:\n"
+        "    sys.argv = ['calctutor'] + args\n"
+        "    try:\n        app()\n    except SystemExit:\n        pass\n" % (runs,)
+    )
+    mods = _modules_after(code)
+    assert "sympy" not in mods and "mpmath" not in mods
 
 
 def test_cli_layer_has_no_module_level_sympy_import():
@@ -59,20 +99,26 @@ def _modules_of_command(args: list[str]) -> set[str]:
     return _modules_after(code)
 
 
+# packages `diff` must not load (each was a measurable part of its start-up)
+OTHER_AREAS = ("calctutor.calculus", "calctutor.exercises", "calctutor.quiz", "pydantic",
+               "plotext", "numpy")
+
+
 def _loaded(mods: set[str], *prefixes: str) -> list[str]:
     return sorted(m for m in mods if m.split(".")[0] in prefixes or m.startswith(prefixes))
 
 
 def test_diff_imports_only_what_diff_needs():
     # each of these was a measurable part of `calctutor diff` start-up (bench/bench_startup.py)
-    other_areas = ("calctutor.calculus", "calctutor.exercises", "calctutor.quiz", "pydantic",
-                   "plotext", "numpy", "calctutor.render.views_")
+    other_areas = (*OTHER_AREAS, *_area_modules())
+    views = tuple(_view_modules())
     mods = _modules_of_command(["diff", "x^2 sin(x)", "--format", "plain"])
     assert "calctutor.steps.differentiate" in mods  # the job did run here
-    assert _loaded(mods, *other_areas, "calctutor.checking") == []
+    assert _loaded(mods, *other_areas, *views, "calctutor.checking") == []
     checked = _modules_of_command(["diff", "x^2 sin(x)", "--answer", "2x sin x"])
     assert "calctutor.checking.answer" in checked
-    assert _loaded(checked, *other_areas[:-1]) == []
+    answer_view = {"calctutor.render.views_answer"}
+    assert _loaded(checked, *other_areas, *(set(views) - answer_view)) == []
 
 
 def test_every_area_view_is_found_lazily():

@@ -11,7 +11,7 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.commands.taylor import run_taylor
-from calctutor.errors import CalcTutorError
+from calctutor.errors import LimitError, ParseError, UsageError
 
 x, y = sp.symbols("x y", real=True)
 EXAMPLES = [json.loads(line) for line in
@@ -132,14 +132,21 @@ def test_wrong_centre_and_missing_half():
     assert check_answer(r, "1 + x + y + (x+y)^2/2").correct is True
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(expr="ln x"), dict(expr="sqrt x"), dict(expr="x", order=-1), dict(expr="x", order=99),
-    dict(expr="x y", var="x"), dict(expr="x", at="y=1"), dict(expr="sin(x^2)", nonzero=0),
-    dict(expr="1/x"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(expr="ln x"), UsageError, "no Taylor expansion about x = 0: .*ln"),
+    (dict(expr="sqrt x"), UsageError, "no Taylor expansion about x = 0: .*sqrt"),
+    (dict(expr="x", order=-1), UsageError, "--order must be a whole number 0 or more"),
+    (dict(expr="x", order=99), LimitError, "--order 99 is too high"),
+    (dict(expr="x y", var="x"), UsageError, "a variable not listed in --var/--vars: y"),
+    (dict(expr="x", at="y=1"), ParseError, "'y' at column 1 is not a variable"),
+    (dict(expr="sin(x^2)", nonzero=0), UsageError, "--nonzero must be between 1 and 10"),
+    (dict(expr="1/x"), UsageError, "no finite limit there"),
 ])
-def test_bad_input(kwargs):
-    with pytest.raises(CalcTutorError):
+def test_bad_input(kwargs, error, message):
+    # the exact class: an InternalError (a crash) is a CalcTutorError too and must not pass
+    with pytest.raises(error, match=message) as err:
         run_taylor(**kwargs)
+    assert type(err.value) is error
 
 
 def test_general_term():
@@ -187,7 +194,7 @@ def test_eval_orders():
     ("log(x)", None, "no Taylor expansion"),
 ])
 def test_not_smooth_at_the_point_is_a_clear_error(text, at, words):
-    with pytest.raises(CalcTutorError, match="no Taylor expansion") as info:
+    with pytest.raises(UsageError, match="no Taylor expansion") as info:
         run_taylor(text, at=at, order=3)
     assert words in str(info.value)
 

@@ -10,6 +10,11 @@ A variant is kept when
 
 ``problems(exercise, template)`` lists what is wrong (empty when it is good);
 ``solved_and_valid`` returns the exercise with its answer, or None.
+
+A refusal (ParseError, UsageError, LimitError) means the draw was ill-posed and is redrawn.
+A crash (InternalError, any other exception, or a result the answer cannot be read from) is
+a bug: the learner still gets a redrawn variant, but the crash is appended to ``CRASHES`` and
+its problem starts with ``CRASH``, so the test suite fails on it instead of redrawing past it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import dataclasses
 import json
 import random
 
-from calctutor.errors import CalcTutorError
+from calctutor.errors import CalcTutorError, InternalError
 from calctutor.exercises.bank import Template
 from calctutor.exercises.model import Exercise
 
@@ -27,6 +32,10 @@ TIME_LIMIT = 4.0
 ANSWER_FIELDS = {"stationary_points": ("point", "kind")}
 _TIMED_OUT = object()
 _BAD_VALUES = ("nan", "zoo", "oo", "I")
+CRASH = "the command crashed"
+# (template key, input, "ErrorType: message") of every crash seen in this process; a list
+# only ever appended to, so the tests can see bugs that the redraw hides from the learner.
+CRASHES: list[tuple[str, dict, str]] = []
 
 
 def solved_and_valid(ex: Exercise, template: Template) -> Exercise | None:
@@ -47,6 +56,8 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     def solve():
         try:
             return ex.solve()
+        except InternalError as err:
+            return _Bug(err)
         except CalcTutorError as err:
             return err
         except Exception as err:  # noqa: BLE001 - a bug in a command must not end a worksheet
@@ -58,10 +69,12 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     if isinstance(result, CalcTutorError):
         return [f"the command failed: {err_line(result)}"], None
     if isinstance(result, _Bug):
-        return [f"the command raised {type(result.err).__name__}: {result.err}"], None
+        return [_crash(ex, template, result.err)], None
     try:
         answer = answer_of(result, template)
-    except (CalcTutorError, KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, InternalError) as err:
+        return [_crash(ex, template, err, "no answer could be read from the result: ")], None
+    except CalcTutorError as err:
         return [f"no answer could be read from the result: {err}"], None
     solved = dataclasses.replace(ex, answer=answer)
     object.__setattr__(solved, "_result", result)
@@ -84,6 +97,12 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
 class _Bug:
     def __init__(self, err: Exception):
         self.err = err
+
+
+def _crash(ex: Exercise, template: Template, err: Exception, where: str = "") -> str:
+    what = f"{type(err).__name__}: {err}"
+    CRASHES.append((template.key, dict(ex.input), what))
+    return f"{CRASH}: {where}{what}"
 
 
 def err_line(err: CalcTutorError) -> str:
