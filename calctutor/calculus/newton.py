@@ -154,8 +154,10 @@ class NewtonResult:
             shape, expected, what = "number", expected[-1], f"x{len(self.iterations) - 1}"
             mistakes = lambda: [Mistake(m.code, m.value[-1], m.feedback)  # noqa: E731
                                 for m in newton_mistakes(self) if isinstance(m.value, list)]
+        from calctutor.checking.mistakes_series import newton_other_root
+
         return AnswerSpec(shape, _sym(expected), what, (), tolerance=tolerance,
-                          mistakes=mistakes,
+                          mistakes=mistakes, inspect=lambda answer: newton_other_root(self, answer),
                           entry_names=tuple(v.name for v in self.variables) if many else ())
 
 
@@ -168,6 +170,39 @@ def for_answer(result: NewtonResult, text: str | None) -> NewtonResult:
             or len(result.iterations) <= 2 or _entries(text) != 1):
         return result
     return dataclasses.replace(result, answer_final=True)
+
+
+def near_root(result: NewtonResult, value):
+    """(root, how it is known) when ``value`` is a root of g (f, or f' when optimising):
+    exactly (g(value) is 0 by the equivalence engine), or for a decimal, within 1e-3
+    (relative) of a root that Newton's method from ``value`` converges to. Else None."""
+    from calctutor.checking.equivalence import check_equivalent
+    from calctutor.sandbox import within
+
+    v, g = result.variables[0], result.g[0]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    shown = format(number, ".10g") if value.atoms(sp.Float) else to_text(value)
+    if not math.isfinite(number) or violated(conditions_of(g), {v: value}) is not None:
+        return None
+    if not value.atoms(sp.Float):
+        at = real_roots(g).subs(v, value)
+        verdict = within(3.0, check_equivalent, sp.Integer(0), at, default=None)
+        if verdict is not None and verdict.equivalent is True:
+            return value, f"{shown} is"
+        return None
+    run = iterate(result.g, result.dg, result.variables, (number,), tol=1e-12, max_iter=40,
+                  steps=None, exact=False)
+    if run.status not in ("converged", "exact"):
+        return None
+    root = float(run.iterations[-1].x[0])
+    gap = abs(root - number)
+    if gap > 1e-3 * max(1.0, abs(root)):
+        return None
+    return root, (f"{shown} is within {gap:.1g} of {format(root, '.10g')} (Newton's method from "
+                  f"your value converges there), which is")
 
 
 def _entries(text: str) -> int:
@@ -592,10 +627,11 @@ def _assess(c: _Context) -> _Verdict:
         shown = _no_real_root(c.g[0], c.variables[0])
         if shown:
             head = "No stationary point" if c.optimise else "No real root"
+            run_at = f", after {_iters(its[-1].n)}" if verdict.status == "max_iter" else ""
             what = "f has no stationary point (f' has no real root)" if c.optimise \
                 else "f has no real root"
             return _Verdict("no_real_root", f"{head}: Newton's method cannot converge",
-                            f"{what}: {shown}. In this run: {_lower(_ADVICE.sub('', verdict.explanation))}",
+                            f"{what}: {shown}. In this run{run_at}: {_lower(_ADVICE.sub('', verdict.explanation))}",
                             evidence=shown)
     return verdict
 
@@ -848,7 +884,8 @@ def _max_iter(c: _Context) -> _Verdict:
         return _Verdict("diverged", "Diverged", (
             f"After {_iters(last.n)} the iterates are running off: {_growth(its)}, with no "
             f"sign of turning back. Start closer to a {c.target}."))
-    base = f"No convergence within {_iters(last.n)} (the correction is still above {c.tol:g})"
+    base = f"The correction is still above {c.tol:g}"
+    head = f"Stopped at the iteration limit, --max-iter {c.max_iter}"
     ratios = _ratios(_corrections(its))
     fs = [max(abs(float(v)) for v in it.f) for it in its if it.f[0] is not None]
     q = _linear(ratios, 5)
@@ -859,12 +896,12 @@ def _max_iter(c: _Context) -> _Verdict:
             more = (f": the sign of {c.multiple}, of multiplicity m ≈ 1/(1 − {q:.3g}) "
                     f"= {m:.3g}. Raise --max-iter, or use the modified step {c.step}, which "
                     f"converges quadratically")
-        return _Verdict("max_iter", "Not converged yet", (
+        return _Verdict("max_iter", head, (
             f"{base}, but the iterates are converging linearly: each correction is about "
             f"{q:.3g} times the last ({_list(ratios[-3:])}){more}."), rate="linear",
-            multiplicity=m if c.one else None)
+            multiplicity=round(m, 3) if c.one else None)
     if ratios and ratios[-1] < 0.1:
-        return _Verdict("max_iter", "Not converged yet", (
+        return _Verdict("max_iter", head, (
             f"{base}, but the last corrections shrink fast ({_list(ratios[-3:])}): raise "
             f"--max-iter."))
     tail = its[-10:]
@@ -872,7 +909,7 @@ def _max_iter(c: _Context) -> _Verdict:
     moves = [b - a for a, b in zip(xs, xs[1:], strict=False)]
     if c.one and len(moves) >= 5 and (all(d > 0 for d in moves) or all(d < 0 for d in moves)) \
             and max(abs(d) for d in moves) <= 1.5 * min(abs(d) for d in moves):
-        return _Verdict("max_iter", "Not converged yet", (
+        return _Verdict("max_iter", head, (
             f"{base}: x is moving steadily, by about {sorted(moves)[len(moves) // 2]:.3g} per "
             f"iteration ({_pt(tail[0].x)} to {_pt(tail[-1].x)} over the last {len(tail)}). "
             f"Far from a {c.target} the tangents can give short steps: raise --max-iter, or "
@@ -882,7 +919,7 @@ def _max_iter(c: _Context) -> _Verdict:
     flo = min(fs[-10:]) if fs and math.isfinite(min(fs[-10:])) else None
     shape = (f"over the last {len(tail)} iterations |x| ranges from {_num(lo, 3)} to "
              f"{_num(hi, 3)}" + (f" and |{c.gname}| stays at least {_num(flo, 3)}" if flo else ""))
-    return _Verdict("max_iter", "Not converged", (
+    return _Verdict("max_iter", head, (
         f"{base}: {shape}, with no trend towards a {c.target}. Start from another point, or "
         f"raise --max-iter."))
 
