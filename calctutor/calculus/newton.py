@@ -34,12 +34,13 @@ STATUSES = {
                  "quadratically (a simple root), or g is exactly 0 at an iterate",
     "converged_linear": "converged, but each correction is a steady ratio q of the last: "
                         "a multiple root of multiplicity m ≈ 1/(1 − q)",
-    "diverged": "|x| keeps growing (beyond 1e12, 1.5-fold at 10 steps in a row, or rising "
-                "at each of the last 10 steps to the limit)",
+    "diverged": "|x| keeps growing: beyond 1e12 times the start's size with |g| not "
+                "shrinking, or 1.5-fold at each of 10 steps in a row to 1e4 times the start's size",
     "cycle": "the iterates repeat with a period p ≥ 2, checked over a whole period, with "
              "|g| not shrinking",
     "zero_derivative": "a flat tangent: g' is 0, or so small next to g that the step would "
-                       "be more than 1e10 times |x|",
+                       "be more than 1e10 times max(1, |x|) while the slope changes by more than "
+                       "itself along it",
     "no_real_root": "the run did not converge and g provably has no real root",
     "undefined": "g is not a real number at an iterate",
     "max_iter": "stopped at --max-iter; the explanation says what the iterates suggest",
@@ -441,8 +442,7 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
             dx = [-dgx[0] / gx[0]]
         else:
             dx = _solve(jac, [-v for v in gx])
-            huge = dx is not None and _norm(dx) > FLAT * max(1.0, _norm(x))
-            if dx is None or (huge and steps is None):
+            if dx is None or (steps is None and _flat(dx, x, dgx, ev_dg)):
                 # a flat tangent after iterates that keep growing is divergence (atan x)
                 run.status = "diverged" if _growing(its) else "zero_derivative"
                 run.flat_step = None if dx is None else _norm(dx)
@@ -453,9 +453,9 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
         its.append(Iteration(**row, dx=tuple(_out(v) for v in dx)))
         new = [a + d for a, d in zip(x, dx, strict=True)]
         k += 1
-        if any(not math.isfinite(float(v)) or abs(float(v)) > DIVERGED for v in new):
+        if any(not mpmath.isfinite(v) for v in new) or _ran_off(new, fs[-1], scale0, ev_g):
             run.status = "diverged"
-            its.append(Iteration(k, tuple(_out(v) for v in new), (None,) * n))
+            its.append(_row_at(k, new, ev_g, ev_dg, n))
             break
         if steps is None and _runaway(xs + [new], scale0):
             run.status = "diverged"
@@ -468,6 +468,30 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
         x, last_dx = new, dx
     run.exact_values = xs
     return run
+
+
+def _flat(dx, x, dgx, ev_dg) -> bool:
+    """A flat tangent: the step is more than FLAT times max(1, |x|) long and the tangent's
+    slope changes by more than itself along it, so the linear model behind the step says
+    nothing there (a linear g, whose slope never changes, takes its long step)."""
+    if _norm(dx) <= FLAT * max(1.0, _norm(x)):
+        return False
+    try:
+        after = ev_dg([a + d for a, d in zip(x, dx, strict=True)])
+    except _Undefined:
+        return True
+    return _norm([a - b for a, b in zip(after, dgx, strict=True)]) > _norm(dgx)
+
+
+def _ran_off(new, f_before: float, scale0: float, ev_g) -> bool:
+    """|x| beyond DIVERGED times the start's size, and |g| no smaller there: a far root
+    (x - 10^13 from 0) is reached by a long step that does shrink |g|."""
+    if _norm(new) <= DIVERGED * scale0:
+        return False
+    try:
+        return not max(abs(float(v)) for v in ev_g(new)) < f_before
+    except _Undefined:
+        return True
 
 
 def _row_at(k, x, ev_g, ev_dg, n) -> Iteration:
@@ -819,8 +843,8 @@ def _stopped(c: _Context) -> _Verdict:
             f"another point."))
     if status == "diverged":
         return _Verdict("diverged", "Diverged", (
-            f"The iterates run off: {_growth(its)}. The tangents lead away from any "
-            f"{c.target}. Start closer to one."))
+            f"The iterates run off: {_growth(its)}. Each tangent leads further out. Start "
+            f"closer to a {c.target}."))
     if status == "cycle":
         p = c.run.period
         points = [_pt(its[j].x) for j in range(last.n - p + 1, last.n + 1)]
@@ -866,54 +890,52 @@ def _growth(its) -> str:
     return f"|x| = {shown} over the last iterations ({how})"
 
 
-def _drifting(its, scale0) -> bool:
-    """At the limit: |x| rose at each of the last 10 iterations to far beyond the start, and
-    the corrections did not shrink."""
-    if len(its) < 11:
-        return False
-    norms = [_norm(it.x) for it in its[-11:]]
-    d = _corrections(its)
-    return (all(b > a for a, b in zip(norms, norms[1:], strict=False)) and norms[-1] >= 10 * scale0
-            and len(d) >= 10 and d[-1] >= 0.5 * d[-10])
-
-
 def _max_iter(c: _Context) -> _Verdict:
     its = c.run.iterations
     last = its[-1]
-    if _drifting(its, c.scale0):
-        return _Verdict("diverged", "Diverged", (
-            f"After {_iters(last.n)} the iterates are running off: {_growth(its)}, with no "
-            f"sign of turning back. Start closer to a {c.target}."))
     base = f"The correction is still above {c.tol:g}"
     head = f"Stopped at the iteration limit, --max-iter {c.max_iter}"
-    ratios = _ratios(_corrections(its))
+    corrections = _corrections(its)
+    ratios = _ratios(corrections)
     fs = [max(abs(float(v)) for v in it.f) for it in its if it.f[0] is not None]
     q = _linear(ratios, 5)
-    if q is not None and len(fs) > 5 and fs[-1] < fs[-5]:
+    near = bool(corrections) and corrections[-1] <= 0.01 * max(1.0, _norm(last.x))
+    if q is not None and near and len(fs) > 5 and fs[-1] < fs[-5]:
         m = 1 / (1 - q)
         more = ""
         if c.one:
-            more = (f": the sign of {c.multiple}, of multiplicity m ≈ 1/(1 − {q:.3g}) "
-                    f"= {m:.3g}. Raise --max-iter, or use the modified step {c.step}, which "
-                    f"converges quadratically")
+            more = (f": the sign of {c.multiple} (or of roots closer together than the "
+                    f"corrections), of multiplicity m ≈ 1/(1 − {q:.3g}) = {m:.3g}. Raise "
+                    f"--max-iter, or use the modified step {c.step}, which converges "
+                    f"quadratically at a multiple root")
         return _Verdict("max_iter", head, (
             f"{base}, but the iterates are converging linearly: each correction is about "
             f"{q:.3g} times the last ({_list(ratios[-3:])}){more}."), rate="linear",
             multiplicity=round(m, 3) if c.one else None)
+    q = q if q is not None else _linear(ratios, 3)
+    if q is not None:
+        return _Verdict("max_iter", head, (
+            f"{base}: each correction is about {q:.3g} times the last ({_list(ratios[-3:])}), "
+            f"and they are still large next to |x|: far from a {c.target} Newton's method can "
+            f"move slowly. Raise --max-iter."))
     if ratios and ratios[-1] < 0.1:
         return _Verdict("max_iter", head, (
             f"{base}, but the last corrections shrink fast ({_list(ratios[-3:])}): raise "
             f"--max-iter."))
     tail = its[-10:]
-    xs = [float(it.x[0]) for it in tail]
-    moves = [b - a for a, b in zip(xs, xs[1:], strict=False)]
-    if c.one and len(moves) >= 5 and (all(d > 0 for d in moves) or all(d < 0 for d in moves)) \
-            and max(abs(d) for d in moves) <= 1.5 * min(abs(d) for d in moves):
-        return _Verdict("max_iter", head, (
-            f"{base}: x is moving steadily, by about {sorted(moves)[len(moves) // 2]:.3g} per "
-            f"iteration ({_pt(tail[0].x)} to {_pt(tail[-1].x)} over the last {len(tail)}). "
-            f"Far from a {c.target} the tangents can give short steps: raise --max-iter, or "
-            f"start closer."))
+    if c.one and len(tail) >= 6:
+        xs = [float(it.x[0]) for it in tail]
+        moves = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+        if (all(d > 0 for d in moves) or all(d < 0 for d in moves)) \
+                and max(abs(d) for d in moves) <= 1.5 * min(abs(d) for d in moves):
+            shrinking = len(fs) >= len(tail) and fs[-1] < 0.01 * fs[-len(tail)]
+            return _Verdict("max_iter", head, (
+                f"{base}: x is moving steadily, by about {sorted(moves)[len(moves) // 2]:.3g} "
+                f"per iteration ({_pt(tail[0].x)} to {_pt(tail[-1].x)} over the last "
+                f"{len(tail)})" + (f", while |{c.gname}| shrinks towards 0: {c.gname} may only "
+                                   f"approach 0 as x runs off (an asymptote), or a {c.target} "
+                                   f"may lie further on" if shrinking else "")
+                + f". Raise --max-iter to follow it, or start closer to a {c.target}."))
     lo = min(_norm(it.x) for it in tail)
     hi = max(_norm(it.x) for it in tail)
     flo = min(fs[-10:]) if fs and math.isfinite(min(fs[-10:])) else None
