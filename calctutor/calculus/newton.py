@@ -444,7 +444,7 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
             dx = _solve(jac, [-v for v in gx])
             if dx is None or (steps is None and _flat(dx, x, dgx, ev_dg)):
                 # a flat tangent after iterates that keep growing is divergence (atan x)
-                run.status = "diverged" if _growing(its) else "zero_derivative"
+                run.status = "diverged" if _growing(its + [Iteration(**row)]) else "zero_derivative"
                 run.flat_step = None if dx is None else _norm(dx)
                 its.append(Iteration(**row))
                 break
@@ -829,7 +829,7 @@ def _stopped(c: _Context) -> _Verdict:
         if c.one:
             f, df = last.f[0], last.df
             if c.run.flat_step is None:
-                why = f"{c.dname}(x{last.n}) = 0 while {c.gname}(x{last.n}) = {_num(f, 4)}"
+                why = f"{c.dname}(x{last.n}) evaluates to 0 while {c.gname}(x{last.n}) = {_num(f, 4)}"
             else:
                 why = (f"{c.dname}(x{last.n}) = {_num(df, 3)} is tiny next to {c.gname}(x{last.n}) "
                        f"= {_num(f, 4)}: the step would be {_num(c.run.flat_step, 3)} long")
@@ -881,8 +881,10 @@ def _growth(its) -> str:
     norms = [_norm(it.x) for it in its][-5:]
     shown = ", ".join(_num(v, 4) for v in norms)
     ratios = _ratios(norms)
-    if ratios and min(ratios) >= 1.2:
+    if ratios and min(ratios) >= 1.2 and max(ratios) <= 1.15 * min(ratios):
         how = f"each about {sorted(ratios)[len(ratios) // 2]:.3g} times the last"
+    elif ratios and min(ratios) >= 1.2:
+        how = f"each |x| over the one before: {_list(ratios)}"
     else:
         diffs = [b - a for a, b in zip(norms, norms[1:], strict=False)]
         how = f"growing by about {sorted(diffs)[len(diffs) // 2]:.3g} per iteration" if diffs \
