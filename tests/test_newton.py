@@ -67,7 +67,7 @@ def test_zero_derivative_and_divergence():
     r = run_newton("x^2 + 1", x0=0)
     # no real root outranks the flat tangent that stopped it, which is still named
     assert r.status == "no_real_root" and not r.converged
-    assert "f'(x0) = 0" in r.explanation
+    assert "f'(x0) evaluates to 0" in r.explanation
     r = run_newton("x^2 - 1", x0=0)
     assert r.status == "zero_derivative" and not r.converged
     r = run_newton("atan(x)", x0=3)

@@ -24,6 +24,7 @@ from calctutor.notation import to_text
 from calctutor.results import Reading, json_value
 
 DIVERGED = 1e12  # |x| beyond this: the iterates have run off
+HOPELESS = 1e100  # |x| beyond this has run off whatever |g| does (and slows mpmath down)
 FLAT = 1e10  # a step longer than this many times max(1, |x|): the tangent is flat
 RUNAWAY = 10  # |x| growing 1.5-fold at this many successive steps: running off
 EXACT_DIGITS = 200  # an exact iterate longer than this switches to decimals
@@ -105,7 +106,7 @@ class NewtonResult:
         return "f''(x)" if self.optimise else "f'(x)"
 
     def _one(self, values):
-        values = [json_value(v) for v in values]
+        values = [_json(v) for v in values]
         return values[0] if len(self.variables) == 1 else values
 
     def to_json(self) -> dict:
@@ -113,10 +114,10 @@ class NewtonResult:
         for it in self.iterations:
             row = {"n": it.n, "x": self._one(it.x)}
             if self.optimise:
-                row["f"] = json_value(it.value)
+                row["f"] = _json(it.value)
                 row["gradient"] = self._one(it.f)
             else:
-                row["f"] = self._one(it.f) if self.system else json_value(it.f[0])
+                row["f"] = self._one(it.f) if self.system else _json(it.f[0])
             if it.dx is not None:
                 row["correction"] = self._one(it.dx)
             its.append(row)
@@ -160,6 +161,16 @@ class NewtonResult:
         return AnswerSpec(shape, _sym(expected), what, (), tolerance=tolerance,
                           mistakes=mistakes, inspect=lambda answer: newton_other_root(self, answer),
                           entry_names=tuple(v.name for v in self.variables) if many else ())
+
+
+def _json(value):
+    """``json_value``, but a number beyond the float range as text (JSON has no infinity)."""
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    out = json_value(value)
+    if isinstance(out, float) and not math.isfinite(out):
+        return to_text(value)
+    return out
 
 
 def for_answer(result: NewtonResult, text: str | None) -> NewtonResult:
@@ -269,6 +280,8 @@ def _evaluator(exprs, variables, exact: bool):
     fns = [sp.lambdify(variables, real_roots(e), modules="mpmath") for e in exprs]
 
     def evf(point):
+        if any(abs(v) > HOPELESS for v in point):
+            raise _Undefined()  # exp(10^(10^6)) would take mpmath hours, and means nothing here
         out = []
         for fn in fns:
             try:
@@ -329,7 +342,9 @@ def _out(v):
     if v is None or isinstance(v, sp.Basic):
         return v
     f = float(v)
-    return f if math.isfinite(f) else sp.Float(mpmath.nstr(v, 15), 15)
+    if math.isfinite(f) and (f != 0 or v == 0):
+        return f
+    return sp.Float(mpmath.nstr(v, 15), 15)  # beyond the float range (or below it)
 
 
 # -- the iteration ------------------------------------------------------------------------
@@ -340,7 +355,7 @@ class _Run:
     cycle_at: int | None = None
     switched: bool = False
     period: int = 0
-    flat_step: float | None = None  # the step a flat tangent would have taken (None: f' = 0)
+    flat_step: object = None  # the step a flat tangent would have taken (None: f' = 0)
     exact_values: list = field(default_factory=list)  # the iterates at working precision
 
 
@@ -445,7 +460,7 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
             if dx is None or (steps is None and _flat(dx, x, dgx, ev_dg)):
                 # a flat tangent after iterates that keep growing is divergence (atan x)
                 run.status = "diverged" if _growing(its + [Iteration(**row)]) else "zero_derivative"
-                run.flat_step = None if dx is None else _norm(dx)
+                run.flat_step = None if dx is None else _out(max(abs(v) for v in dx))
                 its.append(Iteration(**row))
                 break
             if rule == "wrong_sign":
@@ -488,6 +503,8 @@ def _ran_off(new, f_before: float, scale0: float, ev_g) -> bool:
     (x - 10^13 from 0) is reached by a long step that does shrink |g|."""
     if _norm(new) <= DIVERGED * scale0:
         return False
+    if _norm(new) > HOPELESS:
+        return True
     try:
         return not max(abs(float(v)) for v in ev_g(new)) < f_before
     except _Undefined:
@@ -495,7 +512,10 @@ def _ran_off(new, f_before: float, scale0: float, ev_g) -> bool:
 
 
 def _row_at(k, x, ev_g, ev_dg, n) -> Iteration:
-    """The closing row at x (its values, or none where they are undefined)."""
+    """The closing row at x (its values, or none where they are undefined or x is out of
+    all proportion)."""
+    if _norm(x) > HOPELESS:
+        return Iteration(k, tuple(_out(v) for v in x), (None,) * n)
     try:
         gx = ev_g(x)
         df = _out(ev_dg(x)[0]) if n == 1 else None
@@ -556,7 +576,7 @@ def newton(exprs, reading: Reading, variables, start, *, optimise=False, tol=1e-
         notes.append((f"The iterates cycle: x{run.cycle_at} = x{run.cycle_at - p} (a {p}-cycle "
                       f"through {points}), so they never converge.", True))
     kind, kind_text = None, ""
-    if optimise and converged or status == "steps" and optimise:
+    if optimise and converged:
         if last.f[0] is not None:
             kind, kind_text = _classify(dg, variables, last.x)
         if kind == "maximum":
@@ -576,7 +596,11 @@ def _pt(x) -> str:
 
 
 def _num(v, digits: int = 10) -> str:
-    return format(float(v), f".{digits}g") if math.isfinite(float(v)) else to_text(v)
+    """A number to ``digits`` significant digits (also beyond the float range)."""
+    f = float(v)
+    if math.isfinite(f) and (f != 0 or v == 0):
+        return format(f, f".{digits}g")
+    return mpmath.nstr(mpmath.mpf(str(v)), digits)
 
 
 # -- the verdict --------------------------------------------------------------------------
@@ -878,10 +902,15 @@ def _needs(c: _Context, last) -> str:
 
 def _growth(its) -> str:
     """|x| over the last iterates, and how fast it grows."""
-    norms = [_norm(it.x) for it in its][-5:]
-    shown = ", ".join(_num(v, 4) for v in norms)
+    tail = its[-5:]
+    norms = [_norm(it.x) for it in tail]
+    shown = ", ".join(_num(v, 4) if math.isfinite(v) else
+                      to_text(sp.Float(abs(max(it.x, key=lambda a: abs(a))), 4))
+                      for v, it in zip(norms, tail, strict=True))
     ratios = _ratios(norms)
-    if ratios and min(ratios) >= 1.2 and max(ratios) <= 1.15 * min(ratios):
+    if ratios and not all(math.isfinite(r) for r in ratios):
+        how = "the last beyond the range of ordinary numbers"
+    elif ratios and min(ratios) >= 1.2 and max(ratios) <= 1.15 * min(ratios):
         how = f"each about {sorted(ratios)[len(ratios) // 2]:.3g} times the last"
     elif ratios and min(ratios) >= 1.2:
         how = f"each |x| over the one before: {_list(ratios)}"
@@ -984,10 +1013,13 @@ def _no_real_root(g, v) -> str | None:
         return None
 
 
-def _classify(dg, variables, x) -> tuple[str, str]:
+def _classify(dg, variables, x) -> tuple[str | None, str]:
     """The kind of stationary point from f'' (or the Hessian's leading principal minors)."""
     sub = dict(zip(variables, [sp.nsimplify(v) if isinstance(v, float) else v for v in x], strict=True))
-    h = sp.Matrix([[sp.Float(float(sp.N(e.subs(sub)))) for e in row] for row in dg])
+    try:
+        h = sp.Matrix([[sp.Float(float(sp.N(real_roots(e).subs(sub)))) for e in row] for row in dg])
+    except (TypeError, ValueError):  # the Hessian is not real (or not defined) there
+        return None, ""
     n = h.shape[0]
     minors = [float(h[:k, :k].det()) for k in range(1, n + 1)]
     eps = 1e-9
@@ -1039,15 +1071,23 @@ def wrong_iterates(result: NewtonResult, code: str):
 
 
 def _wrong_point(result: NewtonResult, n_steps: int) -> _Run:
-    """f' kept at the start x0 for every step (the chord method: the 'wrong point' slip)."""
-    ev_g = _evaluator(result.g, result.variables, result.exact)
-    ev_dg = _evaluator([result.dg[0][0]], result.variables, result.exact)
-    x = list(result.start)
-    d0 = ev_dg(x)[0]
-    its = [Iteration(0, tuple(x), tuple(ev_g(x)))]
-    if d0 == 0:
-        return _Run(its, "zero_derivative")
-    for k in range(1, n_steps + 1):
-        x = [x[0] - ev_g(x)[0] / d0]
-        its.append(Iteration(k, tuple(x), tuple(ev_g(x))))
+    """f' kept at the start x0 for every step (the chord method: the 'wrong point' slip).
+    Cut short (so it gives no answer) where a value is undefined or the iterates run off."""
+    with mpmath.workdps(_digits(result.tol)):
+        ev_g = _evaluator(result.g, result.variables, result.exact)
+        ev_dg = _evaluator([result.dg[0][0]], result.variables, result.exact)
+        x = list(result.start) if result.exact else [mpmath.mpf(v) for v in result.start]
+        scale0 = max(1.0, _norm(x))
+        try:
+            d0 = ev_dg(x)[0]
+            its = [Iteration(0, tuple(_out(v) for v in x), tuple(_out(v) for v in ev_g(x)))]
+            if d0 == 0:
+                return _Run(its, "zero_derivative")
+            for k in range(1, n_steps + 1):
+                x = [x[0] - ev_g(x)[0] / d0]
+                if _norm(x) > DIVERGED * scale0:
+                    return _Run(its, "diverged")
+                its.append(Iteration(k, tuple(_out(v) for v in x), tuple(_out(v) for v in ev_g(x))))
+        except _Undefined:
+            return _Run(its if "its" in locals() else [], "undefined")
     return _Run(its, "steps")
