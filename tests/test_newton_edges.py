@@ -461,3 +461,17 @@ def test_random_problems_never_crash(args):
     assert res.exception is None or isinstance(res.exception, SystemExit), (args, res.exception)
     assert res.exit_code in (0, 1, 2), (args, res.exit_code, res.stderr)
     assert "internal error" not in res.stderr and "Traceback" not in res.stderr + res.stdout
+
+
+def test_exact_steps_answer_checks():
+    # x^2 - 10 from 2: by hand with fractions, x - (x^2 - 10)/(2x)
+    from fractions import Fraction
+
+    x = Fraction(2)
+    for _ in range(2):
+        x = x - (x * x - 10) / (2 * x)
+    r = run_newton("x^2 - 10", x0="2", steps=2, exact=True)
+    from calctutor.calculus.newton import for_answer
+
+    text = f"{x.numerator}/{x.denominator}"
+    assert check_answer(for_answer(r, text), text).correct is True

@@ -457,7 +457,7 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
             dx = [-dgx[0] / gx[0]]
         else:
             dx = _solve(jac, [-v for v in gx])
-            if dx is None or (steps is None and _flat(dx, x, dgx, ev_dg)):
+            if dx is None or (steps is None and _flat_tangent(dx, x, dgx, ev_dg)):
                 # a flat tangent after iterates that keep growing is divergence (atan x)
                 run.status = "diverged" if _growing(its + [Iteration(**row)]) else "zero_derivative"
                 run.flat_step = None if dx is None else _out(max(abs(v) for v in dx))
@@ -485,7 +485,7 @@ def _iterate(g, dg, variables, start, *, tol, max_iter, steps, exact, rule, valu
     return run
 
 
-def _flat(dx, x, dgx, ev_dg) -> bool:
+def _flat_tangent(dx, x, dgx, ev_dg) -> bool:
     """A flat tangent: the step is more than FLAT times max(1, |x|) long and the tangent's
     slope changes by more than itself along it, so the linear model behind the step says
     nothing there (a linear g, whose slope never changes, takes its long step)."""
