@@ -61,7 +61,8 @@ def register(app) -> None:
 
     @app.command(epilog=(
         "Examples:  calctutor newton \"x^2 - 2\" --x0 1  ·  calctutor newton \"x^2 - 2\" --x0 1 --steps 2 --exact  ·  "
-        "calctutor newton \"x^3 - 2x + 2\" --x0 0  ·  calctutor newton \"x^2 - y - 1, x - y\" --x0 2,0  ·  "
+        "calctutor newton \"x^3 - 2x + 2\" --x0 0  ·  calctutor newton \"x^2\" --x0 1  ·  "
+        "calctutor newton \"x^2 - y - 1, x - y\" --x0 2,0  ·  "
         "calctutor newton \"x^2 + x y + 2y^2 - 3x\" --x0 0,0 --optimise --steps 1  ·  "
         "calctutor newton \"cos x - x\" --x0 1 --steps 1 --answer 0.750364"))
     def newton(
@@ -82,7 +83,9 @@ def register(app) -> None:
         """Newton's method: roots of f or of systems, stationary points.
 
         The step x - f/f' (for a system, the Jacobian step; with --optimise, x - f'/f''), the
-        iteration table, and cycles, divergence and flat tangents detected and explained."""
+        iteration table, and how the run ended, with the evidence: quadratic or linear
+        convergence (a multiple root, with its multiplicity), divergence, a cycle, a flat
+        tangent, no real root, or the iteration limit with the trend."""
         out = resolve_output(fmt)
 
         def job():

@@ -185,3 +185,47 @@ NEWTON_RULES = {
                                   "x_{n+1} = x_n - f'(x_n)/f''(x_n). The step x - f/f' seeks a "
                                   "root of f instead.",
 }
+
+
+def newton_other_root(result, answer) -> Mistake | None:
+    """A genuine root of f (of f' with --optimise) that is not what is asked for: the root
+    Newton's method reaches from this start, or the iterate x_N of a --steps question.
+
+    The learner's value is shown to be a root exactly (f(a) is 0 by the equivalence engine)
+    or, for a decimal, to lie within 1e-3 (relative) of a root that Newton's method started
+    at the learner's value converges to."""
+    from calctutor.calculus.newton import near_root
+
+    if len(result.variables) != 1 or not isinstance(answer, sp.Expr) or not answer.is_number:
+        return None
+    if result.steps is not None and not result.answer_final:
+        return None
+    found = near_root(result, answer)
+    if found is None:
+        return None
+    root, how = found
+    x0 = _show(result.start[0])
+    what = "a stationary point of f" if result.optimise else "a root of f"
+    if result.answer_final:
+        last = result.iterations[-1]
+        return Mistake("root_not_iterate", answer, (
+            f"{how} {what}, but the question asks for x{last.n}, the iterate after {last.n} "
+            f"step{'s' if last.n != 1 else ''} of Newton's method from x0 = {x0}: "
+            f"x{last.n} = {_show(last.x[0])}, not a {'stationary point' if result.optimise else 'root'}."))
+    reached = result.iterations[-1].x[0]
+    if result.converged:
+        if abs(float(root) - float(reached)) <= 1e-6 * max(1.0, abs(float(reached))):
+            return None  # the same root, only written too roughly: the usual checks say so
+        return Mistake("other_root", answer, (
+            f"{how} {what}, but from x0 = {x0} Newton's method converges to "
+            f"{_show(reached)}: the answer asked for is the one the iteration reaches."))
+    return Mistake("other_root", answer, (
+        f"{how} {what}, but from x0 = {x0} Newton's method does not reach it "
+        f"({result.headline[:1].lower() + result.headline[1:]}): the answer asked for is the "
+        f"last iterate, x{result.iterations[-1].n} = {_show(reached)}."))
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return format(value, ".10g")
+    return to_text(value)

@@ -278,8 +278,9 @@ def newton_view(result: NewtonResult) -> Document:
         for it in result.iterations:
             table.append((str(it.n), _value(it.x), _value(it.f), _value(it.df), _value(it.dx)))
     doc.append(Table(header, tuple(table), title="Iterations"))
-    if result.status == "steps":
-        # exactly the N steps asked for: an outcome to report, not a yes/no verdict
+    if result.status in ("steps", "max_iter"):
+        # the N steps asked for, or the limit reached: an outcome to report (with the trend
+        # the iterates show), not a yes/no verdict
         doc.append(Note((f"{result.headline}: {result.explanation}",)))
     else:
         doc.append(Verdict(result.converged, result.headline, (result.explanation,)))
