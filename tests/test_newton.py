@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.commands.newton import run_newton
-from calctutor.errors import CalcTutorError
+from calctutor.errors import ParseError, UsageError
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -124,14 +125,21 @@ def test_newton_mistakes(expr, x0, opt, answer, code):
     assert v.correct is False and v.diagnosis == code, v.feedback
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(expr="x^2 - 2"), dict(expr="x y", x0="1,1"), dict(expr="x + y, x - y, x", x0="1,1"),
-    dict(expr="x^2", x0="1", tol=-1), dict(expr="x^2", x0="1", steps=0), dict(expr="5", x0="1"),
-    dict(expr="x^2", x0="y=1"), dict(expr="x + y, x - y", x0="1,1", optimise=True),
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(expr="x^2 - 2"), UsageError, "--x0 is required"),
+    (dict(expr="x y", x0="1,1"), UsageError, "no isolated root"),
+    (dict(expr="x + y, x - y, x", x0="1,1"), UsageError, "3 equations in 2 variables"),
+    (dict(expr="x^2", x0="1", tol=-1), UsageError, "--tol must be positive"),
+    (dict(expr="x^2", x0="1", steps=0), UsageError, "--steps must be at least 1"),
+    (dict(expr="5", x0="1"), UsageError, "has no variable"),
+    (dict(expr="x^2", x0="y=1"), ParseError, "not a variable of the expression"),
+    (dict(expr="x + y, x - y", x0="1,1", optimise=True), UsageError, "takes one function"),
 ])
-def test_bad_input(kwargs):
-    with pytest.raises(CalcTutorError):
+def test_bad_input(kwargs, error, message):
+    # the exact class: a crash (InternalError) must not pass as bad input
+    with pytest.raises(error, match=re.escape(message)) as caught:
         run_newton(**kwargs)
+    assert type(caught.value) is error
 
 
 def test_newton_feedback_is_ascii():
