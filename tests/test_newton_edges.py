@@ -316,6 +316,12 @@ def test_no_real_root(expr, x0, kw):
     assert (values != 0).all()
     flips = np.nonzero(np.sign(values[:-1]) != np.sign(values[1:]))[0]
     assert all(max(abs(values[i]), abs(values[i + 1])) > 1e3 for i in flips)
+    # with no root to find, advice to look further (more iterations, a closer start, a
+    # root "further on", "far from a root") would be false
+    lowered = r.explanation.lower()
+    for false_hope in ("raise --max-iter", "start closer", "further on", "far from a root",
+                       "converging"):
+        assert false_hope not in lowered, (false_hope, r.explanation)
 
 
 def test_no_real_root_still_says_what_stopped_the_run():

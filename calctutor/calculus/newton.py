@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import mpmath
 import sympy as sp
@@ -615,6 +615,8 @@ class _Context:
     steps: int | None
     run: _Run
     scale0: float
+    # set once f is shown to have no real root: advice to look further is then false
+    root_ruled_out: bool = False
 
     @property
     def one(self) -> bool:
@@ -670,9 +672,9 @@ def _assess(c: _Context) -> _Verdict:
         return _exact_hit(c)
     if status == "converged":
         return _converged(c)
-    verdict = _stopped(c)
+    shown = _no_real_root(c.g[0], c.variables[0]) if c.one else None
+    verdict = _stopped(replace(c, root_ruled_out=bool(shown)))
     if c.one:
-        shown = _no_real_root(c.g[0], c.variables[0])
         if shown:
             head = "No stationary point" if c.optimise else "No real root"
             run_at = f", after {_iters(its[-1].n)}" if verdict.status == "max_iter" else ""
@@ -929,6 +931,8 @@ def _max_iter(c: _Context) -> _Verdict:
     corrections = _corrections(its)
     ratios = _ratios(corrections)
     fs = [max(abs(float(v)) for v in it.f) for it in its if it.f[0] is not None]
+    if c.root_ruled_out:  # convergence-like patterns would suggest a root that is not there
+        return _wander(c, its, fs, head, base)
     q = _linear(ratios, 5)
     near = bool(corrections) and corrections[-1] <= 0.01 * max(1.0, _norm(last.x))
     if q is not None and near and len(fs) > 5 and fs[-1] < fs[-5]:
@@ -953,6 +957,12 @@ def _max_iter(c: _Context) -> _Verdict:
         return _Verdict("max_iter", head, (
             f"{base}, but the last corrections shrink fast ({_list(ratios[-3:])}): raise "
             f"--max-iter."))
+    return _wander(c, its, fs, head, base)
+
+
+def _wander(c: _Context, its, fs, head: str, base: str) -> _Verdict:
+    """A stop at --max-iter with no sign of convergence: the drift or the spread of the
+    last iterates; advice to look further only while a root may exist."""
     tail = its[-10:]
     if c.one and len(tail) >= 6:
         xs = [float(it.x[0]) for it in tail]
@@ -963,18 +973,21 @@ def _max_iter(c: _Context) -> _Verdict:
             return _Verdict("max_iter", head, (
                 f"{base}: x is moving steadily, by about {sorted(moves)[len(moves) // 2]:.3g} "
                 f"per iteration ({_pt(tail[0].x)} to {_pt(tail[-1].x)} over the last "
-                f"{len(tail)})" + (f", while |{c.gname}| shrinks towards 0: {c.gname} may only "
-                                   f"approach 0 as x runs off (an asymptote), or a {c.target} "
-                                   f"may lie further on" if shrinking else "")
-                + f". Raise --max-iter to follow it, or start closer to a {c.target}."))
+                f"{len(tail)})" + (f", while |{c.gname}| shrinks towards 0: {c.gname} "
+                                   + ("approaches 0 only as x runs off (an asymptote)"
+                                      if c.root_ruled_out else
+                                      f"may only approach 0 as x runs off (an asymptote), or a "
+                                      f"{c.target} may lie further on") if shrinking else "")
+                + ("." if c.root_ruled_out else
+                   f". Raise --max-iter to follow it, or start closer to a {c.target}.")))
     lo = min(_norm(it.x) for it in tail)
     hi = max(_norm(it.x) for it in tail)
     flo = min(fs[-10:]) if fs and math.isfinite(min(fs[-10:])) else None
     shape = (f"over the last {len(tail)} iterations |x| ranges from {_num(lo, 3)} to "
              f"{_num(hi, 3)}" + (f" and |{c.gname}| stays at least {_num(flo, 3)}" if flo else ""))
+    advice = "" if c.root_ruled_out else " Start from another point, or raise --max-iter."
     return _Verdict("max_iter", head, (
-        f"{base}: {shape}, with no trend towards a {c.target}. Start from another point, or "
-        f"raise --max-iter."))
+        f"{base}: {shape}, with no trend towards a {c.target}.{advice}"))
 
 
 def _no_real_root(g, v) -> str | None:
