@@ -15,7 +15,7 @@ from typing import Callable
 
 from calctutor.errors import CalcTutorError, InternalError
 
-# Exit codes (CONTRACT.md): 0 ok, 1 an --answer was checked and is wrong, 2 bad input.
+# Exit codes (docs/interface.md): 0 ok, 1 an --answer was checked and is wrong, 2 bad input.
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 # Hard limits for one command's computation (the sandbox kills the worker past them).

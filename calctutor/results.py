@@ -1,7 +1,7 @@
 """Result objects: what computations return and renderers display.
 
 Each result is a frozen dataclass holding SymPy objects plus the text the user typed;
-``to_json()`` gives exactly the contract's JSON shape (CONTRACT.md). Renderers in
+``to_json()`` gives exactly the JSON shape documented in docs/interface.md. Renderers in
 ``calctutor.render`` turn results into rich/plain/LaTeX/Markdown text.
 """
 

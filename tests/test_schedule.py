@@ -53,7 +53,7 @@ def test_outcomes_map_to_ratings():
     assert [i.result for i in items] == ["first", "helped", "helped", "failed", "failed", "failed"]
     assert ratings(items) == [Rating.Good, Rating.Hard, Rating.Hard, Rating.Again,
                               Rating.Again, Rating.Again]
-    # attempts count every judged answer, skip and revealed solution (CONTRACT.md)
+    # attempts count every judged answer, skip and revealed solution (docs/interface.md)
     s = state(log)
     assert (s.attempts, s.correct, s.items) == (8, 3, 6)
 

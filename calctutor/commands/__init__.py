@@ -4,8 +4,8 @@ The Typer layer (calctutor/cli*.py) only collects options and hands them here; t
 functions never print, so they can be called from tests, the quiz, or other programs.
 
 ``run_kind(kind, input)`` runs the command named ``kind`` on the keyword arguments of an
-exercise's ``input`` (CONTRACT.md: "input holds its arguments by their long option
-names"), so the exercise bank and the quiz call every command the same way.
+exercise's ``input`` (docs/interface.md: an exercise input holds its arguments by their long option
+names), so the exercise bank and the quiz call every command the same way.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from calctutor.errors import CalcTutorError
 
 MODULES = range(1, 7)
 
-# The commands a template may name (CONTRACT.md "quiz, exercises, progress").
+# The commands a template may name (docs/interface.md, "quiz, exercises, progress").
 KINDS = ("diff", "gradient", "jacobian", "hessian", "chain", "backprop", "taylor", "newton",
          "descent", "lagrange", "fit")
 

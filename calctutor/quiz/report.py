@@ -43,7 +43,7 @@ class ProgressReport:
         return sorted((s for s in self.states if s.is_due(self.now)), key=lambda s: s.due)
 
     def to_json(self) -> dict:
-        """CONTRACT.md: total_attempts and, per attempted skill, module, skill, attempts,
+        """docs/interface.md: total_attempts and, per attempted skill, module, skill, attempts,
         correct, mastery and due (plus title, accuracy, stability, due_now)."""
         return {
             "total_attempts": self.total_attempts,

@@ -58,7 +58,7 @@ class SkillState:
 
     module: int
     skill: str
-    attempts: int        # judged answers, skips and revealed solutions (CONTRACT.md)
+    attempts: int        # judged answers, skips and revealed solutions (docs/interface.md)
     correct: int
     items: int
     recent: float        # mean credit of the last RECENT items, 0..1

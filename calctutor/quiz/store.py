@@ -1,6 +1,6 @@
 """The progress store: every judged answer, in SQLite, committed the moment it is judged.
 
-Design (DESIGN.md, "Progress store"): WAL mode, so a reader never blocks a writer and two
+Design: WAL mode, so a reader never blocks a writer and two
 quizzes in two terminals can both write; ``BEGIN IMMEDIATE`` for every write (a deferred
 read-then-write transaction in WAL fails at once with "database is locked", whatever the
 timeout); a busy timeout; the schema version in ``PRAGMA user_version``, each migration in

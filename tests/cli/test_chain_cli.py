@@ -1,4 +1,4 @@
-"""``calctutor chain`` and ``calctutor backprop`` end to end, against CONTRACT.md."""
+"""``calctutor chain`` and ``calctutor backprop`` end to end, against docs/interface.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``calctutor diff`` end to end, against CONTRACT.md."""
+"""``calctutor diff`` end to end, against docs/interface.md."""
 
 import subprocess
 import sys

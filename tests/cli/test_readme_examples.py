@@ -27,7 +27,7 @@ def test_every_command_is_in_the_readme():
 
 @pytest.mark.parametrize("line", [ln for ln in usage_lines() if "--help" not in ln])
 def test_readme_examples_run(line, cli, tmp_path, monkeypatch):
-    # the course's straight-line data (COURSE.md 6.2) for the fit examples
+    # the course's straight-line data for the fit examples
     (tmp_path / "data.csv").write_text("x,y\n0,1\n1,3\n2,4\n3,8\n")
     monkeypatch.chdir(tmp_path)
     args = shlex.split(line)[1:]
