@@ -18,9 +18,6 @@ from calctutor.errors import CalcTutorError, InternalError
 # Exit codes (docs/interface.md): 0 ok, 1 an --answer was checked and is wrong, 2 bad input.
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-# Hard limits for one command's computation (the sandbox kills the worker past them).
-TIME_LIMIT_S = float(os.environ.get("CALCTUTOR_TIME_LIMIT", "20"))
-MEMORY_LIMIT_MB = int(os.environ.get("CALCTUTOR_MEMORY_LIMIT_MB", "2048"))
 
 
 class Format(str, enum.Enum):
@@ -75,10 +72,12 @@ def run(job: Callable[[], tuple[str, int]]) -> None:
     """
     import typer
 
+    from calctutor.config import memory_limit_mb, time_limit_s
     from calctutor.sandbox import run_limited
 
     try:
-        text, code = run_limited(job, timeout=TIME_LIMIT_S, memory_mb=MEMORY_LIMIT_MB)
+        # hard limits: the sandbox kills the worker past them
+        text, code = run_limited(job, timeout=time_limit_s(), memory_mb=memory_limit_mb())
     except InternalError as err:
         if debug():
             sys.stderr.write(getattr(err, "details", "") or traceback.format_exc())

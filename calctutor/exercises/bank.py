@@ -15,9 +15,28 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from calctutor.errors import CalcTutorError
+from calctutor.errors import CalcTutorError, UsageError
 
 MODULES = range(1, 7)
+
+
+def parse_module(text) -> int | None:
+    """"module3", "3", 3 -> 3; None or "all" -> None (every module); UsageError otherwise."""
+    if text is None:
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    else:
+        t = str(text).strip().lower()
+        if t == "all":
+            return None
+        m = re.fullmatch(r"(?:module|m)?\s*(\d+)", t)
+        if not m:
+            raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
+        value = int(m.group(1))
+    if value not in MODULES:
+        raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
+    return value
 
 # The commands a template may name (docs/interface.md, "quiz, exercises, progress").
 KINDS = ("diff", "gradient", "jacobian", "hessian", "chain", "backprop", "taylor", "newton",

@@ -15,37 +15,18 @@ import re
 
 from calctutor.errors import UsageError
 from calctutor.exercises.bank import (
-    MODULES,
     PLACEHOLDER,
     Param,
     Skill,
     Template,
     load_bank,
+    parse_module,
 )
 from calctutor.exercises.model import Exercise, Part
 
 # Attempts at a valid, new variant per exercise slot before moving on to another template.
 ATTEMPTS = 12
 MAX_COUNT = 200
-
-
-def parse_module(text) -> int | None:
-    """"module3", "3", 3 -> 3; None or "all" -> None (every module); UsageError otherwise."""
-    if text is None:
-        return None
-    if isinstance(text, int) and not isinstance(text, bool):
-        value = text
-    else:
-        t = str(text).strip().lower()
-        if t == "all":
-            return None
-        m = re.fullmatch(r"(?:module|m)?\s*(\d+)", t)
-        if not m:
-            raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
-        value = int(m.group(1))
-    if value not in MODULES:
-        raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
-    return value
 
 
 def skills(module=None) -> list[Skill]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 
+from calctutor.config import time_limit_s
 from calctutor.exercises.generate import generate, match_skills, module_title, parse_module
 from calctutor.exercises.model import Worksheet
 
@@ -19,7 +19,7 @@ def make_worksheet(module=None, count: int = 10, seed: int | None = None,
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 31)
     # stop drawing in time to print what there is, inside the command's time limit
-    limit = float(os.environ.get("CALCTUTOR_TIME_LIMIT", "20"))
+    limit = time_limit_s()
     exercises = generate(n, count, seed, skill, deadline=time.monotonic() + 0.7 * limit)
     return Worksheet(tuple(exercises), n, seed, answers, skill,
                      module_title(n) if n is not None else "", count)

@@ -11,7 +11,8 @@ import sys
 from typing import TextIO
 
 from calctutor.errors import UsageError
-from calctutor.quiz.plan import match_skill, parse_module, review_order
+from calctutor.exercises.bank import parse_module
+from calctutor.quiz.plan import match_skill, review_order
 from calctutor.quiz.report import ProgressReport, SkillInfo
 from calctutor.quiz.schedule import due_skills, skill_states
 from calctutor.quiz.session import COMMANDS, Quiz, Summary, TextUI

@@ -9,13 +9,9 @@ costs one item, never the session, and the database connection is never inside a
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
-
-TIME_LIMIT_S = float(os.environ.get("CALCTUTOR_TIME_LIMIT", "20"))
-MEMORY_LIMIT_MB = int(os.environ.get("CALCTUTOR_MEMORY_LIMIT_MB", "2048"))
 
 # Step-tree nodes too small to be worth a hint of their own.
 _TRIVIAL_RULES = ("identity", "constant")
@@ -55,9 +51,12 @@ class Engine:
     """Solve, hint, judge and render in the sandbox, for one output format."""
 
     def __init__(self, fmt: str = "plain", width: int = 80, color: bool = False,
-                 timeout: float = TIME_LIMIT_S, memory_mb: int = MEMORY_LIMIT_MB):
+                 timeout: float | None = None, memory_mb: int | None = None):
+        from calctutor.config import memory_limit_mb, time_limit_s
+
         self.fmt, self.width, self.color = fmt, width, color
-        self.timeout, self.memory_mb = timeout, memory_mb
+        self.timeout = time_limit_s() if timeout is None else timeout
+        self.memory_mb = memory_limit_mb() if memory_mb is None else memory_mb
 
     def _run(self, fn, *args):
         from calctutor.sandbox import run_limited

@@ -78,13 +78,12 @@ terms = st.lists(st.tuples(st.integers(-3, 3).filter(bool), st.sampled_from(TERM
 @given(f=terms, g=terms, rhs=st.integers(-3, 3), answer=st.sampled_from([None, "1", "-2"]))
 def test_random_problems_never_end_in_an_internal_error(cli, monkeypatch, f, g, rhs, answer):
     import calctutor.calculus.lagrange as lagrange
-    import calctutor.cli_support as support
 
     # bounded: shorter soft limits for the exact solve and the numerical search, and a
     # case that needs longer than the hard limit ends in its exit 2, which is allowed here
     monkeypatch.setattr(lagrange, "SOLVE_SECONDS", 0.5)
     monkeypatch.setattr(lagrange, "NUMERIC_SECONDS", 1.5)
-    monkeypatch.setattr(support, "TIME_LIMIT_S", 10.0)
+    monkeypatch.setenv("CALCTUTOR_TIME_LIMIT", "10")
     args = ["lagrange", _poly(f), "--constraint", f"{_poly(g)} = {rhs}", "-f", "json"]
     if answer is not None:
         args += ["--answer", answer]
