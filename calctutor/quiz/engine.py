@@ -248,19 +248,10 @@ def as_basic(value):
 
 
 def verdict_doc(verdict):
-    """"Read as" (when the answer was typed in loose notation), then the verdict."""
-    from calctutor.render.doc import Fields, Note, Verdict
+    """The verdict in the same words and mistake names as ``--answer`` (one renderer)."""
+    from calctutor.render.views_answer import verdict_blocks
 
-    doc = []
-    if verdict.reading.differs:
-        doc.append(Fields((("Read as", (as_basic(verdict.answer),)),)))
-        doc += [Note((n,)) for n in verdict.reading.notes]
-    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[verdict.correct]
-    doc.append(Verdict(verdict.correct, headline, (verdict.feedback,)))
-    if verdict.diagnosis:
-        doc.append(Fields((("Likely mistake", (verdict.diagnosis.replace("_", " "),)),)))
-    doc += [Note((n,)) for n in verdict.notes]
-    return doc
+    return verdict_blocks(verdict)
 
 
 def hint_docs(result, doc) -> list[list]:

@@ -22,20 +22,7 @@ from calctutor.render.views import read_as, reading_notes, register, view
 def answer_view(result: AnswerResult) -> Document:
     """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
     doc: Document = [Heading(f"Checking your answer: {result.what}")]
-    rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))]
-    shown = _answer_expr(result.answer)
-    if result.reading.differs:
-        rows.append(("Read as", read_as(result.reading, shown)))
-    doc.append(Fields(tuple(rows)))
-    doc += reading_notes(result.reading, shown)
-    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
-    doc.append(Verdict(result.correct, headline, (result.feedback,)))
-    if result.diagnosis and result.diagnosis != "wrong_shape":
-        # "missing_chain_factor+trig_sign" -> "missing chain factor, and trig sign"
-        names = [code.replace("_", " ") for code in result.diagnosis.split("+")]
-        label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
-        doc.append(Fields(((label, (" and ".join(names),)),)))
-    doc += [Note((n,)) for n in result.notes]
+    doc += verdict_blocks(result, typed=True)
     if result.show and result.solution is not None:
         doc.append(Heading("Worked solution", 2))
         doc += view(result.solution)
@@ -45,6 +32,36 @@ def answer_view(result: AnswerResult) -> Document:
         doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
                               "with the worked solution yourself.",)))
     return doc
+
+
+def verdict_blocks(result: AnswerResult, typed: bool = False) -> Document:
+    """What ``--answer`` and the quiz both show of a verdict, in the same words: the
+    answer as read (when that differs from the text; with ``typed``, the text too), the
+    verdict, the likely mistake(s) by name, and the notes."""
+    rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))] \
+        if typed else []
+    shown = _answer_expr(result.answer)
+    if result.reading.differs:
+        rows.append(("Read as", read_as(result.reading, shown)))
+    doc: Document = [Fields(tuple(rows))] if rows else []
+    if result.reading.differs or typed:
+        doc += reading_notes(result.reading, shown)
+    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
+    doc.append(Verdict(result.correct, headline, (result.feedback,)))
+    names = mistake_names(result.diagnosis)
+    if names:
+        label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
+        doc.append(Fields(((label, (" and ".join(names),)),)))
+    doc += [Note((n,)) for n in result.notes]
+    return doc
+
+
+def mistake_names(diagnosis: str | None) -> list[str]:
+    """"missing_chain_factor+trig_sign" -> ["missing chain factor", "trig sign"]; none for
+    a wrong shape, which the feedback already says in words."""
+    if not diagnosis or diagnosis == "wrong_shape":
+        return []
+    return [code.replace("_", " ") for code in diagnosis.split("+")]
 
 
 def _answer_expr(value):
