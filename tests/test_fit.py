@@ -203,3 +203,13 @@ def test_answer_as_named_parameters_in_any_order():
         with pytest.raises(UsageError, match=message) as err:
             check_answer(r, bad)
         assert type(err.value) is UsageError
+
+
+def test_linear_solve_against_numpy():
+    """The shared elimination (fit's normal equations, Lagrange's Newton steps)."""
+    from calctutor.calculus.linalg import linear_solve
+
+    A, b = [[4.0, -2.0, 1.0], [-2.0, 4.0, -2.0], [1.0, -2.0, 4.0]], [11.0, -16.0, 17.0]
+    assert np.allclose(linear_solve(A, b), np.linalg.solve(np.array(A), np.array(b)))
+    assert linear_solve([[1.0, 2.0], [2.0, 4.0]], [1.0, 2.0]) is None  # singular
+    assert linear_solve([[0.0, 0.0], [0.0, 0.0]], [0.0, 0.0]) is None

@@ -17,6 +17,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from calctutor.calculus.linalg import linear_solve
 from calctutor.errors import UsageError
 from calctutor.results import Reading, json_value
 from calctutor.steps.differentiate import diff_steps
@@ -392,7 +393,7 @@ def solve_linear(problem: Problem, weights=None, exact: bool | None = None):
         sol = N.LUsolve(r)
         return A, offset, N, r, tuple(sp.nsimplify(v) for v in sol)
     Nf = [[float(v) for v in row] for row in N.tolist()]
-    sol = _linear_solve(Nf, [float(v) for v in r])
+    sol = linear_solve(Nf, [float(v) for v in r])
     if sol is None:
         return None
     return A, offset, N, r, tuple(sp.Float(v) for v in sol)
@@ -441,7 +442,7 @@ def levenberg_marquardt(problem: Problem, start: Sequence[float], ws=None):
         while True:
             A = [[JTJ[p][q] + (mu * (JTJ[p][p] or 1.0) if p == q else 0.0) for q in range(k)]
                  for p in range(k)]
-            delta = _linear_solve(A, JTr)
+            delta = linear_solve(A, JTr)
             if delta is not None:
                 trial = [u + d for u, d in zip(a, delta, strict=True)]
                 try:
@@ -796,12 +797,6 @@ def largest_eigenvalue(H) -> float | None:
     except (ValueError, np.linalg.LinAlgError):
         return None
     return float(values[-1])
-
-
-def _linear_solve(A, b):
-    from calctutor.calculus.lagrange import _linear_solve as solve
-
-    return solve(A, b)
 
 
 def fit_plot_data(result: FitResult):

@@ -24,6 +24,7 @@ from typing import Sequence
 import sympy as sp
 
 from calctutor.calculus.lagrange_bounds import ATTAINED, UNKNOWN, statuses
+from calctutor.calculus.linalg import linear_solve
 from calctutor.domain import conditions_of, real_roots, violated
 from calctutor.notation import to_text
 from calctutor.results import Reading, json_value
@@ -1000,7 +1001,7 @@ def _newton(F, J, z, iterations: int = 60):
         for _ in range(iterations):
             if size(fz) < 1e-13:
                 break
-            step = _linear_solve([[float(t) for t in row] for row in J(*z)], [-t for t in fz])
+            step = linear_solve([[float(t) for t in row] for row in J(*z)], [-t for t in fz])
             if step is None:
                 return None
             # damped: halve the step until |F| decreases (keeps far starts from flying off)
@@ -1021,33 +1022,12 @@ def _newton(F, J, z, iterations: int = 60):
     try:
         # a root where the Jacobian is singular is not isolated (a curve of roots, or
         # Newton crawling to a multiple root): it is no candidate to trust
-        if _linear_solve([[float(t) for t in row] for row in J(*z)], [1.0] * len(z),
+        if linear_solve([[float(t) for t in row] for row in J(*z)], [1.0] * len(z),
                          tol=1e-9) is None:
             return None
     except (ArithmeticError, ValueError, TypeError, NameError):
         return None
     return z
-
-
-def _linear_solve(A, b, tol: float = 1e-14):
-    """Gaussian elimination with partial pivoting; None for a singular matrix (a pivot
-    below ``tol`` times the largest entry)."""
-    n = len(b)
-    M = [row[:] + [b[i]] for i, row in enumerate(A)]
-    scale = max((abs(v) for row in A for v in row), default=0.0)
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(M[r][c]))
-        if abs(M[p][c]) <= tol * scale or scale == 0:
-            return None
-        M[c], M[p] = M[p], M[c]
-        for r in range(c + 1, n):
-            k = M[r][c] / M[c][c]
-            for j in range(c, n + 1):
-                M[r][j] -= k * M[c][j]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (M[r][n] - sum(M[r][j] * x[j] for j in range(r + 1, n))) / M[r][r]
-    return x
 
 
 def _same(a, b) -> bool:
