@@ -29,7 +29,7 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import calctutor, calctutor.bank as b; "
+        "import calctutor, calctutor.exercises.bank as b; "
         "from calctutor.exercises import load_bank; "
         "print(calctutor.__file__); print(b.bank_dir()); print(len(load_bank().templates))"
     )

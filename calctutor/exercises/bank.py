@@ -124,9 +124,13 @@ class Bank:
 
 
 def bank_dir() -> Path:
-    from calctutor.bank import bank_dir as where
-
-    return where()
+    """The folder of exercise files: ``calctutor/_exercises`` when installed from a wheel,
+    else the checkout's top-level ``exercises/``."""
+    package = Path(__file__).resolve().parent.parent  # calctutor/
+    for candidate in (package / "_exercises", package.parent / "exercises"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the exercise bank is missing (expected calctutor/_exercises or exercises/)")
 
 
 @lru_cache(maxsize=4)
