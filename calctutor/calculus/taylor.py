@@ -314,6 +314,15 @@ def taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, orde
 
 
 
+def order_for_nonzero(coeffs, nonzero: int, notes: list[str]) -> int:
+    """The order that keeps the first ``nonzero`` non-zero terms (``--nonzero N``); a note
+    when fewer were found among the coefficients computed."""
+    ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
+    if len(ks) < nonzero:
+        notes.append(f"only {len(ks)} non-zero terms were found up to order {len(coeffs) - 1}")
+    return ks[-1] if ks else 0
+
+
 def rows_from_coefficients(coeffs, order: int, base: sp.Expr, shown):
     """The table of a one-variable expansion from its coefficients c_k (f^(k)(a) = k! c_k;
     ``shown`` the derivative formulas known so far): (rows, terms up to ``order``, the next
@@ -352,10 +361,7 @@ def _taylor_one(expr: sp.Expr, reading: Reading, var: sp.Symbol, a: sp.Expr, ord
         return taylor_through(expr, reading, var, a, order, nonzero, plot, err)
     notes: list[str] = []
     if nonzero is not None:
-        ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
-        if len(ks) < nonzero:
-            notes.append(f"only {len(ks)} non-zero terms were found up to order {len(coeffs) - 1}")
-        order = ks[-1] if ks else 0
+        order = order_for_nonzero(coeffs, nonzero, notes)
     shown = [expr]
     within(DISPLAY_SECONDS, _display_derivatives, shown, var, min(order + 1, SHOW_UP_TO))
     rows, terms, next_term, searched = rows_from_coefficients(coeffs, order, base, shown)

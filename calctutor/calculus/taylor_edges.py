@@ -213,6 +213,7 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
         _curves,
         _display_derivatives,
         _samples,
+        order_for_nonzero,
         rows_from_coefficients,
         shifted,
         value_at,
@@ -230,10 +231,7 @@ def taylor_through(expr, reading, var, a, order, nonzero, plot, err):
                 break  # (more terms took too long: say how many were found)
     notes: list[str] = []
     if nonzero is not None:
-        ks = [k for k, c in enumerate(coeffs) if c != 0][:nonzero]
-        if len(ks) < nonzero:
-            notes.append(f"only {len(ks)} non-zero terms were found up to order {len(coeffs) - 1}")
-        order = ks[-1] if ks else 0
+        order = order_for_nonzero(coeffs, nonzero, notes)
     try:
         value_at(expr, {var: a}, "f(x)")
         f_defined = True
