@@ -215,3 +215,13 @@ def test_an_answer_is_judged_only_where_the_function_is_defined():
     # the domain of the function, not of the derivative's formula, is what counts
     code, out = _cli_verdict("diff", "ln(x^2)", "--answer", "2/|x|")
     assert code == 1, out
+
+
+def test_evidence_is_at_a_plain_point_when_one_refutes_the_answer():
+    """A learner checks a counterexample by hand: x = 1.37, not a root of 2x^3 + 3 such as
+    x = -1.14471424255, when the answer is wrong everywhere."""
+    code, out = _cli_verdict("diff", "tan(2x^3 + 3)", "--answer", "cos(x^2)")
+    assert code == 1 and "at x = 1.37," in out, out
+    x0 = sp.Rational(137, 100)
+    right = sp.diff(sp.tan(2 * x**3 + 3), x).subs(x, x0)
+    assert f"{float(right):.6g}" in " ".join(out.split())

@@ -63,6 +63,7 @@ VERIFY_DIGITS = 150                # a second, independent evaluation of a misma
 MAX_WORKING_DIGITS = 2000          # for evalf, when confirming a mismatch
 MIN_POINTS = 6                    # points of the first's domain needed for "tested"
 MAX_POINTS = 90
+PLAIN_FIRST = 4                   # plain points tried before the structure points
 SCAN_SECONDS = 1.0                # the whole search; a point that takes too long is skipped
 SYMBOLIC_SECONDS = 2.0            # simplify, when sampling could not decide
 PROOF_SECONDS = 0.15              # cheap proofs after numeric agreement
@@ -355,11 +356,13 @@ def _agree(e: _Value, a: _Value, tol) -> bool:
 
 
 def _points(expected, answer, conditions, symbols, rng: random.Random) -> list[dict]:
-    """The search plan: structure points first (where differences hide), then scales."""
+    """The search plan: a few plain points first (a difference found there is the easiest
+    evidence for a learner to check: x = 1.37 rather than x = -1.14471424255), then the
+    structure points (where differences hide), then the other scales."""
     structure = _structure_points(expected, answer, conditions, symbols, rng)
     spread = _spread_points(symbols, rng)
     out, seen = [], set()
-    for p in structure + spread:
+    for p in spread[:PLAIN_FIRST] + structure + spread[PLAIN_FIRST:]:
         key = tuple(p[s] for s in symbols)
         if key not in seen:
             seen.add(key)
