@@ -51,3 +51,18 @@ def test_quiz_and_answer_show_the_same_verdict(expr, answer, code):
     assert "wrong shape" not in shown  # never a raw code the feedback already says in words
     if code and code != "wrong_shape":
         assert f"Likely mistake: {code.replace('_', ' ')}" in shown
+
+
+def test_a_classification_is_read_back_in_words_without_warnings():
+    """'(-1/2, 0) min' was shown as [[-1/2, 0], <function minimum ...>] with a SymPy
+    deprecation warning: a Matrix read the word as SymPy's function minimum."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "calctutor", "quiz", "--skill", "2.9", "--count", "1",
+         "--seed", "1"], input="(-1/2, 0) min\nskip\n", capture_output=True, text=True,
+        timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Read as: (-1/2, 0) minimum" in r.stdout
+    assert "<function" not in r.stdout and "Deprecat" not in r.stderr

@@ -42,9 +42,11 @@ def verdict_blocks(result: AnswerResult, typed: bool = False) -> Document:
         if typed else []
     shown = _answer_expr(result.answer)
     if result.reading.differs:
-        rows.append(("Read as", read_as(result.reading, shown)))
+        # an answer with words in it (a classification) is shown as read, in words
+        rows.append(("Read as", read_as(result.reading, shown) if shown is not None
+                     else (Verbatim(result.reading.reading),)))
     doc: Document = [Fields(tuple(rows))] if rows else []
-    if result.reading.differs or typed:
+    if (result.reading.differs or typed) and shown is not None:
         doc += reading_notes(result.reading, shown)
     headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
     doc.append(Verdict(result.correct, headline, (result.feedback,)))
@@ -65,8 +67,22 @@ def mistake_names(diagnosis: str | None) -> list[str]:
 
 
 def _answer_expr(value):
+    """The answer as one SymPy object to display, or None when it holds words (a point's
+    kind): a Matrix would read a word as a SymPy name ('min' as the function minimum)."""
+    if not all(isinstance(v, sympy.Basic) for v in _leaves(value)):
+        return None
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], (list, tuple)):
             return sympy.Matrix(value)
         return sympy.Matrix([list(value)])
     return value
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    elif isinstance(value, sympy.MatrixBase):
+        yield from value
+    else:
+        yield value
