@@ -337,6 +337,9 @@ def _send(wfd: int, outcome: tuple[str, object]) -> None:
 # The soft limit
 
 
+ALARM_REPEAT_S = 0.05  # within's alarm fires again this often until the call returns
+
+
 class _Timeout(BaseException):
     """Raised by ``within``'s alarm; a BaseException so SymPy's ``except Exception`` can't
     swallow it. ``owner`` tells nested ``within`` calls apart."""
@@ -384,7 +387,10 @@ def within(seconds: float, fn, *args, default=None, **kwargs):
         raise _Timeout(call)
 
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds if outer_deadline is None else min(seconds, outer_left))
+    # the alarm repeats: a timeout raised where Python discards exceptions (a __del__ or a
+    # weakref callback run by the garbage collector) would otherwise be lost for good
+    signal.setitimer(signal.ITIMER_REAL, seconds if outer_deadline is None else min(seconds, outer_left),
+                     ALARM_REPEAT_S)
     result = _NOTHING
     try:
         result = fn(*args, **kwargs)
@@ -398,7 +404,8 @@ def within(seconds: float, fn, *args, default=None, **kwargs):
         signal.signal(signal.SIGALRM, call.previous if call.previous is not None else signal.SIG_DFL)
         if outer_deadline is not None and not call.passed_on:
             # give the enclosing limit what is left of its time
-            signal.setitimer(signal.ITIMER_REAL, max(outer_deadline - time.monotonic(), 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(outer_deadline - time.monotonic(), 1e-3),
+                             ALARM_REPEAT_S)
     return default if result is _NOTHING else result
 
 

@@ -427,3 +427,24 @@ def test_interrupting_around_the_fork_never_loses_a_worker():
     for i in range(60):
         within(0.0005 * (i % 12 + 1), run_limited, time.sleep, 0.002 * (i % 5), default=None)
         assert os.getpid() == me
+
+
+@needs_alarm
+def test_within_survives_a_timeout_that_was_swallowed():
+    """A timeout raised where Python discards exceptions (a __del__ run by the garbage
+    collector) must not leave the call unbounded: the alarm fires again."""
+    import time as _time
+
+    def swallow_first_then_spin():
+        try:
+            _time.sleep(5)
+        except BaseException:  # noqa: BLE001 - what a __del__ or a bare except would do
+            pass
+        end = _time.monotonic() + 5
+        while _time.monotonic() < end:
+            pass
+        return "finished"
+
+    start = _time.monotonic()
+    assert within(0.2, swallow_first_then_spin, default="stopped") == "stopped"
+    assert _time.monotonic() - start < 4.0  # the spin alone would take 5 s
