@@ -215,7 +215,7 @@ def main() -> int:
     wrong = [corpus[i] for i, (a, b, want) in enumerate(pairs) if ours(a, b) is not want]
 
     from calctutor.checking.answer import check_answer
-    from calctutor.commands.diff import run_diff
+    from calctutor.topics.diff.run import run_diff
 
     results = [(run_diff(p, **o), w) for p, w, o in DIAGNOSED]
     for r, w in results:  # warm-up

@@ -1,7 +1,7 @@
 """The in-process ``diff`` pipeline against ``sympy.diff``, measured in the same run.
 
 The pipeline is what ``calctutor diff`` does after parsing: the step tree, the tidied
-result and the plain-text rendering (``steps.api.differentiate`` + ``render(..., "plain")``).
+result and the plain-text rendering (``topics.diff.compute.differentiate`` + ``render(..., "plain")``).
 Targets (issue 2):
 
 1. median over a corpus of 40+ expressions of pipeline time / ``sympy.diff`` time <= 3;
@@ -32,8 +32,8 @@ from sympy.core.cache import clear_cache  # noqa: E402
 
 from calctutor.parsing import parse_expression  # noqa: E402
 from calctutor.render import render  # noqa: E402
-from calctutor.steps.api import differentiate  # noqa: E402
 from calctutor.symbols import make_symbol  # noqa: E402
+from calctutor.topics.diff.compute import differentiate  # noqa: E402
 
 RATIO_TARGET, MAX_SECONDS, DOUBLING_TARGET = 3.0, 1.0, 3.0
 SIZES = (25, 50, 100, 200)

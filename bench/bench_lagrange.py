@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sympy as sp  # noqa: E402
 
-from calctutor.commands.lagrange import run_lagrange  # noqa: E402
+from calctutor.topics.optimise.run import run_lagrange  # noqa: E402
 
 PROBLEMS = [
     ("min x^2+y^2+z^2 on x+y+z=3", "x^2 + y^2 + z^2", ["x + y + z = 3"], False),

@@ -46,8 +46,8 @@ def _reference(text: str):
 
 
 def ours(text: str, kwargs: dict) -> None:
-    from calctutor.commands.taylor import run_taylor
     from calctutor.render import render
+    from calctutor.topics.series.run import run_taylor
 
     result = run_taylor(text, **kwargs)
     render(result, "plain")

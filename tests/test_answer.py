@@ -3,8 +3,8 @@
 import sympy as sp
 
 from calctutor.checking.answer import AnswerSpec, check_answer
-from calctutor.commands.diff import run_diff
 from calctutor.symbols import make_symbol
+from calctutor.topics.diff.run import run_diff
 
 x, y = make_symbol("x"), make_symbol("y")
 

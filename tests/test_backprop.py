@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from calctutor.calculus.backprop import backprop
 from calctutor.checking.answer import check_answer
-from calctutor.commands import run_kind
-from calctutor.commands.backprop import run_backprop
 from calctutor.errors import UsageError
 from calctutor.render import render
+from calctutor.topics import run_kind
+from calctutor.topics.chain.backprop import backprop
+from calctutor.topics.chain.run import run_backprop
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -191,7 +191,7 @@ def test_answer_checks_the_named_quantity():
     ("wrong_activation_layer", {"previous": False}),
 ])
 def test_mal_rules_are_diagnosed(code, flags):
-    from calctutor.calculus.backprop import backward
+    from calctutor.topics.chain.backprop import backward
 
     r = square_net("W1")
     wrong = backward(r.network, r.forward, **flags)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from calctutor.calculus.chain import chain
 from calctutor.checking.answer import check_answer
-from calctutor.commands import run_kind
-from calctutor.commands.chain import run_chain
 from calctutor.errors import ParseError, UsageError
 from calctutor.render import render
+from calctutor.topics import run_kind
+from calctutor.topics.chain.chain import chain
+from calctutor.topics.chain.run import run_chain
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()

@@ -7,9 +7,9 @@ import re
 
 import sympy as sp
 
-from calctutor.calculus.chain import chain
 from calctutor.checking.answer import check_answer
-from calctutor.commands.matrices import run_gradient, run_hessian, run_jacobian
+from calctutor.topics.chain.chain import chain
+from calctutor.topics.matrices.run import run_gradient, run_hessian, run_jacobian
 
 NUMBER = r"(-?[0-9.]+(?:e[-+]?\d+)?)"
 
@@ -128,7 +128,7 @@ def test_at_point_with_a_symbolic_constant_keeps_the_constant():
 
 
 def test_backprop_answer_with_a_name_is_not_sampled():
-    from calctutor.calculus.backprop import backprop
+    from calctutor.topics.chain.backprop import backprop
 
     r = backprop(["W=[[1,-1],[2,0]]; b=[0,-1]", "W=[[1,1]]; b=[0]"], "1,1", "1", check="b2")
     v = check_answer(r, "x")

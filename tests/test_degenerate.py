@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from calctutor.calculus.degenerate import examine
-from calctutor.commands.matrices import run_hessian
+from calctutor.topics.matrices.degenerate import examine
+from calctutor.topics.matrices.run import run_hessian
 
 RADIUS, N = 0.25, 401
 
@@ -203,7 +203,7 @@ def test_periodic_degenerate_points_are_exact_and_right():
 
 
 def test_a_rounding_size_determinant_is_not_a_sign():
-    from calctutor.calculus.matrices import classify_point
+    from calctutor.topics.matrices.compute import classify_point
 
     x, y = sp.symbols("x y", real=True)
     h = sp.Matrix([[sp.Float("1.0", 10), 0], [0, sp.Float("3.5e-16", 10)]])
@@ -242,7 +242,7 @@ def test_a_curve_whose_points_differ_is_not_decided():
 
 
 def test_out_of_time_says_so(monkeypatch):
-    from calctutor.calculus import matrices
+    from calctutor.topics.matrices import compute as matrices
 
     monkeypatch.setattr(matrices, "CLOSER_TOTAL", 0.0)
     p = _point(run_hessian("x^4 + y^4", classify=True), (0, 0))

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.descent import run_descent
 from calctutor.errors import ParseError, UsageError
+from calctutor.topics.optimise.run import run_descent
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -119,9 +119,8 @@ def test_answers_and_mistakes():
 
 
 def test_every_format_renders_the_optimise_results(tmp_path):
-    from calctutor.commands.fit import run_fit
-    from calctutor.commands.lagrange import run_lagrange
     from calctutor.render import render
+    from calctutor.topics.optimise.run import run_fit, run_lagrange
 
     data = tmp_path / "d.csv"
     data.write_text("x,y,sigma\n0,1,1\n1,3,2\n2,4,1\n3,8,2\n")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from calctutor.commands.descent import run_descent
+from calctutor.topics.optimise.run import run_descent
 
 
 def _hessian_eigs(expr: str, names: str, point) -> np.ndarray:

@@ -13,8 +13,8 @@ import sympy as sp
 
 from calctutor.checking.answer import check_answer
 from calctutor.checking.malrules import MAL_RULES, MissingChainFactor, TrigSign, combine
-from calctutor.checking.mistakes_diff import derivative_mistakes
-from calctutor.commands.diff import run_diff
+from calctutor.topics.diff.mistakes import derivative_mistakes
+from calctutor.topics.diff.run import run_diff
 
 X, Y, A = sp.symbols("x y a", real=True)
 NAMES = {"x": X, "y": Y, "a": A}
@@ -86,16 +86,16 @@ WRONG = [
     ("cos(x^2)", "cos(x**2)", {}, "2x sin(x^2)", "2*x*sin(x**2)", "trig_sign"),
     ("sin x cos x", "sin(x)*cos(x)", {}, "1", "1", "trig_sign"),
     ("x^2 + 5", "x**2 + 5", {}, "2x + 5", "2*x + 5", "constant_not_zero"),
-    ("x^2 + y^2", "x**2 + y**2", {"var_names": ["x"]}, "2x + 2y", "2*x + 2*y",
+    ("x^2 + y^2", "x**2 + y**2", {"var": ["x"]}, "2x + 2y", "2*x + 2*y",
      "constant_not_zero"),
-    ("a x^2", "a*x**2", {"var_names": ["x"]}, "x^2 + 2a x", "x**2 + 2*a*x", "constant_not_zero"),
-    ("x^2 y^3", "x**2*y**3", {"var_names": ["x"]}, "3x^2 y^2", "3*x**2*y**2", "wrong_variable"),
-    ("x y^2", "x*y**2", {"var_names": ["x"]}, "2x y", "2*x*y", "wrong_variable"),
-    ("x^2 y^3", "x**2*y**3", {"var_names": ["x", "y"]}, "6x^2 y", "6*x**2*y", "wrong_variable"),
+    ("a x^2", "a*x**2", {"var": ["x"]}, "x^2 + 2a x", "x**2 + 2*a*x", "constant_not_zero"),
+    ("x^2 y^3", "x**2*y**3", {"var": ["x"]}, "3x^2 y^2", "3*x**2*y**2", "wrong_variable"),
+    ("x y^2", "x*y**2", {"var": ["x"]}, "2x y", "2*x*y", "wrong_variable"),
+    ("x^2 y^3", "x**2*y**3", {"var": ["x", "y"]}, "6x^2 y", "6*x**2*y", "wrong_variable"),
     ("x^2 - x^3", "x**2 - x**3", {}, "3x^2 - 2x", "3*x**2 - 2*x", "sign_error"),
     ("5x^3", "5*x**3", {}, "5x^2", "5*x**2", "off_by_constant_factor"),
     ("4 sin x", "4*sin(x)", {}, "2 cos x", "2*cos(x)", "off_by_constant_factor"),
-    ("x^2 y", "x**2*y", {"var_names": ["x"]}, "2x", "2*x", "off_by_constant_factor"),
+    ("x^2 y", "x**2*y", {"var": ["x"]}, "2x", "2*x", "off_by_constant_factor"),
     ("sin(3x) cos x", "sin(3*x)*cos(x)", {}, "cos(3x) cos x + sin(3x) sin x",
      "cos(3*x)*cos(x) + sin(3*x)*sin(x)", "missing_chain_factor+trig_sign"),
     ("1/(1+e^(-x))", "1/(1+exp(-x))", {}, "1/(1+e^(-x))^2", "1/(1+exp(-x))**2",
@@ -111,7 +111,7 @@ WRONG = [
                          ids=[f"{c[0]}|{c[3]}|{c[5]}" for c in WRONG])
 def test_mistake_is_diagnosed(problem, problem_twin, options, wrong, wrong_twin, code):
     f = twin(problem_twin)
-    variables = [NAMES[v] for v in options.get("var_names", [])] or [X]
+    variables = [NAMES[v] for v in options.get("var", [])] or [X]
     right = sp.diff(f, *variables * options.get("order", 1))
     at = {X: sp.sympify(options["at"].split("=")[1])} if "at" in options else None
     assert not values_agree(right, twin(wrong_twin), at), "the case's answer is not wrong"
@@ -143,8 +143,8 @@ def test_there_are_at_least_thirty_wrong_cases_covering_every_code():
     ("x^3", {}, "3x^3", ["power rule", "exponent 3", "lowers it by one"]),
     ("2^x", {}, "2^x", ["ln(2)"]),
     ("cos(x^2)", {}, "2x sin(x^2)", ["cos(x^2)", "sign", "-sin(u)"]),
-    ("x^2 + y^2", {"var_names": ["x"]}, "2x + 2y", ["y^2", "does not depend on x"]),
-    ("x^2 y^3", {"var_names": ["x"]}, "3x^2 y^2", ["with respect to y instead of x"]),
+    ("x^2 + y^2", {"var": ["x"]}, "2x + 2y", ["y^2", "does not depend on x"]),
+    ("x^2 y^3", {"var": ["x"]}, "3x^2 y^2", ["with respect to y instead of x"]),
     ("sin(3x) cos x", {}, "cos(3x) cos x + sin(3x) sin x", ["Two slips", "sin(3x)", "cos(x)"]),
 ])
 def test_feedback_names_rule_and_subexpression(problem, options, wrong, words):
@@ -225,7 +225,7 @@ RIGHT = [
     ("asin x", "asin(x)", {}, "(1 - x^2)^(-1/2)", "(1 - x**2)**(-1/2)"),
     ("x/(x+1)", "x/(x+1)", {}, "(x+1)^-2", "(x+1)**(-2)"),
     ("atan(x) + atan(1/x)", "atan(x) + atan(1/x)", {}, "0", "0"),
-    ("x^2 y", "x**2*y", {"var_names": ["x"]}, "2yx", "2*y*x"),
+    ("x^2 y", "x**2*y", {"var": ["x"]}, "2yx", "2*y*x"),
     ("sin x", "sin(x)", {"at": "x=pi/4"}, "0.70710678", "0.70710678"),
     ("sin x", "sin(x)", {"at": "x=pi/4"}, "sqrt(2)/2", "sqrt(2)/2"),
     ("e^(2x)", "exp(2*x)", {"at": "x=0"}, "2.0", "2.0"),
@@ -237,7 +237,7 @@ RIGHT = [
 def test_right_answer_in_unusual_form_is_accepted(problem, problem_twin, options, answer,
                                                   answer_twin):
     f = twin(problem_twin)
-    variables = [NAMES[v] for v in options.get("var_names", [])] or [X]
+    variables = [NAMES[v] for v in options.get("var", [])] or [X]
     right = sp.diff(f, *variables)
     at = {X: sp.sympify(options["at"].split("=")[1])} if "at" in options else None
     if at:
@@ -283,7 +283,7 @@ COURSE = course_diff_examples()
 
 
 def course_result(inp):
-    from calctutor.commands import run_kind
+    from calctutor.topics import run_kind
 
     inp = dict(inp)
     if "wrt" in inp:  # a partial derivative: diff with respect to that variable

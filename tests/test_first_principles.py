@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from calctutor.commands.diff import run_diff
 from calctutor.errors import ParseError, UsageError
+from calctutor.topics.diff.run import run_diff
 
 x = sp.Symbol("x", real=True)
 

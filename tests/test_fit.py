@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.fit import run_fit
 from calctutor.errors import UsageError
+from calctutor.topics.optimise.run import run_fit
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = [json.loads(line) for line in (DATA / "course_examples.jsonl").read_text().splitlines()
@@ -207,7 +207,7 @@ def test_answer_as_named_parameters_in_any_order():
 
 def test_linear_solve_against_numpy():
     """The shared elimination (fit's normal equations, Lagrange's Newton steps)."""
-    from calctutor.calculus.linalg import linear_solve
+    from calctutor.topics.optimise.linalg import linear_solve
 
     A, b = [[4.0, -2.0, 1.0], [-2.0, 4.0, -2.0], [1.0, -2.0, 4.0]], [11.0, -16.0, 17.0]
     assert np.allclose(linear_solve(A, b), np.linalg.solve(np.array(A), np.array(b)))

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.fit import run_fit
 from calctutor.errors import UsageError
+from calctutor.topics.optimise.run import run_fit
 
 try:  # only the comparison with curve_fit needs scipy (an optional test dependency)
     from scipy import optimize

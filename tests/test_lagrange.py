@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.lagrange import run_lagrange
 from calctutor.errors import ParseError, UsageError
+from calctutor.topics.optimise.run import run_lagrange
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()

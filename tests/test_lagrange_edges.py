@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from calctutor.commands.lagrange import run_lagrange
+from calctutor.topics.optimise.run import run_lagrange
 
 X, Y, Z, S = sp.symbols("x y z s", real=True)
 

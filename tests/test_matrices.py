@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from calctutor.calculus.matrices import _inertia, classify_point, jacobian_matrix
 from calctutor.checking.answer import check_answer
-from calctutor.commands import run_kind
-from calctutor.commands.matrices import run_gradient, run_hessian, run_jacobian
 from calctutor.errors import ParseError, UsageError
 from calctutor.render import render
 from calctutor.symbols import make_symbol
+from calctutor.topics import run_kind
+from calctutor.topics.matrices.compute import _inertia, classify_point, jacobian_matrix
+from calctutor.topics.matrices.run import run_gradient, run_hessian, run_jacobian
 
 x, y, z, r, t, h = (make_symbol(n) for n in "xyzrth")
 theta = make_symbol("theta")
@@ -269,7 +269,7 @@ def test_classify_non_polynomial_says_solutions_may_be_missing():
 
 
 def test_classify_timeout_degrades(monkeypatch):
-    import calctutor.calculus.matrices as m
+    import calctutor.topics.matrices.compute as m
 
     monkeypatch.setattr(m, "SOLVE_SECONDS", 0.0)
     res = run_hessian("x^2 + y^2", classify=True)

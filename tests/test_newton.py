@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.newton import run_newton
 from calctutor.errors import ParseError, UsageError
+from calctutor.topics.series.run import run_newton
 
 EXAMPLES = [json.loads(line) for line in
             (Path(__file__).parent / "data" / "course_examples.jsonl").read_text().splitlines()
@@ -143,16 +143,16 @@ def test_bad_input(kwargs, error, message):
 
 
 def test_newton_feedback_is_ascii():
-    from calctutor.checking.mistakes_series import NEWTON_RULES
+    from calctutor.topics.series.mistakes import NEWTON_RULES
 
     assert all(text.isascii() for text in NEWTON_RULES.values())
 
 
 def test_exactly_n_steps_is_a_neutral_note_not_a_no():
-    from calctutor.commands.newton import run_newton
     from calctutor.render.doc import Note, Verdict
     from calctutor.render.plain import render_plain
     from calctutor.render.views import view
+    from calctutor.topics.series.run import run_newton
 
     blocks = view(run_newton("x^3 - 5x", x0="1", steps=4))
     assert not any(isinstance(b, Verdict) for b in blocks)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from calctutor.checking.answer import check_answer
 from calctutor.cli import app
-from calctutor.commands.newton import run_newton
+from calctutor.topics.series.run import run_newton
 
 X = sp.Symbol("x")
 mp = mpmath
@@ -404,7 +404,7 @@ def test_steps_stay_neutral(expr, x0, n):
 ])
 def test_other_root(expr, x0, kw, answer, code):
     r = run_newton(expr, x0=x0, **kw)
-    from calctutor.calculus.newton import for_answer
+    from calctutor.topics.series.newton import for_answer
 
     v = check_answer(for_answer(r, answer), answer)
     assert v.correct is False and v.diagnosis == code, v.feedback
@@ -477,7 +477,7 @@ def test_exact_steps_answer_checks():
     for _ in range(2):
         x = x - (x * x - 10) / (2 * x)
     r = run_newton("x^2 - 10", x0="2", steps=2, exact=True)
-    from calctutor.calculus.newton import for_answer
+    from calctutor.topics.series.newton import for_answer
 
     text = f"{x.numerator}/{x.denominator}"
     assert check_answer(for_answer(r, text), text).correct is True

@@ -1,5 +1,5 @@
 """The quiz and ``--answer`` show a verdict in the same words and with the same mistake
-names: both go through ``render.views_answer.verdict_blocks``."""
+names: both go through ``render.verdicts.verdict_blocks``."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from calctutor.checking.answer import check_answer
 from calctutor.parsing import parse_expression
 from calctutor.quiz.engine import verdict_doc
 from calctutor.render import render, render_blocks
-from calctutor.steps.api import differentiate
+from calctutor.topics.diff.compute import differentiate
 
 X = sp.Symbol("x", real=True)
 
 
 def _verdict(expr: str, answer: str):
     if "y" in expr:  # a gradient: its answer is a vector
-        from calctutor.commands.matrices import run_gradient
+        from calctutor.topics.matrices.run import run_gradient
 
         return check_answer(run_gradient(expr), answer)
     parsed = parse_expression(expr)

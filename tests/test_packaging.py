@@ -17,7 +17,7 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(tmp_path.glob("calctutor-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "calctutor/cli.py" in names
+    assert "calctutor/cli/app.py" in names and "calctutor/topics/diff/run.py" in names
     assert "calctutor/_exercises/README.md" in names
     assert {f"calctutor/_exercises/module{n}.toml" for n in range(1, 7)} <= set(names)
     assert "calctutor/exercises/generate.py" in names

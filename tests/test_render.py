@@ -13,6 +13,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calctutor.checking.equivalence import EquivResult
 from calctutor.render import FORMATS, latex_document, render, render_blocks
 from calctutor.render.doc import (
     Fields,
@@ -32,9 +33,11 @@ from calctutor.render.doc import (
 )
 from calctutor.render.inline import clean, latex_math, one_line, operator_text, step_parts
 from calctutor.render.views import VIEWS, register
-from calctutor.results import DiffResult, EquivResult, FirstPrinciplesResult, Reading, Stage
+from calctutor.results import Reading
+from calctutor.steps.first_principles import Stage
 from calctutor.steps.model import Step
 from calctutor.symbols import make_symbol
+from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 from tests.test_diff_property import expressions
 
 x, y, h = make_symbol("x"), make_symbol("y"), make_symbol("h")
@@ -653,8 +656,8 @@ def test_rich_output_does_not_load_physics():
     # the point of the printer above, checked in a fresh process
     import sys
 
-    code = ("from calctutor.commands.diff import run_diff\nfrom calctutor.render import render\n"
-            "r = run_diff('x^2 sin(x)/(3x)', [], None, None, False, True, False)\n"
+    code = ("from calctutor.topics.diff.run import run_diff\nfrom calctutor.render import render\n"
+            "r = run_diff('x^2 sin(x)/(3x)')\n"
             "assert render(r, 'rich', width=80, color=True)\n"
             "import sys; print('sympy.physics' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

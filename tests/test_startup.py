@@ -2,12 +2,17 @@
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+from calctutor.topics import TOPICS
+
 ROOT = Path(__file__).resolve().parent.parent
-# the CLI layer: every calctutor/cli*.py found on disk, so a new or renamed one is covered
+# the CLI layer: every module of calctutor/cli found on disk (a new or renamed one is
+# covered) and the registry the CLI reads at start-up
 CLI_LAYER = ["calctutor/__init__.py", "calctutor/__main__.py", "calctutor/errors.py",
-             *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "calctutor").glob("cli*.py"))]
+             "calctutor/topics/__init__.py",
+             *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "calctutor" / "cli").glob("*.py"))]
 KNOWN_COMMANDS = {"diff", "equiv", "gradient", "jacobian", "hessian", "chain", "backprop",
                   "taylor", "newton", "descent", "lagrange", "fit", "exercises", "quiz", "progress"}
 
@@ -22,28 +27,32 @@ def _command_names() -> list[str]:
 
 
 def _area_modules() -> list[str]:
-    """The library modules of every command but diff (from the command registry)."""
-    from calctutor.commands import KINDS
-
-    return sorted({path.partition(":")[0] for kind, path in KINDS.items() if kind != "diff"})
+    """The packages of every topic but diff (from the registry)."""
+    return sorted(t.package for t in TOPICS if t.name != "diff")
 
 
 def _view_modules() -> list[str]:
-    from calctutor.render.views import EXTENSIONS
+    """Every views module but diff's: the topics' (those that have one), the drills', the
+    progress report's and the verdicts'."""
+    import importlib.util
 
-    return sorted(set(EXTENSIONS.values()))
+    topics = [f"{t.package}.views" for t in TOPICS if t.name != "diff"]
+    return sorted([m for m in topics if importlib.util.find_spec(m) is not None]
+                  + ["calctutor.exercises.views", "calctutor.quiz.views",
+                     "calctutor.render.verdicts"])
 
 
 def test_the_derived_lists_are_real_and_complete():
     import importlib.util
 
-    assert "calctutor/cli.py" in CLI_LAYER and len(CLI_LAYER) >= 12
+    assert "calctutor/cli/app.py" in CLI_LAYER and len(CLI_LAYER) >= 12
     assert all((ROOT / f).is_file() for f in CLI_LAYER)
     assert KNOWN_COMMANDS <= set(_command_names())
     areas = _area_modules()
-    assert {"calctutor.commands.matrices", "calctutor.commands.fit"} <= set(areas)
+    assert {"calctutor.topics.matrices", "calctutor.topics.optimise"} <= set(areas)
     views = _view_modules()
-    assert {"calctutor.render.views_matrices", "calctutor.render.views_quiz"} <= set(views)
+    assert {"calctutor.topics.matrices.views", "calctutor.quiz.views"} <= set(views)
+    assert len(views) >= len(TOPICS) + 1  # every topic but diff and equiv has one, + 3 others
     # a renamed package would make a prefix below match nothing: each of ours must exist
     for name in (*areas, *views, *(m for m in OTHER_AREAS if m.startswith("calctutor."))):
         assert importlib.util.find_spec(name) is not None, name
@@ -78,9 +87,14 @@ def test_help_and_version_do_not_import_sympy():
 
 
 def test_cli_layer_has_no_module_level_sympy_import():
-    # ruff's TID253 (banned module-level imports, configured in pyproject.toml)
+    # ruff's TID253 (banned module-level imports): pyproject.toml's list, and every topic package
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    banned = config["tool"]["ruff"]["lint"]["flake8-tidy-imports"]["banned-module-level-imports"]
+    banned = [*banned, *(t.package for t in TOPICS)]
+    option = f"lint.flake8-tidy-imports.banned-module-level-imports = {banned!r}"
     res = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID253", *CLI_LAYER],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID253",
+         "--config", option, *CLI_LAYER],
         capture_output=True, text=True, cwd=ROOT,
     )
     assert res.returncode == 0, res.stdout + res.stderr
@@ -100,7 +114,7 @@ def _modules_of_command(args: list[str]) -> set[str]:
 
 
 # packages `diff` must not load (each was a measurable part of its start-up)
-OTHER_AREAS = ("calctutor.calculus", "calctutor.exercises", "calctutor.quiz", "pydantic",
+OTHER_AREAS = ("calctutor.exercises", "calctutor.quiz", "pydantic",
                "plotext", "numpy")
 
 
@@ -117,7 +131,7 @@ def test_diff_imports_only_what_diff_needs():
     assert _loaded(mods, *other_areas, *views, "calctutor.checking") == []
     checked = _modules_of_command(["diff", "x^2 sin(x)", "--answer", "2x sin x"])
     assert "calctutor.checking.answer" in checked
-    answer_view = {"calctutor.render.views_answer"}
+    answer_view = {"calctutor.render.verdicts"}
     assert _loaded(checked, *other_areas, *(set(views) - answer_view)) == []
 
 
@@ -125,7 +139,7 @@ def test_every_area_view_is_found_lazily():
     # a result type of each area renders in a fresh process, its view module loaded on demand
     code = (
         "from calctutor.render import render\n"
-        "from calctutor.commands import run_kind\n"
+        "from calctutor.topics import run_kind\n"
         "for kind, inp in [('gradient', {'expr': 'x^2 y', 'vars': 'x,y'}),\n"
         "                  ('taylor', {'expr': 'exp(x)', 'order': 2}),\n"
         "                  ('descent', {'expr': 'x^2', 'start': {'x': '1'}, 'rate': '1/4',\n"
@@ -133,6 +147,6 @@ def test_every_area_view_is_found_lazily():
         "    assert render(run_kind(kind, inp), 'plain')\n"
     )
     mods = _modules_after(code)
-    assert {"calctutor.render.views_matrices", "calctutor.render.views_series",
-            "calctutor.render.views_optimise"} <= mods
-    assert "calctutor.render.views_quiz" not in mods
+    assert {"calctutor.topics.matrices.views", "calctutor.topics.series.views",
+            "calctutor.topics.optimise.views"} <= mods
+    assert "calctutor.quiz.views" not in mods

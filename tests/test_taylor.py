@@ -10,8 +10,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.taylor import run_taylor
 from calctutor.errors import LimitError, ParseError, UsageError
+from calctutor.topics.series.run import run_taylor
 
 x, y = sp.symbols("x y", real=True)
 EXAMPLES = [json.loads(line) for line in
@@ -222,7 +222,7 @@ def test_abs_in_two_variables_away_from_the_kink():
 @pytest.mark.parametrize("text, at, order", [("cos x", None, 6), ("sqrt x", "4", 2),
                                               ("exp(x + y)", "x=1,y=0", 2)])
 def test_mistake_feedback_is_ascii(text, at, order):
-    from calctutor.checking.mistakes_series import taylor_mistakes
+    from calctutor.topics.series.mistakes import taylor_mistakes
 
     mistakes = taylor_mistakes(run_taylor(text, at=at, order=order))
     assert mistakes and all(m.feedback.isascii() for m in mistakes), \

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.commands.taylor import run_taylor
 from calctutor.errors import UsageError
+from calctutor.topics.series.run import run_taylor
 
 x = sp.Symbol("x", real=True)
 n = sp.Symbol("n", integer=True, nonnegative=True)

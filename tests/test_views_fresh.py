@@ -1,9 +1,10 @@
 """Every result type renders in every format in a fresh process.
 
-Views are found through the result's module name (``EXTENSIONS`` in calctutor.render.views);
-in a long test run another test may already have imported the view module, which would hide
-a stale entry. So the rendering runs in a new interpreter, and each result's view module is
-resolved from its own entry before rendering.
+Views are found by rule (calctutor.render.views.view): in the ``views`` module of the package
+that defines the result, or in ``render.verdicts`` for the checker's results. In a long test
+run another test may already have imported a view module, which would hide a view in the
+wrong place. So the rendering runs in a new interpreter, and each result's view module is
+resolved by the rule before rendering.
 """
 
 import dataclasses
@@ -15,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import calctutor.calculus
+from calctutor.topics import TOPICS
 
 FORMATS = ("rich", "plain", "latex", "markdown", "json")
 DATA = Path(__file__).parent / "data"
@@ -24,9 +25,8 @@ DATA = Path(__file__).parent / "data"
 SCRIPT = r"""
 import dataclasses, importlib, json, sys
 from datetime import datetime, timezone
-from calctutor.commands import run_kind
-from calctutor.commands.diff import run_diff
-from calctutor.checking.equivalence import equiv
+from calctutor.topics import run_kind
+from calctutor.topics.diff.run import run_diff
 from calctutor.checking.answer import check_answer
 from calctutor.render import render
 from calctutor.render import views
@@ -35,7 +35,7 @@ DATA = sys.argv[1]
 results = [
     run_diff("x^2 sin(x)"),
     run_diff("x^2", first_principles=True),
-    equiv("2 sin(x) cos(x)", "sin(2x)"),
+    run_kind("equiv", {"a": "2 sin(x) cos(x)", "b": "sin(2x)"}),
     run_kind("gradient", {"expr": "x^2 y", "at": "x=1,y=2"}),
     run_kind("jacobian", {"expr": "x y, x + y"}),
     run_kind("hessian", {"expr": "x^3 - 3x + y^2", "classify": True}),
@@ -70,13 +70,13 @@ def parts(obj, seen):
 rendered, nested = {}, set()
 for r in results:
     cls = type(r)
-    own = views.VIEWS.get(cls)
-    if own is None or own.__module__ != views.__name__:  # not one of the base module's views
-        # its own entry must lead to its view, whatever an earlier result imported
-        assert cls.__module__ in views.EXTENSIONS, f"no EXTENSIONS entry for {cls.__module__}"
-        importlib.import_module(views.EXTENSIONS[cls.__module__])
-        assert getattr(views.VIEWS.get(cls), "__module__", None) == views.EXTENSIONS[cls.__module__], (
-            f"{views.EXTENSIONS[cls.__module__]} has no view for {cls.__name__}")
+    package = cls.__module__.rpartition(".")[0]
+    where = ("calctutor.render.verdicts" if package == "calctutor.checking"
+             else package + ".views")
+    # the rule must lead to its view, whatever an earlier result imported
+    importlib.import_module(where)
+    assert getattr(views.VIEWS.get(cls), "__module__", None) == where, (
+        f"{where} has no view for {cls.__name__}")
     name = cls.__module__ + "." + cls.__qualname__
     rendered[name] = [f for f in %(formats)r if render(r, f, width=80, color=False).strip()]
     if "json" in rendered[name]:
@@ -88,10 +88,14 @@ print(json.dumps({"rendered": rendered, "nested": sorted(nested)}))
 
 def result_types() -> set[str]:
     """Every frozen dataclass with ``to_json`` in the modules that define results."""
-    from calctutor.render.views import EXTENSIONS
+    import calctutor.topics
 
-    modules = {"calctutor.results", *EXTENSIONS}
-    modules |= {f"calctutor.calculus.{m.name}" for m in pkgutil.iter_modules(calctutor.calculus.__path__)}
+    modules = {"calctutor.results", "calctutor.checking.answer", "calctutor.checking.equivalence",
+               "calctutor.exercises.model", "calctutor.quiz.report"}
+    for topic in TOPICS:
+        package = importlib.import_module(topic.package)
+        modules |= {f"{topic.package}.{m.name}" for m in pkgutil.iter_modules(package.__path__)}
+    assert len(TOPICS) >= 6 and calctutor.topics.KINDS
     found = set()
     for name in modules:
         module = importlib.import_module(name)
@@ -111,8 +115,8 @@ def test_every_result_type_renders_in_every_format_in_a_fresh_process():
     for name, formats in rendered.items():
         assert list(formats) == list(FORMATS), (name, formats)
     types = result_types()
-    assert {"calctutor.results.DiffResult", "calctutor.calculus.fit.FitResult",
-            "calctutor.calculus.lagrange.LagrangeResult"} <= types
+    assert {"calctutor.topics.diff.result.DiffResult", "calctutor.topics.optimise.fit.FitResult",
+            "calctutor.topics.optimise.lagrange.LagrangeResult"} <= types
     # a result type no command input here reaches (a new command, a renamed module) fails
     assert types <= set(rendered) | nested, sorted(types - set(rendered) - nested)
     assert len(rendered) >= 15

@@ -40,7 +40,7 @@ import cmath
 import random
 import time
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -52,7 +52,7 @@ from calctutor.domain import Condition, conditions_of, real_roots, reduce_condit
 from calctutor.errors import InternalError, LimitError
 from calctutor.notation import to_text
 from calctutor.parsing import parse_expression
-from calctutor.results import EquivResult
+from calctutor.results import Reading
 from calctutor.sandbox import run_limited, within
 
 SEED = 20261125
@@ -1113,3 +1113,37 @@ def _fast(e, point) -> complex:
         z = _fast(e.args[0], point)
         return complex((z.real > 0) - (z.real < 0)) if abs(z.imag) < 1e-12 else complex("nan")
     raise _Unsupported
+
+
+@dataclass(frozen=True)
+class EquivResult:
+    """Whether two expressions are equal (``equivalent`` is None when it could not be decided).
+
+    ``verdict`` is "proved", "differ", "tested" (equal at every point of a search, no proof)
+    or "undecided"; ``evidence_kind`` says what decided it and ``summary`` says it in a
+    sentence. ``evidence`` names a point where they differ and both values there (or the
+    region where only one is defined); ``notes`` carry caveats (e.g. "equal except at x = 1,
+    where the first expression is undefined").
+    """
+
+    a: Reading
+    b: Reading
+    a_expr: sp.Expr
+    b_expr: sp.Expr
+    equivalent: bool | None
+    method: str
+    evidence: str | None = None
+    notes: tuple[str, ...] = field(default=())
+    verdict: str = ""
+    evidence_kind: str = ""
+    summary: str = ""
+
+    def to_json(self) -> dict:
+        out = {"equivalent": self.equivalent, "method": self.method, "evidence": self.evidence}
+        if self.verdict:
+            out["verdict"] = self.verdict
+            out["evidence_kind"] = self.evidence_kind
+            out["summary"] = self.summary
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from calctutor.errors import CalcTutorError, UsageError
+from calctutor.topics import KINDS  # the commands a template may name
 
 MODULES = range(1, 7)
 
@@ -37,10 +38,6 @@ def parse_module(text) -> int | None:
     if value not in MODULES:
         raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
     return value
-
-# The commands a template may name (docs/interface.md, "quiz, exercises, progress").
-KINDS = ("diff", "gradient", "jacobian", "hessian", "chain", "backprop", "taylor", "newton",
-         "descent", "lagrange", "fit")
 
 # Misconceptions a template may target; validate.py knows how to check each can show.
 MISCONCEPTIONS = (

@@ -61,26 +61,10 @@ def match_skills(name: str, module: int | None = None) -> list[Skill]:
     return found
 
 
-def kind_available(kind: str) -> bool:
-    """Whether the command that solves ``kind`` is installed in this tree (the commands of
-    the other areas arrive one by one; a template of a missing command is not drawn)."""
-    import importlib.util
-
-    from calctutor.commands import KINDS
-
-    module = KINDS.get(kind, "").partition(":")[0]
-    try:
-        return bool(module) and importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def templates(module=None, skill: str | None = None, *, available: bool = True) -> list[Template]:
-    """The templates of a module (or all) and, optionally, of the skills ``skill`` names;
-    with ``available`` only those whose command exists."""
+def templates(module=None, skill: str | None = None) -> list[Template]:
+    """The templates of a module (or all) and, optionally, of the skills ``skill`` names."""
     n = parse_module(module)
-    pool = [t for t in load_bank().templates if (n is None or t.module == n)
-            and (not available or kind_available(t.kind))]
+    pool = [t for t in load_bank().templates if n is None or t.module == n]
     if skill:
         names = {s.name for s in match_skills(skill, n)}
         pool = [t for t in pool if t.skill in names]

@@ -35,7 +35,7 @@ class Exercise:
     def solve(self):
         """The command's result object (``run_kind(kind, input)``), computed once."""
         if self._result is None:
-            from calctutor.commands import run_kind
+            from calctutor.topics import run_kind
 
             object.__setattr__(self, "_result", run_kind(self.kind, self.input))
         return self._result

@@ -179,7 +179,7 @@ def _stopped_early(ex: Exercise, result) -> list[str]:
 
 
 def _declared(inp: dict) -> list[str]:
-    from calctutor.commands import names_list
+    from calctutor.topics.inputs import names_list
 
     names: list[str] = []
     var = inp.get("var")

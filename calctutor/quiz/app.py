@@ -23,14 +23,11 @@ def _warm_up() -> None:
     """Import the engine before the first fork, so every sandboxed call is cheap."""
     import importlib
 
-    from calctutor.commands import KINDS
+    from calctutor.topics import TOPICS
 
     for name in ("calctutor.render", "calctutor.render.views", "calctutor.checking.answer",
-                 "calctutor.exercises", *{v.partition(":")[0] for v in KINDS.values()}):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a command not built yet: its exercises fail one by one
-            pass
+                 "calctutor.exercises", *(f"{t.package}.run" for t in TOPICS if t.exercises)):
+        importlib.import_module(name)
 
 
 def course_skills() -> list[SkillInfo]:
@@ -94,7 +91,7 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
             message = "Nothing is due for review."
             if pending:
                 nxt = min(pending, key=lambda s: s.due)
-                from calctutor.render.views_quiz import when_due
+                from calctutor.quiz.views import when_due
 
                 message += (f" Next: {titles.get(nxt.skill, nxt.skill)} "
                             f"{when_due(nxt.due, utc_now())}.")

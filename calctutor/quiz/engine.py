@@ -156,7 +156,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     """The problem: which question, the skill, the prompt, the expression pretty-printed,
     and what kind of answer to type."""
     from calctutor.render.doc import Heading, Math, Paragraph, derivative
-    from calctutor.results import DiffResult, FirstPrinciplesResult
+    from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
     doc = [Heading(f"Question {number} of {total}"),
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
@@ -199,10 +199,10 @@ def answer_doc(result, doc, spec, exercise=None):
     (``answer_key``: e.g. the classified stationary points, not the Hessian), else the
     answer the check expects."""
     from calctutor.render.doc import Math, Paragraph
-    from calctutor.results import DiffResult
+    from calctutor.topics.diff.result import DiffResult
 
     if getattr(exercise, "answer_key", None):
-        from calctutor.render.views_drills import answer_value
+        from calctutor.exercises.views import answer_value
 
         expr, words = answer_value(exercise.answer)
         if expr is not None:
@@ -249,7 +249,7 @@ def as_basic(value):
 
 def verdict_doc(verdict):
     """The verdict in the same words and mistake names as ``--answer`` (one renderer)."""
-    from calctutor.render.views_answer import verdict_blocks
+    from calctutor.render.verdicts import verdict_blocks
 
     return verdict_blocks(verdict)
 
@@ -258,7 +258,7 @@ def hint_docs(result, doc) -> list[list]:
     """Successive hints: for a derivative, the nodes of its step tree top-down (the answer
     itself, the root's result, held back); for anything else, the blocks of its worked
     solution one at a time, stopping before the answer."""
-    from calctutor.results import DiffResult
+    from calctutor.topics.diff.result import DiffResult
 
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)

@@ -11,13 +11,24 @@ is checked against ``sympy.diff`` before it is shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
 from calctutor.errors import UsageError
 from calctutor.notation import to_text
-from calctutor.results import Stage
 
 _KINKS = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Max, sp.Min)
+
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One line of a worked calculation: a label, an expression, and why."""
+
+    label: str
+    expr: sp.Expr
+    why: str = ""
 
 
 def _h_symbol(expr: sp.Expr) -> sp.Symbol:

@@ -77,7 +77,7 @@ terms = st.lists(st.tuples(st.integers(-3, 3).filter(bool), st.sampled_from(TERM
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(f=terms, g=terms, rhs=st.integers(-3, 3), answer=st.sampled_from([None, "1", "-2"]))
 def test_random_problems_never_end_in_an_internal_error(cli, monkeypatch, f, g, rhs, answer):
-    import calctutor.calculus.lagrange as lagrange
+    import calctutor.topics.optimise.lagrange as lagrange
 
     # bounded: shorter soft limits for the exact solve and the numerical search, and a
     # case that needs longer than the hard limit ends in its exit 2, which is allowed here

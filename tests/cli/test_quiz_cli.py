@@ -147,9 +147,9 @@ def test_bad_input_is_one_error_line_and_exit_2(cli, args, message):
     ("taylor", {"expr": "e^x", "order": 3}, "1 + x + x**2/2 + x**3/6"),
 ])
 def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
-    from calctutor.commands import run_kind
     from calctutor.quiz.engine import _expressions, answer_doc, hint_docs
     from calctutor.render.views import view
+    from calctutor.topics import run_kind
 
     result = run_kind(kind, inp)
     x, y = sympy.symbols("x y", real=True)

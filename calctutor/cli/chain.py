@@ -1,0 +1,97 @@
+"""The chain commands of the CLI (a thin Typer layer: options in, library call, text out).
+
+Never import SymPy or the engine at module level here: ``calctutor --help`` must stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli.options import (
+    AnswerOpt,
+    AtOpt,
+    FormatOpt,
+    PositiveOpt,
+    ShowOpt,
+    compute,
+)
+
+LayerOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--layer", "-l", help="One layer of intermediate variables, e.g. "
+                 "\"x=cos(t), y=t^2\"; repeat for deeper nesting (F's layer first).", metavar="TEXT"),
+]
+
+
+def register(app) -> None:
+    """Add this area's commands to the Typer app."""
+
+    @app.command(
+        epilog=(
+            "Examples:  calctutor chain \"x^2 y + y\" --layer \"x=cos(t), y=t^2\" --wrt t  ·  "
+            "calctutor chain \"x1 x2\" --layer \"x1=u1+u2, x2=u1-u2\" --layer \"u1=t, u2=t^2\" "
+            "--wrt t --at t=1  ·  calctutor chain \"x y, x+y\" --layer \"x=s t, y=s+t\" --wrt s,t  ·  "
+            "calctutor chain \"x y^2\" --layer \"x=e^t, y=sin t\" --wrt t --answer \"...\""
+        )
+    )
+    def chain(
+        expr: Annotated[str, typer.Argument(help="F: one function, or a vector \"F1, F2\" of the first layer's names.", metavar="EXPR")],
+        layer: LayerOpt = None,
+        wrt: Annotated[
+            Optional[str],
+            typer.Option("--wrt", "-w", help="The final variable(s), comma-separated, e.g. t or s,t.", metavar="TEXT"),
+        ] = None,
+        at: AtOpt = None,
+        steps: Annotated[bool, typer.Option("--steps/--no-steps",
+                                            help="Show every partial derivative worked step by step.", metavar="")] = False,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """The multivariate chain rule through layers of variables.
+
+        Differentiates F through layers of intermediate variables, as a sum over paths or a
+        product of Jacobians (df/dx · dx/du · du/dt)."""
+        compute("chain", fmt, answer, show, expr=expr,
+                layer=list(layer or []), wrt=wrt, at=at, positive=positive, steps=steps)
+
+    @app.command(
+        epilog=(
+            "Examples:  calctutor backprop --layer \"W=[[1,-1],[2,0]]; b=[0,-1]\" --layer "
+            "\"W=[[1,1]]; b=[0]\" --input 1,1 --target 1  ·  "
+            "calctutor backprop --layer \"W=[[1]]; b=[1]\" --input 0 --target 1 --activation tanh  ·  "
+            "calctutor backprop --layer \"W=[[0.5, -1]]; b=[0.1]\" --input 1,2 --target 0 --activation relu  ·  "
+            "calctutor backprop --layer \"W=[[1]]; b=[0]\" --input 1 --target 0 --check b1 --answer \"...\""
+        )
+    )
+    def backprop(
+        layer: Annotated[
+            Optional[list[str]],
+            typer.Option("--layer", "-l", help="One layer: \"W=[[1,-1],[2,0]]; b=[0,-1]\" (W is "
+                         "neurons × inputs; add \"; act=tanh\" for its own activation). Repeat, "
+                         "first layer first.", metavar="TEXT"),
+        ] = None,
+        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.", metavar="TEXT")] = None,
+        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.", metavar="TEXT")] = None,
+        activation: Annotated[
+            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).", metavar="TEXT")
+        ] = "sigmoid",
+        check: Annotated[
+            Optional[str],
+            typer.Option("--check", help="With --answer: what your answer is, W1 (the default), b1, "
+                         "W2, ... or cost.", metavar="TEXT"),
+        ] = None,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Backpropagation through a small network, worked.
+
+        The forward pass (z and a per layer), the cost C = Σ(a − y)², and the backward pass
+        (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
+        compute("backprop", fmt, answer, show,
+                layer=list(layer or []), input=input, target=target, activation=activation,
+                check=check)

@@ -1,0 +1,122 @@
+"""The quiz commands of the CLI (a thin Typer layer: options in, library call, text out).
+
+Never import SymPy or the engine at module level here: ``calctutor --help`` must stay fast.
+
+The quiz is interactive, so it does not run as one sandboxed job: this process owns the
+terminal and the progress database, and each exercise's maths runs in the sandbox
+(``calctutor.quiz.engine``). ``progress`` reads the database here and renders in the sandbox.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli.options import FormatOpt
+from calctutor.cli.support import EXIT_INTERNAL, EXIT_INTERRUPTED, debug, fail, resolve_output, run
+from calctutor.errors import CalcTutorError
+
+ModuleArg = Annotated[
+    Optional[str],
+    typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (the default).",
+                   show_default=False),
+]
+
+
+def register(app) -> None:
+    """Add this area's commands to the Typer app."""
+
+    @app.command(epilog=(
+        "Examples:  calctutor quiz module1  ·  calctutor quiz 3 --count 5 --seed 7  ·  "
+        "calctutor quiz --skill chain_rule  ·  calctutor quiz --review  ·  "
+        "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3"
+    ))
+    def quiz(
+        module: ModuleArg = None,
+        count: Annotated[int, typer.Option("--count", "-n", min=1, max=100,
+                                           help="How many questions.")] = 10,
+        seed: Annotated[Optional[int], typer.Option(
+            "--seed", help="Seed of the exercise generator (the same seed, the same quiz).")] = None,
+        skill: Annotated[Optional[str], typer.Option(
+            "--skill", help="Drill one skill (its name as in 'calctutor progress').")] = None,
+        review: Annotated[bool, typer.Option(
+            "--review", help="Ask the skills due for review, most overdue first.")] = False,
+        fmt: FormatOpt = None,
+    ):
+        """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
+
+        At the prompt type your answer, or hint (the next step), solution (all the steps), skip, or quit. A wrong answer gets a second try. Every judged answer is saved at once to your progress (see 'calctutor progress'), which schedules spaced review. When stdin is not a terminal, one answer is read per line.
+        """  # noqa: E501
+        out = resolve_output(fmt)
+        if out.fmt not in ("rich", "plain"):
+            fail(f"the quiz prints rich or plain text, not {out.fmt} "
+                 "(use 'calctutor exercises' for a worksheet)")
+        try:
+            from calctutor.quiz.app import run_quiz
+
+            run_quiz(module, count, seed, skill, review, fmt=out.fmt, width=out.width,
+                     color=out.color)
+        except CalcTutorError as err:
+            fail(err.one_line(), err.exit_code)
+        except KeyboardInterrupt:  # before the quiz began (while generating)
+            sys.stderr.write("Interrupted.\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (OSError, RuntimeError) as err:
+            if debug():
+                traceback.print_exc()
+            fail(f"the quiz stopped: {err}", EXIT_INTERNAL)
+
+    @app.command(epilog=(
+        "Examples:  calctutor progress  ·  calctutor progress module3  ·  "
+        "calctutor progress --format json  ·  calctutor progress --reset"
+    ))
+    def progress(
+        module: ModuleArg = None,
+        reset: Annotated[bool, typer.Option(
+            "--reset", help="Start afresh (the old record is kept aside as a backup).")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="With --reset: do not ask.")] = False,
+        fmt: FormatOpt = None,
+    ):
+        """Your progress: attempts, accuracy and mastery per skill, and what is due for review.
+
+        Progress lives in an SQLite database in your user data folder (or in $CALCTUTOR_HOME when set).
+        """
+        out = resolve_output(fmt)
+        if reset:
+            _reset(yes)
+            return
+        try:
+            from calctutor.quiz.app import progress_report
+
+            report = progress_report(module)
+        except CalcTutorError as err:
+            fail(err.one_line(), err.exit_code)
+
+        def job():
+            from dataclasses import replace
+
+            from calctutor.quiz.app import course_skills, module_titles
+            from calctutor.render import render
+
+            full = replace(report, skills=tuple(course_skills()), module_titles=module_titles())
+            return render(full, out.fmt, width=out.width, color=out.color), 0
+
+        run(job)
+
+
+def _reset(yes: bool) -> None:
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("--reset needs --yes when not run at a terminal (nothing was changed)")
+        if not typer.confirm("Start your progress afresh? (the old record is kept aside)"):
+            sys.stdout.write("Nothing was changed.\n")
+            return
+    try:
+        from calctutor.quiz.app import reset_progress
+
+        sys.stdout.write(reset_progress() + "\n")
+    except CalcTutorError as err:
+        fail(err.one_line(), err.exit_code)

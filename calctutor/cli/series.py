@@ -1,0 +1,100 @@
+"""The series commands of the CLI (a thin Typer layer: options in, library call, text out).
+
+Never import SymPy or the engine at module level here: ``calctutor --help`` must stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from calctutor.cli.options import (
+    AnswerOpt,
+    FormatOpt,
+    PositiveOpt,
+    ShowOpt,
+    VarsOpt,
+    compute,
+    prepare,
+    respond,
+)
+from calctutor.cli.support import resolve_output, run
+
+
+def register(app) -> None:
+    """Add this area's commands to the Typer app."""
+
+    @app.command(epilog=(
+        "Examples:  calctutor taylor \"e^(2x)\" --order 3  ·  calctutor taylor \"ln x\" --at 1 --order 3  ·  "
+        "calctutor taylor \"sin(x^2)\" --nonzero 3  ·  calctutor taylor \"e^(x y)\" --at 0,0 --order 2  ·  "
+        "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  "
+        "calctutor taylor \"sin(x)/x\" --order 4  ·  calctutor taylor \"cos(sqrt(x))\" --order 3  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
+        "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
+    def taylor(
+        expr: Annotated[str, typer.Argument(metavar="EXPR", help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
+        var: Annotated[Optional[str], typer.Option("--var", "-v", help="The variable (one variable).")] = None,
+        vars_: VarsOpt = None,
+        at: Annotated[Optional[str], typer.Option(
+            "--at", help="The centre: 1, or x=1,y=2 (or 1,2 in variable order). Default 0.")] = None,
+        order: Annotated[int, typer.Option("--order", "-n", help="Keep terms up to this total degree.")] = 4,
+        nonzero: Annotated[Optional[int], typer.Option(
+            "--nonzero", help="Instead of --order: the first N non-zero terms (one variable).")] = None,
+        plot: Annotated[bool, typer.Option("--plot", help="Plot f and its Taylor polynomials.")] = False,
+        general_term: Annotated[bool, typer.Option(
+            "--general-term", help="Also find the general (n-th) term of the series.")] = False,
+        index: Annotated[str, typer.Option("--index", help="The name of the index in the general term.")] = "n",
+        eval_at: Annotated[Optional[str], typer.Option(
+            "--eval", help="Evaluate T0, T1, ..., Tn at this x (what each order adds).")] = None,
+        positive: PositiveOpt = False,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Taylor polynomial of EXPR about a point, with its derivatives.
+
+        The derivatives, the coefficients f^(k)(a)/k!, the polynomial and how good it is (in
+        several variables: the gradient and the Hessian)."""
+        compute("taylor", fmt, answer, show, expr=expr, var=var,
+                vars=vars_, at=at, order=order, positive=positive, plot=plot, nonzero=nonzero,
+                general_term=general_term, index=index, eval_at=eval_at)
+
+    @app.command(epilog=(
+        "Examples:  calctutor newton \"x^2 - 2\" --x0 1  ·  calctutor newton \"x^2 - 2\" --x0 1 --steps 2 --exact  ·  "
+        "calctutor newton \"x^3 - 2x + 2\" --x0 0  ·  calctutor newton \"x^2\" --x0 1  ·  "
+        "calctutor newton \"x^2 - y - 1, x - y\" --x0 2,0  ·  "
+        "calctutor newton \"x^2 + x y + 2y^2 - 3x\" --x0 0,0 --optimise --steps 1  ·  "
+        "calctutor newton \"cos x - x\" --x0 1 --steps 1 --answer 0.750364"))
+    def newton(
+        expr: Annotated[str, typer.Argument(metavar="EXPR", help="f(x), or a system \"F1, F2\" (as many equations as variables).")],
+        x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).")] = None,
+        tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.")] = 1e-10,
+        max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.")] = 50,
+        steps: Annotated[Optional[int], typer.Option(
+            "--steps", help="Take exactly N iterations; --answer is then xN alone or the list x1, ..., xN.")] = None,
+        optimise: Annotated[bool, typer.Option(
+            "--optimise", "--optimize", help="Seek a stationary point: x - f'/f'' (or -H^-1 grad f).")] = False,
+        exact: Annotated[bool, typer.Option("--exact", help="Exact rational iterates (rational f and start).")] = False,
+        vars_: VarsOpt = None,
+        answer: AnswerOpt = None,
+        show: ShowOpt = False,
+        fmt: FormatOpt = None,
+    ):
+        """Newton's method: roots of f or of systems, stationary points.
+
+        The step x - f/f' (for a system, the Jacobian step; with --optimise, x - f'/f''), the
+        iteration table, and how the run ended, with the evidence: quadratic or linear
+        convergence (a multiple root, with its multiplicity), divergence, a cycle, a flat
+        tangent, no real root, or the iteration limit with the trend."""
+        out = resolve_output(fmt)
+
+        def job():
+            from calctutor.topics.series.newton import for_answer
+            from calctutor.topics.series.run import run_newton
+
+            result = run_newton(expr, x0=x0, tol=tol, max_iter=max_iter, steps=steps,
+                                optimise=optimise, exact=exact, vars=vars_)
+            return respond(for_answer(result, answer), out, answer, show)
+
+        prepare("calctutor.topics.series.run", checking=answer is not None)
+        run(job)

@@ -1,0 +1,217 @@
+"""Mal-rules of the multivariate chain rule and of backpropagation.
+
+``chain_mistakes(result)`` and ``backprop_mistakes(result)`` give, for one problem, the
+answer each misconception would produce, with a tutor's feedback; the answer checker
+(``checking.answer``) compares the learner's answer with each.
+
+Chain: a dropped term of the sum over paths (``missing_chain_term``), an answer left in the
+intermediate variables (``not_substituted``), the Jacobians multiplied in the wrong order
+(``jacobian_order``), the transposed Jacobian (``transposed_jacobian``).
+Backprop: no σ'(z) factor (``missing_activation_derivative``), ∂C/∂a = a − y without the 2
+(``missing_factor_two``), δ propagated with W instead of Wᵀ (``untransposed_weights``),
+∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from calctutor.checking.answer import Mistake
+from calctutor.errors import CalcTutorError
+from calctutor.notation import to_text
+
+MAX_CANDIDATES = 40
+
+
+def _at(matrix, point):
+    """``matrix`` evaluated at ``point`` (None when a value is undefined there)."""
+    if point is None:
+        return matrix
+    from calctutor.steps.evaluate import evaluate_at
+
+    try:
+        return sp.ImmutableMatrix(matrix.shape[0], matrix.shape[1],
+                                  [evaluate_at(v, point) for v in matrix])
+    except (CalcTutorError, TypeError, ValueError):
+        return None
+
+
+def _shaped(result, matrix):
+    if matrix is None:
+        return None
+    if tuple(matrix.shape) == tuple(result.result.shape):
+        return result.shaped(matrix)
+    if 1 in matrix.shape:
+        return list(matrix) if matrix.shape != (1, 1) else matrix[0, 0]
+    return matrix.tolist()
+
+
+def _frac(sym: str, num: str, den: str) -> str:
+    return f"{sym}{num}/{sym}{den}"
+
+
+def chain_mistakes(result) -> list[Mistake]:
+    """The answers of the chain-rule misconceptions for this ``ChainResult``."""
+    from calctutor.topics.chain.chain import chain_from_parts, tidy_entry
+
+    point = dict(result.at) if result.at else None
+    stages = result.stages
+    out: list[Mistake] = []
+
+    def add(code, matrix, feedback):
+        if matrix is None:
+            return
+        value = _shaped(result, _at(matrix, point))
+        if value is not None:
+            out.append(Mistake(code, value, feedback))
+
+    # a term of the sum over paths dropped
+    first = stages[0]
+    rest = chain_from_parts(stages, range(1, len(stages)))
+    rows, cols = result.result.shape
+    if rows * cols * len(first.inputs) <= MAX_CANDIDATES:
+        for i, j, k in itertools.product(range(rows), range(cols), range(len(first.inputs))):
+            term = first.substituted[i, k] * rest[k, j]
+            if term == 0:
+                continue
+            wrong = result.result.as_mutable()
+            wrong[i, j] = tidy_entry(result.result[i, j] - term)
+            via = first.inputs[k].name
+            d = "d" if len(result.wrt) == 1 else "∂"
+            part = "∂" if len(first.inputs) > 1 else "d"
+            lhs = _frac(d, first.outputs[i], result.wrt[j].name)
+            out_term = (f"{_frac(part, first.outputs[i], via)}·{_frac(d, via, result.wrt[j].name)}")
+            where = f" in entry ({i + 1}, {j + 1})" if rows * cols > 1 else ""
+            add("missing_chain_term", sp.ImmutableMatrix(wrong),
+                f"You left out the path through {via}{where}: {lhs} adds one product for every "
+                f"variable {result.labels[0] if rows == 1 else 'F'} depends on, and the term "
+                f"{out_term} is missing.")
+    for path in result.paths:
+        if len(path.factors) > 2 and path.value != 0:
+            via = " → ".join(f[1] for f in path.factors[:-1])
+            add("missing_chain_term", sp.ImmutableMatrix([[tidy_entry(result.result[0, 0]
+                                                                      - path.value)]]),
+                f"You left out the path through {via}: the total derivative is the sum over "
+                "every path from f down to the variable, one product of partial derivatives each.")
+
+    _dropped_term_paths(result, rest, add)
+
+    # the answer left in the intermediate variables
+    if point is None:
+        own = stages[0].matrix
+        for s in stages[1:]:
+            own = own * s.matrix
+        own = sp.ImmutableMatrix(own.applyfunc(tidy_entry))
+        names = sorted({s.name for lay in result.layers for s in lay.names}
+                       & {s.name for s in own.free_symbols})
+        if names:
+            subs = ", ".join(f"{n.name} = {to_text(e)}" for level in result.composed
+                             for n, e in level if n.name in names)
+            finals = ", ".join(w.name for w in result.wrt)
+            add("not_substituted", own,
+                f"Your answer is still written in {', '.join(names)}: substitute {subs} so that "
+                f"it is in {finals} alone.")
+
+    # the Jacobians multiplied in another order
+    if len(stages) <= 4:
+        for order in itertools.permutations(range(len(stages))):
+            if list(order) == list(range(len(stages))):
+                continue
+            product = chain_from_parts(stages, order)
+            if product is None:
+                continue
+            add("jacobian_order", product.applyfunc(tidy_entry),
+                "The Jacobians are multiplied in the wrong order: the chain rule is "
+                "(outer Jacobian)·(next)·…·(innermost), df/dx·dx/du·du/dt, so that the shapes "
+                f"{' · '.join(f'{s.shape[0]}×{s.shape[1]}' for s in stages)} fit together.")
+    if rows > 1 and cols > 1 and result.result != result.result.T:
+        add("transposed_jacobian", result.result.T,
+            "Your matrix is transposed: rows are the functions and columns the variables.")
+    return out
+
+
+MAX_ATOMS = 6   # term-by-path contributions combined (2^6 subsets at most)
+
+
+def _dropped_term_paths(result, rest, add) -> None:
+    """Finer missing_chain_term: f = T1 + T2 + ..., each term contributes one product per
+    variable it depends on; the answer with some of those products left out (a term
+    differentiated along one path only, or a whole term forgotten). ``add`` appends."""
+    from calctutor.topics.chain.chain import tidy_entry
+
+    first = result.stages[0]
+    rows, cols = result.result.shape
+    if rows * cols != 1:
+        return
+    terms = sp.Add.make_args(sp.expand(first.functions[0]))
+    if len(terms) < 2:
+        return
+    sub = {n: e for level in result.composed for n, e in level}
+    atoms = []
+    for term in terms:
+        for k, x in enumerate(first.inputs):
+            d = sp.diff(term, x)
+            if d != 0 and rest[k, 0] != 0:
+                atoms.append((term, x, tidy_entry(d.xreplace(sub) * rest[k, 0])))
+    if not 2 <= len(atoms) <= MAX_ATOMS:
+        return
+    total = result.result[0, 0]
+    wrt = result.wrt[0].name
+    seen: set = set()
+    for size in range(1, len(atoms)):
+        for subset in itertools.combinations(atoms, size):
+            wrong = tidy_entry(total - sum(a[2] for a in subset))
+            if wrong in seen:
+                continue
+            seen.add(wrong)
+            parts = []
+            for term in dict.fromkeys(a[0] for a in subset):
+                gone = [a[1].name for a in subset if a[0] == term]
+                every = [a[1].name for a in atoms if a[0] == term]
+                if gone == every and len(every) > 1:
+                    parts.append(f"the term {to_text(term)} entirely (it depends on {wrt} "
+                                 f"through {' and '.join(every)}, one product each)")
+                elif gone == every:
+                    parts.append(f"the term {to_text(term)} (through {gone[0]})")
+                else:
+                    parts.append(f"the path through {', '.join(gone)} of the term "
+                                 f"{to_text(term)}")
+            add("missing_chain_term", sp.ImmutableMatrix([[wrong]]),
+                f"You left out {'; and '.join(parts)}: d{result.labels[0]}/d{wrt} is the sum, "
+                "over every term and every variable it depends on, of ∂(term)/∂(variable) · "
+                f"d(variable)/d{wrt}.")
+
+
+def backprop_mistakes(result) -> list[Mistake]:
+    """The answers of the backpropagation misconceptions for this ``BackpropResult``."""
+    from calctutor.topics.chain.backprop import backward
+
+    out: list[Mistake] = []
+    target = result.check
+    rules = (
+        ("missing_activation_derivative", {"activation_derivative": False},
+         "The factor σ'(z) is missing: ∂C/∂z = ∂C/∂a · σ'(z), entry by entry, at every layer "
+         "(da/dz is the derivative of the activation)."),
+        ("missing_factor_two", {"factor": 1},
+         "The factor 2 is missing: C = Σ(a − y)², so ∂C/∂a = 2(a − y)."),
+        ("untransposed_weights", {"transpose": False},
+         "δ is propagated back with W instead of its transpose: ∂C/∂a(L−1) = W(L)ᵀ δ(L)."),
+        ("wrong_activation_layer", {"previous": False},
+         "∂C/∂W(L) = δ(L) a(L−1)ᵀ uses the activations coming INTO the layer, a(L−1), not the "
+         "layer's own output a(L)."),
+    )
+    if target == "cost":
+        return out
+    for code, flags, feedback in rules:
+        try:
+            grads = backward(result.network, result.forward, **flags)
+        except (ValueError, sp.ShapeError, TypeError):
+            continue
+        if grads is None:
+            continue
+        value = result.quantity(target, grads)
+        if value is not None:
+            out.append(Mistake(code, value, feedback))
+    return out

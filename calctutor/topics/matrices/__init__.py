@@ -1,0 +1,1 @@
+"""Gradients, Jacobians and Hessians, with the classification of stationary points (module 2)."""

@@ -1,0 +1,1 @@
+"""Gradient descent, Lagrange multipliers and least-squares fitting (modules 5 and 6)."""

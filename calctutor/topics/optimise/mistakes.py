@@ -1,0 +1,222 @@
+"""Mal-rules of descent, lagrange and fit: the answer each misconception gives here.
+
+Each function takes the command's result and yields ``Mistake`` objects (see
+``calctutor.checking.answer``); ``diagnose`` compares them with the learner's answer.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import sympy as sp
+
+from calctutor.checking.answer import Mistake
+
+
+# -- descent -----------------------------------------------------------------------------
+def _walk(result, sign: int, rate, steps: int) -> list[sp.Expr] | None:
+    """The point after ``steps`` steps of s + sign * rate * grad f (exact where possible).
+
+    Exact fractions that grow past the readable size continue as decimals, as the run
+    itself does: a wrong rule can make them grow without bound (x^4 with γ = 1).
+    """
+    from calctutor.domain import real_roots
+    from calctutor.topics.optimise.descent import EXACT_MAX_DIGITS, digits
+
+    variables = result.variables
+    gradient = [real_roots(g) for g in result.gradient]
+    point = list(result.iterations[0].point)
+    exact = all(not p.atoms(sp.Float) for p in point) and not sp.sympify(rate).atoms(sp.Float)
+    for _ in range(steps):
+        if exact and digits(sp.Tuple(*point)) > EXACT_MAX_DIGITS:
+            exact = False
+            try:
+                point = [sp.Float(float(p)) for p in point]
+            except (OverflowError, TypeError, ValueError):
+                return None
+        sub = dict(zip(variables, point, strict=True))
+        grad = [g.xreplace(sub) for g in gradient]
+        grad = [sp.nsimplify(g) if exact and not g.atoms(sp.Float) else g for g in grad]
+        if not exact:
+            try:
+                grad = [sp.Float(sp.N(g, 15)) for g in grad]
+            except (TypeError, ValueError, OverflowError):
+                return None   # not real (or not finite) along this wrong path
+        point = [p + sign * rate * g for p, g in zip(point, grad, strict=True)]
+        # a path that ran away is no answer anyone types; huge values also defeat the
+        # relative comparison (inf <= tol * inf)
+        if any(not p.is_finite or not abs(float(p)) < 1e100 for p in point):
+            return None
+    return point
+
+
+def descent_mistakes(result) -> Iterator[Mistake]:
+    """Descent: a step uphill (+ instead of −), the rate left out (γ = 1), too few steps."""
+    n = result.final.n
+    if n == 0:
+        return
+    down = -1 if not result.ascent else 1
+    s = "s" if n != 1 else ""
+    wrong_sign = _walk(result, -down, result.rate, n)
+    if wrong_sign is not None:
+        rule = "s_(n+1) = s_n + γ ∇f(s_n)" if not result.ascent else "s_(n+1) = s_n − γ ∇f(s_n)"
+        yield Mistake("gradient_step_uphill", wrong_sign,
+                      f"Your step{s} went the wrong way: you used {rule}. The gradient points "
+                      f"uphill, so {'descent subtracts' if not result.ascent else 'ascent adds'} "
+                      "γ times the gradient.")
+    if result.rate != 1:
+        no_rate = _walk(result, down, sp.Integer(1), n)
+        if no_rate is not None:
+            yield Mistake("rate_missing", no_rate,
+                          "You stepped by the whole gradient: the rate γ = "
+                          f"{sp.sstr(result.rate)} multiplies the gradient in each step, "
+                          "s_(n+1) = s_n − γ ∇f(s_n).")
+    for it in result.iterations[1:-1][:20]:
+        yield Mistake("wrong_step_count", list(it.point),
+                      f"That is the point after {it.n} step{'s' if it.n != 1 else ''}; "
+                      f"{n} step{s} were asked for.")
+
+
+# -- lagrange ----------------------------------------------------------------------------
+def _where(variables, point) -> str:
+    from calctutor.notation import to_text
+
+    vals = [to_text(p) if not p.atoms(sp.Float) else format(float(p), ".6g") for p in point]
+    return "(" + ", ".join(vals) + ")" if len(vals) > 1 else f"{variables[0].name} = {vals[0]}"
+
+
+def lagrange_mistakes(result) -> Iterator[Mistake]:
+    """Lagrange: constraint forgotten, solutions lost (by dividing by a variable), a point
+    where grad g = 0 missed, max and min swapped; for the system: the constraint component
+    left out, L = f + λg."""
+    from calctutor.sandbox import within
+    from calctutor.topics.optimise.lagrange import system
+
+    v, lams = result.variables, result.multipliers
+    if result.goal == "system":
+        yield Mistake("constraint_forgotten", list(result.equations[:len(v)]),
+                      "You left out the constraint: ∇L also has a component for each "
+                      "multiplier, ∂L/∂λ = −g, which says the point lies on the constraint.")
+        plus = result.expr + sum((m * g for m, g in zip(lams, result.constraints, strict=True)),
+                                 sp.Integer(0))
+        yield Mistake("lagrangian_sign", list(system(plus, v, lams)),
+                      "You used L = f + λg; the course writes L = f − λg (the candidates are "
+                      "the same, but every multiplier changes sign).")
+        return
+    want_max = result.goal == "max"
+    best = result.maximum if want_max else result.minimum
+    other = result.minimum if want_max else result.maximum
+    if not best:
+        return
+    best_value = best[0].numeric_value
+    if other and abs(other[0].numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
+        yield Mistake("max_min_swapped", other[0].value,
+                      f"That is the {'minimum' if want_max else 'maximum'} value of f on the "
+                      f"constraint; the {'maximum' if want_max else 'minimum'} was asked for: "
+                      "compare f at every candidate.")
+    grad_f = [sp.diff(result.expr, s) for s in v]
+    free = within(2.0, sp.solve, grad_f, list(v), dict=True, default=None) or []
+    for sol in free if isinstance(free, list) else []:
+        value = result.expr.xreplace(sol)
+        if value.free_symbols or not value.is_number or value.is_real is False:
+            continue
+        point = [sol.get(s, s) for s in v]
+        yield Mistake("constraint_forgotten", value,
+                      f"That is f at a stationary point of f itself, ignoring the constraint "
+                      f"(∇f = 0 at {_where(v, point)}). With a constraint, solve ∇f = λ ∇g "
+                      "together with g = 0.")
+    # Only solving grad L = 0 misses the points where the constraint's gradient vanishes.
+    singular = [c for c in result.candidates if c.singular and not c.multipliers]
+    regular = [c for c in result.candidates if c.multipliers]
+    if singular and regular:
+        pick = max if want_max else min
+        regular_best = pick(regular, key=lambda c: c.numeric_value)
+        if abs(regular_best.numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
+            pts = ", ".join(_where(v, c.point) for c in singular[:4])
+            yield Mistake("singular_point_missed", regular_best.value,
+                          f"That is the best solution of ∇L = 0, but at {pts} the "
+                          "constraint's gradient vanishes, so Lagrange's equations need not "
+                          "hold there: such points are candidates too, and f is "
+                          f"{'larger' if want_max else 'smaller'} there.")
+    # Dividing an equation by a variable (or by λ) loses the solutions where it is zero.
+    zero = [c for c in result.candidates if any(p == 0 for p in (*c.point, *c.multipliers))]
+    kept = [c for c in result.candidates if c not in zero]
+    if zero and kept:
+        pick = max if want_max else min
+        kept_best = pick(kept, key=lambda c: c.numeric_value)
+        if abs(kept_best.numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
+            yield Mistake("lost_solutions", kept_best.value, _lost_feedback(v, zero, True))
+    for c in result.candidates:
+        gap = 1e-9 * max(1, abs(c.numeric_value))
+        better = [d for d in result.candidates
+                  if (d.numeric_value - c.numeric_value if want_max
+                      else c.numeric_value - d.numeric_value) > gap]
+        if better:
+            yield Mistake("lost_solutions", c.value, _lost_feedback(v, better, False))
+
+
+def _lost_feedback(variables, missing, by_division: bool) -> str:
+    points = ", ".join(_where(variables, c.point) for c in missing[:6])
+    why = ("Dividing an equation by a variable (or by λ) loses the solutions where it is zero"
+           if by_division else "Some solutions of ∇L = 0 are missing from your working")
+    return f"{why}: you missed the candidate{'s' if len(missing) > 1 else ''} {points}. " \
+           "Solve the system by cases (x = 0 or ...) and compare f at every candidate."
+
+
+# -- fit ---------------------------------------------------------------------------------
+def fit_mistakes(result) -> Iterator[Mistake]:
+    """Fit: chi^2 divided by sigma instead of sigma^2, the residual's sign (gradient and
+    steps), the factor 2 of the gradient dropped, the rate left out of a step."""
+    from calctutor.topics.optimise.fit import Problem, gradient_descent, solve_linear
+
+    d = result.data
+    problem = Problem(result.model, result.x, result.params, d)
+    values = list(result.at if result.at is not None else result.values)
+    exact = problem.exact_ok(values)
+    sigma_matters = d.sigma is not None and any(s != 1 for s in d.sigma)
+    by_sigma = tuple(1 / s for s in d.sigma) if d.sigma is not None else None
+    sigma_fb = ("You divided by σ_i instead of σ_i²: χ² = Σ ((y_i − y(x_i))/σ_i)², so each "
+                "squared residual is divided by σ_i².")
+    goal = result.goal
+    if goal == "chi2" and sigma_matters:
+        if exact:
+            yield Mistake("sigma_not_squared", problem.chi2_exact(values, by_sigma), sigma_fb)
+        else:
+            yield Mistake("sigma_not_squared", sp.Float(problem.chi2_float(
+                [float(v) for v in values], [float(w) for w in by_sigma])), sigma_fb)
+    if goal == "gradient":
+        grad = list(result.gradient)
+        yield Mistake("residual_sign", [-g for g in grad],
+                      "Your gradient has the wrong sign: the residual is y_i − y(x_i; a), so "
+                      "∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i² (the minus comes from "
+                      "differentiating −y(x_i; a)).")
+        yield Mistake("missing_factor_two", [g / 2 for g in grad],
+                      "Your gradient is half the right one: differentiating the square gives "
+                      "the factor 2 in ∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i².")
+        if sigma_matters and exact:
+            yield Mistake("sigma_not_squared", list(problem.gradient_exact(values, by_sigma)),
+                          sigma_fb)
+    if goal == "steps" and result.steps:
+        n = result.steps[-1].n
+        exact_steps = not any(v.atoms(sp.Float) for v in result.steps[-1].params)
+        flipped, _ = gradient_descent(problem, values, -result.rate, n, exact_steps)
+        if flipped and len(flipped) == n:
+            yield Mistake("residual_sign", list(flipped[-1].params),
+                          "Your step went uphill: with the residual's sign flipped the gradient "
+                          "changes sign. Steepest descent is a_next = a − γ ∇χ², with "
+                          "∂χ²/∂a_k = −2 Σ (y_i − y(x_i; a)) (∂y/∂a_k)/σ_i².")
+        if result.rate != 1:
+            whole, _ = gradient_descent(problem, values, sp.Integer(1), n, exact_steps)
+            if whole and len(whole) == n:
+                yield Mistake("rate_missing", list(whole[-1].params),
+                              f"You stepped by the whole gradient: multiply it by γ = "
+                              f"{sp.sstr(result.rate)}, a_next = a − γ ∇χ².")
+    if goal == "params" and sigma_matters and result.linear:
+        solved = solve_linear(problem, by_sigma)
+        if solved is not None:
+            yield Mistake("sigma_not_squared", list(solved[-1]), sigma_fb)
+        unweighted = solve_linear(problem, tuple(sp.Integer(1) for _ in d.x))
+        if unweighted is not None:
+            yield Mistake("sigma_ignored", list(unweighted[-1]),
+                          "That is the unweighted fit: with uncertainties σ_i each point "
+                          "counts with weight 1/σ_i² in χ².")

@@ -1,0 +1,1 @@
+"""Taylor series and Newton-Raphson (modules 4 and 5)."""

@@ -1,0 +1,231 @@
+"""Mal-rules for Taylor polynomials and Newton's method: the answers a learner with one
+broken rule would give for this very problem (``AnswerSpec.mistakes``)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from calctutor.checking.answer import Mistake
+from calctutor.notation import to_text
+
+
+# -- taylor ----------------------------------------------------------------------------------
+def _alpha_factorial(alpha) -> sp.Expr:
+    return sp.Mul(*(sp.factorial(k) for k in alpha))
+
+
+def _rows(result):
+    """(alpha, value at a, coefficient) for every derivative of the result."""
+    if result.partials:
+        return [(p.alpha, p.value, p.coefficient) for p in result.partials]
+    return [((r.k,), r.value, r.coefficient) for r in result.rows]
+
+
+def _monomial(bases, alpha) -> sp.Expr:
+    return sp.Mul(*(b ** k for b, k in zip(bases, alpha, strict=True)))
+
+
+def taylor_mistakes(result) -> list[Mistake]:
+    """Missing factorials, unshifted powers, the wrong centre, a missing ½, the wrong order."""
+    from calctutor.topics.series.taylor import shifted
+
+    variables = result.variables
+    point = result.point
+    bases = [shifted(v, point[v]) for v in variables]
+    rows = _rows(result)
+    out: list[Mistake] = []
+    centre = ", ".join(f"{v} = {to_text(point[v])}" for v in variables)
+
+    no_fact = sp.Add(*(value * _monomial(bases, alpha) for alpha, value, _ in rows))
+    out.append(Mistake(
+        "missing_factorial", no_fact,
+        "Each derivative must be divided by a factorial: the term of degree k is "
+        "f^(k)(a)/k! * (x - a)^k (in several variables, d^alpha f(a)/alpha! * h^alpha)."))
+    if result.order >= 2:
+        half = sp.Add(*((2 if sum(alpha) == 2 else 1) * coeff * _monomial(bases, alpha)
+                        for alpha, _, coeff in rows))
+        out.append(Mistake(
+            "missing_half", half,
+            "The second-order term is (1/2) h^T H(a) h ((1/2) f''(a) (x - a)^2 in one "
+            "variable): the 1/2 is missing from your quadratic terms."))
+    if any(point[v] != 0 for v in variables):
+        unshifted = sp.Add(*(coeff * _monomial(variables, alpha) for alpha, _, coeff in rows))
+        out.append(Mistake(
+            "powers_of_x_not_shifted", unshifted,
+            f"About {centre} the powers are of (x - a), not of x: write each term with "
+            f"the shifted variable(s)."))
+        zero = _at_zero(result, whole=True)
+        if zero is not None:
+            # f's derivatives at 0 put on the powers of (x - a): the centre used only halfway
+            at_zero = sp.Add(*(coeff * _monomial(bases, alpha) for alpha, _, coeff in _rows(zero)))
+            out.append(Mistake(
+                "derivatives_not_at_centre", at_zero,
+                f"Your coefficients are the derivatives at 0, although the powers are shifted; "
+                f"about {centre} each coefficient is f^(k)(a)/k! with the derivatives taken at "
+                f"the centre {centre}."))
+        mac = _at_zero(result)
+        if mac is not None:
+            out.append(Mistake(
+                "wrong_centre", mac,
+                f"That is the expansion about 0 (a Maclaurin polynomial); this one is about "
+                f"{centre}: evaluate the derivatives there."))
+    mixed = [(alpha, value) for alpha, value, _ in rows
+             if sum(k > 0 for k in alpha) > 1 and value != 0]
+    if mixed:
+        one_factorial = sp.Add(*((value / sp.factorial(sum(alpha)) if sum(k > 0 for k in alpha) > 1
+                                  else coeff) * _monomial(bases, alpha)
+                                 for alpha, value, coeff in rows))
+        out.append(Mistake(
+            "mixed_term_factor", one_factorial,
+            "A mixed term is divided by alpha! = the product of the factorials of its powers "
+            "(1!1! = 1 for a term in x y), not by k!: in (1/2) h^T H h the term f_xy appears "
+            "twice, so the x y coefficient is f_xy(a), not f_xy(a)/2."))
+    if result.nonzero is not None:
+        pieces = [t for _, t in result.monomials()]
+        fewer = sp.Add(*pieces[:-1])
+        out.append(Mistake("wrong_order", fewer, f"That has {len(pieces) - 1} non-zero terms; "
+                           f"{result.nonzero} are asked for."))
+        if result.next_term is not None:
+            out.append(Mistake("wrong_order", sp.Add(*pieces) + result.next_term[1],
+                               f"That has {len(pieces) + 1} non-zero terms; {result.nonzero} "
+                               f"are asked for."))
+    out += _numerator_only(result)
+    for other in (() if result.nonzero is not None else (result.order - 1, result.order + 1)):
+        poly = _other_order(result, other)
+        if poly is not None:
+            out.append(Mistake(
+                "wrong_order", poly,
+                f"That polynomial stops at degree {other}; order {result.order} keeps every "
+                f"term of total degree up to and including {result.order}."))
+    return out
+
+
+def _numerator_only(result) -> list[Mistake]:
+    """f = g/(x − a)^m expanded through its removable singularity: the series of g alone
+    (the division by (x − a)^m forgotten), cut at the same order."""
+    if len(result.variables) != 1 or not any("continuous extension" in n for n in result.notes):
+        return []
+    from calctutor.topics.series.taylor import shifted
+
+    x, a = result.at[0]
+    base = shifted(x, a)
+    powers = [f for f in sp.Mul.make_args(result.expr)
+              if f.is_Pow and f.base == base and f.exp.is_Integer and f.exp < 0]
+    if len(powers) != 1:
+        return []
+    m = int(-powers[0].exp)
+    t = sp.Dummy("t")
+    times = sp.expand(result.polynomial.xreplace({x: t + a}) * t ** m)
+    kept = sp.Add(*(c * t ** k for (k,), c in sp.Poly(times, t).terms() if k <= result.order))
+    return [Mistake(
+        "numerator_not_divided", kept.xreplace({t: base}),
+        f"That is the series of the numerator alone: f divides it by {to_text(base ** m)}, so "
+        f"every power drops by {m} (the term of degree {m} becomes the constant).")]
+
+
+def _at_zero(result, whole: bool = False):
+    """The same expansion about the origin (its polynomial, or with ``whole`` the result; None
+    if it does not exist or takes too long)."""
+    from calctutor.errors import CalcTutorError
+    from calctutor.sandbox import within
+    from calctutor.topics.series.taylor import taylor_many, taylor_one
+
+    zero = {v: sp.Integer(0) for v in result.variables}
+
+    def build():
+        if len(result.variables) == 1:
+            v = result.variables[0]
+            return taylor_one(result.expr, result.input, v, zero[v], result.order)
+        return taylor_many(result.expr, result.input, result.variables, zero, result.order)
+
+    try:
+        other = within(2.0, build, default=None)
+    except CalcTutorError:
+        return None
+    return None if other is None else (other if whole else other.polynomial)
+
+
+def _other_order(result, order: int):
+    if order < 0:
+        return None
+    from calctutor.topics.series.taylor import shifted
+
+    rows = _rows(result)
+    bases = [shifted(v, result.point[v]) for v in result.variables]
+    if order < result.order:
+        return sp.Add(*(c * _monomial(bases, a) for a, _, c in rows if sum(a) <= order))
+    if result.next_term is not None and result.next_term[0] == order:
+        return result.polynomial + result.next_term[1]
+    return None
+
+
+# -- newton ----------------------------------------------------------------------------------
+def newton_mistakes(result) -> list[Mistake]:
+    """Iterates with a broken update rule, from the same start, for the same number of steps."""
+    from calctutor.topics.series.newton import wrong_iterates
+
+    out: list[Mistake] = []
+    for code, feedback in NEWTON_RULES.items():
+        if code == "newton_root_not_stationary" and not result.optimise:
+            continue
+        value = wrong_iterates(result, code)
+        if value is not None:
+            out.append(Mistake(code, value, feedback))
+    return out
+
+
+NEWTON_RULES = {
+    "newton_wrong_sign": "Newton's step subtracts: x_{n+1} = x_n - f(x_n)/f'(x_n). Adding the "
+                         "correction moves away from the root.",
+    "newton_inverted": "The correction is f(x_n)/f'(x_n), the function over its derivative, "
+                       "not f'(x_n)/f(x_n).",
+    "newton_wrong_point": "Evaluate f' at the current iterate x_n, the same point as f: each "
+                          "step uses the tangent at x_n.",
+    "newton_root_not_stationary": "To find a stationary point, apply Newton's method to f': "
+                                  "x_{n+1} = x_n - f'(x_n)/f''(x_n). The step x - f/f' seeks a "
+                                  "root of f instead.",
+}
+
+
+def newton_other_root(result, answer) -> Mistake | None:
+    """A genuine root of f (of f' with --optimise) that is not what is asked for: the root
+    Newton's method reaches from this start, or the iterate x_N of a --steps question.
+
+    The learner's value is shown to be a root exactly (f(a) is 0 by the equivalence engine)
+    or, for a decimal, to lie within 1e-3 (relative) of a root that Newton's method started
+    at the learner's value converges to."""
+    from calctutor.topics.series.newton import near_root
+
+    if len(result.variables) != 1 or not isinstance(answer, sp.Expr) or not answer.is_number:
+        return None
+    if result.steps is not None and not result.answer_final:
+        return None
+    found = near_root(result, answer)
+    if found is None:
+        return None
+    root, how = found
+    x0 = _show(result.start[0])
+    what = "a stationary point of f" if result.optimise else "a root of f"
+    if result.answer_final:
+        last = result.iterations[-1]
+        return Mistake("root_not_iterate", answer, (
+            f"{how} {what}, but the question asks for x{last.n}, the iterate after {last.n} "
+            f"step{'s' if last.n != 1 else ''} of Newton's method from x0 = {x0}: "
+            f"x{last.n} = {_show(last.x[0])}, not a {'stationary point' if result.optimise else 'root'}."))
+    reached = result.iterations[-1].x[0]
+    if result.converged:
+        if abs(float(root) - float(reached)) <= 1e-6 * max(1.0, abs(float(reached))):
+            return None  # the same root, only written too roughly: the usual checks say so
+        return Mistake("other_root", answer, (
+            f"{how} {what}, but from x0 = {x0} Newton's method converges to "
+            f"{_show(reached)}: the answer asked for is the one the iteration reaches."))
+    return Mistake("other_root", answer, (
+        f"{how} {what}, but from x0 = {x0} Newton's method does not reach it "
+        f"({result.headline[:1].lower() + result.headline[1:]}): the answer asked for is the "
+        f"last iterate, x{result.iterations[-1].n} = {_show(reached)}."))
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return format(value, ".10g")
+    return to_text(value)
