@@ -137,3 +137,14 @@ def test_exercises_render_check_hint_and_solve():
     solution = item.solution()
     assert item.check(solution.result).correct is True
     assert item.check("0").correct is False
+
+
+def test_the_readme_python_example_runs():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.+?)\n```", readme, flags=re.S)
+    assert blocks, "the README shows the API in a python block"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
