@@ -108,12 +108,17 @@ def run_limited(fn, *args, timeout: float = 10.0, memory_mb: int = 2048, **kwarg
         _, status = os.waitpid(pid, 0)
         reaped = True
     finally:
-        if not reaped:  # interrupted (Ctrl-C, an outer `within`, any error): kill and reap
-            _kill(pid)
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-        os.close(rfd)
-        if wfd >= 0:
-            os.close(wfd)
+        # the clean-up must finish: a signal that arrives meanwhile (the repeating alarm of an
+        # outer `within`, a second Ctrl-C) waits until the worker is reaped
+        signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+        try:
+            if not reaped:  # interrupted (Ctrl-C, an outer `within`, any error): kill and reap
+                _kill(pid)
+            os.close(rfd)
+            if wfd >= 0:
+                os.close(wfd)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     return _unpack(data, status, timeout, memory_mb)
 
 

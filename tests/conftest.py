@@ -63,3 +63,10 @@ def _no_crash_hidden_by_a_redraw():
     yield
     new = _crashes()[before:]
     assert not new, f"{len(new)} exercise variant(s) crashed their command: {new[:3]}"
+
+
+@pytest.fixture(autouse=True)
+def _private_progress_store(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real progress database: each gets its own CALCTUTOR_HOME
+    (inherited by the subprocesses it starts)."""
+    monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path_factory.mktemp("home")))
