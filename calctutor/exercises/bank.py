@@ -43,32 +43,38 @@ def parse_module(text) -> int | None:
 @lru_cache(maxsize=1)
 def misconceptions() -> dict[str, tuple[str, ...]]:
     """The misconceptions a template of each kind may target: the codes its topic declares
-    in ``mistakes.py`` (the keys of ``REVEALS``, each with the check that a variant can show
-    it). Read from the source, since importing those modules would import SymPy."""
+    for that command in ``mistakes.py`` (``REVEALS[kind]``, each with the check that a
+    variant can show it). Read from the source: importing those modules imports SymPy."""
     import importlib.util
 
     from calctutor.topics import TOPICS
 
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[str, ...]] = {c: () for topic in TOPICS for c in topic.commands}
     for topic in TOPICS:
         spec = importlib.util.find_spec(f"{topic.package}.mistakes")
-        codes = _declared_keys(Path(spec.origin), "REVEALS") if spec and spec.origin else ()
-        out |= {kind: codes for kind in topic.commands}
+        if spec is not None and spec.origin:
+            out |= _declared(Path(spec.origin), "REVEALS")
     return out
 
 
-def _declared_keys(path: Path, name: str) -> tuple[str, ...]:
-    """The string keys of the module-level dict ``name = {...}`` in the Python file ``path``."""
+def _declared(path: Path, name: str) -> dict[str, tuple[str, ...]]:
+    """The module-level ``name = {"kind": {"code": ..., ...}, ...}`` of the Python file
+    ``path``, as each kind's codes (string keys only)."""
     import ast
+
+    def keys(node) -> list:
+        return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
+            if isinstance(node, ast.Dict) else []
 
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         targets = node.targets if isinstance(node, ast.Assign) else \
             [node.target] if isinstance(node, ast.AnnAssign) else []
-        named = any(isinstance(t, ast.Name) and t.id == name for t in targets)
-        if named and isinstance(node.value, ast.Dict):
-            return tuple(k.value for k in node.value.keys
-                         if isinstance(k, ast.Constant) and isinstance(k.value, str))
-    return ()
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) \
+                and isinstance(node.value, ast.Dict):
+            return {kind: tuple(keys(codes)) for kind, codes
+                    in zip(keys(node.value), node.value.values, strict=False)}
+    return {}
+
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TEMPLATE_KEYS = {"id", "skill", "kind", "prompt", "params", "input", "show", "misconception",

@@ -218,17 +218,17 @@ def _cancelled_variables(ex: Exercise) -> list[str]:
 
 def reveals(code: str, ex: Exercise, result) -> bool:
     """True when the misconception ``code`` would give a different answer for ``ex``: the
-    check its topic declares next to its mal-rules (``mistakes.REVEALS``). A code the topic
-    does not declare cannot be shown to reveal anything (the bank refuses such templates)."""
+    check its topic declares next to its mal-rules (``mistakes.REVEALS[kind]``). A code not
+    declared for the kind cannot be shown to reveal anything (the bank refuses it)."""
     check = reveal_checks(ex.kind).get(code)
     return check is not None and check(result, ex.answer)
 
 
 def reveal_checks(kind: str) -> dict:
-    """The misconception checks of the topic of command ``kind`` (code -> check)."""
+    """The misconception checks its topic declares for command ``kind`` (code -> check)."""
     from calctutor.topics import topic_of
 
-    return getattr(topic_of(kind).module("mistakes"), "REVEALS", {})
+    return getattr(topic_of(kind).module("mistakes"), "REVEALS", {}).get(kind, {})
 
 
 def _json(result) -> dict:

@@ -220,9 +220,9 @@ def backprop_mistakes(result) -> list[Mistake]:
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
-# each code a template may target to its check ``(result, answer) -> bool`` (``answer``:
-# the exercise's answer in the command's JSON shape); its keys are read by the bank without
-# importing this module, so they stay string literals.
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
 
 
 def _reveals_path(result, answer=None) -> bool:
@@ -234,5 +234,5 @@ def _reveals_path(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "missing_path": _reveals_path,
+    "chain": {"missing_path": _reveals_path},
 }

@@ -220,9 +220,9 @@ def _ordinal(n: int) -> str:
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer (sin(3x) can reveal
-# a dropped chain factor; sin(x) cannot). ``REVEALS`` maps each code a template may target
-# to its check ``(result, answer) -> bool``; its keys are read by the bank without importing
-# this module, so they stay string literals.
+# a dropped chain factor; sin(x) cannot). ``REVEALS`` maps each command to the codes its
+# templates may target, each with its check ``(result, answer) -> bool``; its keys are read
+# by the bank without importing this module, so they stay string literals.
 
 
 def _problem(result):
@@ -263,7 +263,7 @@ def _reveals_wrong_variable(result, answer=None) -> bool:
                for _, wrong, _ in _wrong_variable_runs(expr, variables))
 
 
-REVEALS = {
+REVEALS = {"diff": {
     "missing_chain_factor": _reveals_rule("missing_chain_factor"),
     "product_rule_as_product": _reveals_rule("product_rule_as_product"),
     "product_rule_sign": _reveals_rule("product_rule_sign"),
@@ -278,4 +278,4 @@ REVEALS = {
     "constant_not_zero": _reveals_rule("constant_not_zero"),
     "off_by_constant_factor": _reveals_rule("off_by_constant_factor"),
     "wrong_variable": _reveals_wrong_variable,
-}
+}}

@@ -186,9 +186,9 @@ def _asymmetric(answer, n: int, variables) -> Mistake | None:
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
-# each code a template may target to its check ``(result, answer) -> bool`` (``answer``:
-# the exercise's answer in the command's JSON shape); its keys are read by the bank without
-# importing this module, so they stay string literals.
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
 
 
 def _reveals_transpose(result, answer) -> bool:
@@ -216,6 +216,6 @@ def _reveals_wrong_variable(result, answer) -> bool:
 
 
 REVEALS = {
-    "transposed_jacobian": _reveals_transpose,
-    "wrong_variable": _reveals_wrong_variable,
+    "gradient": {"wrong_variable": _reveals_wrong_variable},
+    "jacobian": {"transposed_jacobian": _reveals_transpose},
 }

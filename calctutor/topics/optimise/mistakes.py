@@ -225,9 +225,9 @@ def fit_mistakes(result) -> Iterator[Mistake]:
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
-# each code a template may target to its check ``(result, answer) -> bool`` (``answer``:
-# the exercise's answer in the command's JSON shape); its keys are read by the bank without
-# importing this module, so they stay string literals.
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
 
 
 def _reveals_uphill(result, answer=None) -> bool:
@@ -243,6 +243,6 @@ def _reveals_constraint(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "descent_uphill": _reveals_uphill,
-    "lagrange_constraint_forgotten": _reveals_constraint,
+    "descent": {"descent_uphill": _reveals_uphill},
+    "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint},
 }

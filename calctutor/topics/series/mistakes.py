@@ -234,9 +234,9 @@ def _show(value) -> str:
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
-# each code a template may target to its check ``(result, answer) -> bool`` (``answer``:
-# the exercise's answer in the command's JSON shape); its keys are read by the bank without
-# importing this module, so they stay string literals.
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
 
 
 def _reveals_factorial(result, answer=None) -> bool:
@@ -256,7 +256,6 @@ def _reveals_newton_sign(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "missing_factorial": _reveals_factorial,
-    "wrong_point": _reveals_point,
-    "newton_wrong_sign": _reveals_newton_sign,
+    "taylor": {"missing_factorial": _reveals_factorial, "wrong_point": _reveals_point},
+    "newton": {"newton_wrong_sign": _reveals_newton_sign},
 }
