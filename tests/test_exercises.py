@@ -20,7 +20,7 @@ from calctutor.errors import InternalError, ParseError, UsageError
 from calctutor.exercises import BankError, generate, instantiate, load_bank, skills, templates
 from calctutor.exercises.bank import KINDS
 from calctutor.exercises.generate import canonical_key, parse_module, tidy
-from calctutor.exercises.validate import CRASH, answer_of, mal_diff, problems, solved_and_valid
+from calctutor.exercises.validate import CRASH, answer_of, problems, solved_and_valid
 from calctutor.topics import run_kind
 from tests.mathcheck import equal
 
@@ -141,6 +141,51 @@ def test_bank_errors_name_file_template_and_key(tmp_path, body, words):
         _bank(tmp_path, HEAD + body)
     for w in words:
         assert w in str(err.value)
+
+
+def test_every_targeted_misconception_resolves_to_its_topics_check():
+    # the codes a template may name are read from each topic's mistakes.py source; they must
+    # be exactly the checks that module declares, and every template's code must have one
+    from calctutor.exercises.bank import misconceptions
+    from calctutor.exercises.validate import reveal_checks
+    from calctutor.topics import TOPICS
+
+    for topic in TOPICS:
+        if not topic.exercises:
+            continue
+        declared = getattr(topic.module("mistakes"), "REVEALS", {})
+        assert set(declared) <= set(topic.commands), topic.name
+        for kind in topic.commands:
+            checks = declared.get(kind, {})
+            assert set(misconceptions()[kind]) == set(checks), kind
+            assert all(callable(c) for c in checks.values())
+    named = [t for t in BANK.templates if t.misconception]
+    assert len(named) > 30
+    for t in named:
+        assert callable(reveal_checks(t.kind).get(t.misconception)), t.key
+
+
+@pytest.mark.parametrize("kind, code", [("diff", "not_a_code"), ("diff", "newton_wrong_sign"),
+                                        ("taylor", "missing_chain_factor"),
+                                        ("taylor", "newton_wrong_sign")])
+def test_a_misconception_its_kind_cannot_show_is_a_bank_error(tmp_path, kind, code):
+    body = (f"[[template]]\nid = 'z'\nskill = '1.8'\nkind = '{kind}'\nprompt = 'p'\n"
+            f"input.expr = 'x'\nmisconception = '{code}'\n")
+    with pytest.raises(BankError) as err:
+        _bank(tmp_path, HEAD + body)
+    assert "'z'" in str(err.value) and code in str(err.value) and kind in str(err.value)
+
+
+def test_reading_the_bank_does_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom calctutor.exercises import skills, templates\n"
+            "assert skills() and any(t.misconception for t in templates())\n"
+            "print('sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_a_bank_file_of_a_teacher_loads(tmp_path):
@@ -367,14 +412,68 @@ def test_validation_rejects_trivial_huge_cancelling_and_unrevealing_variants(tmp
     assert "failed" in why["broken"]
 
 
-def test_mal_rules():
-    x = sp.Symbol("x")
-    assert mal_diff(sp.sin(3 * x), x, "chain") == sp.cos(3 * x)
-    assert mal_diff(x**2 * sp.sin(x), x, "product") == 2 * x * sp.cos(x)
-    q = mal_diff(sp.sin(x) / x**2, x, "quotient")
-    assert sp.simplify(q - (sp.cos(x) * x**2 + sp.sin(x) * 2 * x) / x**4) == 0
-    assert mal_diff(x**5, x, "power") == 5 * x**5
-    assert mal_diff(x**5 + sp.exp(x), x, "chain") == 5 * x**4 + sp.exp(x)
+def _diff(expr, **more):
+    return run_kind("diff", {"expr": expr, **more})
+
+
+def _by_hand(expr, broken):
+    """The answer a learner with one broken rule gets, worked out independently with SymPy
+    on the problem's parts (the misconception's own formula)."""
+    x = sp.Symbol("x", real=True)
+    f = read(expr)
+    u = sp.Dummy("u")
+    if broken == "chain":  # f(g(x)) -> f'(g(x)), g' forgotten
+        g = f.args[0]
+        return sp.diff(f.func(u), u).subs(u, g)
+    if broken == "product":  # (ab)' -> a'b'
+        a, b = f.as_two_terms()
+        return sp.diff(a, x) * sp.diff(b, x)
+    if broken == "quotient":  # (a/b)' -> (ab' - a'b)/b^2
+        a, b = sp.fraction(f)
+        return (a * sp.diff(b, x) - sp.diff(a, x) * b) / b**2
+    if broken == "power":  # (x^n)' -> n x^n
+        return f.exp * f
+    raise AssertionError(broken)
+
+
+@pytest.mark.parametrize("code, broken, shows, hides", [
+    ("missing_chain_factor", "chain", "sin(3x)", "sin(x)"),
+    ("product_rule_as_product", "product", "x^2 sin(x)", "sin(x)"),
+    ("quotient_sign", "quotient", "sin(x)/x^2", "x^2 + 1"),
+    ("power_not_lowered", "power", "x^5", "x"),
+])
+def test_the_bank_targets_the_mal_rules_that_diagnose_answers(code, broken, shows, hides):
+    # one engine: the variant check is the mal-rule the --answer checker uses on this problem
+    from calctutor.checking.malrules import MAL_RULES
+    from calctutor.topics.diff.mistakes import REVEALS
+
+    x = sp.Symbol("x", real=True)
+    rule = next(r for r in MAL_RULES if r.code == code)
+    d = rule()
+    wrong = d.diff(read(shows), x).result
+    assert d.slips and sp.simplify(wrong - _by_hand(shows, broken)) == 0
+    assert sp.simplify(wrong - sp.diff(read(shows), x)) != 0
+    result = _diff(shows)
+    assert REVEALS["diff"][code](result, None) is True
+    assert REVEALS["diff"][code](_diff(hides), None) is False
+    # the learner's wrong answer is diagnosed as that misconception
+    from calctutor.checking.answer import check_answer
+
+    verdict = check_answer(result, str(_by_hand(shows, broken)).replace("**", "^"))
+    assert verdict.correct is False and verdict.diagnosis == code
+
+
+def test_a_mal_rule_at_a_point_reveals_only_if_the_values_differ():
+    from calctutor.topics.diff.mistakes import REVEALS
+
+    # d/dx sin(x^2) = 2x cos(x^2) and the chain-less cos(x^2) differ at x = 1, not where
+    # the inner derivative 2x is 1: at x = 1/2
+    x = sp.Symbol("x", real=True)
+    right, wrong = sp.diff(sp.sin(x**2), x), sp.cos(x**2)
+    assert (right - wrong).subs(x, 1) != 0 and (right - wrong).subs(x, sp.Rational(1, 2)) == 0
+    chain = REVEALS["diff"]["missing_chain_factor"]
+    assert chain(_diff("sin(x^2)", at={"x": "1"}), None) is True
+    assert chain(_diff("sin(x^2)", at={"x": "1/2"}), None) is False
 
 
 def test_check_an_answer_of_an_exercise():

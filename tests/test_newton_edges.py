@@ -8,6 +8,7 @@ The references here never call the product's iteration: Newton's step is re-run 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -404,9 +405,7 @@ def test_steps_stay_neutral(expr, x0, n):
 ])
 def test_other_root(expr, x0, kw, answer, code):
     r = run_newton(expr, x0=x0, **kw)
-    from calctutor.topics.series.newton import for_answer
-
-    v = check_answer(for_answer(r, answer), answer)
+    v = check_answer(r, answer)
     assert v.correct is False and v.diagnosis == code, v.feedback
     # independently: the learner's value is (within its decimals) a root of f (f' optimising)
     g = _sympy(expr)
@@ -477,7 +476,38 @@ def test_exact_steps_answer_checks():
     for _ in range(2):
         x = x - (x * x - 10) / (2 * x)
     r = run_newton("x^2 - 10", x0="2", steps=2, exact=True)
-    from calctutor.topics.series.newton import for_answer
-
     text = f"{x.numerator}/{x.denominator}"
-    assert check_answer(for_answer(r, text), text).correct is True
+    assert check_answer(r, text).correct is True
+
+
+def test_steps_answer_is_the_list_or_the_last_iterate_on_every_path():
+    # the library's check_answer and the quiz (an exercise's check) adapt as --answer does:
+    # x^2 - 2 from 1, by hand with fractions: x1 = 3/2, x2 = 17/12; the wrong sign (x + f/f')
+    # gives 1/2, then 1/2 + (1/4 - 2)/1 = -5/4
+    from calctutor.exercises import instantiate, load_bank
+    from calctutor.exercises.validate import solved_and_valid
+    from calctutor.topics import run_kind
+
+    xs = [Fraction(1)]
+    for _ in range(2):
+        xs.append(xs[-1] - (xs[-1] ** 2 - 2) / (2 * xs[-1]))
+    x1, x2 = (f"{v.numerator}/{v.denominator}" for v in xs[1:])
+    r = run_kind("newton", {"expr": "x^2 - 2", "x0": "1", "steps": 2, "exact": True})
+    assert check_answer(r, x2).correct is True
+    assert check_answer(r, f"{x1}, {x2}").correct is True
+    assert check_answer(r, x1).correct is False  # x1 is not x2
+    wrong = check_answer(r, "-5/4")
+    assert wrong.correct is False and wrong.diagnosis == "newton_wrong_sign"
+    assert check_answer(r, f"{x1}, {x2}, 1").correct is False  # three entries: the list's shape
+
+    template = next(t for t in load_bank().templates if t.key == "module5/newton-square-root")
+    ex = next(e for e in (solved_and_valid(instantiate(template, s), template) for s in range(9))
+              if e is not None)
+    a, p = int(ex.input["expr"].split("-")[1]), Fraction(int(ex.input["x0"]))
+    its = [p]
+    for _ in range(2):
+        its.append(its[-1] - (its[-1] ** 2 - a) / (2 * its[-1]))
+    last = f"{its[-1].numerator}/{its[-1].denominator}"
+    assert ex.check(last).correct is True
+    assert ex.check(", ".join(f"{v.numerator}/{v.denominator}" for v in its[1:])).correct is True
+    assert ex.check(f"{its[1].numerator}/{its[1].denominator}").correct is False

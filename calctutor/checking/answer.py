@@ -76,6 +76,9 @@ class AnswerSpec:
     # Where the expected answer means something (``calctutor.domain.Condition``s): the
     # derivative of ln(x) is 1/x only for x > 0, so 1/|x| is right there.
     domain: tuple = ()
+    # What is checked may depend on what was typed (Newton's --steps N: the list x1, ..., xN
+    # or xN alone): called with the text, it gives the spec to check it against (None: this).
+    adapt: Callable[[str], AnswerSpec | None] | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -435,6 +438,8 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         raise UsageError(f"--answer cannot be checked for this kind of result "
                          f"({type(result).__name__})")
     spec: AnswerSpec = spec_of()
+    if spec.adapt is not None:
+        spec = spec.adapt(text) or spec
     answer, reading, conditions = parse_answer(text, spec)
     answer = _conform(answer, spec.expected)
     decimals = _typed_decimals(text)

@@ -16,10 +16,7 @@ from calctutor.cli.options import (
     ShowOpt,
     VarsOpt,
     compute,
-    prepare,
-    respond,
 )
-from calctutor.cli.support import resolve_output, run
 
 
 def register(app) -> None:
@@ -86,15 +83,5 @@ def register(app) -> None:
         iteration table, and how the run ended, with the evidence: quadratic or linear
         convergence (a multiple root, with its multiplicity), divergence, a cycle, a flat
         tangent, no real root, or the iteration limit with the trend."""
-        out = resolve_output(fmt)
-
-        def job():
-            from calctutor.topics.series.newton import for_answer
-            from calctutor.topics.series.run import run_newton
-
-            result = run_newton(expr, x0=x0, tol=tol, max_iter=max_iter, steps=steps,
-                                optimise=optimise, exact=exact, vars=vars_)
-            return respond(for_answer(result, answer), out, answer, show)
-
-        prepare("calctutor.topics.series.run", checking=answer is not None)
-        run(job)
+        compute("newton", fmt, answer, show, expr=expr, x0=x0, tol=tol, max_iter=max_iter,
+                steps=steps, optimise=optimise, exact=exact, vars=vars_)

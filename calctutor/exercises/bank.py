@@ -39,12 +39,42 @@ def parse_module(text) -> int | None:
         raise UsageError(f"unknown module {str(text)!r}: choose module1 ... module6 (or 1 ... 6, or all)")
     return value
 
-# Misconceptions a template may target; validate.py knows how to check each can show.
-MISCONCEPTIONS = (
-    "missing_chain_factor", "product_rule_as_product", "quotient_sign", "power_not_lowered",
-    "transposed_jacobian", "missing_factorial", "wrong_point", "newton_wrong_sign",
-    "descent_uphill", "lagrange_constraint_forgotten", "missing_path", "wrong_variable",
-)
+
+@lru_cache(maxsize=1)
+def misconceptions() -> dict[str, tuple[str, ...]]:
+    """The misconceptions a template of each kind may target: the codes its topic declares
+    for that command in ``mistakes.py`` (``REVEALS[kind]``, each with the check that a
+    variant can show it). Read from the source: importing those modules imports SymPy."""
+    import importlib.util
+
+    from calctutor.topics import TOPICS
+
+    out: dict[str, tuple[str, ...]] = {c: () for topic in TOPICS for c in topic.commands}
+    for topic in TOPICS:
+        spec = importlib.util.find_spec(f"{topic.package}.mistakes")
+        if spec is not None and spec.origin:
+            out |= _declared(Path(spec.origin), "REVEALS")
+    return out
+
+
+def _declared(path: Path, name: str) -> dict[str, tuple[str, ...]]:
+    """The module-level ``name = {"kind": {"code": ..., ...}, ...}`` of the Python file
+    ``path``, as each kind's codes (string keys only)."""
+    import ast
+
+    def keys(node) -> list:
+        return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
+            if isinstance(node, ast.Dict) else []
+
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) \
+                and isinstance(node.value, ast.Dict):
+            return {kind: tuple(keys(codes)) for kind, codes
+                    in zip(keys(node.value), node.value.values, strict=False)}
+    return {}
+
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TEMPLATE_KEYS = {"id", "skill", "kind", "prompt", "params", "input", "show", "misconception",
@@ -224,9 +254,10 @@ def _template(entry: dict, module: int, name: str, k: int, skills: dict) -> Temp
     if show is not None and show not in inp:
         raise BankError(f"{where}: 'show' names {show!r}, which is not a key of 'input'")
     mis = entry.get("misconception")
-    if mis is not None and mis not in MISCONCEPTIONS:
-        raise BankError(f"{where}: 'misconception' {mis!r} is not known "
-                        f"(known: {', '.join(MISCONCEPTIONS)})")
+    known = misconceptions().get(kind, ())
+    if mis is not None and mis not in known:
+        raise BankError(f"{where}: 'misconception' {mis!r} is not one that kind {kind!r} can "
+                        f"show (known: {', '.join(known) or 'none'})")
     size = entry.get("max_size", 160)
     if not isinstance(size, int) or isinstance(size, bool) or size < 10:
         raise BankError(f"{where}: 'max_size' must be an integer of at least 10")

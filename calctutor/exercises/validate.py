@@ -6,7 +6,9 @@ A variant is kept when
   of the input, and nothing is undefined (nan, zoo, oo) or complex;
 - it is not huge: every answer entry is at most the template's ``max_size`` characters;
 - when the template names a target misconception, that mistake gives a *different* answer
-  for this variant (sin(3x) can reveal a dropped chain factor; sin(x) cannot).
+  for this variant (sin(3x) can reveal a dropped chain factor; sin(x) cannot), by the
+  check the command's topic declares beside its mal-rules (``topics/<t>/mistakes.py``,
+  ``REVEALS``).
 
 ``problems(exercise, template)`` lists what is wrong (empty when it is good);
 ``solved_and_valid`` returns the exercise with its answer, or None.
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 
 from calctutor.errors import CalcTutorError, InternalError
 from calctutor.exercises.bank import Template
@@ -216,204 +217,20 @@ def _cancelled_variables(ex: Exercise) -> list[str]:
 
 
 def reveals(code: str, ex: Exercise, result) -> bool:
-    """True when the misconception ``code`` would give a different answer for ``ex``."""
-    check = REVEALS.get(code)
-    if check is None:
-        return _by_mistakes(code, result)
-    return check(ex, result)
+    """True when the misconception ``code`` would give a different answer for ``ex``: the
+    check its topic declares next to its mal-rules (``mistakes.REVEALS[kind]``). A code not
+    declared for the kind cannot be shown to reveal anything (the bank refuses it)."""
+    check = reveal_checks(ex.kind).get(code)
+    return check is not None and check(result, ex.answer)
 
 
-def _by_mistakes(code: str, result) -> bool:
-    """A code without a check of our own: trust the command's mal-rules when it has one."""
-    spec_of = getattr(result, "answer_spec", None)
-    if spec_of is None or spec_of().mistakes is None:
-        return True
-    spec = spec_of()
-    return any(m.code == code and _values_differ(m.value, spec.expected)
-               for m in spec.mistakes())
+def reveal_checks(kind: str) -> dict:
+    """The misconception checks its topic declares for command ``kind`` (code -> check)."""
+    from calctutor.topics import topic_of
 
-
-def _diff_mal(broken: str):
-    def check(ex: Exercise, result) -> bool:
-        import sympy as sp
-
-        expr, var, order, point = _diff_problem(result)
-        right = expr
-        wrong = expr
-        for _ in range(order):
-            right = sp.diff(right, var)
-            wrong = mal_diff(wrong, var, broken)
-        if point:
-            return _values_differ(wrong.subs(point), right.subs(point))
-        return _values_differ(wrong, right)
-
-    return check
-
-
-def _diff_problem(result):
-    """(expression, the variable, order, point or None) of a one-variable diff result."""
-    variables = getattr(result, "variables", None) or (result.var,)
-    var = variables[0]
-    point = dict(result.at) if getattr(result, "at", ()) else None
-    return result.expr, var, len(variables), point
-
-
-def _wrong_variable(ex: Exercise, result) -> bool:
-    import sympy as sp
-
-    expr, var, _, point = _diff_problem(result)
-    others = [s for s in expr.free_symbols if s != var]
-    right = sp.diff(expr, var)
-    for other in others:
-        wrong = sp.diff(expr, other)
-        if point:
-            if _values_differ(wrong.subs(point), right.subs(point)):
-                return True
-        elif _values_differ(wrong, right):
-            return True
-    return False
-
-
-def mal_diff(e, x, broken: str):
-    """d e/dx with one rule broken: "chain" drops the inner derivative, "product" multiplies
-    the factors' derivatives, "quotient" adds instead of subtracting in the quotient rule,
-    "power" leaves the exponent unlowered. Other parts are differentiated correctly."""
-    import sympy as sp
-
-    if not e.has(x):
-        return sp.S.Zero
-    if e == x:
-        return sp.S.One
-    if e.is_Add:
-        return sp.Add(*[mal_diff(a, x, broken) for a in e.args])
-    if e.is_Mul:
-        coeff, rest = e.as_independent(x, as_Add=False)
-        if coeff != 1:
-            return coeff * mal_diff(rest, x, broken)
-        factors = sp.Mul.make_args(rest)
-        den = [f for f in factors if f.is_Pow and f.exp.is_number and f.exp.is_negative]
-        num = [f for f in factors if f not in den]
-        if broken == "quotient" and den and num:
-            f, g = sp.Mul(*num), sp.Mul(*[1 / d for d in den])
-            return (mal_diff(f, x, broken) * g + f * mal_diff(g, x, broken)) / g**2
-        if broken == "product" and len(factors) >= 2:
-            return sp.Mul(*[mal_diff(f, x, broken) for f in factors])
-        return sp.Add(*[mal_diff(f, x, broken) * sp.Mul(*(factors[:i] + factors[i + 1:]))
-                        for i, f in enumerate(factors)])
-    if e.is_Pow and not e.exp.has(x):
-        b, n = e.args
-        if broken == "power":
-            return n * b**n * mal_diff(b, x, broken)
-        if broken == "chain" and b != x:
-            return n * b ** (n - 1)
-        return n * b ** (n - 1) * mal_diff(b, x, broken)
-    if isinstance(e, sp.Function) and len(e.args) == 1:
-        u = e.args[0]
-        d = sp.Dummy("u")
-        outer = e.func(d).diff(d).subs(d, u)
-        if broken == "chain" and u != x:
-            return outer
-        return outer * mal_diff(u, x, broken)
-    return sp.diff(e, x)
-
-
-def _values_differ(a, b) -> bool:
-    """Do two answers (expressions, or lists of them) differ as functions? Sampled at random
-    positive points (inside the domain of logs and roots), exact where possible."""
-    import sympy as sp
-
-    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        la = a if isinstance(a, (list, tuple)) else [a]
-        lb = b if isinstance(b, (list, tuple)) else [b]
-        if len(la) != len(lb):
-            return True
-        return any(_values_differ(x, y) for x, y in zip(la, lb, strict=True))
-    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        return _values_differ(sp.Matrix(a).tolist(), sp.Matrix(b).tolist())
-    a, b = sp.sympify(a), sp.sympify(b)
-    free = sorted((a.free_symbols | b.free_symbols), key=lambda s: s.name)
-    rng = random.Random(12345)
-    tried = 0
-    for _ in range(8):
-        point = {s: sp.Rational(rng.randint(11, 290), 100) for s in free}
-        try:
-            va = complex(sp.N(a.subs(point), 20))
-            vb = complex(sp.N(b.subs(point), 20))
-        except (TypeError, ValueError, ZeroDivisionError):
-            continue
-        if any(v != v or abs(v) == float("inf") for v in (va, vb)):
-            continue
-        tried += 1
-        if abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
-            return True
-        if tried >= 4:
-            break
-    return False
+    return getattr(topic_of(kind).module("mistakes"), "REVEALS", {}).get(kind, {})
 
 
 def _json(result) -> dict:
     out = result.to_json()
     return out if isinstance(out, dict) else {}
-
-
-def _not_symmetric(ex: Exercise, result) -> bool:
-    m = ex.answer
-    if not (isinstance(m, list) and m and all(isinstance(r, list) for r in m)):
-        return True
-    if len(m) != len(m[0]):
-        return True  # a transposed m×n matrix has the wrong shape: always visible
-    return any(str(m[i][j]) != str(m[j][i]) for i in range(len(m)) for j in range(i))
-
-
-def _has_high_terms(ex: Exercise, result) -> bool:
-    terms = _json(result).get("terms")
-    if not isinstance(terms, list):
-        return True
-    return any(t.get("degree", 0) >= 2 and str(t.get("term")) not in ("0", "") for t in terms)
-
-
-def _off_origin(ex: Exercise, result) -> bool:
-    at = ex.input.get("at")
-    values = list(at.values()) if isinstance(at, dict) else [at]
-    return any(str(v).strip() not in ("0", "None", "") for v in values)
-
-
-def _first_step_moves(ex: Exercise, result) -> bool:
-    its = _json(result).get("iterations")
-    if not isinstance(its, list):
-        return True
-    if len(its) < 2:
-        return False
-    key = "x" if "x" in its[0] else "point"
-    return its[0].get(key) != its[1].get(key)
-
-
-def _constraint_matters(ex: Exercise, result) -> bool:
-    cands = _json(result).get("candidates")
-    if not isinstance(cands, list) or not cands:
-        return True
-    return any(any(str(m) not in ("0", "0.0") for m in c.get("multipliers", [])) for c in cands)
-
-
-def _several_paths(ex: Exercise, result) -> bool:
-    jac = _json(result).get("jacobians")
-    if not isinstance(jac, list) or not jac:
-        return True
-    first = [e for e in _entries(jac[0]) if str(e) not in ("0", "0.0")]
-    return len(first) >= 2
-
-
-REVEALS = {
-    "missing_chain_factor": _diff_mal("chain"),
-    "product_rule_as_product": _diff_mal("product"),
-    "quotient_sign": _diff_mal("quotient"),
-    "power_not_lowered": _diff_mal("power"),
-    "wrong_variable": _wrong_variable,
-    "transposed_jacobian": _not_symmetric,
-    "missing_factorial": _has_high_terms,
-    "wrong_point": _off_origin,
-    "newton_wrong_sign": _first_step_moves,
-    "descent_uphill": _first_step_moves,
-    "lagrange_constraint_forgotten": _constraint_matters,
-    "missing_path": _several_paths,
-}

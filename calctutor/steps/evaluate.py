@@ -138,14 +138,23 @@ def undefined_reason(point: dict[sp.Symbol, sp.Expr], function: sp.Expr | None =
     return None
 
 
+DECIMALS = ("point", "always", "value")
+TIDY_SECONDS = 1.0  # a value that takes longer to tidy is shown as it is
+
+
 def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
                 function: sp.Expr | None = None, reading: Reading | None = None,
-                what: str = "the derivative") -> sp.Expr:
-    """``expr`` at ``point``, exact unless the point has floats; a UsageError saying why if
-    it is undefined there. Odd roots are real roots: cbrt(x) at x = -8 is -2.
+                what: str = "the derivative", decimals: str = "point") -> sp.Expr:
+    """``expr`` at ``point``; a UsageError saying why if it is undefined there. Odd roots are
+    real roots: cbrt(x) at x = -8 is -2.
 
     ``function`` and ``reading`` are the function ``expr`` is a derivative of and how it
-    was read: where it is undefined (``x^2/x`` at 0), so is ``expr``."""
+    was read: where it is undefined (``x^2/x`` at 0), so is ``expr``. ``what`` names
+    ``expr`` in the message. ``decimals`` says when the value is 15-digit decimals rather
+    than exact: "point" when the point has decimals (decimals in ``expr`` are made exact),
+    "always", or "value" when the point or the value has decimals (kept as they are)."""
+    if decimals not in DECIMALS:
+        raise ValueError(f"decimals must be one of {DECIMALS}, not {decimals!r}")
     reason = undefined_reason(point, function, reading, (), what)
     if reason is not None:
         raise UsageError(reason)
@@ -154,16 +163,25 @@ def evaluate_at(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], *,
         value = _limit_of_formula(expr, point, function)
         if value is None:
             raise UsageError(reason)
-        return value
+        return value.evalf(15) if decimals == "always" else value
     expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
     value = real_roots(expr, point).xreplace(point)
-    if any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values()):
+    if value.free_symbols & set(point):  # inside a structure xreplace does not enter
+        value = value.subs(point)
+    floats = any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values())
+    if decimals == "always" or floats or (decimals == "value" and value.atoms(sp.Float)):
         value = value.evalf(15)
     else:
-        value = tidy(sp.nsimplify(value) if value.atoms(sp.Float) else value)
+        value = _tidy(sp.nsimplify(value) if value.atoms(sp.Float) else value)
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
         raise UsageError(f"{what} is undefined at {where(point)}")
     return value
+
+
+def _tidy(value: sp.Expr) -> sp.Expr:
+    from calctutor.sandbox import within
+
+    return within(TIDY_SECONDS, tidy, value, default=value)
 
 
 LIMIT_SECONDS = 2.0

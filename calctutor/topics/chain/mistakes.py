@@ -215,3 +215,24 @@ def backprop_mistakes(result) -> list[Mistake]:
         if value is not None:
             out.append(Mistake(code, value, feedback))
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Which problems can reveal a misconception: the exercise bank keeps a variant that targets
+# one only when the misconception gives this problem a different answer. ``REVEALS`` maps
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
+
+
+def _reveals_path(result, answer=None) -> bool:
+    """A dropped path (a term of the sum over paths) shows only when the outer function
+    depends on at least two of the intermediate variables."""
+    if not result.stages:
+        return True
+    return sum(v != 0 for v in result.stages[0].matrix) >= 2
+
+
+REVEALS = {
+    "chain": {"missing_path": _reveals_path},
+}

@@ -215,3 +215,67 @@ def _join(items: list[str]) -> str:
 
 def _ordinal(n: int) -> str:
     return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+
+
+# ---------------------------------------------------------------------------------------
+# Which problems can reveal a misconception: the exercise bank keeps a variant that targets
+# one only when the misconception gives this problem a different answer (sin(3x) can reveal
+# a dropped chain factor; sin(x) cannot). ``REVEALS`` maps each command to the codes its
+# templates may target, each with its check ``(result, answer) -> bool``; its keys are read
+# by the bank without importing this module, so they stay string literals.
+
+
+def _problem(result):
+    """(expression, the variables of each differentiation, point or None) of a diff result."""
+    variables = tuple(getattr(result, "variables", None) or (result.var,))
+    return result.expr, variables, dict(result.at) if getattr(result, "at", ()) else None
+
+
+def _gives_another_answer(expr, variables, point, wrong) -> bool:
+    right = sp.diff(expr, *variables)
+    if point:
+        right, wrong = right.xreplace(point), _value_at(wrong, point)
+        if wrong is None:  # no value there: the misconception cannot be seen in a value
+            return False
+    return not _same(right, wrong)
+
+
+def _reveals_rule(code: str):
+    """The check for a mal-rule of :mod:`calctutor.checking.malrules` (every rule with the
+    code): broken everywhere it applies, does it change the answer?"""
+    rules = [r for r in MAL_RULES if r.code == code]
+
+    def reveals(result, answer=None) -> bool:
+        expr, variables, point = _problem(result)
+        for rule in rules:
+            d = rule()
+            wrong = _differentiate(d, expr, variables)
+            if d.slips and _gives_another_answer(expr, variables, point, wrong):
+                return True
+        return False
+
+    return reveals
+
+
+def _reveals_wrong_variable(result, answer=None) -> bool:
+    expr, variables, point = _problem(result)
+    return any(_gives_another_answer(expr, variables, point, wrong)
+               for _, wrong, _ in _wrong_variable_runs(expr, variables))
+
+
+REVEALS = {"diff": {
+    "missing_chain_factor": _reveals_rule("missing_chain_factor"),
+    "product_rule_as_product": _reveals_rule("product_rule_as_product"),
+    "product_rule_sign": _reveals_rule("product_rule_sign"),
+    "quotient_sign": _reveals_rule("quotient_sign"),
+    "quotient_denominator": _reveals_rule("quotient_denominator"),
+    "quotient_as_quotient": _reveals_rule("quotient_as_quotient"),
+    "power_not_lowered": _reveals_rule("power_not_lowered"),
+    "power_rule_on_exponential": _reveals_rule("power_rule_on_exponential"),
+    "general_power_as_exponential": _reveals_rule("general_power_as_exponential"),
+    "missing_log_factor": _reveals_rule("missing_log_factor"),
+    "trig_sign": _reveals_rule("trig_sign"),
+    "constant_not_zero": _reveals_rule("constant_not_zero"),
+    "off_by_constant_factor": _reveals_rule("off_by_constant_factor"),
+    "wrong_variable": _reveals_wrong_variable,
+}}

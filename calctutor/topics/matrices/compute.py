@@ -60,29 +60,16 @@ def jacobian_matrix(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
 
 def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the entry", *,
              function: sp.Expr | None = None, reading=None) -> sp.Expr:
-    """``expr`` at ``point``: exact unless the point has floats or ``numeric`` is asked.
-    Odd roots are real roots (cbrt(x) at x = -8 is -2).
+    """``expr`` at ``point`` by the one evaluate-at-a-point (``steps.evaluate.evaluate_at``):
+    exact unless the point has floats or ``numeric`` is asked; odd roots are real roots.
 
     Raises a UsageError naming ``what`` and why when it is undefined there (a pole, a log
     of 0, a corner of |u|, or a point where ``function`` -- what ``expr`` is a derivative
     of, read as ``reading`` -- is undefined, such as x = 0 for x^2/x)."""
-    from calctutor.domain import real_roots
-    from calctutor.errors import UsageError
-    from calctutor.steps.evaluate import one_sided, undefined_reason, where
+    from calctutor.steps.evaluate import evaluate_at
 
-    reason = undefined_reason(point, function, reading, (expr,), what)
-    if reason is not None:
-        raise UsageError(reason)
-    expr = one_sided(expr, point)  # a corner whose sides agree (|x|^3 at 0): their value
-    value = real_roots(expr, point).xreplace(point)
-    floats = any(isinstance(v, sp.Float) or v.atoms(sp.Float) for v in point.values())
-    if numeric or floats:
-        value = value.evalf(15)
-    else:
-        value = tidy(sp.nsimplify(value) if value.atoms(sp.Float) else value)
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
-        raise UsageError(f"{what} is undefined at {where(point)}")
-    return value
+    return evaluate_at(expr, point, function=function, reading=reading, what=what,
+                       decimals="always" if numeric else "point")
 
 
 def entry_name(f: str, *variables: sp.Symbol) -> str:

@@ -181,3 +181,41 @@ def _asymmetric(answer, n: int, variables) -> Mistake | None:
                     f"({j + 1}, {i + 1}) differ. For a smooth function the mixed partials are "
                     f"equal (d2f/d{xi}d{xj} = d2f/d{xj}d{xi}): recompute both and compare.")
     return None
+
+
+# ---------------------------------------------------------------------------------------
+# Which problems can reveal a misconception: the exercise bank keeps a variant that targets
+# one only when the misconception gives this problem a different answer. ``REVEALS`` maps
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
+
+
+def _reveals_transpose(result, answer) -> bool:
+    """The transpose of an m×n (m ≠ n) matrix has the wrong shape: always visible; a square
+    one must not be symmetric."""
+    m = answer
+    if not (isinstance(m, list) and m and all(isinstance(r, list) for r in m)):
+        return True
+    if len(m) != len(m[0]):
+        return True
+    return any(str(m[i][j]) != str(m[j][i]) for i in range(len(m)) for j in range(i))
+
+
+def _reveals_wrong_variable(result, answer) -> bool:
+    """Differentiating with respect to the wrong variable shows when two entries of the
+    gradient differ (at the point, if one is given)."""
+    from calctutor.checking.equivalence import check_equivalent, quick_differ
+
+    entries = list(result.value) if result.value is not None else \
+        [e.result for e in result.entries]
+    for a, b in itertools.combinations(entries, 2):
+        if quick_differ(a, b) or check_equivalent(a, b).equivalent is False:
+            return True
+    return False
+
+
+REVEALS = {
+    "gradient": {"wrong_variable": _reveals_wrong_variable},
+    "jacobian": {"transposed_jacobian": _reveals_transpose},
+}

@@ -220,3 +220,29 @@ def fit_mistakes(result) -> Iterator[Mistake]:
             yield Mistake("sigma_ignored", list(unweighted[-1]),
                           "That is the unweighted fit: with uncertainties σ_i each point "
                           "counts with weight 1/σ_i² in χ².")
+
+
+# ---------------------------------------------------------------------------------------
+# Which problems can reveal a misconception: the exercise bank keeps a variant that targets
+# one only when the misconception gives this problem a different answer. ``REVEALS`` maps
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
+
+
+def _reveals_uphill(result, answer=None) -> bool:
+    """A step up the gradient differs from one down it only when the first step moves."""
+    its = result.iterations
+    return len(its) >= 2 and its[0].point != its[1].point
+
+
+def _reveals_constraint(result, answer=None) -> bool:
+    """Forgetting the constraint changes the answer only where it matters: some candidate
+    has a non-zero multiplier."""
+    return any(any(m != 0 for m in c.multipliers) for c in result.candidates)
+
+
+REVEALS = {
+    "descent": {"descent_uphill": _reveals_uphill},
+    "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint},
+}

@@ -229,3 +229,33 @@ def _show(value) -> str:
     if isinstance(value, float):
         return format(value, ".10g")
     return to_text(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Which problems can reveal a misconception: the exercise bank keeps a variant that targets
+# one only when the misconception gives this problem a different answer. ``REVEALS`` maps
+# each command to the codes its templates may target, each with its check ``(result,
+# answer) -> bool`` (``answer``: the exercise's answer in the command's JSON shape); its keys
+# are read by the bank without importing this module, so they stay string literals.
+
+
+def _reveals_factorial(result, answer=None) -> bool:
+    """Forgetting the k! changes only the terms of degree 2 and more: one must be non-zero."""
+    return any(k >= 2 and term != 0 for k, term in result.terms)
+
+
+def _reveals_point(result, answer=None) -> bool:
+    """Expanding about 0 instead of a shows only when a is not 0."""
+    return any(v != 0 for _, v in result.at)
+
+
+def _reveals_newton_sign(result, answer=None) -> bool:
+    """x0 + f/f' differs from x0 - f/f' only when the first step moves."""
+    its = result.iterations
+    return len(its) >= 2 and its[0].x != its[1].x
+
+
+REVEALS = {
+    "taylor": {"missing_factorial": _reveals_factorial, "wrong_point": _reveals_point},
+    "newton": {"newton_wrong_sign": _reveals_newton_sign},
+}

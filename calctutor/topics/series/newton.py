@@ -83,7 +83,7 @@ class NewtonResult:
     kind: str | None = None
     kind_text: str = ""
     notes: tuple[tuple[str, bool], ...] = field(default=())
-    answer_final: bool = False  # --steps N --answer checks x_N alone (see for_answer)
+    answer_final: bool = False  # the answer checked is x_N alone (see for_answer)
     rate: str | None = None  # "quadratic", "linear" or "exact" (g hit 0), when shown
     multiplicity: float | None = None  # of the root, from the rate or proven exactly
     evidence: str | None = None  # a proof behind the status (no real root, exact multiplicity)
@@ -160,7 +160,13 @@ class NewtonResult:
 
         return AnswerSpec(shape, _sym(expected), what, (), tolerance=tolerance,
                           mistakes=mistakes, inspect=lambda answer: newton_other_root(self, answer),
-                          entry_names=tuple(v.name for v in self.variables) if many else ())
+                          entry_names=tuple(v.name for v in self.variables) if many else (),
+                          adapt=None if self.answer_final else self._spec_for)
+
+    def _spec_for(self, text: str):
+        """The spec for the answer ``text`` (see ``for_answer``); None: the usual one."""
+        adapted = for_answer(self, text)
+        return adapted.answer_spec() if adapted is not self else None
 
 
 def _json(value):
@@ -175,7 +181,8 @@ def _json(value):
 
 def for_answer(result: NewtonResult, text: str | None) -> NewtonResult:
     """``result`` ready to check ``text``: with --steps N (one variable) the answer may be the
-    list x1, …, xN or the final iterate xN alone (a single entry)."""
+    list x1, …, xN or the final iterate xN alone (a single entry). ``answer_spec`` applies it
+    to every answer checked (``--answer``, the quiz, a library caller's ``check_answer``)."""
     import dataclasses
 
     if (text is None or result.steps is None or len(result.variables) > 1

@@ -23,6 +23,8 @@ from calctutor.errors import LimitError, UsageError
 from calctutor.notation import to_sympy, to_text
 from calctutor.results import Reading, json_value
 from calctutor.sandbox import within
+from calctutor.steps.evaluate import evaluate_at
+from calctutor.steps.evaluate import where as where_text
 from calctutor.steps.tidy import tidy
 
 MAX_ORDER = 20
@@ -190,20 +192,16 @@ class UndefinedThere(UsageError):
 
 
 def value_at(expr: sp.Expr, point: dict, what: str) -> sp.Expr:
-    """``expr`` at ``point``, exact and tidied; an UndefinedThere error when it is undefined
-    there."""
-    value = expr.xreplace(point)
-    if value.free_symbols:
-        value = value.subs(point)
+    """``expr`` at ``point`` by the one evaluate-at-a-point (``steps.evaluate.evaluate_at``),
+    exact and tidied unless it has decimals; an UndefinedThere error when it is undefined
+    there (the series may still exist: the caller then tries limits)."""
+    try:
+        value = evaluate_at(expr, point, what=what, decimals="value")
+    except UsageError:
+        raise UndefinedThere(f"there is no Taylor expansion about {where_text(point)}: {what} is "
+                             "undefined there") from None
     if not value.is_number:
         raise UsageError(f"{what} does not reduce to a number at the point")
-    if value.atoms(sp.Float):
-        value = sp.Float(sp.N(value, 15), 15) if value.is_real is not False else value
-    else:
-        value = within(1.0, tidy, value, default=value)
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
-        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
-        raise UndefinedThere(f"there is no Taylor expansion about {where}: {what} is undefined there")
     return value
 
 
