@@ -12,6 +12,7 @@ these, from :mod:`calctutor.checking.diagnosis`.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from itertools import combinations
 from typing import Sequence
@@ -20,7 +21,16 @@ import sympy as sp
 
 from calctutor.checking.answer import Mistake
 from calctutor.checking.equivalence import check_equivalent, probe_value, quick_differ
-from calctutor.checking.malrules import MAL_RULES, MalRule, clause, combine, feedback, t
+from calctutor.checking.malrules import (
+    MAL_RULES,
+    ConstantPowerRule,
+    MalRule,
+    OuterAtVariable,
+    clause,
+    combine,
+    feedback,
+    t,
+)
 from calctutor.steps.differentiate import Differentiator
 
 MAX_SITES = 3   # single applications tried one at a time, per rule
@@ -29,12 +39,15 @@ MAX_SIZE = 400  # count_ops of the problem above which only single rules are tri
 
 
 def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
-                        at: dict | None = None) -> list[Mistake]:
-    """Candidate wrong answers for d(expr)/d(variables...), most telling first."""
+                        at: dict | None = None, text: str | None = None) -> list[Mistake]:
+    """Candidate wrong answers for d(expr)/d(variables...), most telling first. ``text`` is
+    the problem as typed: a power of numbers there (3^4) is one the learner saw, although
+    it is read as its value (81)."""
     variables = list(variables)
     if not variables:
         return []
-    runs = _mal_runs(expr, variables) + _wrong_variable_runs(expr, variables)
+    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text))
+    runs = _mal_runs(expr, variables, rules) + _wrong_variable_runs(expr, variables)
     right = sp.diff(expr, *variables)
     point = dict(at) if at else None
     if point:
@@ -88,9 +101,24 @@ def _differentiate(d: Differentiator, expr, variables, stages=None) -> sp.Expr:
     return current
 
 
-def _mal_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
+_LITERAL_POWER = re.compile(r"(?<![\w.^])(\d+)\s*\^\s*(\d+|\(\s*-?\d+\s*\))(?![\w.(])")
+
+
+def _constant_power_rule(text: str | None) -> type[MalRule]:
+    """ConstantPowerRule, told which integers of the problem were typed as powers."""
+    literals = {}
+    for base, exp in _LITERAL_POWER.findall(text or ""):
+        b, n = sp.Integer(base), sp.Integer(exp.strip("() "))
+        if n not in (0, 1) and b > 1:
+            literals[b ** n] = (b, n)
+    if not literals:
+        return ConstantPowerRule
+    return type("ConstantPowerRuleTyped", (ConstantPowerRule,), {"literals": literals})
+
+
+def _mal_runs(expr, variables, rules=MAL_RULES) -> list[tuple[str, sp.Expr, str]]:
     runs, applying, times = [], [], {}
-    for rule in MAL_RULES:
+    for rule in rules:
         d = rule()
         value = _differentiate(d, expr, variables)
         if not d.slips:

@@ -72,9 +72,11 @@ def derivative_spec(expr, variables, result, at, value, reason=None, reading=Non
         else "the partial derivative"
     if point:
         return AnswerSpec("number", value, f"the value of {what} at the point", names,
-                          mistakes=lambda: derivative_mistakes(expr, variables, point))
+                          mistakes=lambda: derivative_mistakes(expr, variables, point,
+                                                               getattr(reading, "text", None)))
     return AnswerSpec("expr", result, what, names,
-                      mistakes=lambda: derivative_mistakes(expr, variables, None),
+                      mistakes=lambda: derivative_mistakes(expr, variables, None,
+                                                           getattr(reading, "text", None)),
                       domain=function_domain((expr,), reading))
 
 
