@@ -102,6 +102,7 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
         yield Mistake("lagrangian_sign", list(system(plus, v, lams)),
                       "You used L = f + λg; the course writes L = f − λg (the candidates are "
                       "the same, but every multiplier changes sign).")
+        yield from _system_mistakes(result)
         return
     want_max = result.goal == "max"
     best = result.maximum if want_max else result.minimum
@@ -155,6 +156,21 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
             yield Mistake("lost_solutions", c.value, _lost_feedback(v, better, False))
 
 
+def _system_mistakes(result) -> Iterator[Mistake]:
+    """The components of ∇L with ∂L/∂λ written as +g (the constraint as given, not the
+    derivative of −λg), and, with several constraints, one constraint's component lost."""
+    n, k = len(result.variables), len(result.multipliers)
+    eqs = list(result.equations)
+    yield Mistake("constraint_component_sign", eqs[:n] + [-e for e in eqs[n:]],
+                  "Your last component has the wrong sign: with L = f − λg, differentiating "
+                  "−λg with respect to λ gives ∂L/∂λ = −g, not g (the equation g = 0 is the "
+                  "same, but the component of ∇L is −g).")
+    if k > 1:
+        for j in range(k):
+            yield Mistake("constraint_lost", eqs[:n + j] + eqs[n + j + 1:],
+                          f"One constraint's component is missing: ∇L has one component for "
+                          f"each of the {k} multipliers, ∂L/∂λ_i = −g_i, one per constraint.")
+
 def _lost_feedback(variables, missing, by_division: bool) -> str:
     points = ", ".join(_where(variables, c.point) for c in missing[:6])
     why = ("Dividing an equation by a variable (or by λ) loses the solutions where it is zero"
@@ -162,6 +178,72 @@ def _lost_feedback(variables, missing, by_division: bool) -> str:
     return f"{why}: you missed the candidate{'s' if len(missing) > 1 else ''} {points}. " \
            "Solve the system by cases (x = 0 or ...) and compare f at every candidate."
 
+
+# -- fit: chi^2 and the normal equations ----------------------------------------------------
+def _residuals(result, problem, values):
+    sub = dict(zip(result.params, values, strict=True))
+    m = result.model.xreplace(sub)
+    d = result.data
+    return [yi - m.xreplace({result.x: xi}) for xi, yi in zip(d.x, d.y, strict=True)]
+
+
+def _chi2_mistakes(result, problem, values, exact, sigma_matters) -> Iterator[Mistake]:
+    """χ² with the residuals not squared (Σ r/σ², Σ |r|/σ², Σ r/σ), and without σ."""
+    d = result.data
+    rs = _residuals(result, problem, values)
+    sigma = list(d.sigma) if d.sigma is not None else [sp.Integer(1)] * len(rs)
+
+    def num(e):
+        return sp.nsimplify(e) if exact else sp.Float(sp.N(e, 15))
+
+    said = ("The residuals must be squared: χ² = Σ ((y_i − y(x_i))/σ_i)², so square each "
+            "residual before adding (a sum of plain residuals lets positive and negative ones "
+            "cancel).")
+    yield Mistake("residual_not_squared", num(sum(r / s**2 for r, s in zip(rs, sigma,
+                                                                           strict=True))), said)
+    if any(r.is_negative for r in rs):
+        yield Mistake("residual_not_squared",
+                      num(sum(abs(r) / s**2 for r, s in zip(rs, sigma, strict=True))), said)
+    if sigma_matters:
+        yield Mistake("residual_not_squared",
+                      num(sum(r / s for r, s in zip(rs, sigma, strict=True))), said)
+        yield Mistake("sigma_ignored", num(sum(r**2 for r in rs)),
+                      "Each squared residual must be divided by its σ_i²: χ² = Σ ((y_i − "
+                      "y(x_i))/σ_i)², so a point with a large uncertainty counts less.")
+
+
+def _normal_equation_mistakes(result, problem) -> Iterator[Mistake]:
+    """The normal equations XᵀX a = Xᵀy assembled with X's columns in one order for the
+    matrix and the other for the right-hand side (rows of XᵀX against the wrong entries of
+    Xᵀy: the matrix as if transposed), and the solution with the parameters swapped."""
+    from calctutor.topics.optimise.fit import normal_equations
+
+    exact = problem.data.exact and problem.model.is_rational_function(problem.x)
+    try:
+        _, _, N, r = normal_equations(problem, exact)
+    except (TypeError, ValueError):
+        return
+    k = N.rows
+    if k < 2:
+        return
+    reverse = sp.Matrix(k, k, lambda i, j: 1 if i + j == k - 1 else 0)
+    values = list(result.values)
+    try:
+        wrong = (reverse * N).LUsolve(r)
+    except (ValueError, ZeroDivisionError):
+        wrong = None
+    if wrong is not None:
+        wrong = [sp.nsimplify(v) if exact else sp.Float(v) for v in wrong]
+        yield Mistake(
+            "normal_equations_mismatch", wrong,
+            "Your normal equations do not line up: row k of XᵀX a = Xᵀy is ∂χ²/∂a_k = 0, so "
+            "the columns of X (one per parameter, in the order of the parameters) must be in "
+            "the same order in XᵀX and in Xᵀy.")
+    swapped = values[::-1]
+    if swapped != values:
+        names = ", ".join(p.name for p in result.params)
+        yield Mistake("wrong_variable_order", swapped,
+                      f"Your values are right but in the wrong order: give them as ({names}).")
 
 # -- fit ---------------------------------------------------------------------------------
 def fit_mistakes(result) -> Iterator[Mistake]:
@@ -178,6 +260,10 @@ def fit_mistakes(result) -> Iterator[Mistake]:
     sigma_fb = ("You divided by σ_i instead of σ_i²: χ² = Σ ((y_i − y(x_i))/σ_i)², so each "
                 "squared residual is divided by σ_i².")
     goal = result.goal
+    if goal == "chi2":
+        yield from _chi2_mistakes(result, problem, values, exact, sigma_matters)
+    if goal == "params" and result.linear:
+        yield from _normal_equation_mistakes(result, problem)
     if goal == "chi2" and sigma_matters:
         if exact:
             yield Mistake("sigma_not_squared", problem.chi2_exact(values, by_sigma), sigma_fb)
