@@ -110,7 +110,16 @@ RIGHT = {
     "step chi2": [S(8, 5), S(6, 5)],
     "params": [S(19, 10), S(9, 10)],
     "params sigma": None,  # the weighted fit: checked by the product only
+    "sqrt": 1 / (2 * sp.sqrt(x)),
+    "1/x": -1 / x**2,
+    "x^2 y^3 / dy": 3 * x**2 * y**2,
+    "sin x": x - x**3 / 6,
+    "ln(1+x)": x - x**2 / 2 + x**3 / 3,
+    "hess x^2 y": [[2 * y, 2 * x], [2 * x, 0]],
+    "chi2 line mean": 13,
 }
+
+MISSED = pytest.mark.xfail(strict=True, reason="a classic mistake not named yet")
 
 # (module, kind, input, part, wrong answer, twin name, expected code); part names the
 # bank's answer_key for the answers that are one part of a result
@@ -128,9 +137,20 @@ TABLE = [
     (1, "diff", {"expr": "(x^2+1)/x"}, None, "(x^2 + 1 - 2x^2)/x^2", "(x^2+1)/x",
      "quotient_sign"),
     (1, "diff", {"expr": "cos(3x)"}, None, "3 sin(3x)", "cos(3x)", "trig_sign"),
+    # the exponent lowered to -3/2 instead of -1/2
+    pytest.param(1, "diff", {"expr": "sqrt(x)"}, None, "1/2 x^(-3/2)", "sqrt",
+                 "power_lowered_wrongly", marks=MISSED),
+    pytest.param(1, "diff", {"expr": "1/x"}, None, "ln(x)", "1/x", "antiderivative_given",
+                 marks=MISSED),
     # module 2: multivariate
     (2, "diff", {"expr": "x^2 y^3", "var": "x"}, None, "2x y^3 + 3x^2 y^2", "x^2 y^3 / dx",
      "constant_not_zero"),
+    (2, "diff", {"expr": "x^2 y^3", "var": "y"}, None, "6x y^2", "x^2 y^3 / dy",
+     "constant_not_zero"),
+    # f_y where f_yy belongs
+    pytest.param(2, "hessian", {"expr": "x^2 y", "vars": ["x", "y"]}, None,
+                 "[[2y, 2x], [2x, x^2]]", "hess x^2 y", "first_derivative_in_hessian",
+                 marks=MISSED),
     (2, "gradient", {"expr": "x^2 y^3", "vars": ["x", "y"]}, None,
      "[2x y^3 + 3x^2 y^2, 3x^2 y^2 + 2x y^3]", "grad x^2 y^3", "constant_not_zero"),
     (2, "jacobian", {"expr": "x^2 y, x + sin(3y)", "vars": ["x", "y"]}, None,
@@ -167,6 +187,9 @@ TABLE = [
      "wrong_layer_delta"),
     (3, "chain", {"expr": "x y", "layer": ["x = t^2, y = 3t"], "wrt": "t"}, None, "3t^2",
      "chain xy", "missing_chain_term"),
+    # dx/dt · dy/dt: the inner derivatives multiplied, the partials of f left out
+    pytest.param(3, "chain", {"expr": "x y", "layer": ["x = t^2, y = 3t"], "wrt": "t"}, None,
+                 "6t", "chain xy", "partials_left_out", marks=MISSED),
     (3, "chain", {"expr": "x^2 + y^2", "layer": ["x = t^2 + 1, y = 2t"], "wrt": "t",
                   "at": {"t": "1"}}, None, "8", "chain x^2+y^2", "missing_chain_term"),
     # module 4: series
@@ -178,6 +201,10 @@ TABLE = [
      "1 + x + x^2/2", "e^x @1", "wrong_centre"),
     (4, "taylor", {"expr": "1/(1+x)", "var": "x", "order": 3}, None, "1 + x + x^2 + x^3",
      "1/(1+x)", "negative_power_sign"),
+    (4, "taylor", {"expr": "sin(x)", "var": "x", "order": 3}, None, "x - x^3/3", "sin x",
+     "factorial_as_k"),
+    (4, "taylor", {"expr": "ln(1+x)", "var": "x", "order": 3}, None, "x + x^2/2 + x^3/3",
+     "ln(1+x)", "negative_power_sign"),
     (4, "taylor", {"expr": "1/x^2", "var": "x", "at": {"x": "1"}, "order": 2}, None,
      "1 + 2(x - 1) + 3(x - 1)^2", "1/x^2 @1", "negative_power_sign"),
     (4, "taylor", {"expr": "sqrt(x)", "var": "x", "at": {"x": "4"}, "order": 1}, None,
@@ -201,6 +228,9 @@ TABLE = [
     (5, "descent", {"expr": "x^2 + 3y^2", "vars": ["x", "y"], "start": {"x": "1", "y": "1"},
                     "rate": "1/10", "steps": 1, "exact": True}, None, "[-1, -5]", "descent",
      "rate_missing"),
+    (5, "descent", {"expr": "x^2 + 3y^2", "vars": ["x", "y"], "start": {"x": "1", "y": "1"},
+                    "rate": "1/10", "steps": 1, "exact": True}, None, "[2/10, 6/10]", "descent",
+     "step_not_point"),
     (5, "lagrange", XY_CIRCLE, None, "[y - 2 lam x, x - 2 lam y, x^2 + y^2 - 1]", "system xy",
      "constraint_component_sign"),
     (5, "lagrange", XY_CIRCLE, None, "[y - 2 lam x, x - 2 lam y]", "system xy",
@@ -216,6 +246,7 @@ TABLE = [
     (6, "fit", LINE, None, "1", "chi2 line", "residual_not_squared"),
     (6, "fit", LINE, None, "5", "chi2 line", "residual_not_squared"),
     (6, "fit", SIGMA, None, "3/2", "chi2 sigma", "residual_not_squared"),
+    (6, "fit", LINE, None, "13/4", "chi2 line mean", "chi2_averaged"),
     (6, "fit", SIGMA, None, "5", "chi2 sigma", "sigma_ignored"),
     (6, "fit", SIGMA, None, "3", "chi2 sigma", "sigma_not_squared"),
     (6, "fit", GRAD, None, "[6, 2]", "grad chi2", "residual_sign"),
@@ -241,8 +272,12 @@ def verdict(kind, input, part, text):
 
 def _typed(text):
     """The typed answer read by SymPy (trusted test strings), in the twin's shape."""
-    from sympy.parsing.sympy_parser import (convert_xor, implicit_multiplication_application,
-                                            parse_expr, standard_transformations)
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
 
     transformations = standard_transformations + (implicit_multiplication_application,
                                                   convert_xor)
@@ -270,8 +305,13 @@ def _differs(right, typed) -> bool:
     return False
 
 
+def _row(row):
+    return tuple(row.values) if hasattr(row, "values") else row
+
+
 @pytest.mark.parametrize("module,kind,input,part,wrong,twin,code", TABLE,
-                         ids=[f"m{row[0]}-{row[6]}-{i}" for i, row in enumerate(TABLE)])
+                         ids=[f"m{_row(row)[0]}-{_row(row)[6]}-{i}"
+                              for i, row in enumerate(TABLE)])
 def test_classic_wrong_answer_is_named(module, kind, input, part, wrong, twin, code):
     right = RIGHT[twin]
     if right is not None:
@@ -283,12 +323,14 @@ def test_classic_wrong_answer_is_named(module, kind, input, part, wrong, twin, c
 
 def test_every_module_is_diagnosed_by_name_in_at_least_80_percent():
     named, total = defaultdict(int), defaultdict(int)
-    for module, kind, input, part, wrong, _, code in TABLE:
+    for module, kind, input, part, wrong, _, code in map(_row, TABLE):
         total[module] += 1
         named[module] += verdict(kind, input, part, wrong).diagnosis == code
     assert set(total) == {1, 2, 3, 4, 5, 6}
     assert all(total[m] >= 8 for m in total)
-    assert all(named[m] / total[m] >= 0.8 for m in total), dict(named)
+    shares = {m: named[m] / total[m] for m in sorted(total)}
+    print("named share per module:", {m: f"{named[m]}/{total[m]}" for m in shares})
+    assert all(share >= 0.8 for share in shares.values()), shares
 
 
 # Right answers in other forms, and correct-but-unusual ones: never a diagnosis.
@@ -333,7 +375,7 @@ def test_feedback_never_gives_the_answer_away():
     def bare(text):
         return str(text).replace(" ", "").replace("*", "")
 
-    for _, kind, input, part, wrong, twin, code in TABLE:
+    for _, kind, input, part, wrong, twin, code in map(_row, TABLE):
         v = verdict(kind, input, part, wrong)
         shown = [bare(v.expected)] + ([bare(to_text(sp.sympify(RIGHT[twin])))]
                                       if RIGHT[twin] is not None

@@ -334,6 +334,22 @@ class OuterAtVariable(MalRule):
         return self.slip(OuterAtVariable.code, step, wrong, inner=inner)
 
 
+class CoefficientAsFactor(MalRule):
+    """A coefficient in the other variables differentiated as a factor, as if it varied
+    too: ∂/∂y (x²y³) = 2x·3y² (the product of the derivatives of the factors)."""
+
+    code = "constant_not_zero"
+
+    def constant_multiple(self, expr, var, coeff, rest) -> Step:
+        step = super().constant_multiple(expr, var, coeff, rest)
+        symbols = sorted(coeff.free_symbols, key=lambda s: s.name)
+        if not symbols or not self.breaks(CoefficientAsFactor.code):
+            return step
+        dcoeff = sp.Add(*[sp.diff(coeff, s) for s in symbols])
+        return self.slip(CoefficientAsFactor.code, step, dcoeff * step.substeps[-1].result,
+                         coeff=coeff, as_factor=True)
+
+
 def _constant_power(c) -> tuple[sp.Expr, sp.Expr] | None:
     """(base, exponent) of a number written as a power (e^2, π^2, 2^(1/2)), else None."""
     if isinstance(c, sp.exp) and c.args[0].is_Rational and c.args[0] not in (0, 1):
@@ -385,6 +401,10 @@ def _power_text(base, n) -> str:
 def new_rule_feedback(slip: Slip) -> str | None:
     """The feedback of the mal-rules above (None for the others)."""
     p = slip.parts
+    if slip.code == "constant_not_zero" and p.get("as_factor"):
+        return (f"In {t(slip.expr)} the factor {t(p['coeff'])} is a constant when "
+                f"differentiating with respect to {t(slip.var)}: it stays as it is, so do not "
+                "differentiate it (every other variable is held constant).")
     if slip.code == "outer_derivative_at_x":
         return (f"In {t(slip.expr)} you took the derivative of the outer function at "
                 f"{t(slip.var)}: the chain rule is f'(g(x))·g'(x), so the outer derivative is "

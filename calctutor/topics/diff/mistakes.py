@@ -23,6 +23,7 @@ from calctutor.checking.answer import Mistake
 from calctutor.checking.equivalence import check_equivalent, probe_value, quick_differ
 from calctutor.checking.malrules import (
     MAL_RULES,
+    CoefficientAsFactor,
     ConstantPowerRule,
     MalRule,
     OuterAtVariable,
@@ -46,7 +47,7 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
     variables = list(variables)
     if not variables:
         return []
-    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text))
+    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text), CoefficientAsFactor)
     runs = _mal_runs(expr, variables, rules) + _wrong_variable_runs(expr, variables)
     right = sp.diff(expr, *variables)
     point = dict(at) if at else None

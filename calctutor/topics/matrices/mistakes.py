@@ -118,15 +118,23 @@ def jacobian_spec(result) -> AnswerSpec:
 def _not_held_constant(result, functions, shaped) -> list[Mistake]:
     """Every partial derivative taken as if the other variables varied too (d/dx of x^2 y^3
     = 2x y^3 + 3x^2 y^2): all entries at once, then one variable's column at a time."""
-    from calctutor.checking.malrules import ConstantNotZero
+    from calctutor.checking.malrules import CoefficientAsFactor, ConstantNotZero
 
     variables = list(result.variables)
     if len(variables) < 2:
         return []
+    out = []
+    for rule in (ConstantNotZero, CoefficientAsFactor):
+        out += _not_held_constant_by(result, functions, shaped, rule)
+    return out
+
+
+def _not_held_constant_by(result, functions, shaped, rule) -> list[Mistake]:
+    variables = list(result.variables)
     point = dict(result.at) if result.at else None
 
     def wrong(f, v):
-        d = ConstantNotZero()
+        d = rule()
         try:
             value = d.diff(f, v).result
         except Exception:  # noqa: BLE001 - a rule that cannot be broken here offers nothing

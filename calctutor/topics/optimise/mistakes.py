@@ -71,6 +71,16 @@ def descent_mistakes(result) -> Iterator[Mistake]:
                           "You stepped by the whole gradient: the rate γ = "
                           f"{sp.sstr(result.rate)} multiplies the gradient in each step, "
                           "s_(n+1) = s_n − γ ∇f(s_n).")
+    if n == 1:
+        start = list(result.iterations[0].point)
+        stepped = _walk(result, down, result.rate, 1)
+        if stepped is not None:
+            yield Mistake("step_not_point", [b - a for a, b in zip(start, stepped, strict=True)],
+                          "That is the step, not the new point: the step is added to the "
+                          "current point, s_(n+1) = s_n − γ ∇f(s_n).")
+            yield Mistake("step_not_point", [a - b for a, b in zip(start, stepped, strict=True)],
+                          "That is γ times the gradient, not the new point: subtract it from "
+                          "the current point, s_(n+1) = s_n − γ ∇f(s_n).")
     for it in result.iterations[1:-1][:20]:
         yield Mistake("wrong_step_count", list(it.point),
                       f"That is the point after {it.n} step{'s' if it.n != 1 else ''}; "
@@ -199,6 +209,10 @@ def _chi2_mistakes(result, problem, values, exact, sigma_matters) -> Iterator[Mi
     said = ("The residuals must be squared: χ² = Σ ((y_i − y(x_i))/σ_i)², so square each "
             "residual before adding (a sum of plain residuals lets positive and negative ones "
             "cancel).")
+    chi2 = sum(r**2 / s**2 for r, s in zip(rs, sigma, strict=True))
+    yield Mistake("chi2_averaged", num(chi2 / len(rs)),
+                  "χ² is the sum of the squared (weighted) residuals, not their mean: do not "
+                  "divide by the number of points.")
     yield Mistake("residual_not_squared", num(sum(r / s**2 for r, s in zip(rs, sigma,
                                                                            strict=True))), said)
     if any(r.is_negative for r in rs):

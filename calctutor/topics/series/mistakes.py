@@ -94,6 +94,7 @@ def taylor_mistakes(result) -> list[Mistake]:
                                f"are asked for."))
     out += _numerator_only(result)
     out += _negative_power_sign(result, bases, rows)
+    out += _divided_by_k(result, bases, rows)
     out += _missing_constant(result, bases, rows)
     for other in (() if result.nonzero is not None else (result.order - 1, result.order + 1)):
         poly = _other_order(result, other)
@@ -108,8 +109,7 @@ def taylor_mistakes(result) -> list[Mistake]:
 def _negative_power_sign(result, bases, rows) -> list[Mistake]:
     """The derivatives taken with d/dx x^n = |n|·x^(n-1) for a negative n (the minus sign of
     the power rule lost), each derivative from the previous wrong one, as a learner would."""
-    if len(result.variables) != 1 or not any(
-            p.exp.is_negative for p in result.expr.atoms(sp.Pow) if p.has(result.variables[0])):
+    if len(result.variables) != 1:
         return []
     from calctutor.sandbox import within
 
@@ -136,6 +136,17 @@ def _negative_power_sign(result, bases, rows) -> list[Mistake]:
         "n < 0 each derivative of a negative power changes sign (for example 1/(1 + x) has "
         "alternating signs in its series). Recheck the sign of each derivative.")]
 
+
+def _divided_by_k(result, bases, rows) -> list[Mistake]:
+    """Each derivative divided by its order k instead of k! (sin x ≈ x - x^3/3)."""
+    if result.order < 3 or len(result.variables) != 1:
+        return []
+    poly = sp.Add(*(value / max(alpha[0], 1) * _monomial(bases, alpha)
+                    for alpha, value, _ in rows))
+    return [Mistake(
+        "factorial_as_k", poly,
+        "The term of degree k is divided by k! = 1·2·…·k, not by k: f^(k)(a)/k! (x - a)^k "
+        "(3! = 6, 4! = 24).")]
 
 class _NegativePowerSign(Differentiator):
     """The power rule with the sign of a negative exponent lost."""
