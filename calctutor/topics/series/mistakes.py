@@ -132,20 +132,20 @@ def _negative_power_sign(result, bases, rows) -> list[Mistake]:
         return []
     return [Mistake(
         "negative_power_sign", poly,
-        "A sign slip on a negative power: d/dx x^n = n·x^(n-1) keeps the sign of n, so for "
+        "A sign slip on a negative power: d/dx x^n = n*x^(n-1) keeps the sign of n, so for "
         "n < 0 each derivative of a negative power changes sign (for example 1/(1 + x) has "
         "alternating signs in its series). Recheck the sign of each derivative.")]
 
 
 def _divided_by_k(result, bases, rows) -> list[Mistake]:
-    """Each derivative divided by its order k instead of k! (sin x ≈ x - x^3/3)."""
+    """Each derivative divided by its order k instead of k! (sin x ~ x - x^3/3)."""
     if result.order < 3 or len(result.variables) != 1:
         return []
     poly = sp.Add(*(value / max(alpha[0], 1) * _monomial(bases, alpha)
                     for alpha, value, _ in rows))
     return [Mistake(
         "factorial_as_k", poly,
-        "The term of degree k is divided by k! = 1·2·…·k, not by k: f^(k)(a)/k! (x - a)^k "
+        "The term of degree k is divided by k! = 1*2*...*k, not by k: f^(k)(a)/k! (x - a)^k "
         "(3! = 6, 4! = 24).")]
 
 class _NegativePowerSign(Differentiator):
