@@ -384,3 +384,20 @@ def test_feedback_never_gives_the_answer_away():
         for answer in shown:
             if len(answer) > 2 and answer not in problem:
                 assert answer not in bare(v.feedback), (code, v.feedback)
+
+
+def test_quadratic_form_mistake_needs_a_cross_term_and_an_antisymmetric_difference():
+    """2Ax is named only where f has a cross term to split unevenly, and only when the
+    answer differs from the gradient by M x with M antisymmetric (checked here by SymPy)."""
+    plain = {"expr": "x^2 + y^2", "vars": ["x", "y"]}
+    assert verdict("gradient", plain, None, "[2x + y, 2y - x]").diagnosis is None
+    with_linear = {"expr": "x^2 + 3x y + y^2 + 5x", "vars": ["x", "y"]}
+    wrong = [2 * x + 4 * y + 5, 2 * x + 2 * y]
+    grad = [sp.diff(x**2 + 3 * x * y + y**2 + 5 * x, v) for v in (x, y)]
+    M = sp.Matrix(2, 2, lambda i, j: sp.expand(wrong[i] - grad[i]).coeff((x, y)[j]))
+    assert (M + M.T).is_zero_matrix and not M.is_zero_matrix
+    v = verdict("gradient", with_linear, None, "[2x + 4y + 5, 2x + 2y]")
+    assert v.diagnosis == "quadratic_form_not_symmetric"
+    # a difference that is not antisymmetric is some other slip
+    assert verdict("gradient", with_linear, None, "[2x + 4y + 5, 3x + 2y]").diagnosis != \
+        "quadratic_form_not_symmetric"

@@ -180,7 +180,11 @@ def _quadratic_form_not_symmetric(result, answer) -> Mistake | None:
     variables = list(result.variables)
     n = len(variables)
     f = result.expr
-    if n < 2 or not f.is_polynomial(*variables) or sp.Poly(f, *variables).total_degree() != 2:
+    if n < 2 or not f.is_polynomial(*variables):
+        return None
+    poly = sp.Poly(f, *variables)
+    # only a form with a cross term invites splitting its coefficient unevenly
+    if poly.total_degree() != 2 or not any(sum(1 for k in m if k) == 2 for m in poly.monoms()):
         return None
     rows = answer if isinstance(answer, (list, tuple)) else None
     if rows is None or len(rows) != n:
