@@ -172,9 +172,9 @@ def _system_mistakes(result) -> Iterator[Mistake]:
     n, k = len(result.variables), len(result.multipliers)
     eqs = list(result.equations)
     yield Mistake("constraint_component_sign", eqs[:n] + [-e for e in eqs[n:]],
-                  "Your last component has the wrong sign: with L = f − λg, differentiating "
-                  "−λg with respect to λ gives ∂L/∂λ = −g, not g (the equation g = 0 is the "
-                  "same, but the component of ∇L is −g).")
+                  "Your constraint component has the wrong sign: with L = f − λ g, "
+                  "differentiating the term −λ g with respect to λ gives ∂L/∂λ = −g, not g "
+                  "(the equation g = 0 is the same, but the component of ∇L is −g).")
     if k > 1:
         for j in range(k):
             yield Mistake("constraint_lost", eqs[:n + j] + eqs[n + j + 1:],

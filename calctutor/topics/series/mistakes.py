@@ -132,9 +132,9 @@ def _negative_power_sign(result, bases, rows) -> list[Mistake]:
         return []
     return [Mistake(
         "negative_power_sign", poly,
-        "A sign slip on a negative power: d/dx x^n = n*x^(n-1) keeps the sign of n, so for "
-        "n < 0 each derivative of a negative power changes sign (for example 1/(1 + x) has "
-        "alternating signs in its series). Recheck the sign of each derivative.")]
+        "A sign slip on a negative power: d/dx x^n = n*x^(n-1) keeps the sign of n, so "
+        "differentiating a negative power (1/u = u^(-1), 1/u^2 = u^(-2)) brings down a "
+        "negative factor. Recheck the sign of each derivative.")]
 
 
 def _divided_by_k(result, bases, rows) -> list[Mistake]:
