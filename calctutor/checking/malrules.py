@@ -350,6 +350,27 @@ class CoefficientAsFactor(MalRule):
                          coeff=coeff, as_factor=True)
 
 
+class PowerLoweredWrongly(MalRule):
+    """The exponent moved the wrong way: d/dx x^(1/2) = (1/2)·x^(-3/2) (1/2 − 1 taken as
+    −3/2), d/dx x^(-2) = −2·x^(-1) (a negative exponent raised towards 0, not lowered)."""
+
+    code = "power_lowered_wrongly"
+
+    def power(self, expr, var) -> Step:
+        step = super().power(expr, var)
+        n = expr.exp
+        if 0 < n < 1:
+            wrong_exp = -n - 1
+        elif n.is_integer and n < 0:
+            wrong_exp = n + 1
+        else:
+            return step
+        if not self.breaks(PowerLoweredWrongly.code):
+            return step
+        return self.slip(PowerLoweredWrongly.code, step, n * var ** wrong_exp, n=n,
+                         wrong_exp=wrong_exp)
+
+
 def _constant_power(c) -> tuple[sp.Expr, sp.Expr] | None:
     """(base, exponent) of a number written as a power (e^2, π^2, 2^(1/2)), else None."""
     if isinstance(c, sp.exp) and c.args[0].is_Rational and c.args[0] not in (0, 1):
@@ -401,6 +422,10 @@ def _power_text(base, n) -> str:
 def new_rule_feedback(slip: Slip) -> str | None:
     """The feedback of the mal-rules above (None for the others)."""
     p = slip.parts
+    if slip.code == "power_lowered_wrongly":
+        return (f"In {t(slip.expr)} the new exponent is wrong: the power rule lowers the "
+                f"exponent {t(p['n'])} by exactly one (n - 1), and your exponent "
+                f"{t(p['wrong_exp'])} is not {t(p['n'])} - 1.")
     if slip.code == "constant_not_zero" and p.get("as_factor"):
         return (f"In {t(slip.expr)} the factor {t(p['coeff'])} is a constant when "
                 f"differentiating with respect to {t(slip.var)}: it stays as it is, so do not "
@@ -419,6 +444,8 @@ def new_rule_feedback(slip: Slip) -> str | None:
 
 def new_rule_clause(slip: Slip) -> str | None:
     p = slip.parts
+    if slip.code == "power_lowered_wrongly":
+        return f"the exponent of {t(slip.expr)} was not lowered by exactly one"
     if slip.code == "outer_derivative_at_x":
         return (f"the outer derivative of {t(slip.expr)} was taken at {t(slip.var)} instead of "
                 f"at {t(p.get('inner'))}")

@@ -27,6 +27,7 @@ from calctutor.checking.malrules import (
     ConstantPowerRule,
     MalRule,
     OuterAtVariable,
+    PowerLoweredWrongly,
     clause,
     combine,
     feedback,
@@ -47,7 +48,8 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
     variables = list(variables)
     if not variables:
         return []
-    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text), CoefficientAsFactor)
+    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text), CoefficientAsFactor,
+                         PowerLoweredWrongly)
     runs = _mal_runs(expr, variables, rules) + _wrong_variable_runs(expr, variables)
     right = sp.diff(expr, *variables)
     point = dict(at) if at else None
@@ -68,6 +70,23 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
         mistakes.append(_Deferred(code, value, said))
     return mistakes
 
+
+def antiderivative_given(expr: sp.Expr, variables: Sequence[sp.Symbol], answer) -> Mistake | None:
+    """The answer is an antiderivative of the function (d/dx 1/x answered ln x): its own
+    derivative gives the function back. A property of the answer, so checked on it."""
+    if len(variables) != 1 or not isinstance(answer, sp.Expr) or not answer.has(variables[0]):
+        return None
+    var = variables[0]
+    try:
+        back = sp.diff(answer, var)
+        if quick_differ(back, expr) or check_equivalent(back, expr, [var]).equivalent is not True:
+            return None
+    except Exception:  # noqa: BLE001 - best effort, as in _differentiate
+        return None
+    return Mistake("antiderivative_given", answer,
+                   f"You integrated instead of differentiating: the derivative of your answer "
+                   f"is {t(expr)} itself. The question asks for the rate of change of "
+                   f"{t(expr)}: apply the differentiation rules to it.")
 
 class _Deferred(Mistake):
     """A ``Mistake`` whose feedback sentence is written when first read: printing the
