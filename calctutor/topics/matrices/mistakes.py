@@ -277,6 +277,17 @@ def hessian_spec(result) -> AnswerSpec:
                 "Your diagonal is right but the mixed partials are missing: the Hessian also "
                 "holds d2f/dxdy (differentiate df/dx with respect to y) off the diagonal, and "
                 "it is not 0 here."))
+        if len(gradient) == n:
+            for i in range(n):
+                if gradient[i] == expected[i][i]:
+                    continue
+                once = [[gradient[i] if (a, b) == (i, i) else expected[a][b] for b in range(n)]
+                        for a in range(n)]
+                out.append(Mistake(
+                    "differentiated_once", once,
+                    f"Entry ({i + 1}, {i + 1}) of your Hessian is a first partial derivative: "
+                    "every entry of the Hessian is a SECOND derivative, so differentiate that "
+                    "partial once more."))
         if n > 1 and len({tuple(r) for r in expected}) > 1:
             for order in _orders(n):
                 out.append(Mistake(
