@@ -9,7 +9,11 @@ intermediate variables (``not_substituted``), the Jacobians multiplied in the wr
 (``jacobian_order``), the transposed Jacobian (``transposed_jacobian``).
 Backprop: no σ'(z) factor (``missing_activation_derivative``), ∂C/∂a = a − y without the 2
 (``missing_factor_two``), δ propagated with W instead of Wᵀ (``untransposed_weights``),
-∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``).
+∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``), σ(z) for σ'(z)
+(``activation_for_derivative``), ∂C/∂W without a(L−1) (``missing_input_factor``), the δ of
+another layer (``wrong_layer_delta``); the cost without the square (``cost_not_squared``).
+Forward pass (``output_mistakes``, the bank's "find a(L)"): the bias left out
+(``missing_bias``), the activation not applied (``activation_not_applied``).
 """
 
 from __future__ import annotations
@@ -316,6 +320,7 @@ def _backward_mistakes(result) -> list[Mistake]:
             "the output through each layer in between."))
     return out
 
+
 def backprop_mistakes(result) -> list[Mistake]:
     """The answers of the backpropagation misconceptions for this ``BackpropResult``."""
     from calctutor.topics.chain.backprop import backward
@@ -336,7 +341,6 @@ def backprop_mistakes(result) -> list[Mistake]:
     )
     if target == "cost":
         return _cost_mistakes(result)
-    out += _backward_mistakes(result)
     for code, flags, feedback in rules:
         try:
             grads = backward(result.network, result.forward, **flags)
@@ -347,4 +351,4 @@ def backprop_mistakes(result) -> list[Mistake]:
         value = result.quantity(target, grads)
         if value is not None:
             out.append(Mistake(code, value, feedback))
-    return out
+    return out + _backward_mistakes(result)

@@ -1,9 +1,11 @@
 """Mal-rules for gradients, Jacobians and Hessians, and the ``AnswerSpec`` of each result.
 
 Each mistake is the answer a learner with one broken rule would give for THIS problem:
-the Jacobian transposed, the variables in another order, the Hessian's off-diagonal
-entries doubled or halved, the gradient given for the Hessian. An asymmetric Hessian is a
-property of the answer itself (``AnswerSpec.inspect``). A gradient written as a column
+the Jacobian transposed, the variables in another order, the other variables not held
+constant in a partial, the Hessian's off-diagonal entries doubled, halved or missing, a
+diagonal entry differentiated once, the gradient given for the Hessian, a sign slip in a
+Jacobian's determinant. An asymmetric Hessian, and 2Ax for the gradient of x^T A x with A
+not symmetric, are properties of the answer itself (``AnswerSpec.inspect``). A gradient written as a column
 instead of a row is not a mistake (the checker accepts either bracket form).
 """
 

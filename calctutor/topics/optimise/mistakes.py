@@ -51,7 +51,8 @@ def _walk(result, sign: int, rate, steps: int) -> list[sp.Expr] | None:
 
 
 def descent_mistakes(result) -> Iterator[Mistake]:
-    """Descent: a step uphill (+ instead of −), the rate left out (γ = 1), too few steps."""
+    """Descent: a step uphill (+ instead of −), the rate left out (γ = 1), too few steps,
+    the step given for the new point."""
     n = result.final.n
     if n == 0:
         return
@@ -98,7 +99,7 @@ def _where(variables, point) -> str:
 def lagrange_mistakes(result) -> Iterator[Mistake]:
     """Lagrange: constraint forgotten, solutions lost (by dividing by a variable), a point
     where grad g = 0 missed, max and min swapped; for the system: the constraint component
-    left out, L = f + λg."""
+    left out, L = f + λg, ∂L/∂λ written +g, one constraint's component lost."""
     from calctutor.sandbox import within
     from calctutor.topics.optimise.lagrange import system
 
@@ -261,8 +262,10 @@ def _normal_equation_mistakes(result, problem) -> Iterator[Mistake]:
 
 # -- fit ---------------------------------------------------------------------------------
 def fit_mistakes(result) -> Iterator[Mistake]:
-    """Fit: chi^2 divided by sigma instead of sigma^2, the residual's sign (gradient and
-    steps), the factor 2 of the gradient dropped, the rate left out of a step."""
+    """Fit: chi^2 divided by sigma instead of sigma^2, without sigma, not squared or
+    averaged; the residual's sign (gradient and steps; for chi^2 itself it cannot matter),
+    the factor 2 of the gradient dropped, the rate left out of a step; the normal equations
+    out of line, the parameters swapped."""
     from calctutor.topics.optimise.fit import Problem, gradient_descent, solve_linear
 
     d = result.data
