@@ -318,6 +318,143 @@ class ConstantNotZero(MalRule):
         return self.slip(ConstantNotZero.code, step, step.result + dcoeff * rest, coeff=coeff)
 
 
+class OuterAtVariable(MalRule):
+    """d/dx f(g(x)) = f'(x)·g'(x): the outer derivative taken at x, not at the inner
+    function (sin(x²) -> 2x·cos x)."""
+
+    code = "outer_derivative_at_x"
+
+    def chain(self, expr, var, inner, outer_of) -> Step:
+        step = super().chain(expr, var, inner, outer_of)
+        outer, inner_step = step.substeps
+        (u, _), = step.let
+        wrong = outer.result.subs(u, var) * inner_step.result
+        if wrong == step.result or not self.breaks(OuterAtVariable.code):
+            return step
+        return self.slip(OuterAtVariable.code, step, wrong, inner=inner)
+
+
+class CoefficientAsFactor(MalRule):
+    """A coefficient in the other variables differentiated as a factor, as if it varied
+    too: ∂/∂y (x²y³) = 2x·3y² (the product of the derivatives of the factors)."""
+
+    code = "constant_not_zero"
+
+    def constant_multiple(self, expr, var, coeff, rest) -> Step:
+        step = super().constant_multiple(expr, var, coeff, rest)
+        symbols = sorted(coeff.free_symbols, key=lambda s: s.name)
+        if not symbols or not self.breaks(CoefficientAsFactor.code):
+            return step
+        dcoeff = sp.Add(*[sp.diff(coeff, s) for s in symbols])
+        return self.slip(CoefficientAsFactor.code, step, dcoeff * step.substeps[-1].result,
+                         coeff=coeff, as_factor=True)
+
+
+class PowerLoweredWrongly(MalRule):
+    """The exponent moved the wrong way: d/dx x^(1/2) = (1/2)·x^(-3/2) (1/2 − 1 taken as
+    −3/2), d/dx x^(-2) = −2·x^(-1) (a negative exponent raised towards 0, not lowered)."""
+
+    code = "power_lowered_wrongly"
+
+    def power(self, expr, var) -> Step:
+        step = super().power(expr, var)
+        n = expr.exp
+        if 0 < n < 1:
+            wrong_exp = -n - 1
+        elif n.is_integer and n < 0:
+            wrong_exp = n + 1
+        else:
+            return step
+        if not self.breaks(PowerLoweredWrongly.code):
+            return step
+        return self.slip(PowerLoweredWrongly.code, step, n * var ** wrong_exp, n=n,
+                         wrong_exp=wrong_exp)
+
+
+def _constant_power(c) -> tuple[sp.Expr, sp.Expr] | None:
+    """(base, exponent) of a number written as a power (e^2, π^2, 2^(1/2)), else None."""
+    if isinstance(c, sp.exp) and c.args[0].is_Rational and c.args[0] not in (0, 1):
+        return sp.E, c.args[0]
+    if c.is_Pow and c.base.is_number and c.exp.is_Rational and c.exp != 1 and c.free_symbols == set():
+        return c.base, c.exp
+    return None
+
+
+class ConstantPowerRule(MalRule):
+    """A number written as a power differentiated by the power rule: d/dx (x³ + e²) = 3x² + 2e,
+    d/dx (π² x) = 2π·x + π². ``literals`` maps a value back to the power it was typed as
+    (3^4 is read as 81, but the learner saw 3^4)."""
+
+    code = "constant_power_rule"
+    literals: dict = {}
+
+    def _power_of(self, c):
+        return _constant_power(c) or self.literals.get(c)
+
+    def _wrong(self, c):
+        base, n = self._power_of(c)
+        return n * base ** (n - 1)
+
+    def constant(self, expr, var) -> Step:
+        step = super().constant(expr, var)
+        if expr.free_symbols or self._power_of(expr) is None or not self.breaks(ConstantPowerRule.code):
+            return step
+        base, n = self._power_of(expr)
+        return self.slip(ConstantPowerRule.code, step, self._wrong(expr), base=base, n=n)
+
+    def constant_multiple(self, expr, var, coeff, rest) -> Step:
+        step = super().constant_multiple(expr, var, coeff, rest)
+        powers = [f for f in sp.Mul.make_args(coeff) if self._power_of(f) is not None]
+        if len(powers) != 1 or coeff.free_symbols or not self.breaks(ConstantPowerRule.code):
+            return step
+        c = powers[0]
+        base, n = self._power_of(c)
+        wrong = step.result + (coeff / c) * self._wrong(c) * rest
+        return self.slip(ConstantPowerRule.code, step, wrong,
+                         base=base, n=n, coeff=c)
+
+
+def _power_text(base, n) -> str:
+    exponent = t(n) if n.is_Integer and n > 0 else f"({t(n)})"
+    return f"{t(base)}^{exponent}"
+
+
+def new_rule_feedback(slip: Slip) -> str | None:
+    """The feedback of the mal-rules above (None for the others)."""
+    p = slip.parts
+    if slip.code == "power_lowered_wrongly":
+        return (f"In {t(slip.expr)} the new exponent is wrong: the power rule lowers the "
+                f"exponent {t(p['n'])} by exactly one (n - 1), and your exponent "
+                f"{t(p['wrong_exp'])} is not {t(p['n'])} - 1.")
+    if slip.code == "constant_not_zero" and p.get("as_factor"):
+        return (f"In {t(slip.expr)} the factor {t(p['coeff'])} is a constant when "
+                f"differentiating with respect to {t(slip.var)}: it stays as it is, so do not "
+                "differentiate it (every other variable is held constant).")
+    if slip.code == "outer_derivative_at_x":
+        return (f"In {t(slip.expr)} you took the derivative of the outer function at "
+                f"{t(slip.var)}: the chain rule is f'(g(x))·g'(x), so the outer derivative is "
+                f"evaluated at the inner function {t(p['inner'])}, not at {t(slip.var)}.")
+    if slip.code == "constant_power_rule":
+        number = _power_text(p['base'], p['n'])
+        return (f"{number} is a constant (it does not depend on {t(slip.var)}), so its "
+                "derivative is 0: the power rule d/dx xⁿ = n·x^(n-1) is for a power of the "
+                "variable, not for a power of a number.")
+    return None
+
+
+def new_rule_clause(slip: Slip) -> str | None:
+    p = slip.parts
+    if slip.code == "power_lowered_wrongly":
+        return f"the exponent of {t(slip.expr)} was not lowered by exactly one"
+    if slip.code == "outer_derivative_at_x":
+        return (f"the outer derivative of {t(slip.expr)} was taken at {t(slip.var)} instead of "
+                f"at {t(p.get('inner'))}")
+    if slip.code == "constant_power_rule":
+        return (f"the constant {_power_text(p.get('base'), p.get('n'))} was "
+                "differentiated by the power rule")
+    return None
+
+
 # Most common misconceptions first: when two give the same answer, the first is named.
 MAL_RULES: tuple[type[MalRule], ...] = (
     MissingChainFactor, ProductAsProduct, QuotientSign, QuotientDenominator, QuotientAsQuotient,
@@ -339,6 +476,9 @@ def feedback(slip: Slip) -> str:
     """One or two sentences naming the rule and the sub-expression where it went wrong."""
     e, p = slip.expr, slip.parts
     code = slip.code
+    said = new_rule_feedback(slip)
+    if said is not None:
+        return said
     if code == "missing_chain_factor":
         if isinstance(e, sp.log):
             return (f"You differentiated {t(e)} as {t(slip.wrong)}: the derivative of ln(g) is "
@@ -413,6 +553,9 @@ def feedback(slip: Slip) -> str:
 def clause(slip: Slip) -> str:
     """A short clause for a compound slip ("the chain factor 2x of sin(x^2) is missing")."""
     e, p = t(slip.expr), slip.parts
+    said = new_rule_clause(slip)
+    if said is not None:
+        return said
     return {
         "missing_chain_factor": lambda: f"the chain factor {t(p.get('inner_d'))} (the derivative "
                                         f"of {t(p.get('inner'))}) is missing in the derivative of {e}",

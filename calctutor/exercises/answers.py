@@ -106,15 +106,17 @@ class _Part:
     """One part of a solved result (a Jacobian's determinant, a Taylor polynomial's value
     at a point, a network's output) as a result that ``check_answer`` can judge."""
 
-    def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None):
+    def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None,
+                 mistakes=None):
         self.shape, self.expected, self.what = shape, expected, what
         self.variables, self.tolerance = tuple(variables), tolerance
+        self.mistakes = mistakes  # the part's own mal-rules (a callable), from its topic
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
 
         return AnswerSpec(self.shape, self.expected, self.what, variables=self.variables,
-                          tolerance=self.tolerance)
+                          tolerance=self.tolerance, mistakes=self.mistakes)
 
 
 def _check_part(exercise, text: str, part: _Part):
@@ -128,9 +130,11 @@ def _check_part(exercise, text: str, part: _Part):
 
 def check_determinant(exercise, text: str):
     """The verdict on the determinant of the exercise's (square) Jacobian."""
+    from calctutor.topics.matrices.mistakes import determinant_mistakes
+
     j = exercise.solve()
     return _check_part(exercise, text, _Part("expr", j.determinant, "the Jacobian determinant",
-                                             j.variables))
+                                             j.variables, mistakes=lambda: determinant_mistakes(j)))
 
 
 def check_evaluation(exercise, text: str):
@@ -143,9 +147,13 @@ def check_evaluation(exercise, text: str):
 
 def check_output(exercise, text: str):
     """The verdict on a network's output a(L) after the forward pass."""
-    out = list(exercise.solve().forward.a[-1])
+    from calctutor.topics.chain.mistakes import output_mistakes
+
+    solved = exercise.solve()
+    out = list(solved.forward.a[-1])
     part = (_Part("number", out[0], "the output a(L)") if len(out) == 1 else
             _Part("numbers", out, "the output a(L)"))
+    part.mistakes = lambda: output_mistakes(solved)
     return _check_part(exercise, text, part)
 
 

@@ -9,7 +9,11 @@ intermediate variables (``not_substituted``), the Jacobians multiplied in the wr
 (``jacobian_order``), the transposed Jacobian (``transposed_jacobian``).
 Backprop: no σ'(z) factor (``missing_activation_derivative``), ∂C/∂a = a − y without the 2
 (``missing_factor_two``), δ propagated with W instead of Wᵀ (``untransposed_weights``),
-∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``).
+∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``), σ(z) for σ'(z)
+(``activation_for_derivative``), ∂C/∂W without a(L−1) (``missing_input_factor``), the δ of
+another layer (``wrong_layer_delta``); the cost without the square (``cost_not_squared``).
+Forward pass (``output_mistakes``, the bank's "find a(L)"): the bias left out
+(``missing_bias``), the activation not applied (``activation_not_applied``).
 """
 
 from __future__ import annotations
@@ -184,6 +188,139 @@ def _dropped_term_paths(result, rest, add) -> None:
                 f"d(variable)/d{wrt}.")
 
 
+# -- the forward pass, the cost and the backward pass, each with one rule broken -----------
+def _forward(net, *, bias: set[int] | None = None, activation: bool = True):
+    """a(L) per layer with only the biases of the layers in ``bias`` added (1-based; all
+    when None), or with the activation never applied."""
+    from calctutor.topics.chain.backprop import _clean, activate
+
+    a = net.input
+    outs = [a]
+    for k, layer in enumerate(net.layers, start=1):
+        z = layer.W * a + (layer.b if bias is None or k in bias else 0 * layer.b)
+        z = z.applyfunc(lambda v: _clean(v, net.numeric))
+        if activation:
+            z = z.applyfunc(lambda v, act=layer.activation: _clean(activate(act, v), net.numeric))
+        a = sp.ImmutableMatrix(z)
+        outs.append(a)
+    return outs
+
+
+def _number_or_list(m):
+    values = list(m)
+    return values[0] if len(values) == 1 else values
+
+
+def output_mistakes(result) -> list[Mistake]:
+    """The network's output a(L) after a forward pass with a broken rule: the bias left out
+    (of every layer, then of one layer), the activation not applied."""
+    net = result.network
+    out = []
+    layers = range(1, len(net.layers) + 1)
+    with_bias = [k for k in layers if any(v != 0 for v in net.layers[k - 1].b)]
+    choices = ([set()] if with_bias else []) + (
+        [set(layers) - {k} for k in with_bias] if len(with_bias) > 1 else [])
+    for keep in choices:
+        gone = [k for k in layers if k not in keep and k in with_bias]
+        where = ("" if len(net.layers) == 1 else
+                 f" (in layer{'s' if len(gone) > 1 else ''} {', '.join(map(str, gone))})")
+        out.append(Mistake(
+            "missing_bias", _number_or_list(_forward(net, bias=keep)[-1]),
+            f"The bias is missing{where}: each layer computes z = W a + b before the "
+            "activation, so add b to W a."))
+    if any(layer.activation != "linear" for layer in net.layers):
+        out.append(Mistake(
+            "activation_not_applied", _number_or_list(_forward(net, activation=False)[-1]),
+            "That is z = W a + b without the activation: a layer's output is a = σ(z), "
+            "with σ applied to each entry of z."))
+    return out
+
+
+def _cost_mistakes(result) -> list[Mistake]:
+    """The cost C = Σ (a − y)² with the square left out (Σ (a − y), Σ |a − y|)."""
+    fwd, net = result.forward, result.network
+    residuals = [a - y for a, y in zip(fwd.a[-1], net.target, strict=True)]
+    feedback = ("The residual a − y must be squared: the cost is C = Σ (a − y)², so square "
+                "each difference before adding.")
+    out = [Mistake("cost_not_squared", sp.Add(*residuals), feedback)]
+    if any(r.is_negative for r in residuals):
+        out.append(Mistake("cost_not_squared", sp.Add(*[abs(r) for r in residuals]), feedback))
+    return out
+
+
+def _gradients(result, *, sigma_prime=None, delta_of=None):
+    """The backward pass of ``result`` with σ'(z) replaced by ``sigma_prime(name, z, a)``,
+    as LayerGradient objects (layer 1 first); ``delta_of`` maps a layer to the layer whose
+    δ is used in its ∂C/∂W and ∂C/∂b (None when that does not fit the shapes)."""
+    from calctutor.topics.chain.backprop import LayerGradient, _clean, activation_derivative
+
+    net, fwd = result.network, result.forward
+    if sigma_prime is None:
+        sigma_prime = activation_derivative
+
+    def clean(m):
+        return sp.ImmutableMatrix(m.applyfunc(lambda v: _clean(v, net.numeric)))
+
+    L = len(net.layers)
+    deltas = {}
+    dC_da = clean(2 * (fwd.a[L] - net.target))
+    for k in range(L, 0, -1):
+        layer = net.layers[k - 1]
+        z, a = fwd.z[k - 1], fwd.a[k]
+        sp_ = clean(sp.ImmutableMatrix(z.shape[0], 1, [sigma_prime(layer.activation, zi, ai)
+                                                       for zi, ai in zip(z, a, strict=True)]))
+        deltas[k] = clean(sp.matrix_multiply_elementwise(dC_da, sp_))
+        dC_da = clean(layer.W.T * deltas[k])
+    grads = []
+    for k in range(1, L + 1):
+        delta = deltas[(delta_of or {}).get(k, k)]
+        if delta.shape != deltas[k].shape:
+            return None
+        grads.append(LayerGradient(None, None, delta, clean(delta * fwd.a[k - 1].T), delta))
+    return tuple(grads)
+
+
+def _backward_mistakes(result) -> list[Mistake]:
+    """σ'(z) taken as σ(z); ∂C/∂W without the input factor a(L−1); δ of another layer."""
+    from calctutor.topics.chain.backprop import activate
+
+    out: list[Mistake] = []
+    target = result.check
+    k = int(target[1:])
+    net = result.network
+    grads = _gradients(result, sigma_prime=lambda name, z, a: activate(name, z))
+    if grads is not None:
+        out.append(Mistake(
+            "activation_for_derivative", result.quantity(target, grads),
+            "You multiplied by the activation σ(z) where the chain rule needs its "
+            "derivative σ'(z): δ = ∂C/∂a ⊙ σ'(z), with σ' the derivative of the "
+            "activation."))
+    if target[0] == "W":
+        delta = result.gradients[k - 1].delta
+        W = net.layers[k - 1].W
+        ones = sp.ImmutableMatrix.ones(1, W.shape[1])
+        value = result.quantity("b" + target[1:])
+        without = (delta * ones)
+        shaped = without[0, 0] if without.shape == (1, 1) else without.tolist()
+        fb = ("The factor a(L−1) is missing: z = W a(L−1) + b, so ∂z/∂W brings in the input "
+              "of the layer, and ∂C/∂W(L) = δ(L) a(L−1)ᵀ (without it you have ∂C/∂b).")
+        out.append(Mistake("missing_input_factor", shaped, fb))
+        if W.shape[1] > 1:
+            out.append(Mistake("missing_input_factor", value, fb))
+    for other in range(1, len(net.layers) + 1):
+        if other == k:
+            continue
+        grads = _gradients(result, delta_of={k: other})
+        if grads is None:
+            continue
+        out.append(Mistake(
+            "wrong_layer_delta", result.quantity(target, grads),
+            f"You used the δ of layer {other}: the gradient of the weights and biases of "
+            f"layer {k} uses δ({k}) = ∂C/∂z({k}), that layer's own error, carried back from "
+            "the output through each layer in between."))
+    return out
+
+
 def backprop_mistakes(result) -> list[Mistake]:
     """The answers of the backpropagation misconceptions for this ``BackpropResult``."""
     from calctutor.topics.chain.backprop import backward
@@ -203,7 +340,7 @@ def backprop_mistakes(result) -> list[Mistake]:
          "layer's own output a(L)."),
     )
     if target == "cost":
-        return out
+        return _cost_mistakes(result)
     for code, flags, feedback in rules:
         try:
             grads = backward(result.network, result.forward, **flags)
@@ -214,7 +351,7 @@ def backprop_mistakes(result) -> list[Mistake]:
         value = result.quantity(target, grads)
         if value is not None:
             out.append(Mistake(code, value, feedback))
-    return out
+    return out + _backward_mistakes(result)
 
 
 # ---------------------------------------------------------------------------------------

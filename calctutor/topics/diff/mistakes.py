@@ -12,6 +12,7 @@ these, from :mod:`calctutor.checking.diagnosis`.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from itertools import combinations
 from typing import Sequence
@@ -20,7 +21,18 @@ import sympy as sp
 
 from calctutor.checking.answer import Mistake
 from calctutor.checking.equivalence import check_equivalent, probe_value, quick_differ
-from calctutor.checking.malrules import MAL_RULES, MalRule, clause, combine, feedback, t
+from calctutor.checking.malrules import (
+    MAL_RULES,
+    CoefficientAsFactor,
+    ConstantPowerRule,
+    MalRule,
+    OuterAtVariable,
+    PowerLoweredWrongly,
+    clause,
+    combine,
+    feedback,
+    t,
+)
 from calctutor.steps.differentiate import Differentiator
 
 MAX_SITES = 3   # single applications tried one at a time, per rule
@@ -29,12 +41,16 @@ MAX_SIZE = 400  # count_ops of the problem above which only single rules are tri
 
 
 def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
-                        at: dict | None = None) -> list[Mistake]:
-    """Candidate wrong answers for d(expr)/d(variables...), most telling first."""
+                        at: dict | None = None, text: str | None = None) -> list[Mistake]:
+    """Candidate wrong answers for d(expr)/d(variables...), most telling first. ``text`` is
+    the problem as typed: a power of numbers there (3^4) is one the learner saw, although
+    it is read as its value (81)."""
     variables = list(variables)
     if not variables:
         return []
-    runs = _mal_runs(expr, variables) + _wrong_variable_runs(expr, variables)
+    rules = MAL_RULES + (OuterAtVariable, _constant_power_rule(text), CoefficientAsFactor,
+                         PowerLoweredWrongly)
+    runs = _mal_runs(expr, variables, rules) + _wrong_variable_runs(expr, variables)
     right = sp.diff(expr, *variables)
     point = dict(at) if at else None
     if point:
@@ -54,6 +70,23 @@ def derivative_mistakes(expr: sp.Expr, variables: Sequence[sp.Symbol],
         mistakes.append(_Deferred(code, value, said))
     return mistakes
 
+
+def antiderivative_given(expr: sp.Expr, variables: Sequence[sp.Symbol], answer) -> Mistake | None:
+    """The answer is an antiderivative of the function (d/dx 1/x answered ln x): its own
+    derivative gives the function back. A property of the answer, so checked on it."""
+    if len(variables) != 1 or not isinstance(answer, sp.Expr) or not answer.has(variables[0]):
+        return None
+    var = variables[0]
+    try:
+        back = sp.diff(answer, var)
+        if quick_differ(back, expr) or check_equivalent(back, expr, [var]).equivalent is not True:
+            return None
+    except Exception:  # noqa: BLE001 - best effort, as in _differentiate
+        return None
+    return Mistake("antiderivative_given", answer,
+                   f"You integrated instead of differentiating: the derivative of your answer "
+                   f"is {t(expr)} itself. The question asks for the rate of change of "
+                   f"{t(expr)}: apply the differentiation rules to it.")
 
 class _Deferred(Mistake):
     """A ``Mistake`` whose feedback sentence is written when first read: printing the
@@ -88,9 +121,24 @@ def _differentiate(d: Differentiator, expr, variables, stages=None) -> sp.Expr:
     return current
 
 
-def _mal_runs(expr, variables) -> list[tuple[str, sp.Expr, str]]:
+_LITERAL_POWER = re.compile(r"(?<![\w.^])(\d+)\s*\^\s*(\d+|\(\s*-?\d+\s*\))(?![\w.(])")
+
+
+def _constant_power_rule(text: str | None) -> type[MalRule]:
+    """ConstantPowerRule, told which integers of the problem were typed as powers."""
+    literals = {}
+    for base, exp in _LITERAL_POWER.findall(text or ""):
+        b, n = sp.Integer(base), sp.Integer(exp.strip("() "))
+        if n not in (0, 1) and b > 1:
+            literals[b ** n] = (b, n)
+    if not literals:
+        return ConstantPowerRule
+    return type("ConstantPowerRuleTyped", (ConstantPowerRule,), {"literals": literals})
+
+
+def _mal_runs(expr, variables, rules=MAL_RULES) -> list[tuple[str, sp.Expr, str]]:
     runs, applying, times = [], [], {}
-    for rule in MAL_RULES:
+    for rule in rules:
         d = rule()
         value = _differentiate(d, expr, variables)
         if not d.slips:

@@ -72,10 +72,15 @@ def derivative_spec(expr, variables, result, at, value, reason=None, reading=Non
         else "the partial derivative"
     if point:
         return AnswerSpec("number", value, f"the value of {what} at the point", names,
-                          mistakes=lambda: derivative_mistakes(expr, variables, point))
+                          mistakes=lambda: derivative_mistakes(expr, variables, point,
+                                                               getattr(reading, "text", None)))
+    from calctutor.topics.diff.mistakes import antiderivative_given
+
     return AnswerSpec("expr", result, what, names,
-                      mistakes=lambda: derivative_mistakes(expr, variables, None),
-                      domain=function_domain((expr,), reading))
+                      mistakes=lambda: derivative_mistakes(expr, variables, None,
+                                                           getattr(reading, "text", None)),
+                      domain=function_domain((expr,), reading),
+                      inspect=lambda answer: antiderivative_given(expr, variables, answer))
 
 
 @dataclass(frozen=True)

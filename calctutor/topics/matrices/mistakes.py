@@ -1,9 +1,11 @@
 """Mal-rules for gradients, Jacobians and Hessians, and the ``AnswerSpec`` of each result.
 
 Each mistake is the answer a learner with one broken rule would give for THIS problem:
-the Jacobian transposed, the variables in another order, the Hessian's off-diagonal
-entries doubled or halved, the gradient given for the Hessian. An asymmetric Hessian is a
-property of the answer itself (``AnswerSpec.inspect``). A gradient written as a column
+the Jacobian transposed, the variables in another order, the other variables not held
+constant in a partial, the Hessian's off-diagonal entries doubled, halved or missing, a
+diagonal entry differentiated once, the gradient given for the Hessian, a sign slip in a
+Jacobian's determinant. An asymmetric Hessian, and 2Ax for the gradient of x^T A x with A
+not symmetric, are properties of the answer itself (``AnswerSpec.inspect``). A gradient written as a column
 instead of a row is not a mistake (the checker accepts either bracket form).
 """
 
@@ -63,10 +65,16 @@ def gradient_spec(result) -> AnswerSpec:
                     f"Your partial derivatives are right but in the wrong order: the gradient "
                     f"lists them in the order of the variables {_order_text(result.variables, range(len(order)))}, "
                     f"yours follows {_order_text(result.variables, order)}."))
+        out += _not_held_constant(result, [result.expr], lambda rows: rows[0])
         return out
 
+    def inspect(answer):
+        if result.at:
+            return None
+        return _quadratic_form_not_symmetric(result, answer)
+
     return AnswerSpec("vector", expected, what, variables, positive=_positive(result),
-                      mistakes=mistakes, entry_names=names, at=tuple(result.at))
+                      mistakes=mistakes, entry_names=names, at=tuple(result.at), inspect=inspect)
 
 
 def _positive(result) -> bool:
@@ -101,10 +109,131 @@ def jacobian_spec(result) -> AnswerSpec:
                     f"Your columns are in the wrong order: the columns of the Jacobian follow "
                     f"the variables {_order_text(result.variables, range(n))}, yours follow "
                     f"{_order_text(result.variables, order)}."))
+        out += _not_held_constant(result, list(result.exprs), lambda rows: rows)
         return out
 
     return AnswerSpec("matrix", expected, what, variables, positive=_positive(result),
                       mistakes=mistakes, at=tuple(result.at))
+
+
+# -- mal-rules shared by the gradient and the Jacobian ----------------------------------
+def _not_held_constant(result, functions, shaped) -> list[Mistake]:
+    """Every partial derivative taken as if the other variables varied too (d/dx of x^2 y^3
+    = 2x y^3 + 3x^2 y^2): all entries at once, then one variable's column at a time."""
+    from calctutor.checking.malrules import CoefficientAsFactor, ConstantNotZero
+
+    variables = list(result.variables)
+    if len(variables) < 2:
+        return []
+    out = []
+    for rule in (ConstantNotZero, CoefficientAsFactor):
+        out += _not_held_constant_by(result, functions, shaped, rule)
+    return out
+
+
+def _not_held_constant_by(result, functions, shaped, rule) -> list[Mistake]:
+    variables = list(result.variables)
+    point = dict(result.at) if result.at else None
+
+    def wrong(f, v):
+        d = rule()
+        try:
+            value = d.diff(f, v).result
+        except Exception:  # noqa: BLE001 - a rule that cannot be broken here offers nothing
+            return None
+        if not d.slips:
+            return None
+        return value
+
+    grid = [[wrong(f, v) for v in variables] for f in functions]
+    right = [[sp.diff(f, v) for v in variables] for f in functions]
+    slipped = [j for j in range(len(variables)) if any(row[j] is not None for row in grid)]
+    if not slipped:
+        return []
+    choices = [slipped] + ([[j] for j in slipped] if len(slipped) > 1 else [])
+    out = []
+    for columns in choices:
+        rows = [[grid[i][j] if j in columns and grid[i][j] is not None else right[i][j]
+                 for j in range(len(variables))] for i in range(len(functions))]
+        if point is not None:
+            try:
+                rows = [[_value(e, point, result.numeric) for e in row] for row in rows]
+            except Exception:  # noqa: BLE001 - undefined at the point: no candidate
+                continue
+        names = ", ".join(to_text(v) for v in variables)
+        out.append(Mistake(
+            "constant_not_zero", shaped(rows),
+            "You differentiated the other variables too: in a partial derivative with respect "
+            "to one variable, every other one of " + names + " is held constant (a factor "
+            "in them stays as it is, and a term in them alone has derivative 0)."))
+    return out
+
+
+def _value(e, point, numeric):
+    from calctutor.topics.matrices.compute import value_at
+
+    return value_at(e, point, numeric)
+
+
+def _quadratic_form_not_symmetric(result, answer) -> Mistake | None:
+    """For f = x^T A x (+ linear terms) the gradient is (A + A^T) x; 2Ax with A not
+    symmetric differs from it by M x with M antisymmetric and nonzero. Seen in the answer
+    itself: whatever A the learner wrote f with, that difference is the signature."""
+    variables = list(result.variables)
+    n = len(variables)
+    f = result.expr
+    if n < 2 or not f.is_polynomial(*variables):
+        return None
+    poly = sp.Poly(f, *variables)
+    # only a form with a cross term invites splitting its coefficient unevenly
+    if poly.total_degree() != 2 or not any(sum(1 for k in m if k) == 2 for m in poly.monoms()):
+        return None
+    rows = answer if isinstance(answer, (list, tuple)) else None
+    if rows is None or len(rows) != n:
+        return None
+    try:
+        diff = [sp.expand(sp.sympify(a) - sp.sympify(e)) for a, e in zip(rows, result.result,
+                                                                           strict=True)]
+        M = sp.Matrix(n, n, lambda i, j: diff[i].coeff(variables[j]))
+        if any(sp.expand(diff[i] - sum(M[i, j] * variables[j] for j in range(n))) != 0
+               for i in range(n)):
+            return None
+    except (TypeError, ValueError, sp.PolynomialError):
+        return None
+    if M.free_symbols or M.is_zero_matrix or not (M + M.T).is_zero_matrix:
+        return None
+    return Mistake(
+        "quadratic_form_not_symmetric", answer,
+        "You used the gradient 2Ax of x^T A x with a matrix A that is not symmetric: "
+        "2Ax holds only for symmetric A; in general the gradient of x^T A x is (A + A^T) x, "
+        "so write A with the cross term shared equally (or use A + A^T).")
+
+
+# -- the determinant of a Jacobian (the bank's change-of-coordinates exercises) ----------
+def determinant_mistakes(result) -> list[Mistake]:
+    """A sign slip in the determinant of a square Jacobian: ad + bc for a 2×2 (the products
+    added), the middle cofactor's sign kept for a 3×3, and bc - ad (the products the other
+    way round)."""
+    if result.determinant is None:
+        return []
+    m = sp.Matrix(result.matrix)
+    n = m.rows
+    out = []
+    rule = ("the determinant of a 2×2 matrix [[a, b], [c, d]] is ad - bc" if n == 2 else
+            "along the first row the cofactor signs alternate +, -, +")
+    if n == 2:
+        slip = m[0, 0] * m[1, 1] + m[0, 1] * m[1, 0]
+    elif n == 3:
+        slip = sum(m[0, j] * m.minor(0, j) for j in range(3))
+    else:
+        slip = None
+    if slip is not None and sp.expand(slip - result.determinant) != 0:
+        out.append(Mistake("determinant_sign", sp.simplify(slip),
+                           f"A sign slip in the determinant: {rule}."))
+    out.append(Mistake("determinant_sign", -result.determinant,
+                       f"Your determinant has the opposite sign: {rule}, the product of the "
+                       "main diagonal first."))
+    return out
 
 
 # -- hessian ----------------------------------------------------------------------------
@@ -144,6 +273,23 @@ def hessian_spec(result) -> AnswerSpec:
                 out.append(Mistake(
                     "hessian_offdiagonal_factor", scaled,
                     f"Your diagonal is right but the off-diagonal entries are {word}: {why}."))
+            diagonal = [[expected[i][j] if i == j else 0 for j in range(n)] for i in range(n)]
+            out.append(Mistake(
+                "hessian_mixed_partials_missing", diagonal,
+                "Your diagonal is right but the mixed partials are missing: the Hessian also "
+                "holds d2f/dxdy (differentiate df/dx with respect to y) off the diagonal, and "
+                "it is not 0 here."))
+        if len(gradient) == n:
+            for i in range(n):
+                if gradient[i] == expected[i][i]:
+                    continue
+                once = [[gradient[i] if (a, b) == (i, i) else expected[a][b] for b in range(n)]
+                        for a in range(n)]
+                out.append(Mistake(
+                    "differentiated_once", once,
+                    f"Entry ({i + 1}, {i + 1}) of your Hessian is a first partial derivative: "
+                    "every entry of the Hessian is a SECOND derivative, so differentiate that "
+                    "partial once more."))
         if n > 1 and len({tuple(r) for r in expected}) > 1:
             for order in _orders(n):
                 out.append(Mistake(

@@ -51,7 +51,8 @@ def _walk(result, sign: int, rate, steps: int) -> list[sp.Expr] | None:
 
 
 def descent_mistakes(result) -> Iterator[Mistake]:
-    """Descent: a step uphill (+ instead of −), the rate left out (γ = 1), too few steps."""
+    """Descent: a step uphill (+ instead of −), the rate left out (γ = 1), too few steps,
+    the step given for the new point."""
     n = result.final.n
     if n == 0:
         return
@@ -71,6 +72,16 @@ def descent_mistakes(result) -> Iterator[Mistake]:
                           "You stepped by the whole gradient: the rate γ = "
                           f"{sp.sstr(result.rate)} multiplies the gradient in each step, "
                           "s_(n+1) = s_n − γ ∇f(s_n).")
+    if n == 1:
+        start = list(result.iterations[0].point)
+        stepped = _walk(result, down, result.rate, 1)
+        if stepped is not None:
+            yield Mistake("step_not_point", [b - a for a, b in zip(start, stepped, strict=True)],
+                          "That is the step, not the new point: the step is added to the "
+                          "current point, s_(n+1) = s_n − γ ∇f(s_n).")
+            yield Mistake("step_not_point", [a - b for a, b in zip(start, stepped, strict=True)],
+                          "That is γ times the gradient, not the new point: subtract it from "
+                          "the current point, s_(n+1) = s_n − γ ∇f(s_n).")
     for it in result.iterations[1:-1][:20]:
         yield Mistake("wrong_step_count", list(it.point),
                       f"That is the point after {it.n} step{'s' if it.n != 1 else ''}; "
@@ -88,7 +99,7 @@ def _where(variables, point) -> str:
 def lagrange_mistakes(result) -> Iterator[Mistake]:
     """Lagrange: constraint forgotten, solutions lost (by dividing by a variable), a point
     where grad g = 0 missed, max and min swapped; for the system: the constraint component
-    left out, L = f + λg."""
+    left out, L = f + λg, ∂L/∂λ written +g, one constraint's component lost."""
     from calctutor.sandbox import within
     from calctutor.topics.optimise.lagrange import system
 
@@ -102,6 +113,7 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
         yield Mistake("lagrangian_sign", list(system(plus, v, lams)),
                       "You used L = f + λg; the course writes L = f − λg (the candidates are "
                       "the same, but every multiplier changes sign).")
+        yield from _system_mistakes(result)
         return
     want_max = result.goal == "max"
     best = result.maximum if want_max else result.minimum
@@ -155,6 +167,21 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
             yield Mistake("lost_solutions", c.value, _lost_feedback(v, better, False))
 
 
+def _system_mistakes(result) -> Iterator[Mistake]:
+    """The components of ∇L with ∂L/∂λ written as +g (the constraint as given, not the
+    derivative of −λg), and, with several constraints, one constraint's component lost."""
+    n, k = len(result.variables), len(result.multipliers)
+    eqs = list(result.equations)
+    yield Mistake("constraint_component_sign", eqs[:n] + [-e for e in eqs[n:]],
+                  "Your constraint component has the wrong sign: with L = f − λ g, "
+                  "differentiating the term −λ g with respect to λ gives ∂L/∂λ = −g, not g "
+                  "(the equation g = 0 is the same, but the component of ∇L is −g).")
+    if k > 1:
+        for j in range(k):
+            yield Mistake("constraint_lost", eqs[:n + j] + eqs[n + j + 1:],
+                          f"One constraint's component is missing: ∇L has one component for "
+                          f"each of the {k} multipliers, ∂L/∂λ_i = −g_i, one per constraint.")
+
 def _lost_feedback(variables, missing, by_division: bool) -> str:
     points = ", ".join(_where(variables, c.point) for c in missing[:6])
     why = ("Dividing an equation by a variable (or by λ) loses the solutions where it is zero"
@@ -163,10 +190,82 @@ def _lost_feedback(variables, missing, by_division: bool) -> str:
            "Solve the system by cases (x = 0 or ...) and compare f at every candidate."
 
 
+# -- fit: chi^2 and the normal equations ----------------------------------------------------
+def _residuals(result, problem, values):
+    sub = dict(zip(result.params, values, strict=True))
+    m = result.model.xreplace(sub)
+    d = result.data
+    return [yi - m.xreplace({result.x: xi}) for xi, yi in zip(d.x, d.y, strict=True)]
+
+
+def _chi2_mistakes(result, problem, values, exact, sigma_matters) -> Iterator[Mistake]:
+    """χ² with the residuals not squared (Σ r/σ², Σ |r|/σ², Σ r/σ), and without σ."""
+    d = result.data
+    rs = _residuals(result, problem, values)
+    sigma = list(d.sigma) if d.sigma is not None else [sp.Integer(1)] * len(rs)
+
+    def num(e):
+        return sp.nsimplify(e) if exact else sp.Float(sp.N(e, 15))
+
+    said = ("The residuals must be squared: χ² = Σ ((y_i − y(x_i))/σ_i)², so square each "
+            "residual before adding (a sum of plain residuals lets positive and negative ones "
+            "cancel).")
+    chi2 = sum(r**2 / s**2 for r, s in zip(rs, sigma, strict=True))
+    yield Mistake("chi2_averaged", num(chi2 / len(rs)),
+                  "χ² is the sum of the squared (weighted) residuals, not their mean: do not "
+                  "divide by the number of points.")
+    yield Mistake("residual_not_squared", num(sum(r / s**2 for r, s in zip(rs, sigma,
+                                                                           strict=True))), said)
+    if any(r.is_negative for r in rs):
+        yield Mistake("residual_not_squared",
+                      num(sum(abs(r) / s**2 for r, s in zip(rs, sigma, strict=True))), said)
+    if sigma_matters:
+        yield Mistake("residual_not_squared",
+                      num(sum(r / s for r, s in zip(rs, sigma, strict=True))), said)
+        yield Mistake("sigma_ignored", num(sum(r**2 for r in rs)),
+                      "Each squared residual must be divided by its σ_i²: χ² = Σ ((y_i − "
+                      "y(x_i))/σ_i)², so a point with a large uncertainty counts less.")
+
+
+def _normal_equation_mistakes(result, problem) -> Iterator[Mistake]:
+    """The normal equations XᵀX a = Xᵀy assembled with X's columns in one order for the
+    matrix and the other for the right-hand side (rows of XᵀX against the wrong entries of
+    Xᵀy: the matrix as if transposed), and the solution with the parameters swapped."""
+    from calctutor.topics.optimise.fit import normal_equations
+
+    exact = problem.data.exact and problem.model.is_rational_function(problem.x)
+    try:
+        _, _, N, r = normal_equations(problem, exact)
+    except (TypeError, ValueError):
+        return
+    k = N.rows
+    if k < 2:
+        return
+    reverse = sp.Matrix(k, k, lambda i, j: 1 if i + j == k - 1 else 0)
+    values = list(result.values)
+    try:
+        wrong = (reverse * N).LUsolve(r)
+    except (ValueError, ZeroDivisionError):
+        wrong = None
+    if wrong is not None:
+        wrong = [sp.nsimplify(v) if exact else sp.Float(v) for v in wrong]
+        yield Mistake(
+            "normal_equations_mismatch", wrong,
+            "Your normal equations do not line up: row k of XᵀX a = Xᵀy is ∂χ²/∂a_k = 0, so "
+            "the columns of X (one per parameter, in the order of the parameters) must be in "
+            "the same order in XᵀX and in Xᵀy.")
+    swapped = values[::-1]
+    if swapped != values:
+        names = ", ".join(p.name for p in result.params)
+        yield Mistake("wrong_variable_order", swapped,
+                      f"Your values are right but in the wrong order: give them as ({names}).")
+
 # -- fit ---------------------------------------------------------------------------------
 def fit_mistakes(result) -> Iterator[Mistake]:
-    """Fit: chi^2 divided by sigma instead of sigma^2, the residual's sign (gradient and
-    steps), the factor 2 of the gradient dropped, the rate left out of a step."""
+    """Fit: chi^2 divided by sigma instead of sigma^2, without sigma, not squared or
+    averaged; the residual's sign (gradient and steps; for chi^2 itself it cannot matter),
+    the factor 2 of the gradient dropped, the rate left out of a step; the normal equations
+    out of line, the parameters swapped."""
     from calctutor.topics.optimise.fit import Problem, gradient_descent, solve_linear
 
     d = result.data
@@ -178,6 +277,10 @@ def fit_mistakes(result) -> Iterator[Mistake]:
     sigma_fb = ("You divided by σ_i instead of σ_i²: χ² = Σ ((y_i − y(x_i))/σ_i)², so each "
                 "squared residual is divided by σ_i².")
     goal = result.goal
+    if goal == "chi2":
+        yield from _chi2_mistakes(result, problem, values, exact, sigma_matters)
+    if goal == "params" and result.linear:
+        yield from _normal_equation_mistakes(result, problem)
     if goal == "chi2" and sigma_matters:
         if exact:
             yield Mistake("sigma_not_squared", problem.chi2_exact(values, by_sigma), sigma_fb)

@@ -3,10 +3,13 @@ broken rule would give for this very problem (``AnswerSpec.mistakes``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from calctutor.checking.answer import Mistake
 from calctutor.notation import to_text
+from calctutor.steps.differentiate import Differentiator
 
 
 # -- taylor ----------------------------------------------------------------------------------
@@ -90,6 +93,9 @@ def taylor_mistakes(result) -> list[Mistake]:
                                f"That has {len(pieces) + 1} non-zero terms; {result.nonzero} "
                                f"are asked for."))
     out += _numerator_only(result)
+    out += _negative_power_sign(result, bases, rows)
+    out += _divided_by_k(result, bases, rows)
+    out += _missing_constant(result, bases, rows)
     for other in (() if result.nonzero is not None else (result.order - 1, result.order + 1)):
         poly = _other_order(result, other)
         if poly is not None:
@@ -99,6 +105,79 @@ def taylor_mistakes(result) -> list[Mistake]:
                 f"term of total degree up to and including {result.order}."))
     return out
 
+
+MAX_HAND_ORDER = 6
+
+
+def _negative_power_sign(result, bases, rows) -> list[Mistake]:
+    """The derivatives taken with d/dx x^n = |n|·x^(n-1) for a negative n (the minus sign of
+    the power rule lost), each derivative from the previous wrong one, as a learner would."""
+    # by hand, beyond order 6 nobody differentiates term by term: not worth the time
+    if len(result.variables) != 1 or result.order > MAX_HAND_ORDER:
+        return []
+    from calctutor.sandbox import within
+
+    x = result.variables[0]
+    a = result.point[x]
+
+    def build():
+        d, current, terms = _NegativePowerSign(), result.expr, []
+        for k in range(result.order + 1):
+            if k:
+                current = d.diff(current, x).result
+            terms.append(current.xreplace({x: a}) / sp.factorial(k) * bases[0] ** k)
+        return sp.Add(*terms) if d.slipped else None
+
+    try:
+        poly = within(1.0, build, default=None)
+    except Exception:  # noqa: BLE001 - a derivative undefined at a: no candidate
+        return []
+    if poly is None or poly.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return []
+    return [Mistake(
+        "negative_power_sign", poly,
+        "A sign slip on a negative power: d/dx x^n = n*x^(n-1) keeps the sign of n, so "
+        "differentiating a negative power (1/u = u^(-1), 1/u^2 = u^(-2)) brings down a "
+        "negative factor. Recheck the sign of each derivative.")]
+
+
+def _divided_by_k(result, bases, rows) -> list[Mistake]:
+    """Each derivative divided by its order k instead of k! (sin x ~ x - x^3/3)."""
+    if result.order < 3 or len(result.variables) != 1:
+        return []
+    poly = sp.Add(*(value / max(alpha[0], 1) * _monomial(bases, alpha)
+                    for alpha, value, _ in rows))
+    return [Mistake(
+        "factorial_as_k", poly,
+        "The term of degree k is divided by k! = 1*2*...*k, not by k: f^(k)(a)/k! (x - a)^k "
+        "(3! = 6, 4! = 24).")]
+
+class _NegativePowerSign(Differentiator):
+    """The power rule with the sign of a negative exponent lost."""
+
+    slipped = False
+
+    def power(self, expr, var):
+        step = super().power(expr, var)
+        n = expr.exp
+        if not n.is_negative:
+            return step
+        self.slipped = True
+        return replace(step, result=-n * var ** (n - 1))
+
+
+def _missing_constant(result, bases, rows) -> list[Mistake]:
+    """The polynomial without its constant term f(a) (a linearisation that is only the
+    tangent's slope part, f'(a)(x - a))."""
+    constant = [c for alpha, _, c in rows if sum(alpha) == 0]
+    if not constant or constant[0] == 0:
+        return []
+    rest = sp.Add(*(c * _monomial(bases, alpha) for alpha, _, c in rows if sum(alpha) > 0))
+    centre = ", ".join(f"{v} = {to_text(result.point[v])}" for v in result.variables)
+    return [Mistake(
+        "missing_constant_term", rest,
+        f"The constant term is missing: a Taylor polynomial starts with the value f(a) of the "
+        f"function at the centre {centre}, then adds the derivative terms.")]
 
 def _numerator_only(result) -> list[Mistake]:
     """f = g/(x − a)^m expanded through its removable singularity: the series of g alone
