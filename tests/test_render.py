@@ -149,7 +149,8 @@ def equiv_result(verdict=True):
                            sp.Abs(x), x, False, "numeric",
                            "at x = -2 the expected value is 2 but the answer gives -2")
     return EquivResult(reading("a", "a", differs=False), reading("b", "b", differs=False),
-                       a, b, None, "undecided: no symbolic proof within 2 s")
+                       a, b, None, "undecided", verdict="undecided",
+                       detail="no symbolic proof within 2 s")
 
 
 ALL_RESULTS = {

@@ -404,10 +404,10 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
         verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals,
                                  conditions.get(index, ()))
         out.notes += [_learner_note(n) for n in verdict.notes]
-        if verdict.verdict == "tested" and verdict.summary.startswith("equal at every point"):
+        if verdict.verdict == "tested" and verdict.detail:
             # say what the verdict rests on: a search, not a proof
-            out.notes.append("checked by evaluation, " + verdict.summary.replace(
-                ", no proof found within the time budget", "; not proved symbolically"))
+            out.notes.append(f"checked by evaluation, equal at every point tested: "
+                             f"{verdict.detail}; not proved symbolically")
         if verdict.equivalent is False:
             out.wrong.append(index)
             evidence = _evidence(verdict, spec)
