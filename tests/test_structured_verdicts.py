@@ -73,3 +73,11 @@ def test_the_same_stop_without_a_root_keeps_the_facts_and_drops_the_advice():
     r = run_newton("x^2 + 1", x0=1)
     assert r.status == "no_real_root"
     assert r.explanation.endswith("The tangent is flat, so Newton's step divides by zero.")
+
+
+def test_a_constant_difference_is_a_part_of_the_verdict():
+    a, b = x**2 + sp.exp(x) + 1, x**2 + sp.exp(x) + sp.Rational(1, 3)
+    v = check_equivalent(a, b)
+    assert v.evidence_kind == "constant-difference"
+    assert sp.Rational(v.constant) == sp.simplify(a - b)  # 2/3, by SymPy
+    assert v.detail == f"first - second is the constant {v.constant}, not 0"

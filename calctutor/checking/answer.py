@@ -309,10 +309,8 @@ def _evidence(verdict: Equivalence, spec: AnswerSpec | None = None) -> str | Non
     if at and spec is not None and spec.substitute:
         at += _intermediate_values(verdict.point, spec)
     text = f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
-    if verdict.evidence_kind == "constant-difference" and verdict.evidence:
-        constant = verdict.evidence.partition("is the constant ")[2].partition(", not 0")[0]
-        if constant:
-            text += f" (the correct answer minus yours is the constant {constant} everywhere)"
+    if verdict.evidence_kind == "constant-difference" and verdict.constant:
+        text += f" (the correct answer minus yours is the constant {verdict.constant} everywhere)"
     return text
 
 

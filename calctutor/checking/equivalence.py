@@ -106,6 +106,7 @@ class Equivalence:
     evidence_kind: str = ""
     summary: str = ""
     detail: str = ""
+    constant: str = ""  # first - second, as shown, when that is a nonzero constant
 
     def __post_init__(self):
         if not self.verdict:  # built by a caller that only knows True/False/None
@@ -737,9 +738,10 @@ def _constant_differ(difference, value, first, second, points) -> Equivalence:
     if p is not None:
         differ = _differ("constant", "constant-difference", p, first.at(p, CONFIRM_DIGITS),
                          second.at(p, CONFIRM_DIGITS), delta=-value)
-        return replace(differ, evidence=f"{text}: {differ.evidence}", summary="", detail=text)
+        return replace(differ, evidence=f"{text}: {differ.evidence}", summary="", detail=text,
+                       constant=shown)
     return Equivalence(False, "constant", text, verdict="differ",
-                       evidence_kind="constant-difference", detail=text)
+                       evidence_kind="constant-difference", detail=text, constant=shown)
 
 
 def _common_point(first, second, points):
