@@ -1,11 +1,10 @@
 """Why a step holds, as data, and the one place that data becomes words.
 
 A step's explanation is a ``Reason``: which statement of its rule (``code``) and the parts
-it names (the sub-expressions the rule applies to, a count, a kind of term), as SymPy's
-``manualintegrate`` rules are dataclasses stating what they apply to. ``sentence`` turns a
-reason into the words every format prints; nothing else writes those words, and nothing
-reads them back. Expressions stay unrendered in a sentence (each printer prints them in
-its own notation).
+it names (the sub-expressions the rule applies to, a count, a kind of term). ``sentence``
+turns a reason into the words every format prints; nothing else writes those words, and
+nothing reads them back. Expressions stay unrendered in a sentence (each printer prints
+them in its own notation).
 """
 
 from __future__ import annotations
