@@ -35,7 +35,7 @@ from calctutor.render.inline import clean, latex_math, one_line, operator_text, 
 from calctutor.render.views import VIEWS, register
 from calctutor.results import Reading
 from calctutor.steps.first_principles import Stage
-from calctutor.steps.model import Step
+from calctutor.steps.model import Reason, Step
 from calctutor.symbols import make_symbol
 from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 from tests.test_diff_property import expressions
@@ -51,29 +51,27 @@ HOSTILE = "[/]\x1b[31mred[bold] $\\_{}%#&~^ `tick` *star* <b> | \u202e\x07 1. # 
 # -- hand-built results ---------------------------------------------------------------------
 def power_leaf(expr=x**2, var=x):
     n = expr.exp
-    return Step("power", expr, var, n * var ** (n - 1),
-                ("Power rule: bring the exponent ", n, " down and lower it by one."),
+    return Step("power", expr, var, n * var ** (n - 1), Reason.of("power", n=n),
                 formula="d/dx xⁿ = n·x^(n-1)")
 
 
 def sin_leaf(var=x):
     return Step("trig", sp.sin(var), var, sp.cos(var),
-                ("The derivative of ", sp.sin(var), " is ", sp.cos(var), "."))
+                Reason.of("elementary", expr=sp.sin(var), result=sp.cos(var), name=""))
 
 
 def product_tree():
     """d/dx [x^2 sin(x)] by the product rule."""
     f = x**2 * sp.sin(x)
     return Step("product", f, x, 2 * x * sp.sin(x) + x**2 * sp.cos(x),
-                ("A product of u = ", x**2, " and v = ", sp.sin(x),
-                 ": differentiate each factor in turn, keeping the other."),
+                Reason.of("product", u=x**2, v=sp.sin(x)),
                 (power_leaf(), sin_leaf()), "(u·v)' = u'·v + u·v'")
 
 
 def chain_tree(mention_let=True):
-    """d/dx [sin(x^2)] by the chain rule, with u = x^2."""
-    why = (("Let ", u, " = ", x**2, ". Then differentiate the outside, times du/dx.")
-           if mention_let else ("Differentiate the outside at ", u, ", then multiply by du/dx."))
+    """d/dx [sin(x^2)] by the chain rule, with u = x^2 (said by its reason, or not at all)."""
+    why = (Reason.of("chain", u=u, inner=x**2, expr=sp.sin(x**2), outer=sp.sin(u), var=x)
+           if mention_let else None)
     return Step("chain", sp.sin(x**2), x, 2 * x * sp.cos(x**2), why,
                 (sin_leaf(u), power_leaf()), "d/dx f(g(x)) = f'(g(x))·g'(x)", let=((u, x**2),))
 
@@ -93,7 +91,8 @@ def diff_result(**changes):
 def partial_result():
     f = x * y**2
     inner = power_leaf(y**2, y)
-    tree = Step("constant_multiple", f, y, 2 * x * y, ("The constant factor ", x, " stays."),
+    tree = Step("constant_multiple", f, y, 2 * x * y,
+                Reason.of("constant_multiple", coeff=x, log_base=None),
                 (inner,), "(c·u)' = c·u'")
     return DiffResult(reading("x y^2", "x*y^2"), f, (y,), (tree,), tree.result, tree.result,
                       constants=(x,), at=((x, sp.Integer(3)), (y, sp.Integer(2))),
@@ -102,21 +101,24 @@ def partial_result():
 
 def mixed_result():
     f = x**2 * y**3
-    t1 = Step("constant_multiple", f, x, 2 * x * y**3, ("The constant factor ", y**3, " stays."),
+    t1 = Step("constant_multiple", f, x, 2 * x * y**3,
+              Reason.of("constant_multiple", coeff=y**3, log_base=None),
               (power_leaf(x**2, x),), "(c·u)' = c·u'")
     t2 = Step("constant_multiple", 2 * x * y**3, y, 6 * x * y**2,
-              ("The constant factor ", 2 * x, " stays."), (power_leaf(y**3, y),), "(c·u)' = c·u'")
+              Reason.of("constant_multiple", coeff=2 * x, log_base=None), (power_leaf(y**3, y),),
+              "(c·u)' = c·u'")
     return DiffResult(reading("x^2*y^3", "x^2*y^3", differs=False), f, (x, y), (t1, t2),
                       t2.result, t2.result)
 
 
 def deep_tree(depth=7):
     """sin(sin(...sin(x))): a chain inside a chain, ``depth`` levels of nodes."""
-    expr, node = x, Step("identity", x, x, sp.Integer(1), ("d/dx x is 1.",))
+    expr, node = x, Step("identity", x, x, sp.Integer(1), Reason.of("identity", var=x))
     for level in range(depth - 1):
         expr = sp.sin(expr)
         w = sp.Symbol(f"w{level}", real=True)
-        node = Step("chain", expr, x, sp.diff(expr, x), ("Let ", w, " = ", expr.args[0], "."),
+        node = Step("chain", expr, x, sp.diff(expr, x),
+                    Reason.of("chain", u=w, inner=expr.args[0], expr=expr, outer=sp.sin(w), var=x),
                     (sin_leaf(w), node), let=((w, expr.args[0]),))
     return node
 
@@ -147,7 +149,8 @@ def equiv_result(verdict=True):
                            sp.Abs(x), x, False, "numeric",
                            "at x = -2 the expected value is 2 but the answer gives -2")
     return EquivResult(reading("a", "a", differs=False), reading("b", "b", differs=False),
-                       a, b, None, "undecided: no symbolic proof within 2 s")
+                       a, b, None, "undecided", verdict="undecided",
+                       detail="no symbolic proof within 2 s")
 
 
 ALL_RESULTS = {
@@ -314,8 +317,9 @@ def test_second_derivative_heading():
 
 
 def test_tidied_intermediate_result_is_shown_between_trees():
-    t1 = Step("identity", x, x, sp.Integer(1), ("d/dx x = 1",))
-    t2 = Step("constant", sp.Integer(1), x, sp.Integer(0), (sp.Integer(1), " is a constant."))
+    t1 = Step("identity", x, x, sp.Integer(1), Reason.of("identity", var=x))
+    t2 = Step("constant", sp.Integer(1), x, sp.Integer(0),
+              Reason.of("constant", expr=sp.Integer(1), var=x, held=()))
     # the first tree's result is 0 + 1: the second starts from its tidied form, 1
     t1 = replace(t1, result=sp.Add(sp.Integer(0), sp.Integer(1), evaluate=False))
     r = DiffResult(reading("x", "x", False), x, (x, x), (t1, t2), sp.Integer(0), sp.Integer(0))
@@ -354,9 +358,10 @@ def test_step_parts_reading_rules():
     assert not root.compact and root.formula == "(u·v)' = u'·v + u·v'"
     assert root.lhs == derivative(x**2 * sp.sin(x), x)
     rewrite = Step("rewrite", sp.sqrt(x), x, sp.Pow(x, sp.Rational(1, 2), evaluate=False),
-                   ("Write the root as a power.",))
+                   Reason.of("root_as_power", expr=sp.sqrt(x), var=x, n=sp.Rational(1, 2)))
     assert step_parts(rewrite).lhs == sp.sqrt(x)  # a rewrite is expr = result, no d/dx
-    assert "1. Rewrite: sqrt(x) -- Write the root as a power." in render(diff_result(steps=(rewrite,)), "plain")
+    assert ("1. Rewrite: sqrt(x) -- Write the square root as a power: sqrt(x) = x^(1/2)."
+            in render(diff_result(steps=(rewrite,)), "plain"))
 
 
 def test_no_steps_still_shows_the_result():

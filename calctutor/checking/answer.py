@@ -312,10 +312,8 @@ def _evidence(verdict: Equivalence, spec: AnswerSpec | None = None) -> str | Non
     if at and spec is not None and spec.substitute:
         at += _intermediate_values(verdict.point, spec)
     text = f"{'at ' + at + ', ' if at else ''}yours is {yours}, but the correct value is {correct}"
-    if verdict.evidence_kind == "constant-difference" and verdict.evidence:
-        constant = verdict.evidence.partition("is the constant ")[2].partition(", not 0")[0]
-        if constant:
-            text += f" (the correct answer minus yours is the constant {constant} everywhere)"
+    if verdict.evidence_kind == "constant-difference" and verdict.constant:
+        text += f" (the correct answer minus yours is the constant {verdict.constant} everywhere)"
     return text
 
 
@@ -407,10 +405,10 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
         verdict = _compare_entry(sp.sympify(e), sp.sympify(a), spec, decimals,
                                  conditions.get(index, ()))
         out.notes += [_learner_note(n) for n in verdict.notes]
-        if verdict.verdict == "tested" and verdict.summary.startswith("equal at every point"):
+        if verdict.verdict == "tested" and verdict.detail:
             # say what the verdict rests on: a search, not a proof
-            out.notes.append("checked by evaluation, " + verdict.summary.replace(
-                ", no proof found within the time budget", "; not proved symbolically"))
+            out.notes.append(f"checked by evaluation, equal at every point tested: "
+                             f"{verdict.detail}; not proved symbolically")
         if verdict.equivalent is False:
             out.wrong.append(index)
             evidence = _evidence(verdict, spec)

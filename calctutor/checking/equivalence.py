@@ -91,7 +91,8 @@ class Equivalence:
     (undecided: never False because of a timeout). ``verdict`` is "proved", "differ",
     "tested" or "undecided"; ``evidence_kind`` says what decided it (``PROOF_KINDS``,
     ``DIFFER_KINDS``, ``TESTED_KINDS``, or "none" when undecided); ``summary`` says it in
-    a sentence.
+    a sentence: the verdict's words (``SUMMARY_HEADS``), then ``detail``, the particulars
+    (what was proved, the points tested, the counterexample, what was tried) on their own.
     ``evidence`` names a point where they differ and both values there; ``point`` is that
     point as (name, value) pairs and ``values`` the two values as text."""
 
@@ -104,6 +105,8 @@ class Equivalence:
     verdict: str = ""
     evidence_kind: str = ""
     summary: str = ""
+    detail: str = ""
+    constant: str = ""  # first - second, as shown, when that is a nonzero constant
 
     def __post_init__(self):
         if not self.verdict:  # built by a caller that only knows True/False/None
@@ -116,6 +119,18 @@ class Equivalence:
                     "difference-simplifies-to-zero", "differ": "counterexample",
                     "tested": "sampled", "undecided": "none"}[self.verdict]
             object.__setattr__(self, "evidence_kind", kind)
+        if self.detail and not self.summary:
+            head, tail = SUMMARY_HEADS[self.verdict]
+            object.__setattr__(self, "summary", f"{head}: {self.detail}{tail}")
+
+
+# The words a summary puts around its detail, by verdict: "proved equal: <detail>".
+SUMMARY_HEADS = {
+    "proved": ("proved equal", ""),
+    "tested": ("equal at every point tested", ", no proof found within the time budget"),
+    "differ": ("not equal", ""),
+    "undecided": ("could not decide", ""),
+}
 
 
 def check_equivalent(expected: sp.Expr, answer: sp.Expr,
@@ -152,7 +167,8 @@ def equiv(a_text: str, b_text: str, *, variables: Sequence[str] = (),
     v = check_equivalent(a.expr, b.expr, expected_conditions=tuple(a.reading.conditions),
                          answer_conditions=tuple(b.reading.conditions))
     return EquivResult(a.reading, b.reading, a.expr, b.expr, v.equivalent, v.method, v.evidence,
-                       v.notes, verdict=v.verdict, evidence_kind=v.evidence_kind, summary=v.summary)
+                       v.notes, verdict=v.verdict, evidence_kind=v.evidence_kind, summary=v.summary,
+                       detail=v.detail)
 
 
 # ---------------------------------------------------------------------------------------
@@ -525,9 +541,9 @@ def _show_point(v) -> str:
 # The decision
 
 
-def _proved(method, kind, summary, notes=()) -> Equivalence:
+def _proved(method, kind, detail, notes=()) -> Equivalence:
     return Equivalence(True, method, None, _unique(notes), verdict="proved", evidence_kind=kind,
-                       summary=f"proved equal: {summary}")
+                       detail=detail)
 
 
 def _decide(expected, answer, symbols, expected_conditions, answer_conditions) -> Equivalence:
@@ -577,7 +593,7 @@ def _decide(expected, answer, symbols, expected_conditions, answer_conditions) -
         if tiny is not None:
             return tiny
     return Equivalence(True, "numeric", None, _unique(scan.isolated_notes()), verdict="tested",
-                       evidence_kind="sampled", summary=scan.tested_summary())
+                       evidence_kind="sampled", detail=scan.tested_detail())
 
 
 _SKIPPED, _STOP = object(), object()
@@ -680,10 +696,10 @@ class _Scan:
                 parts.append(f"{s} from {_show_point(min(values))} to {_show_point(max(values))}")
         return ", ".join(parts)
 
-    def tested_summary(self) -> str:
+    def tested_detail(self) -> str:
+        """The points of an equal-everywhere search: how many, and where."""
         stopped = f" (the search stopped after {SCAN_SECONDS:g} s)" if self.out_of_time else ""
-        return (f"equal at every point tested: {len(self.agreed)} points, "
-                f"{self.ranges(self.agreed)}{stopped}, no proof found within the time budget")
+        return f"{len(self.agreed)} points, {self.ranges(self.agreed)}{stopped}"
 
 
 def _plainer(p, q) -> bool:
@@ -722,9 +738,10 @@ def _constant_differ(difference, value, first, second, points) -> Equivalence:
     if p is not None:
         differ = _differ("constant", "constant-difference", p, first.at(p, CONFIRM_DIGITS),
                          second.at(p, CONFIRM_DIGITS), delta=-value)
-        return replace(differ, evidence=f"{text}: {differ.evidence}", summary=f"not equal: {text}")
+        return replace(differ, evidence=f"{text}: {differ.evidence}", summary="", detail=text,
+                       constant=shown)
     return Equivalence(False, "constant", text, verdict="differ",
-                       evidence_kind="constant-difference", summary=f"not equal: {text}")
+                       evidence_kind="constant-difference", detail=text, constant=shown)
 
 
 def _common_point(first, second, points):
@@ -779,7 +796,7 @@ def _domain_differ(scan: _Scan, symbols, proof) -> Equivalence:
     values = (_show(e.re, 6), "undefined" if a.kind == "undefined" else "not a real number")
     return Equivalence(False, "domain", evidence, _unique(([agree] if agree else [])),
                        tuple((str(s), _show_point(v)) for s, v in p.items()), values,
-                       verdict="differ", evidence_kind="domain", summary=f"not equal: {evidence}")
+                       verdict="differ", evidence_kind="domain", detail=evidence)
 
 
 # where each kind of condition fails, as intervals of its expression u: (lo, hi, lo open, hi open)
@@ -959,9 +976,9 @@ def _symbolic_check(expected, answer, scan: _Scan | None) -> Equivalence:
         tried = (f"only {len(scan.agreed)} of the {scan.tried} points tried "
                  f"({scan.ranges(scan.points)}) are where both expressions are defined "
                  f"({scan.ranges(scan.agreed)}), and they agree there")
-    summary = f"could not decide: {tried}; no symbolic proof within {SYMBOLIC_SECONDS:g} s"
-    return Equivalence(None, "undecided", None, _unique(notes + [summary]), verdict="undecided",
-                       evidence_kind="none", summary=summary)
+    v = Equivalence(None, "undecided", None, verdict="undecided", evidence_kind="none",
+                    detail=f"{tried}; no symbolic proof within {SYMBOLIC_SECONDS:g} s")
+    return replace(v, notes=_unique(notes + [v.summary]))
 
 
 def _simplifies_to_zero(difference) -> bool:
@@ -983,7 +1000,7 @@ def _differ(method: str, kind: str, point, e: _Value, a: _Value, notes=(),
     if a.kind == "real" and len(first) > 16 and not second.startswith("first"):
         evidence += f" (they differ by {_show(abs(e.re - a.re), 3)})"
     return Equivalence(False, method, evidence, _unique(notes), where, (first, second),
-                       verdict="differ", evidence_kind=kind, summary=f"not equal: {evidence}")
+                       verdict="differ", evidence_kind=kind, detail=evidence)
 
 
 def _show_pair(e: _Value, a: _Value, delta=None) -> tuple[str, str]:
@@ -1137,6 +1154,7 @@ class EquivResult:
     verdict: str = ""
     evidence_kind: str = ""
     summary: str = ""
+    detail: str = ""  # the summary's particulars, without the verdict's words
 
     def to_json(self) -> dict:
         out = {"equivalent": self.equivalent, "method": self.method, "evidence": self.evidence}

@@ -38,7 +38,7 @@ def register(app) -> None:
 
             result = run_equiv(a, b, vars=vars_, positive=positive)
             code = {True: 0, False: 1, None: 2}[result.equivalent]
-            return render(result, out.fmt, width=out.width, color=out.color), code
+            return render(result, out), code
 
         prepare("calctutor.topics.equiv.run")
         run(job)

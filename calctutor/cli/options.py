@@ -5,11 +5,14 @@ Imported at start-up by every CLI module: Typer only, never SymPy.
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from calctutor.cli.support import EXIT_BAD_INPUT, EXIT_OK, EXIT_WRONG, Format, Output
+from calctutor.cli.support import EXIT_BAD_INPUT, EXIT_OK, EXIT_WRONG, Format
+
+if TYPE_CHECKING:
+    from calctutor.render.options import RenderOptions
 
 FormatOpt = Annotated[
     Optional[Format],
@@ -34,18 +37,18 @@ ShowOpt = Annotated[
 ]
 
 
-def respond(result, out: Output, answer: str | None = None, show: bool = False) -> tuple[str, int]:
+def respond(result, out: RenderOptions, answer: str | None = None, show: bool = False) -> tuple[str, int]:
     """The text and exit code of a command: its result rendered, or, with ``answer``, the
     verdict on the learner's answer (0 right, 1 wrong, 2 could not be checked)."""
     from calctutor.render import render
 
     if answer is None:
-        return render(result, out.fmt, width=out.width, color=out.color), EXIT_OK
+        return render(result, out), EXIT_OK
     from calctutor.checking.answer import check_answer
 
     verdict = check_answer(result, answer, show=show)
     code = {True: EXIT_OK, False: EXIT_WRONG, None: EXIT_BAD_INPUT}[verdict.correct]
-    return render(verdict, out.fmt, width=out.width, color=out.color), code
+    return render(verdict, out), code
 
 
 def prepare(*modules: str, checking: bool = False) -> None:

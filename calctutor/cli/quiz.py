@@ -57,8 +57,7 @@ def register(app) -> None:
         try:
             from calctutor.quiz.app import run_quiz
 
-            run_quiz(module, count, seed, skill, review, fmt=out.fmt, width=out.width,
-                     color=out.color)
+            run_quiz(module, count, seed, skill, review, options=out)
         except CalcTutorError as err:
             fail(err.one_line(), err.exit_code)
         except KeyboardInterrupt:  # before the quiz began (while generating)
@@ -102,7 +101,7 @@ def register(app) -> None:
             from calctutor.render import render
 
             full = replace(report, skills=tuple(course_skills()), module_titles=module_titles())
-            return render(full, out.fmt, width=out.width, color=out.color), 0
+            return render(full, out), 0
 
         run(job)
 

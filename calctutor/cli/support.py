@@ -10,10 +10,12 @@ import os
 import shutil
 import sys
 import traceback
-from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from calctutor.errors import CalcTutorError, InternalError
+
+if TYPE_CHECKING:  # the CLI layer imports calctutor.render only inside a function
+    from calctutor.render.options import RenderOptions
 
 # Exit codes (docs/interface.md): 0 ok, 1 an --answer was checked and is wrong, 2 bad input.
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -28,21 +30,14 @@ class Format(str, enum.Enum):
     json = "json"
 
 
-@dataclass(frozen=True)
-class Output:
-    """Where and how a command writes: the format, the width and whether to use colour."""
-
-    fmt: str
-    width: int
-    color: bool
-
-
 def debug() -> bool:
     return os.environ.get("CALCTUTOR_DEBUG") == "1"
 
 
-def resolve_output(fmt: Format | None) -> Output:
+def resolve_output(fmt: Format | None) -> RenderOptions:
     """Pick the format (rich on a terminal, plain when piped), width and colour."""
+    from calctutor.render.options import RenderOptions
+
     tty = sys.stdout.isatty()
     name = fmt.value if fmt is not None else ("rich" if tty else "plain")
     if tty:
@@ -51,7 +46,7 @@ def resolve_output(fmt: Format | None) -> Output:
         width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 100
     no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
     color = name == "rich" and not no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
-    return Output(name, max(40, min(width, 200)), color)
+    return RenderOptions(name, max(40, min(width, 200)), color)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

@@ -31,7 +31,7 @@ def worksheet_text(module, count, seed, skill, answers, out) -> str:
 
     sheet = make_worksheet(module, count, seed, skill, answers)
     # JSON always carries each answer (the contract's shape); --answers is for print
-    text = render(sheet, out.fmt, width=out.width, color=out.color)
+    text = render(sheet, out)
     if out.fmt == "latex":
         text = latex_document(text)
     return text

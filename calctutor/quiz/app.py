@@ -17,6 +17,7 @@ from calctutor.quiz.report import ProgressReport, SkillInfo
 from calctutor.quiz.schedule import due_skills, skill_states
 from calctutor.quiz.session import COMMANDS, Quiz, Summary, TextUI
 from calctutor.quiz.store import Store, utc_now
+from calctutor.render.options import RenderOptions
 
 
 def _warm_up() -> None:
@@ -58,11 +59,12 @@ def open_store(err: TextIO) -> Store:
 
 
 def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None,
-             skill: str | None = None, review: bool = False, *, fmt: str = "plain",
-             width: int = 80, color: bool = False, interactive: bool | None = None,
+             skill: str | None = None, review: bool = False, *,
+             options: RenderOptions | None = None, interactive: bool | None = None,
              stdin: TextIO | None = None, stdout: TextIO | None = None,
              stderr: TextIO | None = None) -> Summary | None:
-    """Run a quiz (see ``session``); None when there was nothing to ask (nothing due)."""
+    """Run a quiz (see ``session``); None when there was nothing to ask (nothing due).
+    ``options``: rich or plain, its width and colour (default plain, 80 columns)."""
     from calctutor.quiz.engine import Engine
 
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
@@ -76,9 +78,11 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     wanted = match_skill(skill, number) if skill is not None else None
     if seed is None:
         seed = random.SystemRandom().randrange(1, 100_000)
-    ui = TextUI(stdout.write, stdin.readline, interactive=interactive, rich=fmt == "rich",
-                color=color, width=width, flush=stdout.flush)
-    engine = Engine(fmt, width, color)
+    options = options or RenderOptions(color=False)
+    ui = TextUI(stdout.write, stdin.readline, interactive=interactive,
+                rich=options.fmt == "rich", color=options.color, width=options.width,
+                flush=stdout.flush)
+    engine = Engine(options)
     store = open_store(stderr)
 
     if review:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
+from calctutor.render.options import RenderOptions
 
 # Step-tree nodes too small to be worth a hint of their own.
 _TRIVIAL_RULES = ("identity", "constant")
@@ -50,11 +51,11 @@ class Judged:
 class Engine:
     """Solve, hint, judge and render in the sandbox, for one output format."""
 
-    def __init__(self, fmt: str = "plain", width: int = 80, color: bool = False,
+    def __init__(self, options: RenderOptions | None = None,
                  timeout: float | None = None, memory_mb: int | None = None):
         from calctutor.config import memory_limit_mb, time_limit_s
 
-        self.fmt, self.width, self.color = fmt, width, color
+        self.options = options or RenderOptions(color=False)
         self.timeout = time_limit_s() if timeout is None else timeout
         self.memory_mb = memory_limit_mb() if memory_mb is None else memory_mb
 
@@ -65,7 +66,7 @@ class Engine:
 
     def render(self, blocks) -> str:
         """A document as text (in the sandbox: pretty-printing is SymPy work too)."""
-        return self._run(_render, blocks, self.fmt, self.width, self.color)
+        return self._run(_render, blocks, self.options)
 
     def generate(self, **kwargs):
         """``calctutor.exercises.generate(**kwargs)`` under the limits."""
@@ -74,14 +75,12 @@ class Engine:
     def prepare(self, exercise, number: int, total: int, title: str = "") -> Prepared:
         """Solve ``exercise`` and render its problem, hints, solution and answer.
         Raises CalcTutorError (LimitError, ...) when it cannot be solved within the limits."""
-        return self._run(_prepare, exercise, number, total, title,
-                         (self.fmt, self.width, self.color))
+        return self._run(_prepare, exercise, number, total, title, self.options)
 
     def judge(self, exercise, prepared: Prepared, text: str) -> Judged:
         """The verdict on ``text``; never raises for anything the learner typed."""
         try:
-            return self._run(_judge, exercise, prepared.result, text,
-                             (self.fmt, self.width, self.color))
+            return self._run(_judge, exercise, prepared.result, text, self.options)
         except ParseError as err:
             return Judged(None, error=f"Could not read your answer: {err.one_line()}")
         except LimitError:
@@ -98,10 +97,10 @@ class Engine:
 # In the worker
 
 
-def _render(blocks, fmt, width, color) -> str:
+def _render(blocks, out: RenderOptions) -> str:
     from calctutor.render import render_blocks
 
-    return render_blocks(blocks, fmt, width=width, color=color)
+    return render_blocks(blocks, out)
 
 
 def _generate(kwargs):
@@ -118,16 +117,16 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None
     return Prepared(
         result=result if _pickles(result) else None,  # else each check solves again
-        problem=_render(problem_doc(exercise, result, spec, number, total, title), *out),
-        hints=tuple(_render(h, *out) for h in hint_docs(result, doc)),
-        solution=_render(doc, *out),
-        answer=_render(answer_doc(result, doc, spec, exercise), *out),
+        problem=_render(problem_doc(exercise, result, spec, number, total, title), out),
+        hints=tuple(_render(h, out) for h in hint_docs(result, doc)),
+        solution=_render(doc, out),
+        answer=_render(answer_doc(result, doc, spec, exercise), out),
     )
 
 
 def _judge(exercise, result, text, out) -> Judged:
     verdict = check(exercise, result, text)
-    return Judged(verdict.correct, _render(verdict_doc(verdict), *out), verdict.diagnosis)
+    return Judged(verdict.correct, _render(verdict_doc(verdict), out), verdict.diagnosis)
 
 
 def check(exercise, result, text):

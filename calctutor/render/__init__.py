@@ -1,4 +1,4 @@
-"""Rendering: one model, many views. ``render(result, fmt)`` for every result and format.
+"""Rendering: one model, many views. ``render(result, options)`` for every result and format.
 
 A result becomes a document, a list of format-neutral blocks (``views.view``, blocks in
 ``doc``); each format prints the blocks (``plain``, ``rich_view``, ``latex``, ``markdown``).
@@ -10,36 +10,37 @@ from __future__ import annotations
 
 import json
 
-FORMATS = ("rich", "plain", "latex", "markdown", "json")
+from calctutor.render.options import FORMATS, RenderOptions
 
 
-def render(result, fmt: str, *, width: int = 80, color: bool = True) -> str:
-    """``result`` as text in format ``fmt`` (one of FORMATS).
-
-    ``width`` is the terminal width for rich and plain; ``color`` False gives rich without
-    ANSI escapes (NO_COLOR). Raises TypeError for a result type without a view.
-    """
-    if fmt == "json":
+def render(result, how: RenderOptions | str, *, width: int | None = None,
+           color: bool | None = None) -> str:
+    """``result`` as text, printed as ``how`` says (``RenderOptions``, or a format name
+    of FORMATS with ``width`` and ``color`` as keywords). Raises TypeError for a result
+    type without a view."""
+    options = RenderOptions.of(how, width=width, color=color)
+    if options.fmt == "json":
         if not callable(getattr(result, "to_json", None)):
             raise TypeError(f"{type(result).__name__} has no JSON form")
         return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     from calctutor.render.views import view
 
-    return render_blocks(view(result), fmt, width=width, color=color)
+    return render_blocks(view(result), options)
 
 
-def render_blocks(blocks, fmt: str, *, width: int = 80, color: bool = True) -> str:
-    """A document (a list of ``doc`` blocks) in format ``fmt`` (any of FORMATS but json)."""
+def render_blocks(blocks, how: RenderOptions | str, *, width: int | None = None,
+                  color: bool | None = None) -> str:
+    """A document (a list of ``doc`` blocks) printed as ``how`` says (any format but json)."""
+    options = RenderOptions.of(how, width=width, color=color)
+    fmt = options.fmt
     if fmt == "plain":
         from calctutor.render.plain import render_plain
 
-        return render_plain(blocks, width)
+        return render_plain(blocks, options.width)
     if fmt == "rich":
         from calctutor.render.rich_view import render_rich
 
-        return render_rich(blocks, width, color)
+        return render_rich(blocks, options.width, options.color)
     if fmt == "latex":
         from calctutor.render.latex import render_latex
 
@@ -58,4 +59,4 @@ def latex_document(body: str) -> str:
     return wrap(body)
 
 
-__all__ = ["FORMATS", "render", "render_blocks", "latex_document"]
+__all__ = ["FORMATS", "RenderOptions", "render", "render_blocks", "latex_document"]

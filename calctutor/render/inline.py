@@ -15,6 +15,7 @@ from sympy.printing.conventions import requires_partial
 from calctutor.notation import to_latex, to_text
 from calctutor.render.doc import Segments, derivative, equation
 from calctutor.steps.model import RULE_TITLES, Step
+from calctutor.steps.wording import sentence
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -126,14 +127,6 @@ class StepParts:
     compact: bool
 
 
-def _strip_title(why: Segments, title: str) -> Segments:
-    """Drop a leading "Power rule: " when the header already names the rule."""
-    if why and isinstance(why[0], str) and why[0].lower().startswith(title.lower() + ": "):
-        rest = why[0][len(title) + 2:]
-        return (rest[:1].upper() + rest[1:],) + tuple(why[1:])
-    return why
-
-
 def _mentions(why: Segments, expr: sympy.Basic) -> bool:
     return any(isinstance(s, sympy.Basic) and s == expr for s in why)
 
@@ -142,12 +135,10 @@ def step_parts(step: Step) -> StepParts:
     """The format-neutral reading of one ``Step`` node (see ``StepParts``)."""
     title = RULE_TITLES[step.rule]
     lhs = step.expr if step.rule == "rewrite" else derivative(step.expr, step.var)
-    why = _strip_title(tuple(step.why), title)
     leaf = not step.substeps
-    exprs = {s for s in why if isinstance(s, sympy.Basic)}
-    if leaf and exprs and exprs == {step.expr, step.result}:
-        # "The derivative of sin(x) is cos(x)." says what the header line already says
-        why = ()
+    why = sentence(step.reason, after_title=True)
+    if leaf and step.reason is not None and step.reason.restates_header:
+        why = ()  # "The derivative of sin(x) is cos(x)." says what the header line says
     lets = tuple((u, e) for u, e in step.let if not (_mentions(why, u) and _mentions(why, e)))
     formula = step.formula
     if leaf and why and formula:

@@ -120,24 +120,22 @@ def equiv_view(result: EquivResult) -> Document:
     notes = list(result.notes)
     if not verdict:  # a result without a verdict kind: equal, without saying how
         doc.append(Verdict(True, headline, ("A and B are equal wherever A is defined.",)))
-    elif verdict in ("proved", "tested"):
-        summary = result.summary or "A and B are equal wherever A is defined"
-        summary = summary.removeprefix("proved equal: ")
-        if verdict == "proved":
-            text = "A and B are equal wherever A is defined: " + summary
-        else:
-            text = summary.removeprefix("equal at every point tested: ")
-            text = text[:1].upper() + text[1:]
+    elif verdict == "proved":
+        text = "A and B are equal wherever A is defined"
+        doc.append(Verdict(True, headline, (sentence(f"{text}: {result.detail}" if result.detail
+                                                     else text),)))
+    elif verdict == "tested":
+        # a search: how many points and where (a decimal comparison has no points to name)
+        text = (f"{result.detail}, no proof found within the time budget" if result.detail
+                else result.summary or "equal at every point tested, without a proof")
         doc.append(Verdict(True, headline, (sentence(text),)))
     elif verdict == "differ":
         doc.append(Verdict(False, headline, (sentence(result.evidence),)
                            if result.evidence else ()))
     else:
-        # without a summary, the method of an undecided check says why it could not decide
-        reason = result.summary or result.method.partition("undecided:")[2].strip() or (
-            "neither a proof nor a counterexample was found in time")
+        reason = result.detail or "neither a proof nor a counterexample was found in time"
         notes = [n for n in notes if n != result.summary]
-        doc.append(Verdict(None, headline, (sentence(reason.removeprefix("could not decide: ")),)))
+        doc.append(Verdict(None, headline, (sentence(reason),)))
         method = ""
     if method:
         doc.append(Fields((("Method", (method,)),)))

@@ -16,8 +16,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from calctutor.notation import to_text
-from calctutor.steps.model import Step
+from calctutor.steps.model import Reason, Step
 from calctutor.steps.tables import ELEMENTARY, NAMES
 from calctutor.symbols import fresh_symbols
 
@@ -58,26 +57,19 @@ class Differentiator:
 
     # -- basic rules ----------------------------------------------------------------------
     def constant(self, expr, var) -> Step:
-        others = sorted((s for s in expr.free_symbols if s != var), key=lambda s: s.name)
-        if others:
-            names = ", ".join(s.name for s in others)
-            why = (expr, f" does not depend on {var}: {names} {'is' if len(others) == 1 else 'are'} "
-                   f"held constant when differentiating with respect to {var}, so its derivative is 0.")
-        else:
-            why = (expr, " is a constant, so its derivative is 0.")
-        return Step("constant", expr, var, sp.Integer(0), why)
+        held = tuple(sorted((s for s in expr.free_symbols if s != var), key=lambda s: s.name))
+        return Step("constant", expr, var, sp.Integer(0),
+                    Reason.of("constant", expr=expr, var=var, held=held))
 
     def identity(self, expr, var) -> Step:
-        return Step("identity", expr, var, sp.Integer(1),
-                    (f"The derivative of {var} with respect to itself is 1.",))
+        return Step("identity", expr, var, sp.Integer(1), Reason.of("identity", var=var))
 
     def sum(self, expr, var) -> Step:
         terms = expr.as_ordered_terms()
         subs = tuple(self.step(t, var) for t in terms)
         result = sp.Add(*[s.result for s in subs])
         kind = "difference" if any(t.could_extract_minus_sign() for t in terms) else "sum"
-        why = (f"The derivative of a {kind} is the {kind} of the derivatives: differentiate the "
-               f"{len(terms)} terms one by one.",)
+        why = Reason.of("sum", kind=kind, count=len(terms))
         return Step("sum", expr, var, result, why, subs, "(u + v)' = u' + v'")
 
     def mul(self, expr, var) -> Step:
@@ -101,12 +93,10 @@ class Differentiator:
             # x^2/3 is (1/3)*x^2: say so, it is what learners trip over
             rewritten = sp.Mul(coeff, rest, evaluate=False)
             subs.insert(0, Step("rewrite", expr, var, rewritten,
-                                ("Dividing by ", den, " is multiplying by the constant ", coeff, ".")))
+                                Reason.of("divide_by_constant", divisor=den, coeff=coeff)))
         logs = [a for a in sp.Mul.make_args(den) if isinstance(a, sp.log) and a.args[0].is_number]
-        extra = ""
-        if logs and isinstance(rest, sp.log):
-            extra = f" (a logarithm to base {logs[0].args[0]} is ln(·)/ln({logs[0].args[0]}))"
-        why = ("The constant factor ", coeff, f" stays; differentiate the rest{extra}.")
+        base = logs[0].args[0] if logs and isinstance(rest, sp.log) else None
+        why = Reason.of("constant_multiple", coeff=coeff, log_base=base)
         return Step("constant_multiple", expr, var, coeff * inner.result, why, tuple(subs),
                     "(c·u)' = c·u'")
 
@@ -118,19 +108,17 @@ class Differentiator:
             terms.append(sp.Mul(s.result, *others))
         result = sp.Add(*terms)
         if len(factors) == 2:
-            why = ("A product of u = ", factors[0], " and v = ", factors[1],
-                   ": differentiate each factor in turn, keeping the other.")
+            why = Reason.of("product", u=factors[0], v=factors[1])
             formula = "(u·v)' = u'·v + u·v'"
         else:
-            why = (f"A product of {len(factors)} factors: differentiate one factor at a time, "
-                   "keeping the others, and add the results.",)
+            why = Reason.of("product_many", count=len(factors))
             formula = "(u·v·w)' = u'·v·w + u·v'·w + u·v·w'"
         return Step("product", expr, var, result, why, subs, formula)
 
     def quotient(self, expr, var, u, v) -> Step:
         du, dv = self.step(u, var), self.step(v, var)
         result = (du.result * v - u * dv.result) / v**2
-        why = ("A quotient of u = ", u, " over v = ", v, ": (u'·v - u·v') over v squared.")
+        why = Reason.of("quotient", u=u, v=v)
         return Step("quotient", expr, var, result, why, (du, dv), "(u/v)' = (u'·v - u·v')/v²")
 
     # -- powers ---------------------------------------------------------------------------
@@ -151,22 +139,17 @@ class Differentiator:
         subs = ()
         if n == sp.Rational(1, 2) or n == sp.Rational(-1, 2) or (n.is_Rational and n.q != 1):
             shown = sp.Pow(var, n, evaluate=False)
-            root = "square root" if abs(n) == sp.Rational(1, 2) else "root"
             subs = (Step("rewrite", expr, var, shown,
-                         (f"Write the {root} as a power: ", expr, " = ", var, f"^({n})."),),)
+                         Reason.of("root_as_power", expr=expr, var=var, n=n)),)
         elif n.is_negative:
-            # 1/x^2 is stored as x^(-2) by SymPy: write the reciprocal out so the rewrite shows
-            reciprocal = "1/" + to_text(sp.Pow(var, -n))
             subs = (Step("rewrite", expr, var, sp.Pow(var, n, evaluate=False),
-                         (f"Write the reciprocal as a negative power: {reciprocal} = ", var,
-                          f"^({n})."),),)
+                         Reason.of("reciprocal_as_power", var=var, n=n)),)
         result = n * var ** (n - 1)
-        why = ("Power rule: bring the exponent ", n, " down and lower it by one.")
-        return Step("power", expr, var, result, why, subs, "d/dx xⁿ = n·x^(n-1)")
+        return Step("power", expr, var, result, Reason.of("power", n=n), subs, "d/dx xⁿ = n·x^(n-1)")
 
     def exponential(self, expr, var) -> Step:
         a = expr.base
-        why = ("For a constant base a = ", a, ", the derivative of a^x is a^x·ln(a).")
+        why = Reason.of("exponential", base=a)
         return Step("exponential", expr, var, expr * sp.log(a), why, (), "d/dx aˣ = aˣ·ln(a)")
 
     def general_power(self, expr, var) -> Step:
@@ -174,10 +157,8 @@ class Differentiator:
         log_form = g * sp.log(f)
         inner = self.step(log_form, var)
         rewrite = Step("rewrite", expr, var, sp.exp(log_form),
-                       ("Both the base and the exponent depend on ", var, ": write ", expr,
-                        " = e^(", log_form, ") (logarithmic differentiation)."))
-        why = ("Take logarithms: ln(y) = ", log_form, "; differentiating, y'/y = (", log_form,
-               ")', so y' = ", expr, "·(", log_form, ")'.")
+                       Reason.of("exp_log_form", var=var, expr=expr, log_form=log_form))
+        why = Reason.of("general_power", expr=expr, log_form=log_form)
         return Step("general_power", expr, var, expr * inner.result, why, (rewrite, inner),
                     "(f^g)' = f^g·(g·ln f)'")
 
@@ -200,19 +181,18 @@ class Differentiator:
             return self.known(expr, var)
         rule, derivative, _formula = ELEMENTARY[func]
         result = derivative(var)
-        about = f" ({NAMES[func]})" if func in NAMES else ""
-        why = ("The derivative of ", expr, about, " is ", result, ".")
+        why = Reason.of("elementary", expr=expr, result=result, name=NAMES.get(func, ""))
         # the header already shows d/dx f(x) = f'(x): no separate formula for a leaf
         return Step(rule, expr, var, result, why)
 
     def unknown(self, expr, var) -> Step:
         result = sp.diff(expr, var)
-        why = (expr.func.__name__, " is an unknown function: its derivative is written ", result, ".")
+        why = Reason.of("unknown_function", name=expr.func.__name__, result=result)
         return Step("unknown_function", expr, var, result, why)
 
     def known(self, expr, var) -> Step:
         result = sp.diff(expr, var)
-        return Step("known", expr, var, result, ("A standard derivative: ", result, "."))
+        return Step("known", expr, var, result, Reason.of("known", result=result))
 
     def chain(self, expr, var, inner, outer_of) -> Step:
         """f(g(x)): differentiate the outer f at u = g(x), times the derivative of g."""
@@ -221,9 +201,7 @@ class Differentiator:
         outer = self.step(outer_expr, u)
         inner_step = self.step(inner, var)
         result = outer.result.subs(u, inner) * inner_step.result
-        why = ("Let ", u, " = ", inner, ". Then ", expr, " = ", outer_expr,
-               ": differentiate the outside with respect to ", u, ", then multiply by d",
-               u, "/d", var, ".")
+        why = Reason.of("chain", u=u, inner=inner, expr=expr, outer=outer_expr, var=var)
         return Step("chain", expr, var, result, why, (outer, inner_step),
                     "d/dx f(g(x)) = f'(g(x))·g'(x)", let=((u, inner),))
 

@@ -1,53 +1,30 @@
 """The step tree: the data every derivative explanation is made of.
 
 A ``Step`` says: the derivative of ``expr`` with respect to ``var`` is ``result``, by
-``rule``, because of ``why``; its ``substeps`` are the smaller derivatives it used.
-A ``rewrite`` step instead says ``expr`` equals ``result`` (a change of form, before or
-after differentiating). Renderers turn the tree into text; nothing here knows about output.
+``rule`` (in general form ``formula``), for the ``reason`` (a ``wording.Reason``: which
+statement of the rule and the parts it applies to); its ``substeps`` are the smaller
+derivatives it used. A ``rewrite`` step instead says ``expr`` equals ``result`` (a change of
+form, before or after differentiating). ``wording.sentence`` turns a reason into words;
+renderers turn the tree into text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterator
 
 import sympy
 
 from calctutor.notation import to_sympy, to_text
+from calctutor.steps.wording import RULE_TITLES, Reason, Segment, sentence, titled
+
+__all__ = ["RULES", "RULE_TITLES", "Reason", "Segment", "Step"]
 
 RULES = (
     "constant", "identity", "power", "constant_multiple", "sum", "product", "quotient",
     "chain", "exp", "exponential", "log", "trig", "inverse_trig", "hyperbolic",
     "inverse_hyperbolic", "general_power", "abs", "rewrite", "known", "unknown_function",
 )
-
-# Human names for rules, used in headings.
-RULE_TITLES = {
-    "constant": "Constant rule",
-    "identity": "Identity",
-    "power": "Power rule",
-    "constant_multiple": "Constant multiple rule",
-    "sum": "Sum rule",
-    "product": "Product rule",
-    "quotient": "Quotient rule",
-    "chain": "Chain rule",
-    "exp": "Exponential function",
-    "exponential": "Exponential a^x",
-    "log": "Logarithm",
-    "trig": "Trigonometric function",
-    "inverse_trig": "Inverse trigonometric function",
-    "hyperbolic": "Hyperbolic function",
-    "inverse_hyperbolic": "Inverse hyperbolic function",
-    "general_power": "Logarithmic differentiation",
-    "abs": "Absolute value",
-    "rewrite": "Rewrite",
-    "known": "Known derivative",
-    "unknown_function": "Unknown function",
-}
-
-# A sentence is a sequence of words and expressions; each renderer prints the expressions
-# in its own notation (plain text, LaTeX, pretty), so a sentence is stored unrendered.
-Segment = Union[str, sympy.Basic]
 
 
 @dataclass(frozen=True)
@@ -58,7 +35,7 @@ class Step:
     expr: sympy.Expr
     var: sympy.Symbol
     result: sympy.Expr
-    why: tuple[Segment, ...] = ()
+    reason: Reason | None = None
     substeps: tuple["Step", ...] = ()
     # The rule in general form, e.g. "(u*v)' = u'*v + u*v'"; None for trivial rules.
     formula: str | None = None
@@ -68,6 +45,18 @@ class Step:
     def __post_init__(self):
         if self.rule not in RULES:
             raise ValueError(f"unknown rule {self.rule!r}")
+        if self.reason is not None and not isinstance(self.reason, Reason):
+            raise TypeError(f"a step's reason is a Reason, not {type(self.reason).__name__}")
+
+    @property
+    def why(self) -> tuple[Segment, ...]:
+        """The reason in words, as a sentence read on its own."""
+        return sentence(self.reason)
+
+    @property
+    def titled_why(self) -> tuple[Segment, ...]:
+        """The rule's title, then the reason in words ("Power rule: Bring the exponent ...")."""
+        return titled(self.rule, self.reason)
 
     @property
     def text(self) -> str:
@@ -85,7 +74,7 @@ class Step:
         return [s.rule for s in self.walk()]
 
     def to_json(self) -> dict:
-        """The contract's STEP object (plus ``formula`` and ``let`` when present)."""
+        """The contract's STEP object (plus ``formula``, ``let`` and ``reason`` when present)."""
         out = {
             "rule": self.rule,
             "expr": to_sympy(self.expr),
@@ -98,4 +87,6 @@ class Step:
             out["formula"] = self.formula
         if self.let:
             out["let"] = {to_sympy(k): to_sympy(v) for k, v in self.let}
+        if self.reason is not None:
+            out["reason"] = self.reason.code
         return out

@@ -69,7 +69,7 @@ def _rule_words(entry: Entry) -> tuple:
     if step.substeps and step.formula:
         return (f"{title}, {step.formula}.",)
     if not step.substeps and step.why:
-        return (f"{title}: ", *step.why)
+        return step.titled_why
     return (f"{title}.",)
 
 

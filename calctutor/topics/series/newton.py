@@ -13,7 +13,6 @@ iterations unless a step is impossible.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 import mpmath
@@ -591,7 +590,7 @@ def newton(exprs, reading: Reading, variables, start, *, optimise=False, tol=1e-
                           "not a minimum. To find a minimum, start elsewhere (or use descent).", True))
     return NewtonResult(reading, tuple(exprs), variables, start, optimise, not optimise and n > 1,
                         g, dg, tuple(its), bool(converged), status, verdict.headline,
-                        verdict.explanation, tol, max_iter, steps, exact, kind, kind_text,
+                        verdict.text, tol, max_iter, steps, exact, kind, kind_text,
                         tuple(notes), rate=verdict.rate, multiplicity=verdict.multiplicity,
                         evidence=verdict.evidence, period=run.period if status == "cycle" else None)
 
@@ -622,7 +621,7 @@ class _Context:
     steps: int | None
     run: _Run
     scale0: float
-    # set once f is shown to have no real root: advice to look further is then false
+    # set once f is shown to have no real root: "a root may lie further on" is then false
     root_ruled_out: bool = False
 
     @property
@@ -659,10 +658,16 @@ class _Context:
 class _Verdict:
     status: str
     headline: str
-    explanation: str
+    explanation: str  # what happened and why
     rate: str | None = None
     multiplicity: float | None = None
     evidence: str | None = None
+    advice: str = ""  # what to try next (another start, more iterations), a sentence
+
+    @property
+    def text(self) -> str:
+        """The explanation, then the advice."""
+        return f"{self.explanation} {self.advice}" if self.advice else self.explanation
 
 
 def _iters(k: int) -> str:
@@ -687,13 +692,11 @@ def _assess(c: _Context) -> _Verdict:
             run_at = f", after {_iters(its[-1].n)}" if verdict.status == "max_iter" else ""
             what = "f has no stationary point (f' has no real root)" if c.optimise \
                 else "f has no real root"
+            # the run's advice (start elsewhere, iterate longer) cannot help: no root exists
             return _Verdict("no_real_root", f"{head}: Newton's method cannot converge",
-                            f"{what}: {shown}. In this run{run_at}: {_lower(_ADVICE.sub('', verdict.explanation))}",
+                            f"{what}: {shown}. In this run{run_at}: {_lower(verdict.explanation)}",
                             evidence=shown)
     return verdict
-
-
-_ADVICE = re.compile(r" Start (from|closer)[^.]*\.$")  # pointless when there is no root to find
 
 
 def _lower(text: str) -> str:
@@ -872,12 +875,12 @@ def _stopped(c: _Context) -> _Verdict:
                    f"{_num(c.run.flat_step, 3)} long")
         return _Verdict("zero_derivative", "Stopped: a flat tangent", (
             f"At x{last.n} = {_pt(last.x)}, {why}. The tangent is flat, so Newton's step "
-            f"{'divides by zero' if c.run.flat_step is None else 'shoots off'}. Start from "
-            f"another point."))
+            f"{'divides by zero' if c.run.flat_step is None else 'shoots off'}."),
+            advice="Start from another point.")
     if status == "diverged":
         return _Verdict("diverged", "Diverged", (
-            f"The iterates run off: {_growth(its)}. Each tangent leads further out. Start "
-            f"closer to a {c.target}."))
+            f"The iterates run off: {_growth(its)}. Each tangent leads further out."),
+            advice=f"Start closer to a {c.target}.")
     if status == "cycle":
         p = c.run.period
         points = [_pt(its[j].x) for j in range(last.n - p + 1, last.n + 1)]
@@ -886,7 +889,7 @@ def _stopped(c: _Context) -> _Verdict:
         return _Verdict("cycle", f"Cycling: a {p}-cycle, no convergence", (
             f"{pairs}: the iterates repeat {', '.join(points)} (a {p}-cycle, checked over a "
             f"whole period), and |{c.gname}| stays at least {_num(fmin, 4)} on it, so they "
-            f"will never reach a {c.target}. Start from another point."))
+            f"will never reach a {c.target}."), advice="Start from another point.")
     if status == "undefined":
         return _Verdict("undefined", "Stopped: undefined", (
             f"{c.gname} is not defined (as a real number) at x{last.n} = {_pt(last.x)}"
@@ -969,7 +972,7 @@ def _max_iter(c: _Context) -> _Verdict:
 
 def _wander(c: _Context, its, fs, head: str, base: str) -> _Verdict:
     """A stop at --max-iter with no sign of convergence: the drift or the spread of the
-    last iterates; advice to look further only while a root may exist."""
+    last iterates, and where to look next."""
     tail = its[-10:]
     if c.one and len(tail) >= 6:
         xs = [float(it.x[0]) for it in tail]
@@ -985,16 +988,14 @@ def _wander(c: _Context, its, fs, head: str, base: str) -> _Verdict:
                                       if c.root_ruled_out else
                                       f"may only approach 0 as x runs off (an asymptote), or a "
                                       f"{c.target} may lie further on") if shrinking else "")
-                + ("." if c.root_ruled_out else
-                   f". Raise --max-iter to follow it, or start closer to a {c.target}.")))
+                + "."), advice=f"Raise --max-iter to follow it, or start closer to a {c.target}.")
     lo = min(_norm(it.x) for it in tail)
     hi = max(_norm(it.x) for it in tail)
     flo = min(fs[-10:]) if fs and math.isfinite(min(fs[-10:])) else None
     shape = (f"over the last {len(tail)} iterations |x| ranges from {_num(lo, 3)} to "
              f"{_num(hi, 3)}" + (f" and |{c.gname}| stays at least {_num(flo, 3)}" if flo else ""))
-    advice = "" if c.root_ruled_out else " Start from another point, or raise --max-iter."
-    return _Verdict("max_iter", head, (
-        f"{base}: {shape}, with no trend towards a {c.target}.{advice}"))
+    return _Verdict("max_iter", head, f"{base}: {shape}, with no trend towards a {c.target}.",
+                    advice="Start from another point, or raise --max-iter.")
 
 
 def _no_real_root(g, v) -> str | None:
