@@ -6,6 +6,7 @@ Expressions are one line of learner notation (``x^2*sin(x)``); steps are a numbe
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 
@@ -29,8 +30,8 @@ from calctutor.steps.model import Step
 
 # Our own text and SymPy's use a few non-ASCII symbols; these are their ASCII spellings.
 _ASCII = str.maketrans({
-    "·": "*", "⋅": "*", "×": "x", "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-",
-    "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "∂": "d", "√": "sqrt", "…": "...", "∞": "oo",
+    "⋅": "*", "×": "x", "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-",
+    "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "√": "sqrt", "…": "...", "∞": "oo",
     "²": "^2", "³": "^3", "ⁿ": "^n", "ˣ": "^x", "⁻": "^-", "¹": "1", "ᵀ": "^T",
     "∇": "grad ", "Σ": "sum ", "∑": "sum ", "∏": "prod ",
     "✓": "ok", "✗": "x", "“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ",
@@ -46,9 +47,20 @@ def _ascii_char(ch: str) -> str:
     return "?"
 
 
+# ∂ is AsciiMath's "del" (as ∇ is its "grad"): del f/del x, del^2/del x^2 [f]; a product
+# dot between two factors is a space (u' v), a spaced one between long factors stays "*".
+_PARTIAL = re.compile(r"∂(?=[/²³⁴⁵⁶⁷⁸⁹^])")
+_AFTER_WORD = re.compile(r"(?<=\w)∂")
+_DOT = re.compile(r"\s+·\s+")
+_GLUED_GREEK = re.compile(r"(?<=\d)(?=[α-ω])")
+
+
 def ascii_text(text: str) -> str:
     """Our own words and maths in ASCII (Greek letters spelt out, anything else '?')."""
-    return "".join(_ascii_char(ch) for ch in clean(text).translate(_ASCII))
+    text = _PARTIAL.sub("del", _AFTER_WORD.sub(" ∂", clean(text))).replace("∂", "del ")
+    text = _DOT.sub(" * ", text).replace("·", " ")
+    text = _GLUED_GREEK.sub(" ", text)  # 2λ is "2 lam", not "2lam"
+    return "".join(_ascii_char(ch) for ch in text.translate(_ASCII))
 
 
 def user_text(text: str) -> str:

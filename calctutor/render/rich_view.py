@@ -36,7 +36,6 @@ from calctutor.render.doc import (
     cell_segments,
 )
 from calctutor.render.inline import clean, colon, one_line, step_parts
-from calctutor.render.layout import baseline, fit
 from calctutor.steps.model import Step
 
 # One palette, used consistently: rules name things in cyan, answers are green.
@@ -72,22 +71,44 @@ def segments_text(segments, style: str = "") -> Text:
 
 
 def pretty(expr, width: int, style: str = ""):
-    """``expr`` in 2-D within ``width`` (see ``layout.fit``); what cannot be broken there
-    is shown on one line of text, which Rich wraps at spaces."""
-    lines = None if isinstance(expr, sympy.Float) else fit(expr, width)
-    if lines is not None:
+    """``expr`` in learner notation: one line of text (Rich wraps it at spaces), and a
+    matrix as rows and columns, its entries in the same notation."""
+    lines = _grid(expr)
+    if lines is not None and max(len(line) for line in lines) <= width:
         return Text("\n".join(lines), style=style, no_wrap=True, overflow="ignore")
-    if isinstance(expr, sympy.Equality):
-        right = fit(expr.rhs, width - 2)
-        rhs = (Text("\n".join(_prefix(right, expr.rhs)), style=style, no_wrap=True)
-               if right is not None else Text("= " + clean(one_line(expr.rhs)), style=style))
-        return Group(pretty(expr.lhs, width, style), rhs)
     return Text(clean(one_line(expr)), style=style)
 
 
-def _prefix(lines: list[str], expr) -> list[str]:
-    mid = baseline(expr, len(lines))
-    return [("= " if k == mid else "  ") + line for k, line in enumerate(lines)]
+def _matrix(m) -> list[str]:
+    cells = [[clean(one_line(e)) for e in m.row(i)] for i in range(m.rows)]
+    widths = [max(len(row[j]) for row in cells) for j in range(m.cols)]
+    rows = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    if len(rows) == 1:
+        return [f"[{rows[0]}]"]
+    edges = [("⎡", "⎤")] + [("⎢", "⎥")] * (len(rows) - 2) + [("⎣", "⎦")]
+    return [f"{a}{r}{b}" for (a, b), r in zip(edges, rows, strict=True)]
+
+
+def _grid(expr) -> list[str] | None:
+    """A matrix, or an equation with a matrix side, laid out on several lines (else None)."""
+    if isinstance(expr, sympy.MatrixBase) and expr.rows and expr.cols:
+        return _matrix(expr)
+    if isinstance(expr, sympy.Equality) and any(isinstance(side, sympy.MatrixBase)
+                                               for side in expr.args):
+        left = _grid(expr.lhs) or [clean(one_line(expr.lhs))]
+        right = _grid(expr.rhs) or [clean(one_line(expr.rhs))]
+        height = max(len(left), len(right))
+        mid = (height - 1) // 2
+
+        def block(lines):
+            top = mid - (len(lines) - 1) // 2
+            w = max(len(line) for line in lines)
+            return [(lines[k - top] if 0 <= k - top < len(lines) else "").ljust(w)
+                    for k in range(height)]
+
+        return [(a + (" = " if k == mid else "   ") + b).rstrip()
+                for k, (a, b) in enumerate(zip(block(left), block(right), strict=True))]
+    return None
 
 
 def _math(block: Math, width: int):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from calctutor.notation import greek, keep_order, to_text
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -194,14 +195,18 @@ def lagrange_view(result: LagrangeResult) -> Document:
         "At a constrained optimum the contours of f and of the constraint touch, so ∇f = λ ∇g "
         "(the multiplier ", lams[0] if one else "λk", " measures how much), and the point "
         "lies on the constraint. Both conditions together are ∇L = 0, where the multiplier"
-        f"{'' if one else 's'} {', '.join(m.name for m in lams)} "
+        f"{'' if one else 's'} {', '.join(greek(m.name) for m in lams)} "
         f"{'is one more unknown' if one else 'are more unknowns'}.",)))
+    # f first, then the multiplier terms, as the Lagrangian is defined
+    keep_order(result.lagrangian, " - ".join(
+        [to_text(result.expr)] + [f"{to_text(m)} ({to_text(g)})"
+                                  for m, g in zip(lams, result.constraints, strict=False)]))
     doc.append(Math(("The Lagrangian",), sp.Eq(sp.Symbol("L"), result.lagrangian,
                                                 evaluate=False)))
     doc.append(Paragraph(("∇L = 0, one equation per unknown (the last "
                           f"{'one gives' if one else 'ones give'} the constraint back):",)))
     for u, e in zip((*result.variables, *lams), result.equations, strict=True):
-        doc.append(Math((f"∂L/∂{u.name} = 0",), sp.Eq(e, 0, evaluate=False)))
+        doc.append(Math((f"∂L/∂{greek(u.name)} = 0",), sp.Eq(e, 0, evaluate=False)))
     regular = [c for c in result.candidates if c.multipliers]
     if result.system_status == "solved":
         doc.append(Paragraph(("Solving this system exactly gives "
@@ -232,8 +237,8 @@ def lagrange_view(result: LagrangeResult) -> Document:
                      vector_cell(c.multipliers) if c.multipliers else "—", num(c.value),
                      ", ".join(w for w in words if w)))
     if rows:
-        names = ", ".join(v.name for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
+        names = ", ".join(greek(v.name) for v in result.variables)
+        doc.append(Table(("#", f"({names})", ", ".join(greek(m.name) for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
         groups: dict[tuple[str, str], list[str]] = {}
         for k, c in enumerate(result.candidates, start=1):
