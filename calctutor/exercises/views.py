@@ -98,11 +98,12 @@ def _glued(parts):
 
 
 def _expression_list(text: str):
-    """Segments for a piece that is only expressions separated by commas (a system
-    "x^2 + y^2 - 5, x - y + 1"), or None: words stay words."""
+    """Segments for a piece that is only expressions (or equations) separated by commas (a
+    system "x^2 + y^2 - 5, x - y + 1", layers "x = t^2 + 1, y = 2t"), or None: words stay
+    words."""
     items = text.split(",")
-    if len(items) < 2 or not all(re.search(r"[A-Za-z]", i) and re.search(r"[-+*/^]", i)
-                                 for i in items):
+    if (len(items) < 2 or not all(re.search(r"[A-Za-z]", i) for i in items)
+            or not any(re.search(r"[-+*/^]", i) for i in items)):
         return None
     exprs = [math_of(i.strip()) for i in items]
     if any(e is None for e in exprs):

@@ -66,6 +66,12 @@ def math(expr) -> str:
     return "$" + latex_math(expr, inline=True) + "$"
 
 
+def _display(latex: str) -> str:
+    """A line of displayed maths that Markdown cannot take for a list item or a heading
+    ("- 2x" would start a bullet list): such a line starts with an empty TeX group."""
+    return "{}" + latex if _LINE_START.match(latex) or latex.startswith("*") else latex
+
+
 def seg_md(segments, line_start: bool = True) -> str:
     out = []
     for k, s in enumerate(segments):
@@ -123,9 +129,9 @@ def render_markdown(blocks) -> str:
             if label:
                 label += colon(label)
                 lines += [f"**{label}**" if b.emphasis else label, ""]
-            lines += ["$$", latex_math(b.expr), "$$", ""]
+            lines += ["$$", _display(latex_math(b.expr)), "$$", ""]
         elif isinstance(b, Formula):
-            lines += [f"**{md_escape(b.label)}:**", "", "$$", b.latex, "$$", ""]
+            lines += [f"**{md_escape(b.label)}:**", "", "$$", _display(b.latex), "$$", ""]
         elif isinstance(b, StepTree):
             if b.title:
                 lines += [f"**{seg_md(b.title)}**", ""]
