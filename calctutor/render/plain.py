@@ -77,9 +77,11 @@ _GLUE = "\ue000"
 def math_text(expr) -> str:
     """``expr`` on one ASCII line, with its operators glued to the terms that follow them."""
     text = ascii_text(one_line(expr, unicode=False))
+    # a line may break only before "+ term", "- term", "= side": never inside a product
+    # (x^2 sin(x)) nor between an operator and its term
     for op in (" + ", " - ", " = "):
-        text = text.replace(op, op[:-1] + _GLUE)
-    return text
+        text = text.replace(op, "\x00" + op[1:-1] + _GLUE)
+    return text.replace(" ", _GLUE).replace("\x00", " ")
 
 
 def seg_text(segments) -> str:
@@ -139,12 +141,20 @@ def _step(w: _Writer, step: Step, number: str, indent: str) -> None:
 
 def _table(w: _Writer, block: Table) -> None:
     # cells are not wrapped, so the operators' glue goes back to plain spaces here
-    rows = [[seg_text(cell_segments(c)).replace(_GLUE, " ") for c in row] for row in block.rows]
+    glued = [[seg_text(cell_segments(c)) for c in row] for row in block.rows]
+    rows = [[c.replace(_GLUE, " ") for c in row] for row in glued]
     header = [ascii_text(h) for h in block.header]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     fmt = "  ".join("{:<%d}" % n for n in widths)
     if block.title:
         w.para(ascii_text(block.title))
+    if sum(widths) + 2 * (len(widths) - 1) > w.width:
+        # too wide to read across: each row as its own record, wrapped, nothing cut off
+        for r in glued:
+            fields = "; ".join(f"{h.replace(' ', _GLUE)} ={_GLUE}{c}" for h, c in zip(header[1:], r[1:], strict=True)
+                               if c)
+            w.para(f"{header[0]} {r[0]}: {fields}", "", "    ")
+        return
     w.lines.append(fmt.format(*header).rstrip())
     w.lines.append("  ".join("-" * n for n in widths))
     w.lines += [fmt.format(*r).rstrip() for r in rows]

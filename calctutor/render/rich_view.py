@@ -176,13 +176,29 @@ def _numbered(block: Numbered, width: int):
     return Group(*parts)
 
 
-def _table(block: Table):
+def _table(block: Table, width: int):
+    cells = [[segments_text(cell_segments(c)) for c in row] for row in block.rows]
+    heads = [Text(clean(h)) for h in block.header]
+    natural = [max(t.cell_len for t in [heads[j]] + [row[j] for row in cells])
+               for j in range(len(heads))]
+    if sum(natural) + 3 * len(natural) > width:
+        # too wide to read across: each row as its own record, wrapped, nothing cut off
+        parts = [Text(clean(block.title), style=LABEL)] if block.title else []
+        for row in cells:
+            line = Text.assemble((f"{heads[0].plain} ", LABEL), row[0], ": ")
+            for k, (h, c) in enumerate(zip(heads[1:], row[1:], strict=True)):
+                if c.plain:
+                    line.append("; " if k else "")
+                    line.append(f"{h.plain} = ", style=FIELD)
+                    line.append_text(c)
+            parts.append(line)
+        return Group(*parts)
     table = RichTable(box=box.SIMPLE_HEAD, header_style=LABEL, show_edge=False,
                       title=Text(clean(block.title), style=LABEL) if block.title else None)
     for h in block.header:
         table.add_column(Text(clean(h)))
-    for row in block.rows:
-        table.add_row(*(segments_text(cell_segments(c)) for c in row))
+    for row in cells:
+        table.add_row(*row)
     return table
 
 
@@ -216,7 +232,7 @@ def renderables(blocks, width: int) -> list:
         elif isinstance(b, Numbered):
             add(_numbered(b, width))
         elif isinstance(b, Table):
-            add(_table(b))
+            add(_table(b, width))
         elif isinstance(b, Note):
             style = "bold red" if b.warning else "bold yellow"
             add(Text.assemble((clean(b.title) + ": ", style), segments_text(b.segments)),
