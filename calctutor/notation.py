@@ -28,6 +28,8 @@ _GREEK_NAME = re.compile(r"([A-Za-z]+)(_?\d*)$")
 # writes it; never after a power (x^2*y is x^2 y, not x^2y) nor inside a name (x1*y).
 _COEFFICIENT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[(]|[^\W\d_](?![\w(]))")
 
+_NUMBERS = re.compile(r"(?<=\d)\*(?=[\d.-])")
+
 
 def greek(name: str) -> str:
     """``theta`` -> ``θ``, ``lam1`` -> ``λ1``; any other name unchanged."""
@@ -75,7 +77,8 @@ def keep_order(expr, typed: str) -> None:
 
 def products_as_typed(text: str) -> str:
     """A reading written with ``*`` (``2*x*sin(x)``) in learner notation (``2x sin(x)``)."""
-    return _COEFFICIENT.sub(r"\1", text).replace("*", " ")
+    text = _NUMBERS.sub("·", _COEFFICIENT.sub(r"\1", text))  # 2·3, never "2 3"
+    return text.replace(")*(", ")(").replace("*", " ")
 
 
 def same_as_typed(reading: str, typed: str) -> bool:

@@ -98,8 +98,8 @@ def output(name: str, fmt: str) -> str:
 # What only SymPy writes: class names, its keyword for λ, its power and product signs.
 SYMPY_LEAKS = re.compile(r"\b(?:Sum|Subs|Derivative|Integral|Piecewise|Matrix|ImmutableMatrix|"
                          r"Function|Symbol|Rational|Float|Eq)\(|\blambda\b|\*\*|\blog\(|\bE\b")
-# "x*y", "2*x", ")*(" : a product sign between factors (plain and rich write 2x sin(x))
-PRODUCT_SIGN = re.compile(r"[\w)]\*[\w(]")
+# "x*y", "2*x", ")*(": a product sign between factors (plain writes 2x sin(x), but 2*3)
+PRODUCT_SIGN = re.compile(r"[A-Za-z)]\*[A-Za-z(]|\d\*[A-Za-z(]")
 
 
 @pytest.mark.parametrize("fmt", HUMAN)

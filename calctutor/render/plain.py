@@ -52,13 +52,14 @@ def _ascii_char(ch: str) -> str:
 _PARTIAL = re.compile(r"∂(?=[/²³⁴⁵⁶⁷⁸⁹^])")
 _AFTER_WORD = re.compile(r"(?<=\w)∂")
 _DOT = re.compile(r"\s+·\s+")
+_NUMBER_DOT = re.compile(r"(?<=\d)·|·(?=[\d(\[-])")  # 1*1/2, not "1 1/2"
 _GLUED_GREEK = re.compile(r"(?<=\d)(?=[α-ω])")
 
 
 def ascii_text(text: str) -> str:
     """Our own words and maths in ASCII (Greek letters spelt out, anything else '?')."""
     text = _PARTIAL.sub("del", _AFTER_WORD.sub(" ∂", clean(text))).replace("∂", "del ")
-    text = _DOT.sub(" * ", text).replace("·", " ")
+    text = _NUMBER_DOT.sub("*", _DOT.sub(" * ", text)).replace("·", " ")
     text = _GLUED_GREEK.sub(" ", text)  # 2λ is "2 lam", not "2lam"
     return "".join(_ascii_char(ch) for ch in text.translate(_ASCII))
 
@@ -89,6 +90,8 @@ def seg_text(segments) -> str:
     for s in segments:
         if isinstance(s, Verbatim):
             out.append(user_text(s.text))
+        elif isinstance(s, str) and s.strip() == "·":  # a product sign between two pieces of maths: 1*1/2
+            out.append(s.replace("·", "*"))
         elif isinstance(s, str):
             out.append(ascii_text(s))
         else:
@@ -110,7 +113,7 @@ class _Writer:
             subsequent_indent=indent if hang is None else hang,
             break_long_words=True, break_on_hyphens=False)
         lines = wrapper.wrap(text) or [indent.rstrip()]
-        self.lines += [line.replace(_GLUE, " ") for line in lines]
+        self.lines += [line.replace(_GLUE, " ").rstrip() or line.strip() for line in lines]
 
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "":
