@@ -52,6 +52,7 @@ def _ascii_char(ch: str) -> str:
 _PARTIAL = re.compile(r"∂(?=[/²³⁴⁵⁶⁷⁸⁹^])")
 _AFTER_WORD = re.compile(r"(?<=\w)∂")
 _DOT = re.compile(r"\s+·\s+")
+_LEIBNIZ_DOT = re.compile(r"·(?=[∂d][^\s/]*/)")  # del f/del x * dx/dt
 _NUMBER_DOT = re.compile(r"(?<=\d)·|·(?=[\d(\[-])")  # 1*1/2, not "1 1/2"
 _GLUED_GREEK = re.compile(r"(?<=\d)(?=[α-ω])")
 
@@ -59,7 +60,7 @@ _GLUED_GREEK = re.compile(r"(?<=\d)(?=[α-ω])")
 def ascii_text(text: str) -> str:
     """Our own words and maths in ASCII (Greek letters spelt out, anything else '?')."""
     text = _PARTIAL.sub("del", _AFTER_WORD.sub(" ∂", clean(text))).replace("∂", "del ")
-    text = _NUMBER_DOT.sub("*", _DOT.sub(" * ", text)).replace("·", " ")
+    text = _NUMBER_DOT.sub("*", _DOT.sub(" * ", _LEIBNIZ_DOT.sub(" * ", text))).replace("·", " ")
     text = _GLUED_GREEK.sub(" ", text)  # 2λ is "2 lam", not "2lam"
     return "".join(_ascii_char(ch) for ch in text.translate(_ASCII))
 
