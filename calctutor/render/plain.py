@@ -202,9 +202,15 @@ def render_plain(blocks, width: int = 80) -> str:
             for k, item in enumerate(b.items, start=1):
                 num = f"{k}. "
                 hang = " " * len(num)
-                w.para(num + ascii_text(item.title), "", hang)
-                if item.expr is not None:
-                    w.para(seg_text((item.expr,)), hang + "  ", hang + "    ")
+                title = ascii_text(item.title)
+                expr = seg_text((item.expr,)) if item.expr is not None else ""
+                one = f"{num}{title}{colon(title)} {expr}"
+                if expr and len(one) <= w.width:  # a short result on its title's line
+                    w.para(one, "", hang)
+                else:
+                    w.para(num + title, "", hang)
+                    if expr:
+                        w.para(expr, hang + "  ", hang + "    ")
                 if item.why:
                     w.para(seg_text(item.why), hang)
             w.blank()

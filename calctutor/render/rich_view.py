@@ -167,9 +167,15 @@ def _numbered(block: Numbered, width: int):
     parts = [Text(clean(block.title), style=LABEL)] if block.title else []
     for k, item in enumerate(block.items, start=1):
         num = f"{k}. "
-        parts.append(Text.assemble((num + clean(item.title), RULE)))
-        if item.expr is not None:
-            art = pretty(item.expr, width - len(num) - INDENT)
+        head = Text.assemble((num + clean(item.title), RULE))
+        art = pretty(item.expr, width - len(num) - INDENT) if item.expr is not None else None
+        if (isinstance(art, Text) and "\n" not in art.plain
+                and head.cell_len + 2 + art.cell_len <= width):  # a short result on its line
+            parts.append(Text.assemble(head, colon(item.title) + " ", art))
+            art = None
+        else:
+            parts.append(head)
+        if art is not None:
             parts.append(Padding(art, (0, 0, 0, len(num) + INDENT), expand=False))
         if item.why:
             parts.append(Padding(segments_text(item.why, WHY), (0, 0, 0, len(num))))
