@@ -106,10 +106,15 @@ class _LearnerPrinter(StrPrinter):
         text = super()._print_Pow(expr, rational)
         return text.replace("**", "^")
 
+    _default_settings = {**StrPrinter._default_settings, "dot": False}
+
     def _print_Mul(self, expr):
         # every factor is printed by this printer (no '*' of its own), so each '*' left is a
         # product sign of this product: a space between factors, nothing after a coefficient
-        return products_as_typed(super()._print_Mul(expr))
+        text = super()._print_Mul(expr)
+        if self._settings["dot"]:
+            return _COEFFICIENT.sub(r"\1", text).replace("*", "·")
+        return products_as_typed(text)
 
     def _print_Symbol(self, expr):
         return greek(expr.name)
@@ -191,13 +196,18 @@ class _LearnerPrinter(StrPrinter):
 
 
 _learner = _LearnerPrinter({"order": None})
+_dotted = _LearnerPrinter({"order": None, "dot": True})
 
 
-def to_text(expr) -> str:
-    """Learner notation on one line, e.g. ``2x sin(x) + x^2 cos(x)`` (the parser reads it back)."""
+def to_text(expr, dot: bool = False) -> str:
+    """Learner notation on one line, e.g. ``2x sin(x) + x^2 cos(x)`` (the parser reads it back).
+
+    ``dot``: products of letters written ``a·b``, for a product inside a sentence, where
+    "only a b = 2" would read as two words.
+    """
     if isinstance(expr, str):
         return expr
-    text = _learner.doprint(expr)
+    text = (_dotted if dot else _learner).doprint(expr)
     # StrPrinter writes integer powers of Pow with '**' inside _print_Pow output of sub-terms
     return text.replace("**", "^")
 
