@@ -45,7 +45,7 @@ _ORDER_LIMIT = 512
 
 
 def _squash(text: str) -> str:
-    return "".join(text.split()).replace("*", "").replace("**", "^")
+    return "".join(text.split()).replace("**", "^").replace("*", "")
 
 
 def keep_order(expr, typed: str) -> None:
@@ -81,9 +81,18 @@ def products_as_typed(text: str) -> str:
     return text.replace(")*(", ")(").replace("*", " ")
 
 
+_AROUND_OPERATOR = re.compile(r"\s*([-+/^=,]|\*\*)\s*")
+_TYPED_COEFFICIENT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)(?=[A-Za-z(])")
+
+
 def same_as_typed(reading: str, typed: str) -> bool:
-    """Whether ``reading`` is ``typed`` with only product signs and spaces added."""
-    return _squash(reading) == _squash(typed)
+    """Whether ``reading`` is ``typed`` with only product signs made explicit: a space
+    between factors (``x^2 sin(x)``) or a coefficient before a letter (``2x``), never after a
+    power (``2^3x`` is news: read as 2^3*x) nor beside a bracket (``x (x + 1)``)."""
+    text = _AROUND_OPERATOR.sub(lambda m: "^" if m.group(1) == "**" else m.group(1),
+                                typed.strip())
+    text = _TYPED_COEFFICIENT.sub(r"\1*", re.sub(r"\s+", "*", text))
+    return text == "".join(reading.split())
 
 
 def ordered_terms(expr):
