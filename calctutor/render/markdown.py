@@ -143,7 +143,8 @@ def render_markdown(blocks) -> str:
             for k, item in enumerate(b.items, start=1):
                 marker = f"{k}. "
                 body = " " * len(marker)
-                lines.append(f"{marker}**{md_escape(item.title, line_start=False)}:**"
+                lines.append(f"{marker}**{md_escape(item.title, line_start=False)}"
+                             f"{colon(item.title)}**"
                              + (f" {math(item.expr)}" if item.expr is not None else ""))
                 if item.why:
                     lines[-1] += "\\"
