@@ -232,7 +232,8 @@ def to_latex(expr) -> str:
 
 
 # Symbols in a name that LaTeX's maths mode cannot take raw (∇f, a symbol a view names).
-_LATEX_CHARS = {"∇": r"\nabla ", "∂": r"\partial ", "χ": r"\chi", "²": "^{2}", "γ": r"\gamma"}
+_LATEX_CHARS = {"∇": r"\nabla ", "∂": r"\partial ", "²": "^{2}", "³": "^{3}", "ᵀ": "^{T}",
+                "·": r"\cdot ", "−": "-", "→": r"\to ", "≈": r"\approx ", "∞": r"\infty "}
 
 
 @functools.cache
