@@ -7,17 +7,126 @@ looks the same everywhere.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import requires_partial
 from sympy.printing.str import StrPrinter
+
+# Symbol names spelt as learners type them (theta, lam) shown as the letter (θ, λ).
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "lam": "λ", "mu": "μ",
+    "nu": "ν", "xi": "ξ", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ",
+    "psi": "ψ", "omega": "ω",
+}
+_GREEK_NAME = re.compile(r"([A-Za-z]+)(_?\d*)$")
+
+# A number's product sign left out before a letter or a bracket (2x, 3(x + 1)), as a tutor
+# writes it; never after a power (x^2*y is x^2 y, not x^2y) nor inside a name (x1*y).
+_COEFFICIENT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[(]|[^\W\d_](?![\w(]))")
+
+_NUMBERS = re.compile(r"(?<=\d)\*(?=[\d.-])")
+
+
+def greek(name: str) -> str:
+    """``theta`` -> ``θ``, ``lam1`` -> ``λ1``; any other name unchanged."""
+    m = _GREEK_NAME.match(name)
+    if m and m.group(1) in GREEK:
+        return GREEK[m.group(1)] + m.group(2)
+    return name
+
+
+# The order in which the learner typed the terms of a sum (see ``keep_order``).
+_ORDER: dict = {}
+_ORDER_LIMIT = 512
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).replace("**", "^").replace("*", "")
+
+
+def keep_order(expr, typed: str) -> None:
+    """Print the sums in ``expr`` with their terms in the order ``typed`` shows them.
+
+    SymPy sorts a sum's terms (``cos(x) - 2x`` becomes ``-2x + cos(x)``); every printer here
+    asks ``ordered_terms`` first, so an expression the learner typed reads back as typed
+    wherever it is shown. A sum whose terms cannot all be found in ``typed`` keeps SymPy's
+    order.
+    """
+    if not isinstance(expr, sympy.Basic) or not isinstance(typed, str):
+        return
+    text = _squash(typed)
+    for add in sympy.preorder_traversal(expr):
+        if not isinstance(add, sympy.Add) or add in _ORDER:
+            continue
+        found = []
+        for term in add.args:
+            shown = _squash(to_text(term)).lstrip("-")
+            at = text.find(shown) if shown else -1
+            if at < 0:
+                break
+            found.append((at, term))
+        else:
+            if len(_ORDER) >= _ORDER_LIMIT:
+                _ORDER.pop(next(iter(_ORDER)))
+            _ORDER[add] = tuple(t for _, t in sorted(found, key=lambda p: p[0]))
+
+
+def products_as_typed(text: str) -> str:
+    """A reading written with ``*`` (``2*x*sin(x)``) in learner notation (``2x sin(x)``)."""
+    text = _NUMBERS.sub("·", _COEFFICIENT.sub(r"\1", text))  # 2·3, never "2 3"
+    return text.replace(")*(", ")(").replace("*", " ")
+
+
+_AROUND_OPERATOR = re.compile(r"\s*([-+/^=,]|\*\*)\s*")
+_TYPED_COEFFICIENT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)(?=[A-Za-z(])")
+
+
+def same_as_typed(reading: str, typed: str) -> bool:
+    """Whether ``reading`` is ``typed`` with only product signs made explicit: a space
+    between factors (``x^2 sin(x)``) or a coefficient before a letter (``2x``), never after a
+    power (``2^3x`` is news: read as 2^3*x) nor beside a bracket (``x (x + 1)``)."""
+    text = _AROUND_OPERATOR.sub(lambda m: "^" if m.group(1) == "**" else m.group(1),
+                                typed.strip())
+    text = _TYPED_COEFFICIENT.sub(r"\1*", re.sub(r"\s+", "*", text))
+    return text == "".join(reading.split())
+
+
+def ordered_terms(expr):
+    """The typed order of a sum's terms (``keep_order``), or None: the printer's own."""
+    return _ORDER.get(expr) if _ORDER else None
+
+
+def _subscript_var(v) -> str:
+    return greek(v.name) if isinstance(v, sympy.Symbol) else str(v)
 
 
 class _LearnerPrinter(StrPrinter):
-    """One-line notation a learner types back: ``^`` for powers, ``e^x``, ``ln``, ``|x|``."""
+    """One-line notation a learner types back: ``2x sin(x)``, ``x^2``, ``e^x``, ``ln``, ``|x|``."""
+
+    def _as_ordered_terms(self, expr, order=None):
+        typed = ordered_terms(expr)
+        return list(typed) if typed is not None else super()._as_ordered_terms(expr, order)
 
     def _print_Pow(self, expr, rational=False):
         text = super()._print_Pow(expr, rational)
         return text.replace("**", "^")
+
+    _default_settings = {**StrPrinter._default_settings, "dot": False}
+
+    def _print_Mul(self, expr):
+        # every factor is printed by this printer (no '*' of its own), so each '*' left is a
+        # product sign of this product: a space between factors, nothing after a coefficient
+        text = super()._print_Mul(expr)
+        if self._settings["dot"]:
+            return _COEFFICIENT.sub(r"\1", text).replace("*", "·")
+        return products_as_typed(text)
+
+    def _print_Symbol(self, expr):
+        return greek(expr.name)
 
     def _print_exp(self, expr):
         arg = expr.args[0]
@@ -38,15 +147,76 @@ class _LearnerPrinter(StrPrinter):
     def _print_Rational(self, expr):
         return super()._print_Rational(expr)
 
+    def _print_Derivative(self, expr):
+        # f'(x) for an unknown function of one variable, else Leibniz: d/dx [..], ∂²/∂y∂x [..]
+        inner = expr.expr
+        counts = [(v, int(n)) for v, n in expr.variable_count]
+        if (isinstance(inner, AppliedUndef) and len(counts) == 1 and len(inner.args) == 1
+                and inner.args[0] == counts[0][0] and counts[0][1] <= 3):
+            return f"{inner.func.__name__}{chr(39) * counts[0][1]}({self._print(inner.args[0])})"
+        partial = requires_partial(expr)
+        d = "∂" if partial else "d"
+        total = sum(n for _, n in counts)
+
+        def power(n: int) -> str:
+            return "" if n == 1 else f"^{n}"
+
+        den = " ".join(f"{d}{_subscript_var(v)}{power(n)}" for v, n in reversed(counts))
+        return f"{d}{power(total)}/{den} [{self._print(inner)}]"
+
+    def _print_Subs(self, expr):
+        inner, olds, news = expr.args
+        if (isinstance(inner, sympy.Derivative) and isinstance(inner.expr, AppliedUndef)
+                and len(olds) == 1 and inner.expr.args == (olds[0],)):
+            # f'(u) at u = x^2 is f'(x^2), as the chain rule writes it
+            return self._print(inner).replace(f"({self._print(olds[0])})",
+                                              f"({self._print(news[0])})")
+        at = ", ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(olds, news, strict=True))
+        return f"[{self._print(inner)}] at {at}"
+
+    def _print_Sum(self, expr):
+        body = self._print(expr.function)
+        if expr.function.is_Add:
+            body = f"({body})"
+        limits = ", ".join(f"{self._print(i)} = {self._print(a)}..{self._print(b)}"
+                           for i, a, b in expr.limits)
+        return f"Σ_({limits}) {body}"
+
+    def _print_Integral(self, expr):
+        body = self._print(expr.function)
+        ds = " ".join(f"d{self._print(lim[0])}" for lim in expr.limits)
+        return f"∫ {body} {ds}"
+
+    def _print_Piecewise(self, expr):
+        parts = []
+        for e, c in expr.args:
+            parts.append(self._print(e) + ("" if c is sympy.true else f" if {self._print(c)}"))
+        if expr.args[-1][1] is sympy.true and len(parts) > 1:
+            parts[-1] = self._print(expr.args[-1][0]) + " otherwise"
+        return "(" + "; ".join(parts) + ")"
+
+    def _print_Relational(self, expr):
+        ops = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+        op = ops.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_Function(self, expr):
+        return f"{expr.func.__name__}({', '.join(self._print(a) for a in expr.args)})"
+
 
 _learner = _LearnerPrinter({"order": None})
+_dotted = _LearnerPrinter({"order": None, "dot": True})
 
 
-def to_text(expr) -> str:
-    """Learner notation on one line, e.g. ``2*x*sin(x) + x^2*cos(x)``."""
+def to_text(expr, dot: bool = False) -> str:
+    """Learner notation on one line, e.g. ``2x sin(x) + x^2 cos(x)`` (the parser reads it back).
+
+    ``dot``: products of letters written ``a·b``, for a product inside a sentence, where
+    "only a b = 2" would read as two words.
+    """
     if isinstance(expr, str):
         return expr
-    text = _learner.doprint(expr)
+    text = (_dotted if dot else _learner).doprint(expr)
     # StrPrinter writes integer powers of Pow with '**' inside _print_Pow output of sub-terms
     return text.replace("**", "^")
 
@@ -57,8 +227,44 @@ def to_sympy(expr) -> str:
 
 
 def to_latex(expr) -> str:
-    """LaTeX for ``expr`` (natural log written ``\\ln``)."""
-    return sympy.latex(expr, ln_notation=True)
+    """LaTeX for ``expr`` (natural log written ``\\ln``, sums in the order typed)."""
+    return _latex_printer()({"ln_notation": True}).doprint(expr)
+
+
+# Symbols in a name that LaTeX's maths mode cannot take raw (∇f, a symbol a view names).
+_LATEX_CHARS = {"∇": r"\nabla ", "∂": r"\partial ", "²": "^{2}", "³": "^{3}", "ᵀ": "^{T}",
+                "·": r"\cdot ", "−": "-", "→": r"\to ", "≈": r"\approx ", "∞": r"\infty "}
+
+
+@functools.cache
+def _latex_printer():
+    from sympy.printing.latex import LatexPrinter
+
+    class Latex(LatexPrinter):
+        def _as_ordered_terms(self, expr, order=None):
+            typed = ordered_terms(expr)
+            return list(typed) if typed is not None else super()._as_ordered_terms(expr, order)
+
+        def _print_Symbol(self, expr, style="plain"):
+            name = expr.name
+            m = _GREEK_NAME.match(name)
+            if m and m.group(1) == "lam":  # the multiplier as learners type it: λ
+                return r"\lambda" + (f"_{{{m.group(2).lstrip('_')}}}" if m.group(2) else "")
+            if any(ch in _LATEX_CHARS or ord(ch) > 127 for ch in name):
+                out = []
+                for ch in name:
+                    if ch in _LATEX_CHARS:
+                        out.append(_LATEX_CHARS[ch])
+                    elif ord(ch) > 127 and unicodedata.name(ch, "").startswith("GREEK "):
+                        word = unicodedata.name(ch).split()[-1].lower().replace("lamda", "lambda")
+                        upper = "CAPITAL" in unicodedata.name(ch)
+                        out.append("\\" + (word.capitalize() if upper else word) + " ")
+                    else:
+                        out.append(ch if ord(ch) < 128 else "?")
+                return "".join(out).strip()
+            return super()._print_Symbol(expr, style)
+
+    return Latex
 
 
 def to_pretty(expr, width: int = 80, unicode: bool = True) -> str:

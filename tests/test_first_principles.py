@@ -36,7 +36,7 @@ SHOWN = [
     ("1/sqrt(x)", 1 / sp.sqrt(x), "multiply by the conjugate"),
     ("e^x", sp.exp(x), "factor out e^x"),
     ("2^x", 2 ** x, "factor out 2^x"),
-    ("3 e^(2x)", 3 * sp.exp(2 * x), "factor out e^(2*x)"),
+    ("3 e^(2x)", 3 * sp.exp(2 * x), "factor out e^(2x)"),
     ("5^(3x + 1)", 5 ** (3 * x + 1), "factor out"),
     ("sin x", sp.sin(x), "addition formula"),
     ("cos x", sp.cos(x), "addition formula"),

@@ -13,6 +13,7 @@ import sympy
 
 from calctutor.errors import CalcTutorError
 from calctutor.exercises.model import Exercise, Worksheet
+from calctutor.notation import greek, keep_order
 from calctutor.render.doc import (
     Document,
     Heading,
@@ -63,18 +64,74 @@ def _parse(text: str):
 def prompt_segments(ex: Exercise) -> Segments:
     """The prompt with its math pieces as expressions (shown as typed if they do not parse)."""
     segs: list = []
-    for kind, text in _merged(ex.parts or (("text", ex.prompt),)):
+    for kind, text in _merged(_glued(ex.parts or (("text", ex.prompt),))):
         if kind == "math":
             expr = math_of(text)
+            if expr is not None:
+                keep_order(expr, text)  # the terms in the order the bank wrote them
             segs.append(expr if expr is not None else Verbatim(text))
+        elif kind == "list":
+            segs.extend(_expression_list(text))
         else:
-            segs.extend(_text_with_matrices(text))
+            for piece in _text_with_matrices(text):
+                segs.extend(_leibniz(piece) if isinstance(piece, str) else [piece])
     extra = [f"{label}: {ex.hints[key]}" for key, label in (("domain", "domain"),
                                                              ("form", "answer form"))
              if ex.hints.get(key)]
     if extra:
         segs.append(" (" + "; ".join(extra) + ")")
     return tuple(segs)
+
+
+def _glued(parts):
+    """A variable's name glued to the words before it ("∂f/∂" + "y") is part of them; a
+    list of expressions (a system) is marked "list"."""
+    out: list = []
+    for kind, text in parts:
+        if (kind == "math" and out and out[-1][0] == "text" and _NAME.fullmatch(text)
+                and out[-1][1].endswith("∂")):
+            kind = "text"
+        elif kind == "text" and _expression_list(text) is not None:
+            kind = "list"  # not merged with the words around it
+        out.append((kind, text))
+    return out
+
+
+def _expression_list(text: str):
+    """Segments for a piece that is only expressions (or equations) separated by commas (a
+    system "x^2 + y^2 - 5, x - y + 1", layers "x = t^2 + 1, y = 2t"), or None: words stay
+    words."""
+    items = text.split(",")
+    if (len(items) < 2 or not all(re.search(r"[A-Za-z]", i) for i in items)
+            or not any(re.search(r"[-+*/^]", i) for i in items)):
+        return None
+    exprs = [math_of(i.strip()) for i in items]
+    if any(e is None for e in exprs):
+        return None
+    out: list = []
+    for k, (e, item) in enumerate(zip(exprs, items, strict=True)):
+        keep_order(e, item)
+        out += ([", "] if k else []) + [e]
+    return out
+
+
+# ∂f/∂x, ∂²f/∂y∂x, ∂χ²/∂m written in a prompt's words: maths (∂f/∂sigma is ∂f/∂σ)
+_LEIBNIZ = re.compile(r"∂²?[A-Za-zα-ωχ]\w*²?/∂[A-Za-zα-ω]\w*(?:∂[A-Za-zα-ω]\w*)?")
+_NAME_PART = re.compile(r"[A-Za-z]+\d*")
+
+
+def _leibniz(text: str) -> list:
+    out: list = []
+    pos = 0
+    for m in _LEIBNIZ.finditer(text):
+        word = m.group(0)
+        if not all(ch.isascii() or ch in "∂²" or "α" <= ch <= "ω" for ch in word):
+            continue
+        out.append(text[pos:m.start()])
+        out.append(sympy.Symbol(_NAME_PART.sub(lambda n: greek(n.group(0)), word)))
+        pos = m.end()
+    out.append(text[pos:])
+    return [t for t in out if not isinstance(t, str) or t]
 
 
 # a matrix written in a prompt's words, row by row: "[[2, 1], [1, 3]]"

@@ -46,7 +46,7 @@ def _power(n: int, unicode: bool) -> str:
 def operator_text(d: sympy.Derivative, unicode: bool = True) -> str:
     """The operator of an unevaluated derivative: ``d/dx``, ``∂²/∂y∂x``, ``d^2/dx^2``."""
     partial = requires_partial(d)
-    sym = "∂" if (partial and unicode) else "d"
+    sym = "∂" if partial else "d"  # plain spells ∂ "del" (see ``plain.ascii_text``)
     counts = list(d.variable_count)
     total = sum(int(n) for _, n in counts)
     # Leibniz order: the last variable differentiated is written first

@@ -33,7 +33,7 @@ from calctutor.steps.model import Step
 _SPECIAL = re.compile(r"([\\`*_<>|$~&])")
 _BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
 # ... and those that do only at the start of a line (headings, lists, quotes).
-_LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=>#])|(\d+)([.)]))")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -45,7 +45,10 @@ def md_escape(text: str, line_start: bool = True) -> str:
     """
     text = _SPECIAL.sub(r"\\\1", clean(text)).translate(_BRACKETS)
     if line_start:
-        text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+        # "\-" escapes a marker; a number's "1." is escaped after the digits ("1\."):
+        # a backslash before a digit is not an escape and would be printed
+        text = _LINE_START.sub(lambda m: m.group(1) + (
+            "\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
     return text
 
 
@@ -63,13 +66,19 @@ def math(expr) -> str:
     return "$" + latex_math(expr, inline=True) + "$"
 
 
-def seg_md(segments) -> str:
+def _display(latex: str) -> str:
+    """A line of displayed maths that Markdown cannot take for a list item or a heading
+    ("- 2x" would start a bullet list): such a line starts with an empty TeX group."""
+    return "{}" + latex if _LINE_START.match(latex) or latex.startswith("*") else latex
+
+
+def seg_md(segments, line_start: bool = True) -> str:
     out = []
     for k, s in enumerate(segments):
         if isinstance(s, Verbatim):
             out.append(code_span(s.text))
         elif isinstance(s, str):
-            out.append(md_escape(s, line_start=k == 0))
+            out.append(md_escape(s, line_start=line_start and k == 0))
         else:
             out.append(math(s))
     return "".join(out)
@@ -99,7 +108,7 @@ def _table(block: Table, lines: list[str]) -> None:
     lines.append("|" + "|".join("---" for _ in block.header) + "|")
     for row in block.rows:
         # a pipe ends a cell even inside maths ($\left|x\right|$): escape the unescaped ones
-        cells = [_PIPE.sub(r"\\|", seg_md(cell_segments(c))) for c in row]
+        cells = [_PIPE.sub(r"\\|", seg_md(cell_segments(c), line_start=False)) for c in row]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
 
@@ -120,9 +129,9 @@ def render_markdown(blocks) -> str:
             if label:
                 label += colon(label)
                 lines += [f"**{label}**" if b.emphasis else label, ""]
-            lines += ["$$", latex_math(b.expr), "$$", ""]
+            lines += ["$$", _display(latex_math(b.expr)), "$$", ""]
         elif isinstance(b, Formula):
-            lines += [f"**{md_escape(b.label)}:**", "", "$$", b.latex, "$$", ""]
+            lines += [f"**{md_escape(b.label)}:**", "", "$$", _display(b.latex), "$$", ""]
         elif isinstance(b, StepTree):
             if b.title:
                 lines += [f"**{seg_md(b.title)}**", ""]
@@ -134,7 +143,8 @@ def render_markdown(blocks) -> str:
             for k, item in enumerate(b.items, start=1):
                 marker = f"{k}. "
                 body = " " * len(marker)
-                lines.append(f"{marker}**{md_escape(item.title, line_start=False)}:**"
+                lines.append(f"{marker}**{md_escape(item.title, line_start=False)}"
+                             f"{colon(item.title)}**"
                              + (f" {math(item.expr)}" if item.expr is not None else ""))
                 if item.why:
                     lines[-1] += "\\"

@@ -6,6 +6,7 @@ Expressions are one line of learner notation (``x^2*sin(x)``); steps are a numbe
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 
@@ -29,8 +30,8 @@ from calctutor.steps.model import Step
 
 # Our own text and SymPy's use a few non-ASCII symbols; these are their ASCII spellings.
 _ASCII = str.maketrans({
-    "·": "*", "⋅": "*", "×": "x", "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-",
-    "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "∂": "d", "√": "sqrt", "…": "...", "∞": "oo",
+    "⋅": "*", "×": "x", "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-",
+    "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "√": "sqrt", "…": "...", "∞": "oo",
     "²": "^2", "³": "^3", "ⁿ": "^n", "ˣ": "^x", "⁻": "^-", "¹": "1", "ᵀ": "^T",
     "∇": "grad ", "Σ": "sum ", "∑": "sum ", "∏": "prod ",
     "✓": "ok", "✗": "x", "“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ",
@@ -46,9 +47,22 @@ def _ascii_char(ch: str) -> str:
     return "?"
 
 
+# ∂ is AsciiMath's "del" (as ∇ is its "grad"): del f/del x, del^2/del x^2 [f]; a product
+# dot between two factors is a space (u' v), a spaced one between long factors stays "*".
+_PARTIAL = re.compile(r"∂(?=[/²³⁴⁵⁶⁷⁸⁹^])")
+_AFTER_WORD = re.compile(r"(?<=\w)∂")
+_DOT = re.compile(r"\s+·\s+")
+_LEIBNIZ_DOT = re.compile(r"·(?=[∂d][^\s/]*/)")  # del f/del x * dx/dt
+_NUMBER_DOT = re.compile(r"(?<=\d)·|·(?=[\d(\[-])")  # 1*1/2, not "1 1/2"
+_GLUED_GREEK = re.compile(r"(?<=\d)(?=[α-ω])")
+
+
 def ascii_text(text: str) -> str:
     """Our own words and maths in ASCII (Greek letters spelt out, anything else '?')."""
-    return "".join(_ascii_char(ch) for ch in clean(text).translate(_ASCII))
+    text = _PARTIAL.sub("del", _AFTER_WORD.sub(" ∂", clean(text))).replace("∂", "del ")
+    text = _NUMBER_DOT.sub("*", _DOT.sub(" * ", _LEIBNIZ_DOT.sub(" * ", text))).replace("·", " ")
+    text = _GLUED_GREEK.sub(" ", text)  # 2λ is "2 lam", not "2lam"
+    return "".join(_ascii_char(ch) for ch in text.translate(_ASCII))
 
 
 def user_text(text: str) -> str:
@@ -65,9 +79,11 @@ _GLUE = "\ue000"
 def math_text(expr) -> str:
     """``expr`` on one ASCII line, with its operators glued to the terms that follow them."""
     text = ascii_text(one_line(expr, unicode=False))
+    # a line may break only before "+ term", "- term", "= side": never inside a product
+    # (x^2 sin(x)) nor between an operator and its term
     for op in (" + ", " - ", " = "):
-        text = text.replace(op, op[:-1] + _GLUE)
-    return text
+        text = text.replace(op, "\x00" + op[1:-1] + _GLUE)
+    return text.replace(" ", _GLUE).replace("\x00", " ")
 
 
 def seg_text(segments) -> str:
@@ -75,6 +91,8 @@ def seg_text(segments) -> str:
     for s in segments:
         if isinstance(s, Verbatim):
             out.append(user_text(s.text))
+        elif isinstance(s, str) and s.strip() == "·":  # a product sign between two pieces of maths: 1*1/2
+            out.append(s.replace("·", "*"))
         elif isinstance(s, str):
             out.append(ascii_text(s))
         else:
@@ -96,7 +114,7 @@ class _Writer:
             subsequent_indent=indent if hang is None else hang,
             break_long_words=True, break_on_hyphens=False)
         lines = wrapper.wrap(text) or [indent.rstrip()]
-        self.lines += [line.replace(_GLUE, " ") for line in lines]
+        self.lines += [line.replace(_GLUE, " ").rstrip() or line.strip() for line in lines]
 
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "":
@@ -127,12 +145,20 @@ def _step(w: _Writer, step: Step, number: str, indent: str) -> None:
 
 def _table(w: _Writer, block: Table) -> None:
     # cells are not wrapped, so the operators' glue goes back to plain spaces here
-    rows = [[seg_text(cell_segments(c)).replace(_GLUE, " ") for c in row] for row in block.rows]
+    glued = [[seg_text(cell_segments(c)) for c in row] for row in block.rows]
+    rows = [[c.replace(_GLUE, " ") for c in row] for row in glued]
     header = [ascii_text(h) for h in block.header]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     fmt = "  ".join("{:<%d}" % n for n in widths)
     if block.title:
         w.para(ascii_text(block.title))
+    if sum(widths) + 2 * (len(widths) - 1) > w.width:
+        # too wide to read across: each row as its own record, wrapped, nothing cut off
+        for r in glued:
+            fields = "; ".join(f"{h.replace(' ', _GLUE)} ={_GLUE}{c}" for h, c in zip(header[1:], r[1:], strict=True)
+                               if c)
+            w.para(f"{header[0]} {r[0]}: {fields}", "", "    ")
+        return
     w.lines.append(fmt.format(*header).rstrip())
     w.lines.append("  ".join("-" * n for n in widths))
     w.lines += [fmt.format(*r).rstrip() for r in rows]
@@ -176,9 +202,15 @@ def render_plain(blocks, width: int = 80) -> str:
             for k, item in enumerate(b.items, start=1):
                 num = f"{k}. "
                 hang = " " * len(num)
-                w.para(num + ascii_text(item.title), "", hang)
-                if item.expr is not None:
-                    w.para(seg_text((item.expr,)), hang + "  ", hang + "    ")
+                title = ascii_text(item.title)
+                expr = seg_text((item.expr,)) if item.expr is not None else ""
+                one = f"{num}{title}{colon(title)} {expr}"
+                if expr and len(one) <= w.width:  # a short result on its title's line
+                    w.para(one, "", hang)
+                else:
+                    w.para(num + title, "", hang)
+                    if expr:
+                        w.para(expr, hang + "  ", hang + "    ")
                 if item.why:
                     w.para(seg_text(item.why), hang)
             w.blank()

@@ -36,7 +36,6 @@ from calctutor.render.doc import (
     cell_segments,
 )
 from calctutor.render.inline import clean, colon, one_line, step_parts
-from calctutor.render.layout import baseline, fit
 from calctutor.steps.model import Step
 
 # One palette, used consistently: rules name things in cyan, answers are green.
@@ -72,22 +71,44 @@ def segments_text(segments, style: str = "") -> Text:
 
 
 def pretty(expr, width: int, style: str = ""):
-    """``expr`` in 2-D within ``width`` (see ``layout.fit``); what cannot be broken there
-    is shown on one line of text, which Rich wraps at spaces."""
-    lines = None if isinstance(expr, sympy.Float) else fit(expr, width)
-    if lines is not None:
+    """``expr`` in learner notation: one line of text (Rich wraps it at spaces), and a
+    matrix as rows and columns, its entries in the same notation."""
+    lines = _grid(expr)
+    if lines is not None and max(len(line) for line in lines) <= width:
         return Text("\n".join(lines), style=style, no_wrap=True, overflow="ignore")
-    if isinstance(expr, sympy.Equality):
-        right = fit(expr.rhs, width - 2)
-        rhs = (Text("\n".join(_prefix(right, expr.rhs)), style=style, no_wrap=True)
-               if right is not None else Text("= " + clean(one_line(expr.rhs)), style=style))
-        return Group(pretty(expr.lhs, width, style), rhs)
     return Text(clean(one_line(expr)), style=style)
 
 
-def _prefix(lines: list[str], expr) -> list[str]:
-    mid = baseline(expr, len(lines))
-    return [("= " if k == mid else "  ") + line for k, line in enumerate(lines)]
+def _matrix(m) -> list[str]:
+    cells = [[clean(one_line(e)) for e in m.row(i)] for i in range(m.rows)]
+    widths = [max(len(row[j]) for row in cells) for j in range(m.cols)]
+    rows = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    if len(rows) == 1:
+        return [f"[{rows[0]}]"]
+    edges = [("⎡", "⎤")] + [("⎢", "⎥")] * (len(rows) - 2) + [("⎣", "⎦")]
+    return [f"{a}{r}{b}" for (a, b), r in zip(edges, rows, strict=True)]
+
+
+def _grid(expr) -> list[str] | None:
+    """A matrix, or an equation with a matrix side, laid out on several lines (else None)."""
+    if isinstance(expr, sympy.MatrixBase) and expr.rows and expr.cols:
+        return _matrix(expr)
+    if isinstance(expr, sympy.Equality) and any(isinstance(side, sympy.MatrixBase)
+                                               for side in expr.args):
+        left = _grid(expr.lhs) or [clean(one_line(expr.lhs))]
+        right = _grid(expr.rhs) or [clean(one_line(expr.rhs))]
+        height = max(len(left), len(right))
+        mid = (height - 1) // 2
+
+        def block(lines):
+            top = mid - (len(lines) - 1) // 2
+            w = max(len(line) for line in lines)
+            return [(lines[k - top] if 0 <= k - top < len(lines) else "").ljust(w)
+                    for k in range(height)]
+
+        return [(a + (" = " if k == mid else "   ") + b).rstrip()
+                for k, (a, b) in enumerate(zip(block(left), block(right), strict=True))]
+    return None
 
 
 def _math(block: Math, width: int):
@@ -146,22 +167,44 @@ def _numbered(block: Numbered, width: int):
     parts = [Text(clean(block.title), style=LABEL)] if block.title else []
     for k, item in enumerate(block.items, start=1):
         num = f"{k}. "
-        parts.append(Text.assemble((num + clean(item.title), RULE)))
-        if item.expr is not None:
-            art = pretty(item.expr, width - len(num) - INDENT)
+        head = Text.assemble((num + clean(item.title), RULE))
+        art = pretty(item.expr, width - len(num) - INDENT) if item.expr is not None else None
+        if (isinstance(art, Text) and "\n" not in art.plain
+                and head.cell_len + 2 + art.cell_len <= width):  # a short result on its line
+            parts.append(Text.assemble(head, colon(item.title) + " ", art))
+            art = None
+        else:
+            parts.append(head)
+        if art is not None:
             parts.append(Padding(art, (0, 0, 0, len(num) + INDENT), expand=False))
         if item.why:
             parts.append(Padding(segments_text(item.why, WHY), (0, 0, 0, len(num))))
     return Group(*parts)
 
 
-def _table(block: Table):
+def _table(block: Table, width: int):
+    cells = [[segments_text(cell_segments(c)) for c in row] for row in block.rows]
+    heads = [Text(clean(h)) for h in block.header]
+    natural = [max(t.cell_len for t in [heads[j]] + [row[j] for row in cells])
+               for j in range(len(heads))]
+    if sum(natural) + 3 * len(natural) > width:
+        # too wide to read across: each row as its own record, wrapped, nothing cut off
+        parts = [Text(clean(block.title), style=LABEL)] if block.title else []
+        for row in cells:
+            line = Text.assemble((f"{heads[0].plain} ", LABEL), row[0], ": ")
+            for k, (h, c) in enumerate(zip(heads[1:], row[1:], strict=True)):
+                if c.plain:
+                    line.append("; " if k else "")
+                    line.append(f"{h.plain} = ", style=FIELD)
+                    line.append_text(c)
+            parts.append(line)
+        return Group(*parts)
     table = RichTable(box=box.SIMPLE_HEAD, header_style=LABEL, show_edge=False,
                       title=Text(clean(block.title), style=LABEL) if block.title else None)
     for h in block.header:
         table.add_column(Text(clean(h)))
-    for row in block.rows:
-        table.add_row(*(segments_text(cell_segments(c)) for c in row))
+    for row in cells:
+        table.add_row(*row)
     return table
 
 
@@ -195,7 +238,7 @@ def renderables(blocks, width: int) -> list:
         elif isinstance(b, Numbered):
             add(_numbered(b, width))
         elif isinstance(b, Table):
-            add(_table(b))
+            add(_table(b, width))
         elif isinstance(b, Note):
             style = "bold red" if b.warning else "bold yellow"
             add(Text.assemble((clean(b.title) + ": ", style), segments_text(b.segments)),

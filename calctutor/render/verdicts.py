@@ -17,7 +17,7 @@ from calctutor.render.doc import (
     Verbatim,
     Verdict,
 )
-from calctutor.render.views import read_as, reading_notes, register, sentence, view
+from calctutor.render.views import read_as, reading_notes, register, sentence, shows_reading, view
 
 
 @register(AnswerResult)
@@ -43,7 +43,7 @@ def verdict_blocks(result: AnswerResult, typed: bool = False) -> Document:
     rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))] \
         if typed else []
     shown = _answer_expr(result.answer)
-    if result.reading.differs:
+    if shows_reading(result.reading):
         # an answer with words in it (a classification) is shown as read, in words
         rows.append(("Read as", read_as(result.reading, shown) if shown is not None
                      else (Verbatim(result.reading.reading),)))
@@ -110,7 +110,7 @@ def equiv_view(result: EquivResult) -> Document:
     doc: Document = [Heading("Are these the same function?")]
     rows = []
     for name, reading, expr in (("A", result.a, result.a_expr), ("B", result.b, result.b_expr)):
-        shown = ("  read as ", *read_as(reading, expr)) if reading.differs else ()
+        shown = ("  read as ", *read_as(reading, expr)) if shows_reading(reading) else ()
         rows.append((name, (Verbatim(reading.text), *shown)))
     doc.append(Fields(tuple(rows)))
     doc += [Note((f"{name}: ", n)) for name, r in (("A", result.a), ("B", result.b)) for n in r.notes]

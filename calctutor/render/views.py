@@ -14,6 +14,7 @@ from typing import Callable
 
 import sympy
 
+from calctutor.notation import keep_order, products_as_typed, same_as_typed
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -73,9 +74,17 @@ def _find(cls: type):
 def input_fields(reading: Reading, expr: sympy.Basic | None) -> list:
     """The input as typed, then "Read as" (and the parser's notes) when the reading differs."""
     rows: list[tuple[str, Segments]] = [("Input", (Verbatim(reading.text),))]
-    if reading.differs:
+    keep_order(expr, reading.text)
+    if shows_reading(reading):
         rows.append(("Read as", _read_as(reading, expr)))
     return [Fields(tuple(rows))] + reading_notes(reading, expr)
+
+
+def shows_reading(reading: Reading) -> bool:
+    """Whether "Read as" says something: not when the reading only adds product signs
+    (``2x sin(x)`` read as 2*x*sin(x) is what was typed)."""
+    return reading.differs and bool(reading.notes or reading.conditions
+                                    or not same_as_typed(reading.reading, reading.text))
 
 
 def reading_notes(reading: Reading, expr: sympy.Basic | None, prefix: Segments = ()) -> list:
@@ -97,7 +106,7 @@ def reading_notes(reading: Reading, expr: sympy.Basic | None, prefix: Segments =
 
 def _read_as(reading: Reading, expr) -> Segments:
     """The reading (``expr`` when given), with the conditions the simplification dropped."""
-    shown = (expr,) if expr is not None else (reading.reading,)
+    shown = (expr,) if expr is not None else (products_as_typed(reading.reading),)
     if reading.conditions:
         shown += (" (for ", *conditions_segments(reading.conditions), ")")
     return shown

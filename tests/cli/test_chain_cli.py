@@ -67,7 +67,7 @@ def test_chain_plain_output_is_a_worked_solution(cli):
     r = cli("chain", "x^2 y + y", "--layer", "x=cos(t), y=t^2", "--wrt", "t")
     assert r.code == 0
     assert "\x1b[" not in r.out
-    assert "df/dt = df/dx*dx/dt + df/dy*dy/dt" in r.out  # plain is ASCII
+    assert "df/dt = del f/del x * dx/dt + del f/del y * dy/dt" in r.out  # plain is ASCII
     assert "Substitute back" in r.out
 
 

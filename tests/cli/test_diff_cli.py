@@ -161,7 +161,7 @@ def test_an_index_is_read_as_a_variable_and_echoed(cli):
     assert r.code == 0, r.err
     assert S(r.json()["result"]) == make_symbol("x_1")
     plain = cli("diff", "a[1] x^2", "--var", "x", "--format", "plain").out
-    assert "Read as: a_1*x^2" in plain and "a[1] read as the variable a_1" in plain
+    assert "Read as: a_1 x^2" in plain and "a[1] read as the variable a_1" in plain
 
 
 def test_gradient_at_a_point_where_the_typed_function_is_undefined(cli):

@@ -43,8 +43,9 @@ def test_a_scripted_quiz_right_wrong_hint_skip_quit(cli):
     out = res.out
     for k in range(1, 6):
         assert f"Question {k} of 5" in out
-    assert f"Your answer: {loose(r[0])}\nRead as: " in out  # the reading, before the verdict
-    assert out.index("Read as: ") < out.index("YES - Correct")
+    # typed loosely, but read exactly as typed (only product signs added): no "Read as"
+    assert f"Your answer: {loose(r[0])}\n" in out and "Read as" not in out
+    assert out.index(f"Your answer: {loose(r[0])}") < out.index("YES - Correct")
     assert out.count("YES - Correct") == 3
     assert out.count("NO - Not correct") == 1
     assert "One more try" in out

@@ -198,27 +198,44 @@ from calctutor.topics.chain.backprop import FORMULAS, BackpropResult  # noqa: E4
 APPROX_DIGITS = 6
 
 
+DECIMALS_NOTE = (f"Values are shown in decimals ({APPROX_DIGITS} significant digits), each followed "
+                 f"by its exact form when that is short; --format json gives every exact value.")
+EXACT_CHARS = 60  # an exact value longer than this is left to JSON: decimals are what help
+
+
+def _decimal(v):
+    return v if v.is_Rational or v.atoms(sp.Float) else sp.Float(sp.N(v, APPROX_DIGITS),
+                                                                   APPROX_DIGITS)
+
+
+def _long(value) -> bool:
+    from calctutor.notation import to_text
+
+    return len(to_text(value)) > EXACT_CHARS
+
+
 def _approx(value):
-    """``exact ≈ 0.731059`` segments for an exact irrational number; the number alone else."""
+    """``exact ≈ 0.731059`` segments for an exact irrational number (``≈ 0.774004`` alone
+    when the exact form is long); the number alone else."""
     if value.is_Rational or value.atoms(sp.Float) or not value.is_number:
         return (value,)
     try:
-        approx = sp.Float(sp.N(value, APPROX_DIGITS), APPROX_DIGITS)
+        approx = _decimal(value)
     except (TypeError, ValueError):
         return (value,)
-    return (value, " ≈ ", approx)
+    return ("≈ ", approx) if _long(value) else (value, " ≈ ", approx)
 
 
 def _with_approx(label: str, value, emphasis: bool = False) -> list:
-    """``label value`` and, for an exact value that is not rational, its decimals."""
-    blocks = [Math((label,), value, emphasis=emphasis)]
+    """``label`` and the value in decimals first, then exactly (a long exact form is left to
+    ``--format json``: see ``DECIMALS_NOTE``); a rational value exactly, once."""
     entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
-    if any(not (e.is_Rational or e.atoms(sp.Float)) for e in entries):
-        def dec(v):
-            return v if v.is_Rational else sp.Float(sp.N(v, APPROX_DIGITS), APPROX_DIGITS)
-
-        approx = value.applyfunc(dec) if isinstance(value, sp.MatrixBase) else dec(value)
-        blocks.append(Math(("In decimals:",), approx))
+    if all(e.is_Rational or e.atoms(sp.Float) or not e.is_number for e in entries):
+        return [Math((label,), value, emphasis=emphasis)]
+    approx = value.applyfunc(_decimal) if isinstance(value, sp.MatrixBase) else _decimal(value)
+    blocks = [Math((label,), approx, emphasis=emphasis)]
+    if not _long(value):
+        blocks.append(Math(("Exactly:",), value))
     return blocks
 
 
@@ -259,6 +276,8 @@ def backprop_view(result: BackpropResult) -> Document:
     doc.append(Math(("Target y =",), net.target))
     if net.numeric:
         doc.append(Note(("The input has decimals, so every value is a decimal (15 digits).",)))
+    else:
+        doc.append(Note((DECIMALS_NOTE,)))
 
     doc.append(Heading("Forward pass", 2))
     for k, lay in enumerate(net.layers, start=1):
@@ -302,11 +321,11 @@ def backprop_view(result: BackpropResult) -> Document:
             if _short(net.layers[k].W.T, grads[k].delta):
                 segs += (": ", net.layers[k].W.T, " · ", grads[k].delta)
         doc.append(Paragraph(segs))
-        doc.append(Math((f"∂C/∂a({k}) =",), g.dC_da))
-        doc.append(Math((f"σ'(z({k})) =",), g.sigma_prime))
+        doc += _with_approx(f"∂C/∂a({k}) =", g.dC_da)
+        doc += _with_approx(f"σ'(z({k})) =", g.sigma_prime)
         doc.append(Paragraph((f"δ({k}) = ∂C/∂z({k}) = ∂C/∂a({k}) · σ'(z({k})), entry by entry "
                               "(∂C/∂z = ∂C/∂a · da/dz):",)))
-        doc.append(Math((f"δ({k}) =",), g.delta))
+        doc += _with_approx(f"δ({k}) =", g.delta)
         segs = (f"∂C/∂W({k}) = δ({k}) a({k - 1})ᵀ, because ∂z({k})/∂W({k}) brings in a({k - 1})",)
         if _short(g.delta, fwd.a[k - 1]):
             segs += (": ", g.delta, " · ", fwd.a[k - 1].T)

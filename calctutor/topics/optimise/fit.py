@@ -614,7 +614,7 @@ def combo_text(c: sp.Expr) -> str:
     """a*b as a·b, exp as e^: the combination as a learner writes it."""
     from calctutor.notation import to_text
 
-    return to_text(c).replace("*", "·")
+    return to_text(c, dot=True)
 
 
 def _value_text(v) -> str:

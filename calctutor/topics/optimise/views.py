@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from calctutor.notation import greek, keep_order, to_text
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -29,23 +30,44 @@ from calctutor.topics.optimise.lagrange import LagrangeResult
 HEAD_ROWS, TAIL_ROWS = 12, 6
 
 
-def num(value):
-    """A table cell for a number: exact values as they are, floats to 6 significant digits."""
+NOISE = 1e-10  # a float this small relative to the largest number shown is round-off
+
+
+def noise_floor(values) -> float:
+    """Below this a float is shown as 0: ``NOISE`` times the largest finite magnitude among
+    ``values`` (numbers or tuples of them). Human formats only; JSON keeps every digit."""
+    biggest = 0.0
+    for v in values:
+        for x in (v if isinstance(v, (tuple, list)) else (v,)):
+            try:
+                f = abs(float(x))
+            except (TypeError, ValueError):
+                continue
+            if f != float("inf"):
+                biggest = max(biggest, f)
+    return NOISE * biggest
+
+
+def num(value, floor: float = 0.0):
+    """A table cell for a number: exact values as they are, floats to 6 significant digits
+    (a float below ``floor``, round-off such as -9.4e-17, as 0)."""
     value = sp.sympify(value)
     if value.atoms(sp.Float):
         try:
+            if abs(float(value)) < floor:
+                return "0"
             return format(float(value), ".6g")
         except TypeError:
             return value
     return value
 
 
-def vector_cell(values):
-    """``(8/5, 1/5)`` as one cell (decimals to 6 significant digits)."""
+def vector_cell(values, floor: float = 0.0):
+    """``(8/5, 1/5)`` as one cell (decimals to 6 significant digits, see ``num``)."""
     values = [sp.sympify(v) for v in values]
     if any(v.atoms(sp.Float) for v in values):
-        return "(" + ", ".join(str(num(v)) for v in values) + ")" if len(values) > 1 \
-            else str(num(values[0]))
+        return "(" + ", ".join(str(num(v, floor)) for v in values) + ")" if len(values) > 1 \
+            else str(num(values[0], floor))
     return values[0] if len(values) == 1 else sp.Tuple(*values)
 
 
@@ -194,14 +216,18 @@ def lagrange_view(result: LagrangeResult) -> Document:
         "At a constrained optimum the contours of f and of the constraint touch, so ∇f = λ ∇g "
         "(the multiplier ", lams[0] if one else "λk", " measures how much), and the point "
         "lies on the constraint. Both conditions together are ∇L = 0, where the multiplier"
-        f"{'' if one else 's'} {', '.join(m.name for m in lams)} "
+        f"{'' if one else 's'} {', '.join(greek(m.name) for m in lams)} "
         f"{'is one more unknown' if one else 'are more unknowns'}.",)))
+    # f first, then the multiplier terms, as the Lagrangian is defined
+    keep_order(result.lagrangian, " - ".join(
+        [to_text(result.expr)] + [f"{to_text(m)} ({to_text(g)})"
+                                  for m, g in zip(lams, result.constraints, strict=False)]))
     doc.append(Math(("The Lagrangian",), sp.Eq(sp.Symbol("L"), result.lagrangian,
                                                 evaluate=False)))
     doc.append(Paragraph(("∇L = 0, one equation per unknown (the last "
                           f"{'one gives' if one else 'ones give'} the constraint back):",)))
     for u, e in zip((*result.variables, *lams), result.equations, strict=True):
-        doc.append(Math((f"∂L/∂{u.name} = 0",), sp.Eq(e, 0, evaluate=False)))
+        doc.append(Math((f"∂L/∂{greek(u.name)} = 0",), sp.Eq(e, 0, evaluate=False)))
     regular = [c for c in result.candidates if c.multipliers]
     if result.system_status == "solved":
         doc.append(Paragraph(("Solving this system exactly gives "
@@ -220,6 +246,8 @@ def lagrange_view(result: LagrangeResult) -> Document:
                    result.min_status == "unknown" or not result.complete)}
     largest, smallest = set(result.largest), set(result.smallest)
     rows = []
+    floor = noise_floor([n for c in result.candidates
+                         for n in (*c.point, *(c.multipliers or ()), c.value)])
     for k, c in enumerate(result.candidates, start=1):
         words = [c.label]
         if unknown["max"] and c in largest:
@@ -228,12 +256,13 @@ def lagrange_view(result: LagrangeResult) -> Document:
             words.append("smallest")
         if c.numerical:
             words.append("numerical")
-        rows.append((str(k), vector_cell(c.point),
-                     vector_cell(c.multipliers) if c.multipliers else "—", num(c.value),
+        rows.append((str(k), vector_cell(c.point, floor),
+                     vector_cell(c.multipliers, floor) if c.multipliers else "—",
+                     num(c.value, floor),
                      ", ".join(w for w in words if w)))
     if rows:
-        names = ", ".join(v.name for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(m.name for m in lams), "f", "kind"),
+        names = ", ".join(greek(v.name) for v in result.variables)
+        doc.append(Table(("#", f"({names})", ", ".join(greek(m.name) for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
         groups: dict[tuple[str, str], list[str]] = {}
         for k, c in enumerate(result.candidates, start=1):
@@ -273,7 +302,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
                 f"there, {more} than at every candidate. The search may have missed the "
                 f"{word}, or f has none.",)))
             continue
-        where = " and ".join(_point_text(result.variables, c.point) for c in best)
+        where = " and ".join(_point_text(result.variables, c.point, floor) for c in best)
         big = "Largest" if word == "maximum" else "Smallest"
         if status == "attained" and result.complete:
             label = f"{word.capitalize()} of f"
@@ -282,7 +311,10 @@ def lagrange_view(result: LagrangeResult) -> Document:
                      "it unless a candidate was missed: see the notes)")
         else:
             label = f"{big} candidate value of f"
-        doc.append(Math((f"{label}, at {where}",), _round(best[0].value), emphasis=True))
+        value = best[0].value
+        if value.atoms(sp.Float) and abs(float(value)) < floor:
+            value = sp.Integer(0)  # round-off (-9.4e-17) where the value is 0
+        doc.append(Math((f"{label}, at {where}",), _round(value), emphasis=True))
     for n in result.notes:
         if not ("numerically" in n or "No stationary" in n or "has no solution" in n
                 or n == result.singular_note):
@@ -290,8 +322,8 @@ def lagrange_view(result: LagrangeResult) -> Document:
     return doc
 
 
-def _point_text(variables, point) -> str:
-    cell = vector_cell(point)
+def _point_text(variables, point, floor: float = 0.0) -> str:
+    cell = vector_cell(point, floor)
     if isinstance(cell, str):
         return cell
     from calctutor.notation import to_text
