@@ -143,32 +143,13 @@ def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
 
 def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
                   due: int = 0) -> None:
+    from calctutor.quiz.views import summary_doc
+
     ui.say("")
     if not interactive:
         ui.say(summary.line())
         return
-    from calctutor.render.doc import Fields, Heading, Paragraph
-
-    c = summary.counts()
-    n = len(summary.asked)
-    rows = [("Score", (f"{summary.score:g} / {n}" if n else "no questions answered",)),
-            ("Right first time", (str(c["first"]),)),
-            ("Right with help", (str(c["helped"]),)),
-            ("Missed", (f"{c['failed']} wrong, {c['skipped']} skipped, "
-                        f"{c['solution']} shown",)),
-            ("Time", (summary.time,))]
-    review = summary.review()
-    if review or n:
-        rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
-    doc = [Heading("Summary"), Fields(tuple(rows))]
-    if summary.ended != "done":
-        doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
-                              "is saved.",)))
-    if due:
-        doc.append(Paragraph((f"{due} skill{' is' if due == 1 else 's are'} due for review "
-                              "now: calctutor quiz --review",)))
-    doc.append(Paragraph(("See your progress with: calctutor progress",)))
-    ui.show(engine.render(doc))
+    ui.show(engine.render(summary_doc(summary, due)))
 
 
 def progress_report(module: str | None = None, err: TextIO | None = None) -> ProgressReport:
