@@ -156,3 +156,49 @@ def test_a_named_mistake_does_not_give_the_answer_away_either(bank):
         leaks += [(ex.template, key, first) for key in key_texts(ex) if shown(first, key)]
     assert leaks == []
     assert named >= 10  # the mal-rules were recognised: their feedback was what was checked
+
+
+def _pieces(text: str) -> list[str]:
+    return [re.sub(r"[\s*]", "", p.lower()) for p in re.split(r"[,;:\n]", text)]
+
+
+def adds_something(hint: str, problem: str) -> bool:
+    """Whether a hint says something the problem does not: a piece (between commas, colons,
+    lines) with maths that is not in the problem, or a sentence of its own (six words or
+    more). Labels ("Layer 1") and connecting words ("and the layers below it") do not count."""
+    given = re.sub(r"[\s*]", "", problem.lower())
+    for raw, piece in zip(re.split(r"[,;:\n]", hint), _pieces(hint), strict=True):
+        if re.fullmatch(r"(layer|step|input|target|hint)?\d*", piece):
+            continue
+        if re.search(r"[\d=^/+()]", piece):
+            if piece.rstrip(".") not in given:
+                return True
+        elif len(raw.split()) >= 6:
+            return True
+    return False
+
+
+def test_the_criterion_of_a_hint_that_only_restates_the_question():
+    problem = "f = x1^2 + x1 x2, where x1 = t^2, x2 = 3t. Find df/dt as J_f * dx/dt."
+    assert not adds_something("f = x1^2 + x1*x2, and the layers below it:\n"
+                              "Layer 1: x1 = t^2, x2 = 3*t", problem)
+    assert adds_something("The chain rule: df/dt = df/dx1*dx1/dt + df/dx2*dx2/dt", problem)
+    assert adds_something("Start with the partial derivatives of f.", problem)
+
+
+def test_hints_go_from_the_method_to_the_answer_and_never_only_restate(bank):
+    from calctutor.quiz.engine import _prepare
+
+    dull, methods = [], 0
+    for ex in bank:
+        prepared = _prepare(ex, 1, 1, "", ("plain", 1000, False))
+        hints = prepared.hints
+        assert len(hints) >= 2, ex.template
+        methods += hints[0].startswith("Method:")
+        dull += [(ex.template, k + 1, h) for k, h in enumerate(hints)
+                 if not adds_something(h, prepared.problem)]
+        # the last hint gives the answer, the one a skip shows; it is the only one marked so
+        assert prepared.revealing_hints == (len(hints) - 1,)
+        assert prepared.answer.strip() in hints[-1], ex.template
+    assert dull == []
+    assert methods == len(bank)  # the first hint names the method, for every template

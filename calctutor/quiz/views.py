@@ -297,8 +297,9 @@ _METHODS = {
     "determinant": "Method: the Jacobian's entry (i, j) is ∂f_i/∂x_j; its determinant is "
                    "the local scale factor (ad − bc for a 2×2). Start with the four partial "
                    "derivatives.",
-    "evaluations": "Method: T_n(x) = Σ f^(k)(a)/k! (x − a)^k, then put the point in. Start "
-                   "with f and its derivatives at the centre a.",
+    "evaluations": "Method: T_n(x) = f(a) + f'(a)(x − a) + f''(a)/2! (x − a)^2 + ... up to "
+                   "(x − a)^n, then put the point in. Start with f and its derivatives at "
+                   "the centre a.",
     "activations": "Method: the forward pass, layer by layer from the input: z = W a + b, "
                    "then a = σ(z). Start with z of the first layer.",
     "gradient": "Method: the gradient lists the partial derivatives in the order of the "
@@ -309,23 +310,24 @@ _METHODS = {
     "hessian": "Method: the Hessian holds the second partial derivatives, entry (i, j) = "
                "∂²f/∂x_i∂x_j. Start with the gradient, then differentiate each entry again.",
     "chain": "Method: the multivariate chain rule, one product per intermediate variable: "
-             "df/dt = Σ_i ∂f/∂x_i · dx_i/dt. Start with the partial derivatives of f.",
+             "df/dt = ∂f/∂x_1 · dx_1/dt + ∂f/∂x_2 · dx_2/dt + ... Start with the partial derivatives of f.",
     "backprop": "Method: the forward pass first (z = w a + b, then a = σ(z), layer by "
                 "layer), then the chain rule backwards: ∂C/∂z = ∂C/∂a · σ'(z), ∂C/∂w = "
                 "∂C/∂z · a of the layer before. Start with z of the first layer.",
-    "taylor": "Method: T_n(x) = Σ f^(k)(a)/k! (x − a)^k. Start with f and its derivatives "
-              "at the centre a, up to the order asked for.",
+    "taylor": "Method: T_n(x) = f(a) + f'(a)(x − a) + f''(a)/2! (x − a)^2 + ..., the k-th "
+              "term f^(k)(a)/k! (x − a)^k. Start with f and its derivatives at the centre "
+              "a, up to the order asked for.",
     "newton": "Method: Newton's iteration x_(n+1) = x_n − f(x_n)/f'(x_n) (for a stationary "
               "point, f'/f''). Start with the derivative(s), then x1 from x0.",
     "descent": "Method: gradient descent, one step at a time: a_next = a − γ ∇f(a). Start "
                "with the gradient at the starting point.",
     "lagrange": "Method: Lagrange multipliers: solve ∇f = λ ∇g together with the "
                 "constraint. Start with both gradients.",
-    "fit": "Method: least squares: χ² = Σ ((y_i − f(x_i))/σ_i)² measures the misfit; its "
+    "fit": "Method: least squares: χ² = sum of ((y_i − f(x_i))/σ_i)² measures the misfit; its "
            "minimum has ∂χ²/∂a = 0 for each parameter a. Start with the residuals "
            "y_i − f(x_i).",
     "fit-step": "Method: one step down χ²: a_next = a − γ ∇χ², with ∂χ²/∂a = "
-                "−2 Σ (y_i − f(x_i))/σ_i² · ∂f/∂a. Start with the residuals at the "
+                "−2 · sum of (y_i − f(x_i))/σ_i² · ∂f/∂a. Start with the residuals at the "
                 "starting parameters.",
 }
 
@@ -341,7 +343,18 @@ def hint_ladder(exercise, result, doc, answer) -> list[list]:
         return render_blocks(blocks, "plain", width=1000, color=False)
 
     problem = plain(problem_doc(exercise, result, None, 1, 1))
-    steps = [h for h in hint_docs(result, doc) if not restates(plain(h), problem)]
+    steps: list[list] = []
+    held: list = []  # a step that restates data ("substitute back: x = ...") leads into the next
+    for hint in hint_docs(result, doc, exercise):
+        text = plain(hint)
+        if _same_numbers(text, problem):
+            continue  # the problem's data again, in other brackets
+        if _same_statements(text, problem):
+            if steps:
+                held += hint
+            continue
+        steps.append(held + hint)
+        held = []
     method = _method_hint(exercise, result)
     last = [Paragraph(("The answer (type solution for the worked solution):",)), *answer] \
         if answer else [Heading("The answer", 2), *doc]
@@ -351,8 +364,12 @@ def hint_ladder(exercise, result, doc, answer) -> list[list]:
 def _method_hint(exercise, result) -> list | None:
     from calctutor.render.doc import Paragraph
     from calctutor.steps.model import RULE_TITLES
-    from calctutor.topics.diff.result import DiffResult
+    from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
+    if isinstance(result, FirstPrinciplesResult):
+        return [Paragraph(("Method: the limit definition, f'(x) = lim(h → 0) (f(x + h) − "
+                           "f(x))/h. Start with the difference quotient, simplify it until "
+                           "the h in the denominator cancels, then let h → 0.",))]
     if isinstance(result, DiffResult) and result.steps:
         root = result.steps[0]
         inner = [s for s in root.substeps if s.rule not in _TRIVIAL_RULES]
@@ -372,10 +389,28 @@ def _method_hint(exercise, result) -> list | None:
     return None
 
 
-def restates(hint: str, problem: str) -> bool:
-    """Whether a hint (as plain text) only gives the problem's own data again: every
-    statement in it (a piece with "=", less a label such as "Layer 1:") is in the problem,
-    and the rest is a few connecting words ("and the layers below it")."""
+# Words that label data rather than say anything ("Layer 1: W(1) = ...", "Input a(0) = ...").
+_LABELS = {"layer", "layers", "input", "activation", "and", "the", "below", "it", "then"}
+
+
+def _same_numbers(hint: str, problem: str) -> bool:
+    """Whether a hint (plain text) is the problem's data in other brackets: its numbers a
+    run of the problem's, in order, and its words the problem's or labels."""
+    def numbers(text: str) -> list[str]:
+        return re.findall(r"-?\d+(?:\.\d+)?", re.sub(r"(?i)\blayer \d+", "", text))
+
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", hint)}
+    if not words <= {w.lower() for w in re.findall(r"[A-Za-z]+", problem)} | _LABELS:
+        return False
+    mine, given = numbers(hint), numbers(problem)
+    return bool(mine) and any(given[i:i + len(mine)] == mine
+                              for i in range(len(given) - len(mine) + 1))
+
+
+def _same_statements(hint: str, problem: str) -> bool:
+    """Whether every statement of a hint (a piece with "=", less a label such as
+    "Layer 1:") is in the problem, the rest a few connecting words ("and the layers below
+    it"): data again, though perhaps with an instruction ("Substitute back: x = ...")."""
     def norm(text: str) -> str:
         return re.sub(r"[\s*]", "", text.lower())
 
@@ -383,7 +418,7 @@ def restates(hint: str, problem: str) -> bool:
     statements = 0
     for piece in re.split(r"[,;\n]", hint):
         if "=" in piece:
-            statement = norm(re.sub(r"^\s*([A-Za-z]+\s*){0,2}\d*:", "", piece))
+            statement = norm(re.sub(r"^\s*[A-Za-z ]*\d*:", "", piece))
             if statement not in given:
                 return False
             statements += 1
@@ -392,14 +427,19 @@ def restates(hint: str, problem: str) -> bool:
     return statements > 0
 
 
-def hint_docs(result, doc) -> list[list]:
+def hint_docs(result, doc, exercise=None) -> list[list]:
     """Successive hints: for a derivative, the nodes of its step tree top-down (the answer
     itself, the root's result, held back); for anything else, the blocks of its worked
-    solution one at a time, stopping before the answer."""
+    solution one at a time, stopping before the answer (the exercise's own, where the bank
+    asks for one part of the result, e.g. a network's output)."""
     from calctutor.topics.diff.result import DiffResult
 
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
+    if getattr(exercise, "answer_key", None):
+        from calctutor.exercises.views import answer_value
+
+        return _block_hints(doc, answer_value(exercise.answer)[0])
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None
     return _block_hints(doc, as_basic(spec.expected) if spec is not None else None)
 
@@ -438,7 +478,7 @@ def _block_hints(doc, answer=None) -> list[list]:
         start += 1
     def reveals(block) -> bool:
         return ((isinstance(block, Math) and block.emphasis) or _says_result(block)
-                or (answer is not None and answer in _expressions(block)))
+                or (answer is not None and _shows(answer, _expressions(block))))
 
     # stop before the answer: the first emphasized result, or a block that shows it
     hints, pending = [], []
@@ -463,6 +503,17 @@ def _block_hints(doc, answer=None) -> list[list]:
             hints.append(pending)
             pending = []
     return hints
+
+
+def _shows(answer, exprs: list) -> bool:
+    """Whether ``exprs`` (a block's) hold the answer: itself, or every entry of it."""
+    import sympy
+
+    if answer in exprs:
+        return True
+    if isinstance(answer, sympy.MatrixBase) and len(answer) > 1:
+        return all(entry in exprs for entry in answer)
+    return False
 
 
 def _leads_in(block) -> bool:
