@@ -216,3 +216,25 @@ def test_a_classification_item_asks_for_points_and_shows_them_on_skip(cli):
     assert f"Answer: {shown}" in skipped.out
     right = cli("quiz", "--skill", "2.9", "--count", "1", "--seed", "1", input=shown + "\n")
     assert "Correct" in right.out and "score 1/1" in right.out
+
+
+def test_a_right_answer_after_the_last_hint_is_stored_as_copied(cli):
+    """The 3.6 cost question: the first wrong answer's verdict does not give the cost; the
+    last hint does, and a right answer after it earns nothing and is stored as revealed."""
+    x = sympy.tanh(2) ** 2  # a = tanh(w a0 + b) = tanh(2) for w = -3, b = -1, a0 = -1; y = 0
+    args = ("quiz", "--skill", "3.6", "--count", "1", "--seed", "11")
+    first = cli(*args, input="0\nskip\n")
+    assert first.code == 0, first.err
+    assert "tanh(2)" not in first.out.split("Your answer: 0")[1].split("Skipped.")[0]
+    assert f"{float(x):.6f}"[:6] not in first.out.split("Skipped.")[0]
+    hints = int(re.search(r"Hint 1 of (\d+)", cli(*args, input="hint\nquit\n").out).group(1))
+    res = cli(*args, input="hint\n" * hints + "tanh(2)^2\n")
+    assert f"Hint {hints} of {hints} (the answer" in res.out
+    assert "YES - Correct" in res.out
+    summary = res.out.strip().splitlines()[-1]
+    assert summary.startswith("Summary: score 0/1 (0 right first time, 1 right after the "
+                              "answer was shown (no credit))")
+    last = Store.open().attempts()[-1]
+    assert (last.outcome, last.hints, last.revealed) == ("correct", hints, True)
+    (skill,) = cli("progress", "--format", "json").json()["skills"]
+    assert skill["correct"] == 0  # a copy is not counted as known
