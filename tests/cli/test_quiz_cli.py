@@ -112,6 +112,39 @@ def test_review_draws_the_due_skills_most_overdue_first(cli):
     assert nothing.code == 0 and "Nothing is due for review" in nothing.out
 
 
+def test_a_review_of_one_due_skill_mixes_in_its_neighbours(cli):
+    due = "3.1 multivariate chain rule"
+    Store.open().record(Attempt("old", 1, 3, due, "e", "correct", "x",
+                                at=datetime.now(timezone.utc) - timedelta(days=30)))
+    res = cli("quiz", "--review", "--seed", "4", input="skip\n" * 12)
+    assert res.code == 0, res.err
+    assert f"1 skill is due for review: {due}; mixed with the related skills" in res.out
+    asked = re.findall(r"Module (\d) \S+ ((\d)\.(\d+) [a-z -]+)\n", res.out)
+    assert 2 <= sum(a[1] == due for a in asked) <= 3  # not ten times
+    assert all(a[0] == "3" == a[2] for a in asked)  # related: the same module
+    assert all(x[1] != y[1] for x, y in zip(asked, asked[1:], strict=False))  # never twice
+    n = len(asked)
+    assert f": {n} questions (fewer than 10" in res.out and f"review · {n} questions" in res.out
+
+
+def test_review_plans():
+    from calctutor.quiz.plan import no_repeats, review_plan
+
+    course = ["1.1 a", "1.2 b", "1.3 c", "1.4 d", "2.1 e", "2.2 f"]
+    plan = review_plan(["1.3 c"], 10, course)
+    assert plan.order == ("1.3 c", "1.2 b", "1.3 c", "1.4 d", "1.3 c", "1.1 a")
+    # many due: each in turn, most overdue first, none related
+    many = review_plan(["2.2 f", "1.1 a", "1.2 b"], 4, course)
+    assert many.order == ("2.2 f", "1.1 a", "1.2 b", "2.2 f") and many.related == ()
+
+    class Ex:
+        def __init__(self, template, skill):
+            self.template, self.skill = template, skill
+
+    exs = [Ex("t1", "s1"), Ex("t1", "s1"), Ex("t2", "s2"), Ex("t1", "s1")]
+    assert [e.template for e in no_repeats(exs)] == ["t1", "t2", "t1"]  # one t1 dropped
+
+
 def test_the_progress_table(cli):
     empty = cli("progress")
     assert empty.code == 0 and "No answers recorded yet" in empty.out
