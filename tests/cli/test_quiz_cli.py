@@ -271,3 +271,13 @@ def test_a_right_answer_after_the_last_hint_is_stored_as_copied(cli):
     assert (last.outcome, last.hints, last.revealed) == ("correct", hints, True)
     (skill,) = cli("progress", "--format", "json").json()["skills"]
     assert skill["correct"] == 0  # a copy is not counted as known
+
+
+def test_quiz_help_offers_only_the_formats_the_quiz_prints(cli):
+    res = cli("quiz", "--help")
+    assert res.code == 0
+    assert "rich|plain" in res.out
+    for other in ("latex", "markdown", "json"):
+        assert other not in res.out
+    bad = cli("quiz", "--format", "json", input="")
+    assert bad.code == 2 and "rich" in bad.err and "plain" in bad.err
