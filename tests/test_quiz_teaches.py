@@ -202,3 +202,26 @@ def test_hints_go_from_the_method_to_the_answer_and_never_only_restate(bank):
         assert prepared.answer.strip() in hints[-1], ex.template
     assert dull == []
     assert methods == len(bank)  # the first hint names the method, for every template
+
+
+def test_the_guarded_feedback_keeps_the_evidence_but_not_the_value():
+    """--answer (the learner asked for a check) says the correct value; the quiz before
+    its last try says only the learner's own value. d/dx x^3 at x = 3 is 3 * 3^2 = 27."""
+    from calctutor.checking.answer import check_answer
+    from calctutor.render import render_blocks
+    from calctutor.render.verdicts import verdict_blocks
+    from calctutor.topics import run_kind
+
+    x = sympy.Symbol("x")
+    want = sympy.diff(x**3, x).subs(x, 3)
+    verdict = check_answer(run_kind("diff", {"expr": "x^3", "at": "x=3"}), "18")
+    assert verdict.correct is False
+    assert str(want) in verdict.feedback and "yours is 18" in verdict.feedback
+    assert "yours is 18" in verdict.guarded_feedback
+    assert not shown(verdict.guarded_feedback, str(want))
+    told = render_blocks(verdict_blocks(verdict), "plain", width=200, color=False)
+    kept = render_blocks(verdict_blocks(verdict, reveal=False), "plain", width=200, color=False)
+    assert shown(told, str(want)) and not shown(kept, str(want))
+    # an expression's value at one point is evidence, not the answer: it stays
+    on_expr = check_answer(run_kind("diff", {"expr": "x^3"}), "3x")
+    assert on_expr.guarded_feedback is None and "the correct value is" in on_expr.feedback

@@ -410,7 +410,7 @@ def _reveals(text: str, expected) -> bool:
     exactly or as a decimal (a mal-rule's feedback may name the value it should be)."""
     entries = [sp.sympify(e) for _, e in _entries(expected)]
     shown = {to_text(e) for e in entries if sp.count_ops(e) > 0}
-    if len(entries) == 1:
+    if len(entries) == 1 and not entries[0].is_Symbol:  # a variable's name is no answer
         shown.add(to_text(entries[0]))
     for e in entries:
         if e.is_number:
@@ -423,7 +423,10 @@ def _reveals(text: str, expected) -> bool:
                 shown |= {format(value.real, f".{d}g") for d in (3, 4, 6, 8, 10)}
     tokens = set(_NUMBER.findall(text))
     tokens |= {t.lstrip("-") for t in tokens}
-    return any(t in tokens or (not _NUMBER.fullmatch(t) and t in text) for t in shown if t)
+    # an expression as a whole word: the answer r is not in "your answer"
+    return any(t in tokens if _NUMBER.fullmatch(t) else
+               re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) is not None
+               for t in shown if t)
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")

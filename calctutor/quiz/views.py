@@ -1,4 +1,7 @@
-"""Views of the quiz results (registered with ``calctutor.render.views.register``)."""
+"""Everything the quiz shows, as documents and text: the progress report (registered with
+``calctutor.render.views.register``); each item's problem, hint ladder, answer and verdict
+(built in the sandbox worker by ``engine``); the session's own messages, styled by kind;
+and the summary, with how it is scored."""
 
 from __future__ import annotations
 
