@@ -99,7 +99,7 @@ def key_texts(exercise) -> set[str]:
 def shown(text: str, key: str) -> bool:
     squeeze = re.sub(r"[\s*]", "", key.replace("**", "^"))
     if re.fullmatch(r"-?[\d./]+(e-?\d+)?", squeeze):  # a number: a whole token, not a digit of one
-        return re.search(rf"(?<![\w.]){re.escape(squeeze)}(?![\w.]|\d)", text) is not None
+        return re.search(rf"(?<![\w.]){re.escape(squeeze)}(?!\w|\.\d)", text) is not None
     return squeeze in re.sub(r"[\s*]", "", text)
 
 
