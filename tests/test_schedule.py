@@ -26,13 +26,14 @@ class Log:
         self.attempts: list[Attempt] = []
         self.n = 0
 
-    def item(self, at, *answers, hints=0):
-        """``answers``: outcomes in order ("correct", "wrong", "skip", "solution")."""
+    def item(self, at, *answers, hints=0, revealed=False):
+        """``answers``: outcomes in order ("correct", "wrong", "skip", "solution");
+        ``revealed``: the last hint had shown the answer before them."""
         self.n += 1
         for k, outcome in enumerate(answers):
             self.attempts.append(Attempt(self.session, self.n, self.module, self.skill,
                                          f"ex{self.n}", outcome, None, hints, k + 1, 5.0,
-                                         at + timedelta(seconds=10 * k)))
+                                         at + timedelta(seconds=10 * k), revealed=revealed))
         return self
 
 
@@ -56,6 +57,22 @@ def test_outcomes_map_to_ratings():
     # attempts count every judged answer, skip and revealed solution (docs/interface.md)
     s = state(log)
     assert (s.attempts, s.correct, s.items) == (8, 3, 6)
+
+
+def test_a_right_answer_after_the_answer_was_shown_is_a_copy_not_a_success():
+    t = T0
+    log = (Log().item(t, "correct", hints=4, revealed=True)
+           .item(t + timedelta(minutes=1), "wrong", "correct", hints=5, revealed=True))
+    items = items_of(log.attempts)
+    assert [i.result for i in items] == ["copied", "copied"]
+    assert ratings(items) == [Rating.Again, Rating.Again]
+    s = state(log)
+    assert (s.attempts, s.correct, s.recent) == (3, 0, 0.0)  # no accuracy, no credit for it
+    # the same answers without the reveal are evidence (with help): Hard, half credit
+    honest = (Log().item(t, "correct", hints=4)
+              .item(t + timedelta(minutes=1), "wrong", "correct", hints=1))
+    assert [i.result for i in items_of(honest.attempts)] == ["helped", "helped"]
+    assert state(honest).recent == 0.5 and state(honest).stability > s.stability
 
 
 def test_a_streak_of_first_time_successes_becomes_easy():

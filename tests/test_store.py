@@ -62,6 +62,27 @@ def test_an_old_schema_is_migrated_keeping_its_answers(home):
     assert len(session) == 32
 
 
+def test_a_schema_2_store_gains_the_revealed_column_and_old_answers_read_as_not_revealed(home):
+    path = home / DB_NAME
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        db.executescript(script)
+    db.execute("INSERT INTO attempts (session, item, at, module, skill, exercise, answer, "
+               "outcome, correct, hints, try) VALUES ('old', 1, '2026-01-05T10:00:00Z', 1, ?, "
+               "'e1', '3x^2', 'correct', 1, 2, 1)", (SKILL,))
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    store = Store.open()
+    assert store.version() == SCHEMA_VERSION >= 3
+    store.record(attempt("new", 1, hints=3, try_=1, revealed=True))
+    old, new = store.attempts()
+    assert (old.session, old.hints, old.revealed) == ("old", 2, False)
+    assert (new.session, new.hints, new.revealed) == ("new", 3, True)
+    raw = sqlite3.connect(path).execute("SELECT revealed FROM attempts ORDER BY id").fetchall()
+    assert raw == [(0,), (1,)]
+
+
 def test_a_newer_schema_is_refused_not_damaged(home):
     db = sqlite3.connect(home / DB_NAME)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")

@@ -104,6 +104,10 @@ class AnswerResult:
     json_expected: object = None
     solution: object | None = None
     show: bool = False
+    # The feedback for a learner who will try again (the quiz before its last try): the
+    # same diagnosis and evidence without the expected answer or its value (the learner's
+    # own value instead). None when ``feedback`` gives nothing away.
+    guarded_feedback: str | None = None
 
     def to_json(self) -> dict:
         out = {
@@ -383,6 +387,50 @@ class _Comparison:
     undecided: list[tuple[int, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rough: list[tuple[int, ...]] = field(default_factory=list)  # right, but too few decimals
+    guarded: str | None = None  # the evidence without the expected value (see _own_value)
+
+
+def _own_value(expected, answer) -> str | None:
+    """'yours is 18': the evidence about a wrong number that does not give the right one
+    (a number's correct value is the answer itself); None for an expression, whose
+    correct value at one point gives the answer away no more than a test would."""
+    try:
+        expected, answer = sp.sympify(expected), sp.sympify(answer)
+        if not (expected.is_number and answer.is_number):
+            return None
+        value = complex(sp.N(answer, 30))
+    except (TypeError, ValueError, sp.SympifyError):
+        return None
+    if abs(value.imag) > 1e-12 or not math.isfinite(value.real):
+        return None
+    return f"yours is {_number(answer, value.real)}"
+
+
+def _reveals(text: str, expected) -> bool:
+    """Whether ``text`` shows the expected answer: the whole of it, or one of its numbers
+    exactly or as a decimal (a mal-rule's feedback may name the value it should be)."""
+    entries = [sp.sympify(e) for _, e in _entries(expected)]
+    shown = {to_text(e) for e in entries if sp.count_ops(e) > 0}
+    if len(entries) == 1 and not entries[0].is_Symbol:  # a variable's name is no answer
+        shown.add(to_text(entries[0]))
+    for e in entries:
+        if e.is_number:
+            shown.add(to_text(e))
+            try:
+                value = complex(sp.N(e, 30))
+            except (TypeError, ValueError):
+                continue
+            if abs(value.imag) <= 1e-12:
+                shown |= {format(value.real, f".{d}g") for d in (3, 4, 6, 8, 10)}
+    tokens = set(_NUMBER.findall(text))
+    tokens |= {t.lstrip("-") for t in tokens}
+    # an expression as a whole word: the answer r is not in "your answer"
+    return any(t in tokens if _NUMBER.fullmatch(t) else
+               re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) is not None
+               for t in shown if t)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
 
 def _learner_note(note: str) -> str:
@@ -412,10 +460,13 @@ def compare(expected, answer, spec: AnswerSpec, decimals: int | None = None,
         if verdict.equivalent is False:
             out.wrong.append(index)
             evidence = _evidence(verdict, spec)
-            if evidence and evidence.startswith(ROUGH):
+            rough = bool(evidence and evidence.startswith(ROUGH))
+            if rough:
                 evidence = evidence[len(ROUGH):]
                 out.rough.append(index)
-            out.evidence = out.evidence or evidence
+            if out.evidence is None and evidence:
+                out.evidence = evidence
+                out.guarded = evidence if rough else (_own_value(e, a) or evidence)
         elif verdict.equivalent is None:
             out.undecided.append(index)
     if out.wrong:
@@ -442,9 +493,14 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
     answer = _conform(answer, spec.expected)
     decimals = _typed_decimals(text)
 
-    def verdict(correct, feedback, **extra):
+    def verdict(correct, feedback, guarded=None, **extra):
+        if correct is False and guarded is None and _reveals(feedback, spec.expected):
+            # a mal-rule's feedback that names the right value: the mistake's name (shown
+            # beside the verdict) and this sentence still say what to revisit
+            guarded = f"That is not {spec.what}."
         return AnswerResult(correct, spec.what, reading, spec.expected, answer, feedback,
-                            json_expected=spec.json_expected, solution=result, show=show, **extra)
+                            json_expected=spec.json_expected, solution=result, show=show,
+                            guarded_feedback=guarded if guarded != feedback else None, **extra)
 
     compared = _substituted(answer, spec)
     want, got = _shape_of(spec.expected), _shape_of(answer)
@@ -464,6 +520,8 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         point = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.at)
         point += _intermediate_values(dict(spec.at), spec)
         comparison.evidence = f"at {point}, {comparison.evidence}"
+        if comparison.guarded:
+            comparison.guarded = f"at {point}, {comparison.guarded}"
     if comparison.correct:
         left = [] if spec.at else _mentions(answer, [k for k, _ in spec.substitute])
         if left:
@@ -483,13 +541,18 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
                        "counterexample was found within the time limit.", notes=notes)
     mistake = diagnose(spec, compared, decimals)
     evidence = comparison.evidence
+    guarded = None
     if mistake is not None:
         feedback = mistake.feedback
         code = mistake.code
     else:
-        feedback = _foreign_names(spec, answer) or _not_right(spec, comparison)
+        foreign = _foreign_names(spec, answer)
+        feedback = foreign or _not_right(spec, comparison)
+        guarded = foreign or _not_right(spec, comparison, comparison.guarded)
+        if _reveals(guarded, spec.expected):
+            guarded = _not_right(spec, comparison, "")
         code = None
-    return verdict(False, feedback, diagnosis=code, evidence=evidence,
+    return verdict(False, feedback, guarded, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
 
 
@@ -557,10 +620,11 @@ def _foreign_names(spec: AnswerSpec, answer) -> str | None:
             f"in the problem: {spec.what} is in terms of {wanted}.")
 
 
-def _not_right(spec: AnswerSpec, comparison: "_Comparison") -> str:
+def _not_right(spec: AnswerSpec, comparison: "_Comparison", evidence: str | None = None) -> str:
     """'That is not the derivative: at x = 1.37 yours is ...' or, entry by entry,
-    'Entry (2, 2) of your Jacobian is wrong: at x = 1.37 yours is ...'."""
-    evidence = comparison.evidence
+    'Entry (2, 2) of your Jacobian is wrong: at x = 1.37 yours is ...' (``evidence``:
+    other evidence than the comparison's, e.g. without the expected value)."""
+    evidence = comparison.evidence if evidence is None else evidence
     wrong = [i for i in comparison.wrong if i]
     if comparison.rough and comparison.rough == comparison.wrong:
         return f"Nearly: {evidence}."

@@ -9,6 +9,7 @@ terminal and the progress database, and each exercise's maths runs in the sandbo
 
 from __future__ import annotations
 
+import enum
 import sys
 import traceback
 from typing import Annotated, Optional
@@ -16,8 +17,31 @@ from typing import Annotated, Optional
 import typer
 
 from calctutor.cli.options import FormatOpt
-from calctutor.cli.support import EXIT_INTERNAL, EXIT_INTERRUPTED, debug, fail, resolve_output, run
+from calctutor.cli.support import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    Format,
+    debug,
+    fail,
+    resolve_output,
+    run,
+)
 from calctutor.errors import CalcTutorError
+
+
+class QuizFormat(str, enum.Enum):
+    """The formats the quiz can print (it is a conversation, not a document)."""
+
+    rich = "rich"
+    plain = "plain"
+
+
+QuizFormatOpt = Annotated[
+    Optional[QuizFormat],
+    typer.Option("--format", "-f", help="rich or plain (default: rich on a terminal, plain "
+                 "when piped). For a worksheet in other formats: calctutor exercises.",
+                 case_sensitive=False),
+]
 
 ModuleArg = Annotated[
     Optional[str],
@@ -44,20 +68,17 @@ def register(app) -> None:
             "--skill", help="Drill one skill (its name as in 'calctutor progress').")] = None,
         review: Annotated[bool, typer.Option(
             "--review", help="Ask the skills due for review, most overdue first.")] = False,
-        fmt: FormatOpt = None,
+        fmt: QuizFormatOpt = None,
     ):
         """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
 
         At the prompt type your answer, or hint (the next step), solution (all the steps), skip, or quit. A wrong answer gets a second try. Every judged answer is saved at once to your progress (see 'calctutor progress'), which schedules spaced review. When stdin is not a terminal, one answer is read per line.
         """  # noqa: E501
-        out = resolve_output(fmt)
-        if out.fmt not in ("rich", "plain"):
-            fail(f"the quiz prints rich or plain text, not {out.fmt} "
-                 "(use 'calctutor exercises' for a worksheet)")
+        out = resolve_output(Format(fmt.value) if fmt is not None else None)
         try:
             from calctutor.quiz.app import run_quiz
 
-            run_quiz(module, count, seed, skill, review, options=out)
+            summary = run_quiz(module, count, seed, skill, review, options=out)
         except CalcTutorError as err:
             fail(err.one_line(), err.exit_code)
         except KeyboardInterrupt:  # before the quiz began (while generating)
@@ -67,6 +88,10 @@ def register(app) -> None:
             if debug():
                 traceback.print_exc()
             fail(f"the quiz stopped: {err}", EXIT_INTERNAL)
+        if summary is not None and summary.ended == "interrupted":
+            # Ctrl-C: the summary is shown and every answer is saved; the shell still
+            # learns that the quiz was interrupted
+            raise typer.Exit(EXIT_INTERRUPTED)
 
     @app.command(epilog=(
         "Examples:  calctutor progress  ·  calctutor progress module3  ·  "

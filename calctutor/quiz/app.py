@@ -12,7 +12,7 @@ from typing import TextIO
 
 from calctutor.errors import UsageError
 from calctutor.exercises.bank import parse_module
-from calctutor.quiz.plan import match_skill, review_order
+from calctutor.quiz.plan import match_skill, no_repeats, review_plan
 from calctutor.quiz.report import ProgressReport, SkillInfo
 from calctutor.quiz.schedule import due_skills, skill_states
 from calctutor.quiz.session import COMMANDS, Quiz, Summary, TextUI
@@ -103,8 +103,13 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
                 message += " Start with: calctutor quiz module1"
             ui.say(message)
             return None
-        exercises = _review_exercises(engine, [s.skill for s in due], count, seed)
+        course = [s.name for s in course_skills() if number is None or s.module == number]
+        if wanted is not None:
+            course = []  # a review of chosen skills stays with them
+        plan = review_plan([s.skill for s in due], count, course)
+        exercises = _review_exercises(engine, list(plan.order), seed)
         scope = "review" + (f" of module {number}" if number else "")
+        ui.say(_review_message(plan, len(exercises), count))
     else:
         exercises = engine.generate(module=number, count=count, seed=seed, skill=skill)
         scope = (f"module {number}" if number else "all modules")
@@ -132,8 +137,7 @@ def _due_count(store: Store) -> int:
         return 0
 
 
-def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
-    order = review_order(due, count)
+def _review_exercises(engine, order: list[str], seed: int) -> list:
     wanted = {name: order.count(name) for name in dict.fromkeys(order)}
     pools = {}
     for i, (name, n) in enumerate(wanted.items()):
@@ -142,37 +146,36 @@ def _review_exercises(engine, due: list[str], count: int, seed: int) -> list:
     for name in order:
         if pools.get(name):
             out.append(pools[name].pop(0))
-    return out
+    return no_repeats(out)
+
+
+def _review_message(plan, asked: int, count: int) -> str:
+    """'1 skill is due for review: 3.1 ...; mixed with the related skills 3.2 ..., 3.3 ...:
+    6 questions (fewer than 10: a skill is not asked more than 3 times).'"""
+    from calctutor.quiz.plan import REPEATS
+
+    n = len(plan.due)
+    names = ", ".join(plan.due[:6]) + (" ..." if n > 6 else "")
+    text = f"{n} skill{' is' if n == 1 else 's are'} due for review: {names}"
+    if plan.related:
+        text += f"; mixed with the related skill{'s' * (len(plan.related) != 1)} " \
+                f"{', '.join(plan.related)}"
+    text += f": {asked} question{'s' * (asked != 1)}"
+    if asked < count:
+        text += f" (fewer than {count}: a skill is asked at most {REPEATS} times, never " \
+                "twice in a row)"
+    return text + "."
 
 
 def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
                   due: int = 0) -> None:
+    from calctutor.quiz.views import summary_doc
+
     ui.say("")
     if not interactive:
         ui.say(summary.line())
         return
-    from calctutor.render.doc import Fields, Heading, Paragraph
-
-    c = summary.counts()
-    n = len(summary.asked)
-    rows = [("Score", (f"{summary.score:g} / {n}" if n else "no questions answered",)),
-            ("Right first time", (str(c["first"]),)),
-            ("Right with help", (str(c["helped"]),)),
-            ("Missed", (f"{c['failed']} wrong, {c['skipped']} skipped, "
-                        f"{c['solution']} shown",)),
-            ("Time", (summary.time,))]
-    review = summary.review()
-    if review or n:
-        rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
-    doc = [Heading("Summary"), Fields(tuple(rows))]
-    if summary.ended != "done":
-        doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
-                              "is saved.",)))
-    if due:
-        doc.append(Paragraph((f"{due} skill{' is' if due == 1 else 's are'} due for review "
-                              "now: calctutor quiz --review",)))
-    doc.append(Paragraph(("See your progress with: calctutor progress",)))
-    ui.show(engine.render(doc))
+    ui.show(engine.render(summary_doc(summary, due)))
 
 
 def progress_report(module: str | None = None, err: TextIO | None = None) -> ProgressReport:

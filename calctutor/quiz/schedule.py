@@ -6,8 +6,9 @@ hints) is one review, rated by its outcome:
 - right at the first answer with no hint: **Good** (**Easy** when it is the third such
   success in a row for the skill: the skill is evidently easy for this learner);
 - right after a hint, or at the second answer: **Hard** (a hint lowers the credit, it does
-  not fail the item);
-- wrong twice, skipped, or the solution revealed: **Again**.
+  not fail the item; the feedback on a first wrong answer never gives the answer away);
+- right only after the last hint showed the answer (a copy, not a recall), wrong twice,
+  skipped, or the solution revealed: **Again**.
 
 Nothing derived is stored: the card of a skill is rebuilt by replaying its items in time
 order (fuzzing off, so the replay is deterministic). The store stays a plain log of what was
@@ -15,7 +16,8 @@ answered, two processes never race over a derived row, and a killed quiz leaves 
 still replays (an item cut short is rated by what was recorded).
 
 Mastery (``attempted`` < ``familiar`` < ``proficient`` < ``mastered``) comes from the credit
-of the last few items (1 right first time, ½ right with help, 0 otherwise) and the card's
+of the last few items (1 right first time, ½ right with help, 0 otherwise: a copied answer
+earns nothing) and the card's
 stability (days the skill is expected to be remembered): it goes down after failures as well
 as up.
 """
@@ -31,7 +33,7 @@ from calctutor.quiz.store import Attempt, utc_now
 MASTERY = ("attempted", "familiar", "proficient", "mastered")
 RECENT = 5             # items the recent accuracy looks at
 EASY_STREAK = 3        # the n-th first-time success in a row is rated Easy
-CREDIT = {"first": 1.0, "helped": 0.5, "failed": 0.0}
+CREDIT = {"first": 1.0, "helped": 0.5, "copied": 0.0, "failed": 0.0}
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Item:
     item: int
     module: int
     skill: str
-    result: str          # "first" (right first time), "helped" (hint/second try), "failed"
+    result: str          # "first", "helped" (hint/second try), "copied" (after the answer
+                         # was shown), "failed"
     at: datetime
     attempts: int
     correct: int
@@ -84,14 +87,17 @@ def items_of(attempts: Iterable[Attempt]) -> list[Item]:
     for (session, item, _), group in groups.items():
         group.sort(key=lambda a: (a.at, a.try_))
         first = group[0]
-        if first.correct and first.hints == 0 and first.try_ == 1:
+        right = [a for a in group if a.correct]
+        if first.correct and first.hints == 0 and first.try_ == 1 and not first.revealed:
             result = "first"
-        elif any(a.correct for a in group):
+        elif right and not right[0].revealed:
             result = "helped"
+        elif right:
+            result = "copied"
         else:
             result = "failed"
         items.append(Item(session, item, first.module, first.skill, result, group[-1].at,
-                          len(group), sum(a.correct for a in group)))
+                          len(group), sum(a.correct and not a.revealed for a in group)))
     items.sort(key=lambda i: i.at)
     return items
 

@@ -6,13 +6,18 @@ Input and output are injected (``UI``), so the same loop runs on a terminal, fro
 
 At a prompt the learner may type an answer, ``hint`` (also ``?``, ``h``), ``solution``,
 ``skip``, ``quit`` (also ``q``) or ``help``; a blank line asks again. A wrong answer gets one
-more try; a second wrong answer shows the worked solution. Ctrl-C or the end of the input
-ends the quiz cleanly: every answer judged so far is already stored.
+more try, with feedback that names the likely mistake but never the expected answer; a
+second wrong answer shows the worked solution. The hints go from the method to the answer
+itself: a right answer typed after the last hint is recorded as copied, not as known.
+Ctrl-C or the end of the input ends the quiz cleanly: every answer judged so far is already
+stored.
+
+The session produces data (messages with a kind, rendered documents, a ``Summary``); the
+styling of our own messages and the summary's words are in ``calctutor.quiz.views``.
 """
 
 from __future__ import annotations
 
-import io
 import signal
 import threading
 import time
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from calctutor.errors import CalcTutorError
+from calctutor.quiz.schedule import CREDIT
 from calctutor.quiz.store import Attempt, Store
 
 HINT = ("hint", "?", "h")
@@ -39,17 +45,14 @@ class UI(Protocol):
     interactive: bool
 
     def show(self, text: str) -> None: ...             # rendered text (a document)
-    def say(self, text: str, style: str = "") -> None: ...  # one message of our own
+    def say(self, text: str, style: str = "") -> None: ...  # one message of ours, its kind
     def ask(self, prompt: str) -> str: ...             # EOFError at the end of input
 
 
 class TextUI:
     """A UI over ``write`` and ``read_line``: ``interactive`` uses ``input()`` (line editing);
     scripted reads one line per answer and echoes it, so a transcript reads like a session.
-    With ``rich`` our own messages are styled (colour only when ``color``)."""
-
-    STYLES = {"good": "bold green", "bad": "bold red", "warn": "yellow", "info": "cyan",
-              "title": "bold", "dim": "dim"}
+    With ``rich`` our own messages are styled by their kind (colour only when ``color``)."""
 
     def __init__(self, write: Callable[[str], object], read_line: Callable[[], str], *,
                  interactive: bool = False, rich: bool = False, color: bool = False,
@@ -61,16 +64,10 @@ class TextUI:
         self._out(text if text.endswith("\n") else text + "\n")
 
     def say(self, text: str, style: str = "") -> None:
-        if self.rich and self.color and style in self.STYLES:
-            from rich.console import Console
-            from rich.text import Text
+        from calctutor.quiz.views import message_text
 
-            buf = io.StringIO()
-            Console(file=buf, force_terminal=True, color_system="standard", width=self.width,
-                    highlight=False).print(Text(text, style=self.STYLES[style]))
-            self._out(buf.getvalue())
-        else:
-            self._out(text + "\n")
+        self._out(message_text(text, style, rich=self.rich, color=self.color,
+                               width=self.width))
 
     def ask(self, prompt: str) -> str:
         if self.interactive:
@@ -102,8 +99,9 @@ def _line_editing() -> None:
 @dataclass
 class ItemOutcome:
     """How one item went: ``first`` (right first time), ``helped`` (after a hint or at the
-    second try), ``failed`` (wrong twice), ``skipped``, ``solution`` (revealed), or
-    ``unavailable`` (could not be prepared in time: not asked)."""
+    second try), ``copied`` (right after the last hint showed the answer), ``failed``
+    (wrong twice), ``skipped``, ``solution`` (revealed), or ``unavailable`` (could not be
+    prepared in time: not asked)."""
 
     module: int
     skill: str
@@ -117,7 +115,7 @@ class ItemOutcome:
 
     @property
     def credit(self) -> float:
-        return {"first": 1.0, "helped": 0.5}.get(self.result, 0.0)
+        return CREDIT.get(self.result, 0.0)
 
 
 @dataclass
@@ -138,7 +136,7 @@ class Summary:
         return sum(o.credit for o in self.asked)
 
     def counts(self) -> dict[str, int]:
-        out = {k: 0 for k in ("first", "helped", "failed", "skipped", "solution")}
+        out = {k: 0 for k in ("first", "helped", "copied", "failed", "skipped", "solution")}
         for o in self.asked:
             out[o.result] += 1
         return out
@@ -157,25 +155,9 @@ class Summary:
 
     def line(self) -> str:
         """The summary in one line (what a scripted session ends with)."""
-        n = len(self.asked)
-        if not n:
-            return f"Summary: no questions answered ({self.ended}); time {_clock(self.seconds)}."
-        c = self.counts()
-        parts = [f"{c['first']} right first time"]
-        if c["helped"]:
-            parts.append(f"{c['helped']} right with help")
-        missed = c["failed"] + c["skipped"] + c["solution"]
-        if missed:
-            parts.append(f"{missed} missed")
-        review = self.review()
-        text = (f"Summary: score {_number(self.score)}/{n} ({', '.join(parts)}); "
-                f"time {_clock(self.seconds)}")
-        text += f"; review: {', '.join(review)}" if review else "; nothing to review"
-        return text + ("." if self.ended == "done" else f" (quiz ended: {self.ended}).")
+        from calctutor.quiz.views import summary_line
 
-
-def _number(x: float) -> str:
-    return f"{x:g}"
+        return summary_line(self)
 
 
 def _clock(seconds: float) -> str:
@@ -245,11 +227,12 @@ class Quiz:
         self.ui.show(prepared.problem)
         shown = self.clock()
         hints = tries = 0
+        revealed = False  # the answer has been shown (the last hint)
 
         def record(outcome: str, answer: str | None = None) -> None:
             self._record(Attempt(self.session, number, exercise.module, exercise.skill,
                                  exercise.id, outcome, answer, hints, tries,
-                                 round(self.clock() - shown, 3)))
+                                 round(self.clock() - shown, 3), revealed=revealed))
 
         while True:
             text = self.ui.ask(PROMPT)
@@ -258,8 +241,12 @@ class Quiz:
                 continue
             if word in HINT:
                 if hints < len(prepared.hints):
-                    self.ui.say(f"Hint {hints + 1} of {len(prepared.hints)}", "info")
+                    last = hints in prepared.revealing_hints
+                    self.ui.say(f"Hint {hints + 1} of {len(prepared.hints)}"
+                                + (" (the answer: a right answer now counts as copied)"
+                                   if last else ""), "info")
                     self.ui.show(prepared.hints[hints])
+                    revealed = revealed or last
                     hints += 1
                 else:
                     self.ui.say("No more hints: type solution to see the worked solution.",
@@ -283,7 +270,9 @@ class Quiz:
                 if prepared.answer:
                     self.ui.show(prepared.answer)
                 return ItemOutcome(exercise.module, exercise.skill, "skipped", hints, tries)
-            judged = self.engine.judge(exercise, prepared, text)
+            # before the last try the feedback names the mistake, never the answer
+            judged = self.engine.judge(exercise, prepared, text,
+                                       reveal=tries + 1 >= MAX_TRIES)
             if judged.error:
                 self.ui.say(judged.error, "warn")
                 continue
@@ -297,8 +286,8 @@ class Quiz:
             self.ui.show(judged.text)
             if judged.correct:
                 helped = hints > 0 or tries > 1
-                return ItemOutcome(exercise.module, exercise.skill,
-                                   "helped" if helped else "first", hints, tries)
+                result = "copied" if revealed else "helped" if helped else "first"
+                return ItemOutcome(exercise.module, exercise.skill, result, hints, tries)
             self._current = ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             if tries >= MAX_TRIES:
                 self.ui.say("Here is the worked solution:", "info")

@@ -65,6 +65,11 @@ MIGRATIONS: tuple[str, ...] = (
         pid     INTEGER
     );
     """,
+    # 3: whether the answer had been shown before this attempt (the last hint): a right
+    # answer then is a copy, not evidence of the skill. Old rows: 0 (not recorded then).
+    """
+    ALTER TABLE attempts ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0 CHECK (revealed IN (0, 1));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -111,6 +116,7 @@ class Attempt:
     try_: int = 1
     seconds: float | None = None
     at: datetime | None = None  # default: now
+    revealed: bool = False      # the answer had been shown before this attempt
 
     @property
     def correct(self) -> bool:
@@ -256,23 +262,25 @@ class Store:
         with self._write() as db:
             db.execute(
                 "INSERT INTO attempts (session, item, at, module, skill, exercise, answer, "
-                "outcome, correct, hints, try, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "outcome, correct, hints, try, seconds, revealed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (attempt.session, attempt.item, iso(at), attempt.module, attempt.skill,
                  attempt.exercise, attempt.answer, attempt.outcome, int(attempt.correct),
-                 attempt.hints, attempt.try_, attempt.seconds))
+                 attempt.hints, attempt.try_, attempt.seconds, int(attempt.revealed)))
 
     # -- reading --------------------------------------------------------------------------
     def attempts(self, skill: str | None = None) -> list[Attempt]:
         """Every stored attempt (of one skill), oldest first."""
         query = ("SELECT session, item, module, skill, exercise, outcome, answer, hints, try, "
-                 "seconds, at FROM attempts")
+                 "seconds, at, revealed FROM attempts")
         args: tuple = ()
         if skill is not None:
             query += " WHERE skill = ?"
             args = (skill,)
         with self._connect() as db:
             rows = db.execute(query + " ORDER BY at, id", args).fetchall()
-        return [Attempt(*row[:10], at=parse_iso(row[10])) for row in rows]
+        return [Attempt(*row[:10], at=parse_iso(row[10]), revealed=bool(row[11]))
+                for row in rows]
 
     def count(self) -> int:
         with self._connect() as db:

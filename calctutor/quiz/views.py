@@ -1,7 +1,11 @@
-"""Views of the quiz results (registered with ``calctutor.render.views.register``)."""
+"""Everything the quiz shows, as documents and text: the progress report (registered with
+``calctutor.render.views.register``); each item's problem, hint ladder, answer and verdict
+(built in the sandbox worker by ``engine``); the session's own messages, styled by kind;
+and the summary, with how it is scored."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from calctutor.quiz.report import ProgressReport
@@ -47,6 +51,85 @@ def _span(delta: timedelta) -> str:
     return "1 min"
 
 
+# -- the quiz session's own messages and summary ---------------------------------------------
+# The kinds of message the session says, and their style in the rich format.
+MESSAGE_STYLES = {"good": "bold green", "bad": "bold red", "warn": "yellow", "info": "cyan",
+                  "title": "bold", "dim": "dim"}
+
+
+def message_text(text: str, kind: str = "", *, rich: bool = False, color: bool = False,
+                 width: int = 80) -> str:
+    """One message of the session as printed: styled by its kind in colour, else as is."""
+    if not (rich and color and kind in MESSAGE_STYLES):
+        return text + "\n"
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buf = io.StringIO()
+    Console(file=buf, force_terminal=True, color_system="standard", width=width,
+            highlight=False).print(Text(text, style=MESSAGE_STYLES[kind]))
+    return buf.getvalue()
+
+
+SCORING = ("each question scores 1 right first time, 1/2 right after a hint or at the "
+           "second try, 0 when the answer had been shown (the last hint), missed or skipped")
+
+
+def summary_line(summary) -> str:
+    """The summary of a quiz (``session.Summary``) in one line, with the credit of a right
+    answer after help (1/2) or after the answer was shown (none)."""
+    n = len(summary.asked)
+    if not n:
+        return f"Summary: no questions answered ({summary.ended}); time {summary.time}."
+    c = summary.counts()
+    parts = [f"{c['first']} right first time"]
+    if c["helped"]:  # the credit of each kind is said where it is not 1 or plain 0
+        parts.append(f"{c['helped']} right with help (1/2 each)")
+    if c["copied"]:
+        parts.append(f"{c['copied']} right after the answer was shown (no credit)")
+    missed = c["failed"] + c["skipped"] + c["solution"]
+    if missed:
+        parts.append(f"{missed} missed")
+    review = summary.review()
+    text = (f"Summary: score {summary.score:g}/{n} ({', '.join(parts)}); "
+            f"time {summary.time}")
+    text += f"; review: {', '.join(review)}" if review else "; nothing to review"
+    return text + ("." if summary.ended == "done" else f" (quiz ended: {summary.ended}).")
+
+
+def summary_doc(summary, due: int = 0) -> Document:
+    """The summary of an interactive quiz: the score and how it is counted, each kind of
+    outcome, the time, what to review, and what is due."""
+    from calctutor.render.doc import Fields
+
+    c = summary.counts()
+    n = len(summary.asked)
+    rows = [("Score", (f"{summary.score:g} / {n}" if n else "no questions answered",)),
+            ("Right first time", (str(c["first"]),)),
+            ("Right with help", (str(c["helped"]),))]
+    if c["copied"]:
+        rows.append(("Right after the answer was shown", (str(c["copied"]),)))
+    rows += [("Missed", (f"{c['failed']} wrong, {c['skipped']} skipped, "
+                         f"{c['solution']} shown",)),
+             ("Time", (summary.time,))]
+    review = summary.review()
+    if review or n:
+        rows.append(("Review", (", ".join(review) if review else "nothing: well done",)))
+    doc: Document = [Heading("Summary"), Fields(tuple(rows))]
+    if n:
+        doc.append(Paragraph((f"Scoring: {SCORING}.",)))
+    if summary.ended != "done":
+        doc.append(Paragraph((f"The quiz ended early ({summary.ended}); every answer given "
+                              "is saved.",)))
+    if due:
+        doc.append(Paragraph((f"{due} skill{' is' if due == 1 else 's are'} due for review "
+                              "now: calctutor quiz --review",)))
+    doc.append(Paragraph(("See your progress with: calctutor progress",)))
+    return doc
+
+
 @register(ProgressReport)
 def progress_view(report: ProgressReport) -> Document:
     """A table per module (attempted skills, then the course's skills not started yet)
@@ -88,3 +171,398 @@ def progress_view(report: ProgressReport) -> Document:
     doc.append(Paragraph((f"{n} attempt{'' if n == 1 else 's'} in total.",)))
     doc += [Note((n,)) for n in report.notes]
     return doc
+
+
+# ---------------------------------------------------------------------------------------
+# The documents of one quiz item (built in the sandbox worker: they hold SymPy objects)
+
+# Step-tree nodes too small to be worth a hint of their own.
+_TRIVIAL_RULES = ("identity", "constant")
+
+_SHAPE_HELP = {
+    "expr": "an expression, e.g. 3x^2 cos(x)",
+    "number": "a number (exact like 3/4 or sqrt(2), or a decimal)",
+    "vector": "a comma-separated list, e.g. 2x y, x^2",
+    "numbers": "a comma-separated list of numbers, e.g. 1.5, -2",
+    "matrix": "a matrix, row by row: [[a, b], [c, d]]",
+}
+
+
+def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""):
+    """The problem: which question, the skill, the prompt, the expression pretty-printed,
+    and what kind of answer to type."""
+    from calctutor.render.doc import Heading, Math, Paragraph, derivative
+    from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
+
+    doc = [Heading(f"Question {number} of {total}"),
+           Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
+           Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
+    expr = getattr(result, "expr", None)
+    if isinstance(result, DiffResult):
+        doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
+    elif isinstance(result, FirstPrinciplesResult):
+        doc.append(Math(("Find",), derivative(result.expr, result.var)))
+    elif _is_expr(expr):
+        doc.append(Math(("Here",), expr))
+    if exercise.answer_key in _KEY_HELP:
+        doc.append(Paragraph((f"{_KEY_HELP[exercise.answer_key]} Or: hint, solution, skip, quit.",)))
+    elif spec is not None:
+        doc.append(Paragraph((f"Type {spec.what} as {_SHAPE_HELP.get(spec.shape, 'text')}. "
+                              "Or: hint, solution, skip, quit.",)))
+    return doc
+
+
+# What to type where the bank checks one part of the result (Exercise.answer_key).
+_KEY_HELP = {
+    "stationary_points": "Type each stationary point with its kind, e.g. "
+                         "(1, 0) minimum, (-1, 0) saddle.",
+    "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
+    "evaluations": "Type the value as an exact number, e.g. 13/8.",
+    "activations": "Type the output: one number, or the outputs of the layer's neurons "
+                   "separated by commas, e.g. 3, 0.",
+}
+
+
+def _is_expr(value) -> bool:
+    import sympy
+
+    return isinstance(value, sympy.Basic)
+
+
+def answer_doc(result, doc, spec, exercise=None):
+    """The answer alone (shown after a skip): a derivative's result (and value) as its
+    view shows them, an exercise's own answer where the bank checks a part of the result
+    (``answer_key``: e.g. the classified stationary points, not the Hessian), else the
+    answer the check expects."""
+    from calctutor.render.doc import Math, Paragraph
+    from calctutor.topics.diff.result import DiffResult
+
+    if getattr(exercise, "answer_key", None):
+        from calctutor.exercises.views import answer_value
+
+        expr, words = answer_value(exercise.answer)
+        if expr is not None:
+            return [Math(("Answer",), expr, emphasis=True)]
+        return [Paragraph((f"Answer: {words}",))]
+
+    if isinstance(result, DiffResult) or spec is None:
+        return [Math(("Answer",), b.expr, emphasis=True) for b in doc
+                if isinstance(b, Math) and b.emphasis]
+    return [Math(("Answer",), _with_decimal(as_basic(spec.expected)), emphasis=True)]
+
+
+def _with_decimal(value):
+    """An exact irrational number with its decimal value (what a learner would type)."""
+    import sympy
+
+    from calctutor.render.doc import equation
+
+    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Rational \
+            and not value.atoms(sympy.Float):
+        try:
+            approx = sympy.N(value, 8)
+        except (TypeError, ValueError):
+            return value
+        if approx.is_real:
+            return equation(value, sympy.Float(approx, 8))
+    return value
+
+
+def as_basic(value):
+    """An answer (expression, list, list of rows) as one SymPy object to display."""
+    import sympy
+
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1 and not isinstance(value[0], (list, tuple)):
+            return as_basic(value[0])
+        if value and isinstance(value[0], (list, tuple)):
+            return sympy.Matrix(value)
+        return sympy.Matrix([list(value)])
+    return sympy.sympify(value)
+
+
+def verdict_doc(verdict, reveal: bool = True):
+    """The verdict in the same words and mistake names as ``--answer`` (one renderer);
+    without ``reveal``, the feedback that does not give the answer away."""
+    from calctutor.render.verdicts import verdict_blocks
+
+    return verdict_blocks(verdict, reveal=reveal)
+
+
+# The first hint: the method, and what to compute first (by the exercise's answer_key, else
+# by its command). The steps that follow are the worked solution's, one at a time.
+_METHODS = {
+    "stationary_points": "Method: solve grad f = 0 for the stationary points, then classify "
+                         "each with the Hessian H there: det H < 0 saddle; det H > 0 minimum "
+                         "if f_xx > 0, maximum if f_xx < 0. Start with the partial derivatives.",
+    "determinant": "Method: the Jacobian's entry (i, j) is ∂f_i/∂x_j; its determinant is "
+                   "the local scale factor (ad − bc for a 2×2). Start with the four partial "
+                   "derivatives.",
+    "evaluations": "Method: T_n(x) = f(a) + f'(a)(x − a) + f''(a)/2! (x − a)^2 + ... up to "
+                   "(x − a)^n, then put the point in. Start with f and its derivatives at "
+                   "the centre a.",
+    "activations": "Method: the forward pass, layer by layer from the input: z = W a + b, "
+                   "then a = σ(z). Start with z of the first layer.",
+    "gradient": "Method: the gradient lists the partial derivatives in the order of the "
+                "variables; each is taken with the other variables held constant. Start "
+                "with the first variable.",
+    "jacobian": "Method: row i of the Jacobian is the gradient of the i-th function: entry "
+                "(i, j) = ∂f_i/∂x_j. Start with the first row.",
+    "hessian": "Method: the Hessian holds the second partial derivatives, entry (i, j) = "
+               "∂²f/∂x_i∂x_j. Start with the gradient, then differentiate each entry again.",
+    "chain": "Method: the multivariate chain rule, one product per intermediate variable: "
+             "df/dt = ∂f/∂x_1 · dx_1/dt + ∂f/∂x_2 · dx_2/dt + ... Start with the partial derivatives of f.",
+    "backprop": "Method: the forward pass first (z = w a + b, then a = σ(z), layer by "
+                "layer), then the chain rule backwards: ∂C/∂z = ∂C/∂a · σ'(z), ∂C/∂w = "
+                "∂C/∂z · a of the layer before. Start with z of the first layer.",
+    "taylor": "Method: T_n(x) = f(a) + f'(a)(x − a) + f''(a)/2! (x − a)^2 + ..., the k-th "
+              "term f^(k)(a)/k! (x − a)^k. Start with f and its derivatives at the centre "
+              "a, up to the order asked for.",
+    "newton": "Method: Newton's iteration x_(n+1) = x_n − f(x_n)/f'(x_n) (for a stationary "
+              "point, f'/f''). Start with the derivative(s), then x1 from x0.",
+    "descent": "Method: gradient descent, one step at a time: a_next = a − γ ∇f(a). Start "
+               "with the gradient at the starting point.",
+    "lagrange": "Method: Lagrange multipliers: solve ∇f = λ ∇g together with the "
+                "constraint. Start with both gradients.",
+    "fit": "Method: least squares: χ² = sum of ((y_i − f(x_i))/σ_i)² measures the misfit; its "
+           "minimum has ∂χ²/∂a = 0 for each parameter a. Start with the residuals "
+           "y_i − f(x_i).",
+    "fit-step": "Method: one step down χ²: a_next = a − γ ∇χ², with ∂χ²/∂a = "
+                "−2 · sum of (y_i − f(x_i))/σ_i² · ∂f/∂a. Start with the residuals at the "
+                "starting parameters.",
+}
+
+
+def hint_ladder(exercise, result, doc, answer) -> list[list]:
+    """The hints of one item, from least to most help: the method and what to compute
+    first; then the worked solution's steps (intermediate results), leaving out any that
+    only restate the question; last, the answer itself."""
+    from calctutor.render import render_blocks
+    from calctutor.render.doc import Heading, Paragraph
+
+    def plain(blocks) -> str:
+        return render_blocks(blocks, "plain", width=1000, color=False)
+
+    problem = plain(problem_doc(exercise, result, None, 1, 1))
+    steps: list[list] = []
+    held: list = []  # a step that restates data ("substitute back: x = ...") leads into the next
+    for hint in hint_docs(result, doc, exercise):
+        text = plain(hint)
+        if _same_numbers(text, problem):
+            continue  # the problem's data again, in other brackets
+        if _same_statements(text, problem):
+            if steps:
+                held += hint
+            continue
+        steps.append(held + hint)
+        held = []
+    method = _method_hint(exercise, result)
+    last = [Paragraph(("The answer (type solution for the worked solution):",)), *answer] \
+        if answer else [Heading("The answer", 2), *doc]
+    return ([method] if method else []) + steps + [last]
+
+
+def _method_hint(exercise, result) -> list | None:
+    from calctutor.render.doc import Paragraph
+    from calctutor.steps.model import RULE_TITLES
+    from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
+
+    if isinstance(result, FirstPrinciplesResult):
+        return [Paragraph(("Method: the limit definition, f'(x) = lim(h → 0) (f(x + h) − "
+                           "f(x))/h. Start with the difference quotient, simplify it until "
+                           "the h in the denominator cancels, then let h → 0.",))]
+    if isinstance(result, DiffResult) and result.steps:
+        root = result.steps[0]
+        inner = [s for s in root.substeps if s.rule not in _TRIVIAL_RULES]
+        title = RULE_TITLES.get(root.rule, root.rule.replace("_", " "))
+        text: list = [f"Method: {title[:1].lower() + title[1:]}"]
+        text.append(f" ({root.formula})." if root.formula else ".")
+        if inner:
+            text += [" Start with the derivative of ", inner[0].expr, "."]
+        elif len(result.steps) > 1:
+            text.append(" Differentiate once, then differentiate the result again.")
+        return [Paragraph(tuple(text))]
+    key = exercise.answer_key or exercise.kind
+    if key == "fit" and getattr(result, "rate", None) is not None:
+        key = "fit-step"
+    if key in _METHODS:
+        return [Paragraph((_METHODS[key],))]
+    return None
+
+
+# Words that label data rather than say anything ("Layer 1: W(1) = ...", "Input a(0) = ...").
+_LABELS = {"layer", "layers", "input", "activation", "and", "the", "below", "it", "then"}
+
+
+def _same_numbers(hint: str, problem: str) -> bool:
+    """Whether a hint (plain text) is the problem's data in other brackets: its numbers a
+    run of the problem's, in order, and its words the problem's or labels."""
+    def numbers(text: str) -> list[str]:
+        return re.findall(r"-?\d+(?:\.\d+)?", re.sub(r"(?i)\blayer \d+", "", text))
+
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", hint)}
+    if not words <= {w.lower() for w in re.findall(r"[A-Za-z]+", problem)} | _LABELS:
+        return False
+    mine, given = numbers(hint), numbers(problem)
+    return bool(mine) and any(given[i:i + len(mine)] == mine
+                              for i in range(len(given) - len(mine) + 1))
+
+
+def _same_statements(hint: str, problem: str) -> bool:
+    """Whether every statement of a hint (a piece with "=", less a label such as
+    "Layer 1:") is in the problem, the rest a few connecting words ("and the layers below
+    it"): data again, though perhaps with an instruction ("Substitute back: x = ...")."""
+    def norm(text: str) -> str:
+        return re.sub(r"[\s*]", "", text.lower())
+
+    given = norm(problem)
+    statements = 0
+    for piece in re.split(r"[,;\n]", hint):
+        if "=" in piece:
+            statement = norm(re.sub(r"^\s*[A-Za-z ]*\d*:", "", piece))
+            if statement not in given:
+                return False
+            statements += 1
+        elif len(piece.split()) > 6:
+            return False
+    return statements > 0
+
+
+def hint_docs(result, doc, exercise=None) -> list[list]:
+    """Successive hints: for a derivative, the nodes of its step tree top-down (the answer
+    itself, the root's result, held back); for anything else, the blocks of its worked
+    solution one at a time, stopping before the answer (the exercise's own, where the bank
+    asks for one part of the result, e.g. a network's output)."""
+    from calctutor.topics.diff.result import DiffResult
+
+    if isinstance(result, DiffResult) and result.steps:
+        return _step_hints(result)
+    if getattr(exercise, "answer_key", None):
+        from calctutor.exercises.views import answer_value
+
+        return _block_hints(doc, answer_value(exercise.answer)[0])
+    spec = result.answer_spec() if hasattr(result, "answer_spec") else None
+    return _block_hints(doc, as_basic(spec.expected) if spec is not None else None)
+
+
+def _step_hints(result) -> list[list]:
+    from calctutor.render.doc import Math, Paragraph, derivative, equation
+    from calctutor.steps.model import RULE_TITLES
+
+    hints = []
+    trees = result.steps
+    for t, tree in enumerate(trees):
+        nodes = [s for s in tree.walk() if s.rule not in _TRIVIAL_RULES] or [tree]
+        for node in nodes:
+            d = derivative(node.expr, node.var)
+            is_answer = t == len(trees) - 1 and node is tree
+            name = RULE_TITLES.get(node.rule, node.rule)
+            said = node.text.lower().startswith(name.lower())  # "Power rule: bring ..."
+            block = [Paragraph(node.why if said else (f"{name}: ", *node.why))]
+            if node.formula:
+                block.append(Paragraph(("Rule: ", node.formula)))
+            block.append(Math(("Work out",), d) if is_answer else
+                         Math(("So",), equation(d, node.result)))
+            hints.append(block)
+    return hints
+
+
+def _block_hints(doc, answer=None) -> list[list]:
+    from calctutor.render.doc import Fields, Heading, Math, Note, Numbered, Paragraph
+
+    start = 0
+    # the heading and the input as typed (and restated) tell the learner nothing new
+    while start < len(doc) and (isinstance(doc[start], (Fields, Note)) or (
+            isinstance(doc[start], Heading) and doc[start].level == 1)):
+        start += 1
+    while start < len(doc) and isinstance(doc[start], Math) and not doc[start].emphasis:
+        start += 1
+    def reveals(block) -> bool:
+        return ((isinstance(block, Math) and block.emphasis) or _says_result(block)
+                or (answer is not None and _shows(answer, _expressions(block))))
+
+    # stop before the answer: the first emphasized result, or a block that shows it
+    hints, pending = [], []
+    for block in doc[start:]:
+        if isinstance(block, Numbered):
+            # a worked calculation: one more line each time, up to the line with the answer
+            for k, item in enumerate(block.items):
+                if reveals(Numbered((item,))):
+                    return hints
+                line: list = [Paragraph((f"Step {k + 1}: {item.title}",))]
+                if item.expr is not None:
+                    line = [Math((f"Step {k + 1}: {item.title}",), item.expr)]
+                if item.why:
+                    line.append(Paragraph(item.why))
+                hints.append(pending + line)
+                pending = []
+            continue
+        if reveals(block):
+            break
+        pending.append(block)
+        if not _leads_in(block):  # a heading, or "... below it:", goes with what follows
+            hints.append(pending)
+            pending = []
+    return hints
+
+
+def _shows(answer, exprs: list) -> bool:
+    """Whether ``exprs`` (a block's) hold the answer: itself, or every entry of it."""
+    import sympy
+
+    if answer in exprs:
+        return True
+    if isinstance(answer, sympy.MatrixBase) and len(answer) > 1:
+        return all(entry in exprs for entry in answer)
+    return False
+
+
+def _leads_in(block) -> bool:
+    from calctutor.render.doc import Heading, Paragraph
+
+    if isinstance(block, Heading):
+        return True
+    return (isinstance(block, Paragraph) and bool(block.segments)
+            and isinstance(block.segments[-1], str) and block.segments[-1].rstrip().endswith(":"))
+
+
+def _says_result(block) -> bool:
+    """A block labelled as the result ("Result: T3(x) = ...")."""
+    from calctutor.render.doc import Fields, Math, Paragraph
+
+    if isinstance(block, Fields):
+        labels = [label for label, _ in block.rows]
+    elif isinstance(block, (Paragraph, Math)):
+        segs = block.segments if isinstance(block, Paragraph) else block.label
+        labels = [segs[0]] if segs and isinstance(segs[0], str) else []
+    else:
+        return False
+    return any(label.strip().lower().startswith(("result", "answer")) for label in labels)
+
+
+def _expressions(block) -> list:
+    """The SymPy objects a block shows (an equation counts as each of its sides too)."""
+    import sympy
+
+    from calctutor.render.doc import Fields, Math, Numbered, Paragraph, Table, cell_segments
+
+    found: list = []
+    if isinstance(block, Math):
+        found.append(block.expr)
+    elif isinstance(block, Paragraph):
+        found += block.segments
+    elif isinstance(block, Fields):
+        found += [seg for _, segs in block.rows for seg in segs]
+    elif isinstance(block, Numbered):
+        found += [item.expr for item in block.items]
+    elif isinstance(block, Table):
+        found += [seg for row in block.rows for cell in row for seg in cell_segments(cell)]
+    out = []
+    for e in found:
+        if isinstance(e, sympy.Basic):
+            out.append(e)
+            if isinstance(e, sympy.Equality):
+                out += [e.lhs, e.rhs]
+    return out

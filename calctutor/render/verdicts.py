@@ -36,10 +36,11 @@ def answer_view(result: AnswerResult) -> Document:
     return doc
 
 
-def verdict_blocks(result: AnswerResult, typed: bool = False) -> Document:
+def verdict_blocks(result: AnswerResult, typed: bool = False, reveal: bool = True) -> Document:
     """What ``--answer`` and the quiz both show of a verdict, in the same words: the
     answer as read (when that differs from the text; with ``typed``, the text too), the
-    verdict, the likely mistake(s) by name, and the notes."""
+    verdict, the likely mistake(s) by name, and the notes. Without ``reveal`` (the quiz
+    before the last try) the feedback is the guarded one: no expected answer or value."""
     rows: list[tuple[str, Segments]] = [("Your answer", (Verbatim(result.reading.text),))] \
         if typed else []
     shown = _answer_expr(result.answer)
@@ -51,7 +52,10 @@ def verdict_blocks(result: AnswerResult, typed: bool = False) -> Document:
     if (result.reading.differs or typed) and shown is not None:
         doc += reading_notes(result.reading, shown)
     headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
-    doc.append(Verdict(result.correct, headline, (result.feedback,)))
+    feedback = result.feedback
+    if not reveal and result.guarded_feedback:
+        feedback = result.guarded_feedback
+    doc.append(Verdict(result.correct, headline, (feedback,)))
     names = mistake_names(result.diagnosis)
     if names:
         label = "Likely mistakes" if len(names) > 1 else "Likely mistake"

@@ -51,10 +51,11 @@ def test_a_scripted_quiz_right_wrong_hint_skip_quit(cli):
     assert "One more try" in out
     hint = out[out.index("Hint 1 of "):]
     hint = hint.split("Your answer:")[0]
-    assert "rule" in hint and "Work out: d/dx [" in hint  # the first step; its result held back
+    assert "Method:" in hint and "rule" in hint  # the first hint names the method
     assert "Skipped." in out and "Question 5 of 5" in out
     summary = out.strip().splitlines()[-1]
-    assert summary.startswith("Summary: score 2/4 (1 right first time, 2 right with help, 1 missed)")
+    assert summary.startswith("Summary: score 2/4 (1 right first time, 2 right with help "
+                              "(1/2 each), 1 missed)")
     assert "review: 1.3 power rule" in summary and "(quiz ended: quit)" in summary
     assert res.err == ""
 
@@ -112,6 +113,39 @@ def test_review_draws_the_due_skills_most_overdue_first(cli):
     assert nothing.code == 0 and "Nothing is due for review" in nothing.out
 
 
+def test_a_review_of_one_due_skill_mixes_in_its_neighbours(cli):
+    due = "3.1 multivariate chain rule"
+    Store.open().record(Attempt("old", 1, 3, due, "e", "correct", "x",
+                                at=datetime.now(timezone.utc) - timedelta(days=30)))
+    res = cli("quiz", "--review", "--seed", "4", input="skip\n" * 12)
+    assert res.code == 0, res.err
+    assert f"1 skill is due for review: {due}; mixed with the related skills" in res.out
+    asked = re.findall(r"Module (\d) \S+ ((\d)\.(\d+) [a-z -]+)\n", res.out)
+    assert 2 <= sum(a[1] == due for a in asked) <= 3  # not ten times
+    assert all(a[0] == "3" == a[2] for a in asked)  # related: the same module
+    assert all(x[1] != y[1] for x, y in zip(asked, asked[1:], strict=False))  # never twice
+    n = len(asked)
+    assert f": {n} questions (fewer than 10" in res.out and f"review · {n} questions" in res.out
+
+
+def test_review_plans():
+    from calctutor.quiz.plan import no_repeats, review_plan
+
+    course = ["1.1 a", "1.2 b", "1.3 c", "1.4 d", "2.1 e", "2.2 f"]
+    plan = review_plan(["1.3 c"], 10, course)
+    assert plan.order == ("1.3 c", "1.2 b", "1.3 c", "1.4 d", "1.3 c", "1.1 a")
+    # many due: each in turn, most overdue first, none related
+    many = review_plan(["2.2 f", "1.1 a", "1.2 b"], 4, course)
+    assert many.order == ("2.2 f", "1.1 a", "1.2 b", "2.2 f") and many.related == ()
+
+    class Ex:
+        def __init__(self, template, skill):
+            self.template, self.skill = template, skill
+
+    exs = [Ex("t1", "s1"), Ex("t1", "s1"), Ex("t2", "s2"), Ex("t1", "s1")]
+    assert [e.template for e in no_repeats(exs)] == ["t1", "t2", "t1"]  # one t1 dropped
+
+
 def test_the_progress_table(cli):
     empty = cli("progress")
     assert empty.code == 0 and "No answers recorded yet" in empty.out
@@ -130,7 +164,7 @@ def test_the_progress_table(cli):
 @pytest.mark.parametrize("args, message", [
     (("quiz", "module9"), "unknown module 'module9'"),
     (("quiz", "1", "--count", "0"), "--count"),
-    (("quiz", "1", "--format", "json"), "rich or plain"),
+    (("quiz", "1", "--format", "json"), "'json' is not one of 'rich', 'plain'"),
     (("quiz", "1", "--skill", "no such skill at all"), "no such skill at all"),
     (("progress", "seven"), "unknown module 'seven'"),
 ])
@@ -148,7 +182,7 @@ def test_bad_input_is_one_error_line_and_exit_2(cli, args, message):
     ("taylor", {"expr": "e^x", "order": 3}, "1 + x + x**2/2 + x**3/6"),
 ])
 def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
-    from calctutor.quiz.engine import _expressions, answer_doc, hint_docs
+    from calctutor.quiz.views import _expressions, answer_doc, hint_docs
     from calctutor.render.views import view
     from calctutor.topics import run_kind
 
@@ -216,3 +250,35 @@ def test_a_classification_item_asks_for_points_and_shows_them_on_skip(cli):
     assert f"Answer: {shown}" in skipped.out
     right = cli("quiz", "--skill", "2.9", "--count", "1", "--seed", "1", input=shown + "\n")
     assert "Correct" in right.out and "score 1/1" in right.out
+
+
+def test_a_right_answer_after_the_last_hint_is_stored_as_copied(cli):
+    """The 3.6 cost question: the first wrong answer's verdict does not give the cost; the
+    last hint does, and a right answer after it earns nothing and is stored as revealed."""
+    x = sympy.tanh(2) ** 2  # a = tanh(w a0 + b) = tanh(2) for w = -3, b = -1, a0 = -1; y = 0
+    args = ("quiz", "--skill", "3.6", "--count", "1", "--seed", "11")
+    first = cli(*args, input="0\nskip\n")
+    assert first.code == 0, first.err
+    assert "tanh(2)" not in first.out.split("Your answer: 0")[1].split("Skipped.")[0]
+    assert f"{float(x):.6f}"[:6] not in first.out.split("Skipped.")[0]
+    hints = int(re.search(r"Hint 1 of (\d+)", cli(*args, input="hint\nquit\n").out).group(1))
+    res = cli(*args, input="hint\n" * hints + "tanh(2)^2\n")
+    assert f"Hint {hints} of {hints} (the answer" in res.out
+    assert "YES - Correct" in res.out
+    summary = res.out.strip().splitlines()[-1]
+    assert summary.startswith("Summary: score 0/1 (0 right first time, 1 right after the "
+                              "answer was shown (no credit))")
+    last = Store.open().attempts()[-1]
+    assert (last.outcome, last.hints, last.revealed) == ("correct", hints, True)
+    (skill,) = cli("progress", "--format", "json").json()["skills"]
+    assert skill["correct"] == 0  # a copy is not counted as known
+
+
+def test_quiz_help_offers_only_the_formats_the_quiz_prints(cli):
+    res = cli("quiz", "--help")
+    assert res.code == 0
+    assert "rich|plain" in res.out
+    for other in ("latex", "markdown", "json"):
+        assert other not in res.out
+    bad = cli("quiz", "--format", "json", input="")
+    assert bad.code == 2 and "rich" in bad.err and "plain" in bad.err
