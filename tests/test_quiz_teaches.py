@@ -17,6 +17,7 @@ import sympy
 
 from calctutor.quiz.engine import Engine
 from calctutor.quiz.session import Quiz, TextUI
+from calctutor.render.options import RenderOptions
 
 
 class InProcess(Engine):
@@ -51,7 +52,7 @@ def scripted(exercise, lines: list[str]) -> str:
     out = io.StringIO()
     feed = io.StringIO("".join(line + "\n" for line in lines))
     ui = TextUI(out.write, feed.readline, width=1000)  # one line per sentence
-    Quiz([exercise], InProcess("plain", 1000, False), None, ui).run()
+    Quiz([exercise], InProcess(RenderOptions("plain", 1000, False)), None, ui).run()
     return out.getvalue()
 
 
