@@ -121,28 +121,30 @@ def _computed(text: str, values: dict):
     expr = parse_expression(tidy(substitute(text, values)), what="a computed parameter").expr
     if expr.is_Integer:
         return int(expr)
-    return to_text(expr)
+    return present(to_text(expr))
 
 
 # Options whose value is a number of things: "{n}" gives the parameter's int itself.
 COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter", "nonzero"}
 
 
-def substitute(value, params: dict, keep_type: bool = False):
+def substitute(value, params: dict, keep_type: bool = False, words: bool = False):
     """``value`` (a string, list or table of the template's input) with ``{name}`` replaced
-    and tidied. With ``keep_type``, a string that is exactly one placeholder takes the
-    parameter's own value (``order = "{n}"`` gives an int); otherwise values are text."""
+    and printed as a textbook would (``present``; only ``tidy`` with ``words``: a sentence).
+    With ``keep_type``, a string that is exactly one placeholder takes the parameter's own
+    value (``order = "{n}"`` gives an int); otherwise values are text."""
     if isinstance(value, str):
         whole = PLACEHOLDER.fullmatch(value)
         if whole and keep_type:
             return params[whole.group(1)]
         if whole:
             return _text(params[whole.group(1)])
-        return tidy(PLACEHOLDER.sub(lambda m: _text(params[m.group(1)]), value))
+        filled = PLACEHOLDER.sub(lambda m: _text(params[m.group(1)]), value)
+        return tidy(filled) if words else present(filled)
     if isinstance(value, list):
-        return [substitute(v, params) for v in value]
+        return [substitute(v, params, words=words) for v in value]
     if isinstance(value, dict):
-        return {k: substitute(v, params) for k, v in value.items()}
+        return {k: substitute(v, params, words=words) for k, v in value.items()}
     return value
 
 
@@ -167,6 +169,194 @@ def tidy(text: str) -> str:
     return out.strip()
 
 
+# ---------------------------------------------------------------------------------------
+# Printing a drawn expression as a textbook would
+
+# Where an expression's pieces end: a list's commas, an equation's sides, a matrix's rows.
+_SEPARATORS = re.compile(r"(\s*[,;=<>≠≤≥]\s*)")
+# A bracketed group stands, while its level is cleaned, for one character of this range.
+_GROUP0 = 0xE000
+_OPERAND = re.compile(r"[A-Za-z0-9_.'\ue000-\uefff]")
+_ZERO_TERM = re.compile(r"0(?![\d.])\s*(?:$|[*/]|(?=[A-Za-z\ue000-\uefff]))")
+_FRACTION = re.compile(r"(\d+)\s*((?:[A-Za-z\ue000-\uefff])[^/]*?)\s*/\s*(\d+)")
+_POWER_ONE = re.compile(r"\^\s*1(?![\d.])")
+_NUMBER_TIMES = re.compile(r"(?<![A-Za-z_\d.])(\d+)\s*\*\s*(?=[A-Za-z\ue000-\uefff])")
+_NAME_TIMES = re.compile(r"([A-Za-z0-9_)\]])\s*\*\s*(?=[A-Za-z])")
+_GROUP_TIMES = re.compile(r"\s*\*\s*(?=[\ue000-\uefff])")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def present(text: str) -> str:
+    """Drawn maths as a textbook prints it: ``x^1`` -> ``x``; zero terms dropped
+    (``x^2 + 0x y`` -> ``x^2``, ``(y - 0)^2`` -> ``y^2``, ``sqrt(6x + 0)`` -> ``sqrt(6x)``);
+    a numeric fraction reduced (``4y^2/2`` -> ``2y^2``); no ``*`` between factors
+    (``5*p - 3*q`` -> ``5p - 3q``). Every piece that changed is read again with calctutor's
+    parser: when it is not the same expression, the text is only ``tidy``-ed (the printed
+    problem never differs from the one that is solved)."""
+    plain = tidy(text)
+    try:
+        shown = _present_level(plain)
+    except (ValueError, IndexError):
+        return plain
+    if shown is None or shown == plain or not _same_reading(plain, shown):
+        return plain
+    return shown
+
+
+def _present_level(text: str) -> str | None:
+    """One bracket level: its groups cleaned first (each kept as one placeholder character
+    meanwhile), then its terms, then the groups put back (unwrapped when they hold one name)."""
+    groups: list[str] = []
+    flat: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in ")]":
+            return None  # unbalanced: leave it to the caller's fallback
+        if c not in "([":
+            flat.append(c)
+            i += 1
+            continue
+        j = _closing(text, i)
+        if j is None:
+            return None
+        inner = _present_level(text[i + 1:j])
+        if inner is None:
+            return None
+        groups.append(c + inner + text[j])
+        flat.append(chr(_GROUP0 + len(groups) - 1))
+        i = j + 1
+    level = "".join(flat)
+    level = _NUMBER_TIMES.sub(r"\1", level)
+    level = _GROUP_TIMES.sub("", level)
+    level = _NAME_TIMES.sub(r"\1 ", level)
+    level = _POWER_ONE.sub("", level)
+    pieces = _SEPARATORS.split(level)
+    level = "".join(p if k % 2 else _terms(p) for k, p in enumerate(pieces))
+    return _put_back(level, groups)
+
+
+def _closing(text: str, i: int) -> int | None:
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in "([":
+            depth += 1
+        elif text[j] in ")]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _terms(segment: str) -> str:
+    """A sum with its zero terms dropped and each term's numeric fraction reduced (the
+    segment as it was when nothing changes, so the author's spacing stays)."""
+    body = segment.strip()
+    if not body:
+        return segment
+    terms: list[list[str]] = [["", ""]]
+    last = ""  # the last character that is not a space
+    for c in body:
+        if c in "+-" and last and _OPERAND.match(last):
+            terms.append([c, ""])
+        else:
+            terms[-1][1] += c
+        if not c.isspace():
+            last = c
+    for t in terms:
+        t[1] = t[1].strip()
+    if terms[0][1].startswith("-"):
+        terms[0] = ["-", terms[0][1][1:].strip()]
+    kept = []
+    changed = False
+    for sign, term in terms:
+        if _ZERO_TERM.fullmatch(term) or (_ZERO_TERM.match(term) and not term[1:2].isdigit()):
+            changed = True
+            continue
+        reduced = _reduce(term)
+        changed = changed or reduced != term
+        kept.append((sign, reduced))
+    if not changed:
+        return segment
+    if not kept:
+        out = "0"
+    else:
+        out = ("-" if kept[0][0] == "-" else "") + kept[0][1]
+        out += "".join(f" {sign} {term}" for sign, term in kept[1:])
+    lead = segment[: len(segment) - len(segment.lstrip())]
+    trail = segment[len(segment.rstrip()):]
+    return lead + out + trail
+
+
+def _reduce(term: str) -> str:
+    """``4y^2/2`` -> ``2y^2``, ``2x^2/2`` -> ``x^2``, ``6x/4`` -> ``3x/2``."""
+    m = _FRACTION.fullmatch(term)
+    if not m:
+        return term
+    import math
+
+    num, rest, den = int(m.group(1)), m.group(2), int(m.group(3))
+    if den == 0:
+        return term
+    g = math.gcd(num, den)
+    num, den = num // g, den // g
+    return (str(num) if num != 1 else "") + rest + (f"/{den}" if den != 1 else "")
+
+
+def _put_back(level: str, groups: list[str]) -> str:
+    out: list[str] = []
+    for k, c in enumerate(level):
+        n = ord(c) - _GROUP0
+        if not 0 <= n < len(groups):
+            out.append(c)
+            continue
+        group = groups[n]
+        before = level[k - 1] if k else ""
+        after = level[k + 1] if k + 1 < len(level) else ""
+        inner = group[1:-1].strip()
+        # "(y)" is y, unless it is a function's argument: sin(y), f(y)
+        if group[0] == "(" and _NAME.fullmatch(inner) and not _after_name(level, k):
+            follows = bool(after) and (after.isalnum() or after in "(_" or ord(after) >= _GROUP0)
+            out.append(inner + (" " if follows else ""))
+            continue
+        if group == "(1)" and before == "^":  # x^(1)
+            out.pop()
+            continue
+        out.append(group)
+    return "".join(out)
+
+
+def _after_name(level: str, k: int) -> bool:
+    """Whether position ``k`` follows a name (a function's brackets), not a number or an operator."""
+    j = k
+    while j > 0 and level[j - 1].isdigit():
+        j -= 1
+    return j > 0 and (level[j - 1].isalpha() or level[j - 1] in "_'")
+
+
+def _same_reading(before: str, after: str) -> bool:
+    """Whether each piece between separators reads as the same expression in both texts."""
+    import sympy as sp
+
+    from calctutor.errors import CalcTutorError
+    from calctutor.parsing import parse_expression
+
+    split = re.compile(r"[,;=<>≠≤≥\[\]]")
+    old, new = split.split(before), split.split(after)
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if " ".join(a.split()) == " ".join(b.split()):
+            continue
+        try:
+            ea, eb = parse_expression(a).expr, parse_expression(b).expr
+        except CalcTutorError:
+            return False
+        if ea != eb and sp.expand(ea - eb) != 0:
+            return False
+    return True
+
+
 def instantiate(template: Template, seed: int) -> Exercise:
     """The variant of ``template`` drawn from ``seed`` (its answer not yet computed)."""
     rng = random.Random(f"{template.key}#{seed}")
@@ -175,7 +365,7 @@ def instantiate(template: Template, seed: int) -> Exercise:
            for k, v in template.input.items()}
     parts = _prompt_parts(template, params, inp)
     prompt = "".join(text for _, text in parts)
-    hints = {k: substitute(getattr(template, k), params)
+    hints = {k: substitute(getattr(template, k), params, words=k != "domain")
              for k in ("form", "domain", "hint") if getattr(template, k)}
     if template.misconception:
         hints["misconception"] = template.misconception
