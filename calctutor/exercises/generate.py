@@ -8,6 +8,7 @@ key, and redraws variants that fail validation (``validate.py``) a bounded numbe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -75,12 +76,14 @@ def templates(module=None, skill: str | None = None) -> list[Template]:
 # One variant
 
 
-def draw_params(template: Template, rng: random.Random) -> dict:
-    """Values for the template's parameters, drawn in order (later ones may use earlier)."""
+def draw_params(template: Template, rng: random.Random, textbook: bool = True) -> dict:
+    """Values for the template's parameters, drawn in order (later ones may use earlier);
+    ``textbook=False`` leaves their text as substituted (only ``tidy``-ed), for comparison."""
     values: dict = {}
+    picked: dict[str, int] = {}  # the position drawn of each choice (for a paired one)
     for p in template.params:
         for _ in range(100):
-            value = _draw(p, rng, values)
+            value = _draw(p, rng, values, picked, textbook)
             if _allowed(p, value, values):
                 values[p.name] = value
                 break
@@ -90,14 +93,18 @@ def draw_params(template: Template, rng: random.Random) -> dict:
     return values
 
 
-def _draw(p: Param, rng: random.Random, values: dict):
+def _draw(p: Param, rng: random.Random, values: dict, picked: dict, textbook: bool = True):
     if p.low is not None:
         return rng.randint(p.low, p.high)
     if p.choices:
-        value = rng.choice(p.choices)
-        # a choice may use earlier parameters: "sin({a}x)"
-        return substitute(value, values) if isinstance(value, str) and "{" in value else value
-    return _computed(p.value, values)
+        k = picked[p.pair] if p.pair else rng.randrange(len(p.choices))
+        picked[p.name] = k
+        value = p.choices[k]
+        # a choice may use earlier parameters: "sin({a}x)"; each is printed as a textbook would
+        if isinstance(value, str):
+            return substitute(value, values, words=not textbook)
+        return value
+    return _computed(p.value, values, textbook)
 
 
 def _allowed(p: Param, value, values: dict) -> bool:
@@ -112,16 +119,24 @@ def _is_zero(value) -> bool:
     return value == 0 or (isinstance(value, str) and value.strip() in ("0", "0.0"))
 
 
-def _computed(text: str, values: dict):
+def _computed(text: str, values: dict, textbook: bool = True):
     """A parameter computed from earlier ones, e.g. "2*{a}^2": read by calctutor's safe
     parser, kept an int when it is one."""
+    value = _evaluated(tidy(substitute(text, values)))
+    if isinstance(value, int):
+        return value
+    return present(value) if textbook else value
+
+
+@functools.lru_cache(maxsize=8192)
+def _evaluated(text: str):
     from calctutor.notation import to_text
     from calctutor.parsing import parse_expression
 
-    expr = parse_expression(tidy(substitute(text, values)), what="a computed parameter").expr
+    expr = parse_expression(text, what="a computed parameter").expr
     if expr.is_Integer:
         return int(expr)
-    return present(to_text(expr))
+    return to_text(expr)
 
 
 # Options whose value is a number of things: "{n}" gives the parameter's int itself.
@@ -186,6 +201,7 @@ _GROUP_TIMES = re.compile(r"\s*\*\s*(?=[\ue000-\uefff])")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
+@functools.lru_cache(maxsize=8192)  # a bank's pieces recur from draw to draw
 def present(text: str) -> str:
     """Drawn maths as a textbook prints it: ``x^1`` -> ``x``; zero terms dropped
     (``x^2 + 0x y`` -> ``x^2``, ``(y - 0)^2`` -> ``y^2``, ``sqrt(6x + 0)`` -> ``sqrt(6x)``);
@@ -194,6 +210,8 @@ def present(text: str) -> str:
     parser: when it is not the same expression, the text is only ``tidy``-ed (the printed
     problem never differs from the one that is solved)."""
     plain = tidy(text)
+    if not re.search(r"[\d*(]", plain):
+        return plain  # nothing to print otherwise: a name, a word
     try:
         shown = _present_level(plain)
     except (ValueError, IndexError):
@@ -314,16 +332,36 @@ def _put_back(level: str, groups: list[str]) -> str:
         before = level[k - 1] if k else ""
         after = level[k + 1] if k + 1 < len(level) else ""
         inner = group[1:-1].strip()
-        # "(y)" is y, unless it is a function's argument: sin(y), f(y)
-        if group[0] == "(" and _NAME.fullmatch(inner) and not _after_name(level, k):
+        # "(y)" is y and "3(ln(x))" is 3 ln(x), unless the brackets are a function's: sin(y)
+        if group[0] == "(" and not _after_name(level, k) and (
+                _NAME.fullmatch(inner) or (before != "^" and _one_factor(inner, after))):
             follows = bool(after) and (after.isalnum() or after in "(_" or ord(after) >= _GROUP0)
-            out.append(inner + (" " if follows else ""))
+            spaced = before.isdigit() and re.match(r"[A-Za-z]{2}", inner)  # 3 ln(x), not 3ln(x)
+            out.append((" " if spaced else "") + inner + (" " if follows else ""))
             continue
         if group == "(1)" and before == "^":  # x^(1)
             out.pop()
             continue
         out.append(group)
     return "".join(out)
+
+
+def _one_factor(inner: str, after: str) -> bool:
+    """Whether bracketed text is one name, one function call (ln(x^2 + 1)) or a power of a
+    name (e^(x^2); not when a power follows: (x^2)^3)."""
+    m = re.match(r"[A-Za-z][A-Za-z0-9_]*", inner)
+    if not m:
+        return False
+    rest = inner[m.end():]
+    if not rest:
+        return True
+    if rest.startswith("^"):
+        if after == "^":
+            return False
+        rest = rest[1:]
+        if re.fullmatch(r"[A-Za-z0-9_]+", rest):
+            return True
+    return rest.startswith("(") and _closing(rest, 0) == len(rest) - 1
 
 
 def _after_name(level: str, k: int) -> bool:
@@ -357,12 +395,29 @@ def _same_reading(before: str, after: str) -> bool:
     return True
 
 
+def draft(template: Template, seed: int, textbook: bool = True) -> tuple[dict, dict, tuple]:
+    """(parameters, the command's input, the prompt's pieces) of the variant ``seed`` of
+    ``template``, without the exercise's id or its maths pieces (cheap: for checking many
+    prompts). A piece is (placeholder name, text) or ("", the template's own words); the
+    prompt is their texts joined. ``textbook=False``: the text as substituted, only
+    ``tidy``-ed."""
+    params, inp = _draw_variant(template, seed, textbook)
+    pieces = tuple((name, _shown(params[name] if name in params else inp[name]))
+                   if name else (name, words) for name, words in _pieces(template.prompt))
+    return params, inp, pieces
+
+
+def _draw_variant(template: Template, seed: int, textbook: bool = True) -> tuple[dict, dict]:
+    rng = random.Random(f"{template.key}#{seed}")
+    params = draw_params(template, rng, textbook)
+    inp = {k: substitute(v, params, keep_type=k in COUNT_OPTIONS, words=not textbook)
+           for k, v in template.input.items()}
+    return params, inp
+
+
 def instantiate(template: Template, seed: int) -> Exercise:
     """The variant of ``template`` drawn from ``seed`` (its answer not yet computed)."""
-    rng = random.Random(f"{template.key}#{seed}")
-    params = draw_params(template, rng)
-    inp = {k: substitute(v, params, keep_type=k in COUNT_OPTIONS)
-           for k, v in template.input.items()}
+    params, inp = _draw_variant(template, seed)
     parts = _prompt_parts(template, params, inp)
     prompt = "".join(text for _, text in parts)
     hints = {k: substitute(getattr(template, k), params, words=k != "domain")
@@ -371,9 +426,10 @@ def instantiate(template: Template, seed: int) -> Exercise:
         hints["misconception"] = template.misconception
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    yes_if = substitute(template.yes_if, params) if template.yes_if else None
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
                     template.kind, prompt, inp, None, template.key, seed, parts, hints,
-                    template.answer_key)
+                    template.answer_key, yes_if=yes_if)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
@@ -397,6 +453,27 @@ def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ..
     return tuple(parts)
 
 
+def _pieces(prompt: str):
+    """(placeholder name, "") and ("", text) pieces of a prompt, in order."""
+    pos = 0
+    for m in PLACEHOLDER.finditer(prompt):
+        if m.start() > pos:
+            yield "", prompt[pos:m.start()]
+        yield m.group(1), ""
+        pos = m.end()
+    if pos < len(prompt):
+        yield "", prompt[pos:]
+
+
+def _shown(value) -> str:
+    """A parameter's or an input's value as the prompt prints it (as ``_input_parts``)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return _text(value)
+
+
 def _input_parts(value) -> list[Part]:
     if isinstance(value, dict):
         return [("text", ", ".join(f"{k} = {v}" for k, v in value.items()))]
@@ -413,6 +490,7 @@ def _input_parts(value) -> list[Part]:
     return [("math" if not plain and _is_math(value) else "text", value)]
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_math(value: str) -> bool:
     """Whether a prompt piece reads as an expression (else it is shown as words)."""
     from calctutor.errors import CalcTutorError
@@ -436,20 +514,25 @@ def canonical_key(kind: str, inp: dict) -> str:
 
 
 def _canonical(value):
-    from calctutor.errors import CalcTutorError
-    from calctutor.notation import to_sympy
-    from calctutor.parsing import parse_expression
-
     if isinstance(value, list):
         return [_canonical(v) for v in value]
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, str):
-        try:
-            return to_sympy(parse_expression(value).expr)
-        except CalcTutorError:
-            return " ".join(value.split())
+        return _canonical_text(value)
     return value
+
+
+@functools.lru_cache(maxsize=8192)  # a bank's pieces recur from draw to draw
+def _canonical_text(value: str) -> str:
+    from calctutor.errors import CalcTutorError
+    from calctutor.notation import to_sympy
+    from calctutor.parsing import parse_expression
+
+    try:
+        return to_sympy(parse_expression(value).expr)
+    except CalcTutorError:
+        return " ".join(value.split())
 
 
 # ---------------------------------------------------------------------------------------

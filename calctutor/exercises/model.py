@@ -30,6 +30,7 @@ class Exercise:
     parts: tuple[Part, ...] = ()
     hints: dict = field(default_factory=dict)  # form / domain / misconception / hint
     answer_key: str | None = None  # the answer is this key of the command's JSON
+    yes_if: str | None = None  # answer_key "yes_no": the answer is yes when it is this function
     _result: object = field(default=None, compare=False, repr=False)
 
     def solve(self):
