@@ -56,7 +56,8 @@ _UNTIDY = {
     "a zero term": re.compile(r"[\w)]\s*[+\-]\s*0(?![\d.])"),
     "a zero coefficient": re.compile(r"(?:^|[(\[=,;]\s*)0\s*[A-Za-z(]"),
     "'*' for multiplication": re.compile(r"\*"),
-    "a bracketed name": re.compile(r"(?:^|(?<![\w]))\(\s*[A-Za-z]\w*\s*\)"),
+    # (y)^2, 3/(x); but e^(x2) keeps its brackets (e^x2 would read as e^x times 2)
+    "a bracketed name": re.compile(r"(?:^|(?<![\w^]))\(\s*[A-Za-z]\w*\s*\)|\^\(\s*[A-Za-z]\s*\)"),
 }
 _FRACTION = re.compile(r"(?<![\w.^/)])(\d+)\s*[A-Za-z][\w^ ]*?/(\d+)(?![\d.^(])")
 
@@ -367,8 +368,14 @@ def test_a_key_to_6_decimal_places_and_the_check_accepts_6_places():
         assert len(repr(key).split(".")[1]) <= 6
         typed = f"{float(x1):.6f}"
         assert ex.check(typed).correct is True
+        assert ex.check(f"{float(x1):.10f}").correct is True  # more places are fine
         off = f"{float(x1) + 3e-5:.6f}"  # wrong in the 5th decimal place
         assert ex.check(off).correct is False
+        rough = ex.check(f"{float(x1):.3f}")  # right, but to 3 places of the 6 asked for
+        assert rough.correct is False and rough.diagnosis == "too_few_decimals"
+        last = round(float(x1), 6) + (1e-6 if round(float(x1), 6) <= float(x1) else -1e-6)
+        misrounded = ex.check(f"{last:.6f}")  # 6 places, but not the rounded value
+        assert misrounded.correct is False and misrounded.diagnosis == "rounding"
         checked += 1
         if checked == 8:
             break

@@ -205,5 +205,40 @@ def check_yes_no(exercise, text: str):
                         json_expected=truth, solution=result)
 
 
+def to_decimals(verdict, text: str, decimals: int):
+    """A right verdict on a question asking for ``decimals`` places, made wrong when a
+    typed decimal has fewer places, or is not the value rounded to them (an exact answer
+    stays right)."""
+    import dataclasses
+
+    import sympy as sp
+
+    if verdict.correct is not True:
+        return verdict
+    typed = [len(d) for d in re.findall(r"\d*\.(\d+)", text)]
+    if not typed:
+        return verdict  # exact: 1/2, ln(3)
+
+    def leaves(v):
+        return [x for e in v for x in leaves(e)] if isinstance(v, (list, tuple)) else [v]
+
+    places = "place" if decimals == 1 else "places"
+    if min(typed) < decimals:
+        return dataclasses.replace(verdict, correct=False, diagnosis="too_few_decimals",
+                                   feedback=f"Right as far as it goes, but the question asks for "
+                                   f"{decimals} decimal {places}: give {decimals}.")
+    for e, a in zip(leaves(verdict.expected), leaves(verdict.answer), strict=False):
+        try:
+            gap = abs(float(sp.N(sp.sympify(a) - sp.sympify(e), 30)))
+        except (TypeError, ValueError):
+            continue
+        if gap > 0.5 * 10 ** -decimals * (1 + 1e-9):
+            return dataclasses.replace(verdict, correct=False, diagnosis="rounding",
+                                       feedback=f"Close, but not the value rounded to {decimals} "
+                                       f"decimal {places}: it is off by {gap:.1e}. Carry more "
+                                       "digits through the step, then round once at the end.")
+    return verdict
+
+
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
           "evaluations": check_evaluation, "activations": check_output, "yes_no": check_yes_no}

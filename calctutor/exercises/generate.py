@@ -199,6 +199,9 @@ _NUMBER_TIMES = re.compile(r"(?<![A-Za-z_\d.])(\d+)\s*\*\s*(?=[A-Za-z\ue000-\uef
 _NAME_TIMES = re.compile(r"([A-Za-z0-9_)\]])\s*\*\s*(?=[A-Za-z])")
 _GROUP_TIMES = re.compile(r"\s*\*\s*(?=[\ue000-\uefff])")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# "5 x" -> "5x" (one letter after a number), "5cos(x)" -> "5 cos(x)" (a function's name)
+_NUMBER_SPACE_LETTER = re.compile(r"(?<![A-Za-z_\d.^/])(\d+)\s+(?=[A-Za-z](?![A-Za-z0-9_]))")
+_NUMBER_FUNCTION = re.compile(r"(?<![A-Za-z_\d.^/])(\d+)(?=[A-Za-z]{2,}[\ue000-\uefff])")
 
 
 @functools.lru_cache(maxsize=8192)  # a bank's pieces recur from draw to draw
@@ -249,6 +252,8 @@ def _present_level(text: str) -> str | None:
     level = _GROUP_TIMES.sub("", level)
     level = _NAME_TIMES.sub(r"\1 ", level)
     level = _POWER_ONE.sub("", level)
+    level = _NUMBER_SPACE_LETTER.sub(r"\1", level)
+    level = _NUMBER_FUNCTION.sub(r"\1 ", level)
     pieces = _SEPARATORS.split(level)
     level = "".join(p if k % 2 else _terms(p) for k, p in enumerate(pieces))
     return _put_back(level, groups)
@@ -333,8 +338,10 @@ def _put_back(level: str, groups: list[str]) -> str:
         after = level[k + 1] if k + 1 < len(level) else ""
         inner = group[1:-1].strip()
         # "(y)" is y and "3(ln(x))" is 3 ln(x), unless the brackets are a function's: sin(y)
+        # after "^" only one letter: e^x, but e^(x2)
         if group[0] == "(" and not _after_name(level, k) and (
-                _NAME.fullmatch(inner) or (before != "^" and _one_factor(inner, after))):
+                re.fullmatch(r"[A-Za-z]", inner) if before == "^" else
+                (_NAME.fullmatch(inner) or _one_factor(inner, after))):
             follows = bool(after) and (after.isalnum() or after in "(_" or ord(after) >= _GROUP0)
             spaced = before.isdigit() and re.match(r"[A-Za-z]{2}", inner)  # 3 ln(x), not 3ln(x)
             out.append((" " if spaced else "") + inner + (" " if follows else ""))
@@ -429,7 +436,7 @@ def instantiate(template: Template, seed: int) -> Exercise:
     yes_if = substitute(template.yes_if, params) if template.yes_if else None
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
                     template.kind, prompt, inp, None, template.key, seed, parts, hints,
-                    template.answer_key, yes_if=yes_if)
+                    template.answer_key, yes_if=yes_if, decimals=template.decimals)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
