@@ -293,7 +293,7 @@ def _terms(segment: str) -> str:
     kept = []
     changed = False
     for sign, term in terms:
-        if _ZERO_TERM.fullmatch(term) or (_ZERO_TERM.match(term) and not term[1:2].isdigit()):
+        if _ZERO_TERM.match(term):  # 0, 0x y, 0/x: not 0.5x, 0^k or 10
             changed = True
             continue
         reduced = _reduce(term)
