@@ -25,6 +25,7 @@ from calctutor.topics import run_kind
 from tests.mathcheck import equal
 
 BANK = load_bank()
+BANK_BY_KEY = {t.key: t for t in BANK.templates}
 MODULES = sorted({t.module for t in BANK.templates})
 
 
@@ -288,7 +289,10 @@ def test_module1_answers_match_an_independent_sympy_derivative(module1_variants)
         f = read(ex.input["expr"])
         (x,) = sorted(f.free_symbols, key=lambda s: s.name)
         d = sp.diff(f, x, ex.input.get("order", 1))
-        if "at" in ex.input:
+        if ex.answer_key == "yes_no":  # is F' the function yes_if?
+            same = sp.simplify(d - read(ex.yes_if)) == 0
+            assert ex.answer == ("yes" if same else "no"), (ex.input, ex.yes_if)
+        elif "at" in ex.input:
             point = read(ex.input["at"]["x"])
             assert sp.simplify(d.subs(x, point) - answer_expr(ex.answer)) == 0, ex.input
         else:
@@ -311,8 +315,13 @@ def test_parameters_are_in_ranges_a_teacher_would_use(module1_variants):
 
 
 def test_running_the_command_on_input_gives_answer(module1_variants):
+    by_key = {t.key: t for t in BANK.templates}
     for ex in module1_variants[::7]:
-        out = run_kind(ex.kind, ex.input).to_json()
+        result = run_kind(ex.kind, ex.input)
+        out = result.to_json()
+        if ex.answer_key == "yes_no":
+            assert ex.answer == answer_of(result, by_key[ex.template], ex)
+            continue
         assert ex.answer == (out["value"] if "at" in ex.input else out["result"])
         if ex.input.get("method") == "first_principles":
             assert out["method"] == "first_principles"
@@ -697,6 +706,11 @@ def _indep_newton(ex):
         point = dict(zip(vs, x, strict=True))
         x = x - jac.subs(point).inv() * g.subs(point)
         iterates.append(x)
+    decimals = BANK_BY_KEY[ex.template].decimals
+    if decimals is not None:  # "to 6 decimal places": the key is the value so rounded
+        want = [round(float(sp.N(it[0], 30)), decimals) for it in iterates]
+        assert ex.answer == want, (ex.input, ex.answer, want)
+        return
     if len(vs) == 1:
         _same(ex.answer, [it[0] for it in iterates])
     else:
@@ -795,7 +809,7 @@ def test_later_module_variants_are_valid_and_match_sympy(module):
         INDEPENDENT[ex.kind](ex)
         if ex.template not in fresh:  # running the command anew on input gives answer
             fresh.add(ex.template)
-            assert answer_of(run_kind(ex.kind, ex.input), template) == ex.answer, ex.input
+            assert answer_of(run_kind(ex.kind, ex.input), template, ex) == ex.answer, ex.input
     # every template whose command is here gives valid variants
     assert fresh == {t.key for t in pool}, {t.key for t in pool} - fresh
 

@@ -2,7 +2,8 @@
 points ("(3, 0) minimum, (-3, 0) saddle"), asked by the bank's "find and classify" exercises;
 and one part of a result where the bank asks for that part alone: the determinant of a
 Jacobian (a change of coordinates' scale factor), a Taylor polynomial's value at a point, a
-network's output after the forward pass.
+network's output after the forward pass; and a yes/no question ("Is F an anti-derivative of
+f?"), decided by the equivalence engine on the command's answer.
 
 The verdict is an ``AnswerResult`` like every other check, so the quiz treats it the same way.
 """
@@ -157,5 +158,95 @@ def check_output(exercise, text: str):
     return _check_part(exercise, text, part)
 
 
+def same_function(result, text: str):
+    """The equivalence engine's verdict on whether the command's answer (``answer_spec``)
+    is the function ``text``: what decides a yes/no exercise's key and checks it."""
+    from calctutor.checking.equivalence import check_equivalent
+    from calctutor.parsing import parse_expression
+
+    spec = result.answer_spec()
+    names = [v.name for v in spec.variables]
+    other = parse_expression(text, variables=names, what="the compared expression")
+    return check_equivalent(spec.expected, other.expr, spec.variables,
+                            expected_conditions=spec.domain,
+                            answer_conditions=tuple(other.reading.conditions))
+
+
+_YES = {"yes", "y", "true"}
+_NO = {"no", "n", "false"}
+
+
+def check_yes_no(exercise, text: str):
+    """The verdict on a yes/no answer ("yes", "no", or a sentence starting so), with the
+    evidence: the command's answer and whether it is the compared function."""
+    from calctutor.checking.answer import AnswerResult
+    from calctutor.exercises.generate import present
+    from calctutor.notation import to_text
+    from calctutor.results import Reading
+
+    words = re.findall(r"[A-Za-z]+", text.lower())
+    said = "yes" if words and words[0] in _YES else "no" if words and words[0] in _NO else None
+    if said is None:
+        raise ParseError("answer yes or no (then, if you like, why)", text, None)
+    result = exercise.solve()
+    spec = result.answer_spec()
+    verdict = same_function(result, exercise.yes_if)
+    got, other = present(to_text(spec.expected)), exercise.yes_if
+    what = spec.what[0].upper() + spec.what[1:]
+    if verdict.equivalent is None:
+        return AnswerResult(None, "yes or no", Reading(text, said), exercise.answer, said,
+                            f"Could not decide whether {got} is {other}: "
+                            f"{verdict.summary or 'no proof or counterexample in time'}.",
+                            json_expected=exercise.answer, solution=result)
+    truth = "yes" if verdict.equivalent else "no"
+    if verdict.equivalent:
+        why = f"{what} is {got}, the same function as {other}."
+    elif verdict.values and verdict.point:
+        at = ", ".join(f"{n} = {v}" for n, v in verdict.point)
+        why = (f"{what} is {got}, not {other}: at {at} it is {verdict.values[0]}, "
+               f"but {other} is {verdict.values[1]}.")
+    else:
+        why = f"{what} is {got}, not {other}" + (f": {verdict.evidence}." if verdict.evidence
+                                                  else ".")
+    feedback = f"{truth.capitalize()}. {why}" if said == truth else f"The answer is {truth}. {why}"
+    return AnswerResult(said == truth, "yes or no", Reading(text, said), truth, said, feedback,
+                        json_expected=truth, solution=result)
+
+
+def to_decimals(verdict, text: str, decimals: int):
+    """A right verdict on a question asking for ``decimals`` places, made wrong when a
+    typed decimal has fewer places, or is not the value rounded to them (an exact answer
+    stays right)."""
+    import dataclasses
+
+    import sympy as sp
+
+    if verdict.correct is not True:
+        return verdict
+    typed = [len(d) for d in re.findall(r"\d*\.(\d+)", text)]
+    if not typed:
+        return verdict  # exact: 1/2, ln(3)
+
+    def leaves(v):
+        return [x for e in v for x in leaves(e)] if isinstance(v, (list, tuple)) else [v]
+
+    places = "place" if decimals == 1 else "places"
+    if min(typed) < decimals:
+        return dataclasses.replace(verdict, correct=False, diagnosis="too_few_decimals",
+                                   feedback=f"Right as far as it goes, but the question asks for "
+                                   f"{decimals} decimal {places}: give {decimals}.")
+    for e, a in zip(leaves(verdict.expected), leaves(verdict.answer), strict=False):
+        try:
+            gap = abs(float(sp.N(sp.sympify(a) - sp.sympify(e), 30)))
+        except (TypeError, ValueError):
+            continue
+        if gap > 0.5 * 10 ** -decimals * (1 + 1e-9):
+            return dataclasses.replace(verdict, correct=False, diagnosis="rounding",
+                                       feedback=f"Close, but not the value rounded to {decimals} "
+                                       f"decimal {places}: it is off by {gap:.1e}. Carry more "
+                                       "digits through the step, then round once at the end.")
+    return verdict
+
+
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
-          "evaluations": check_evaluation, "activations": check_output}
+          "evaluations": check_evaluation, "activations": check_output, "yes_no": check_yes_no}

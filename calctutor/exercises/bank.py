@@ -78,8 +78,10 @@ def _declared(path: Path, name: str) -> dict[str, tuple[str, ...]]:
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TEMPLATE_KEYS = {"id", "skill", "kind", "prompt", "params", "input", "show", "misconception",
-                  "form", "domain", "hint", "max_size", "answer_key"}
-_PARAM_KEYS = {"int", "choice", "value", "nonzero", "exclude", "differ"}
+                  "form", "domain", "hint", "max_size", "answer_key", "decimals", "yes_if"}
+_PARAM_KEYS = {"int", "choice", "value", "nonzero", "exclude", "differ", "pair"}
+# "to 6 decimal places" in a prompt: the template's ``decimals`` must say the same
+DECIMAL_PLACES = re.compile(r"(\d+)\s+decimal\s+places?", re.IGNORECASE)
 
 
 class BankError(CalcTutorError):
@@ -113,6 +115,7 @@ class Param:
     nonzero: bool = False
     exclude: tuple = ()
     differ: tuple[str, ...] = ()
+    pair: str | None = None  # a choice taken at the same position as this earlier choice's
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +137,8 @@ class Template:
     max_size: int = 160
     answer_key: str | None = None
     file: str = ""
+    decimals: int | None = None  # the answer key rounded to this many decimal places
+    yes_if: str | None = None  # answer_key "yes_no": yes when the answer is this function
 
     @property
     def key(self) -> str:
@@ -263,8 +268,32 @@ def _template(entry: dict, module: int, name: str, k: int, skills: dict) -> Temp
         raise BankError(f"{where}: 'max_size' must be an integer of at least 10")
     opt = {key: _text(entry[key], where, key) for key in ("form", "domain", "hint", "answer_key")
            if key in entry}
+    decimals = _decimals(entry, prompt, where)
+    yes_if = entry.get("yes_if")
+    if (yes_if is not None) != (opt.get("answer_key") == "yes_no"):
+        raise BankError(f"{where}: a yes/no question needs both answer_key = \"yes_no\" and "
+                        "'yes_if' (the expression the command's answer is compared with)")
+    if yes_if is not None:
+        _check_placeholders(_text(yes_if, where, "yes_if"), names, f"{where}: yes_if")
     return Template(tid, module, skills[skill].name, kind, prompt, params, inp, show, mis,
-                    max_size=size, file=name, **opt)
+                    max_size=size, file=name, decimals=decimals, yes_if=yes_if, **opt)
+
+
+def _decimals(entry: dict, prompt: str, where: str) -> int | None:
+    """The template's ``decimals``, which the prompt must state ("to 6 decimal places")."""
+    decimals = entry.get("decimals")
+    stated = DECIMAL_PLACES.search(prompt)
+    if decimals is None:
+        if stated:
+            raise BankError(f"{where}: the prompt asks for {stated.group(0)}: give "
+                            f"'decimals = {stated.group(1)}' so the answer key is rounded so")
+        return None
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
+        raise BankError(f"{where}: 'decimals' must be an integer from 0 to 12")
+    if not stated or int(stated.group(1)) != decimals:
+        raise BankError(f"{where}: 'decimals' is {decimals}, so the prompt must ask for "
+                        f"the answer \"to {decimals} decimal places\"")
+    return decimals
 
 
 def _param(pname: str, spec, where: str, all_params: dict) -> Param:
@@ -291,6 +320,15 @@ def _param(pname: str, spec, where: str, all_params: dict) -> Param:
     if not isinstance(nonzero, bool):
         raise BankError(f"{where}: 'nonzero' must be true or false")
     common = dict(nonzero=nonzero, exclude=tuple(exclude), differ=tuple(differ))
+    pair = spec.get("pair")
+    if pair is not None:
+        partner = all_params.get(pair) if pair in earlier else None
+        if not isinstance(partner, dict) or "choice" not in partner or "choice" not in spec \
+                or not isinstance(spec["choice"], list) \
+                or len(partner["choice"]) != len(spec["choice"]):
+            raise BankError(f"{where}: 'pair' must name a 'choice' parameter defined before "
+                            f"{pname!r} with as many choices as this one")
+        common["pair"] = pair
     if "int" in spec:
         rng = spec["int"]
         if (not isinstance(rng, list) or len(rng) != 2

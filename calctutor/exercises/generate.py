@@ -8,6 +8,7 @@ key, and redraws variants that fail validation (``validate.py``) a bounded numbe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -75,12 +76,14 @@ def templates(module=None, skill: str | None = None) -> list[Template]:
 # One variant
 
 
-def draw_params(template: Template, rng: random.Random) -> dict:
-    """Values for the template's parameters, drawn in order (later ones may use earlier)."""
+def draw_params(template: Template, rng: random.Random, textbook: bool = True) -> dict:
+    """Values for the template's parameters, drawn in order (later ones may use earlier);
+    ``textbook=False`` leaves their text as substituted (only ``tidy``-ed), for comparison."""
     values: dict = {}
+    picked: dict[str, int] = {}  # the position drawn of each choice (for a paired one)
     for p in template.params:
         for _ in range(100):
-            value = _draw(p, rng, values)
+            value = _draw(p, rng, values, picked, textbook)
             if _allowed(p, value, values):
                 values[p.name] = value
                 break
@@ -90,14 +93,18 @@ def draw_params(template: Template, rng: random.Random) -> dict:
     return values
 
 
-def _draw(p: Param, rng: random.Random, values: dict):
+def _draw(p: Param, rng: random.Random, values: dict, picked: dict, textbook: bool = True):
     if p.low is not None:
         return rng.randint(p.low, p.high)
     if p.choices:
-        value = rng.choice(p.choices)
-        # a choice may use earlier parameters: "sin({a}x)"
-        return substitute(value, values) if isinstance(value, str) and "{" in value else value
-    return _computed(p.value, values)
+        k = picked[p.pair] if p.pair else rng.randrange(len(p.choices))
+        picked[p.name] = k
+        value = p.choices[k]
+        # a choice may use earlier parameters: "sin({a}x)"; each is printed as a textbook would
+        if isinstance(value, str):
+            return substitute(value, values, words=not textbook)
+        return value
+    return _computed(p.value, values, textbook)
 
 
 def _allowed(p: Param, value, values: dict) -> bool:
@@ -112,13 +119,21 @@ def _is_zero(value) -> bool:
     return value == 0 or (isinstance(value, str) and value.strip() in ("0", "0.0"))
 
 
-def _computed(text: str, values: dict):
+def _computed(text: str, values: dict, textbook: bool = True):
     """A parameter computed from earlier ones, e.g. "2*{a}^2": read by calctutor's safe
     parser, kept an int when it is one."""
+    value = _evaluated(tidy(substitute(text, values)))
+    if isinstance(value, int):
+        return value
+    return present(value) if textbook else value
+
+
+@functools.lru_cache(maxsize=8192)
+def _evaluated(text: str):
     from calctutor.notation import to_text
     from calctutor.parsing import parse_expression
 
-    expr = parse_expression(tidy(substitute(text, values)), what="a computed parameter").expr
+    expr = parse_expression(text, what="a computed parameter").expr
     if expr.is_Integer:
         return int(expr)
     return to_text(expr)
@@ -128,21 +143,23 @@ def _computed(text: str, values: dict):
 COUNT_OPTIONS = {"order", "steps", "max_iter", "max-iter", "nonzero"}
 
 
-def substitute(value, params: dict, keep_type: bool = False):
+def substitute(value, params: dict, keep_type: bool = False, words: bool = False):
     """``value`` (a string, list or table of the template's input) with ``{name}`` replaced
-    and tidied. With ``keep_type``, a string that is exactly one placeholder takes the
-    parameter's own value (``order = "{n}"`` gives an int); otherwise values are text."""
+    and printed as a textbook would (``present``; only ``tidy`` with ``words``: a sentence).
+    With ``keep_type``, a string that is exactly one placeholder takes the parameter's own
+    value (``order = "{n}"`` gives an int); otherwise values are text."""
     if isinstance(value, str):
         whole = PLACEHOLDER.fullmatch(value)
         if whole and keep_type:
             return params[whole.group(1)]
         if whole:
             return _text(params[whole.group(1)])
-        return tidy(PLACEHOLDER.sub(lambda m: _text(params[m.group(1)]), value))
+        filled = PLACEHOLDER.sub(lambda m: _text(params[m.group(1)]), value)
+        return tidy(filled) if words else present(filled)
     if isinstance(value, list):
-        return [substitute(v, params) for v in value]
+        return [substitute(v, params, words=words) for v in value]
     if isinstance(value, dict):
-        return {k: substitute(v, params) for k, v in value.items()}
+        return {k: substitute(v, params, words=words) for k, v in value.items()}
     return value
 
 
@@ -167,23 +184,259 @@ def tidy(text: str) -> str:
     return out.strip()
 
 
+# ---------------------------------------------------------------------------------------
+# Printing a drawn expression as a textbook would
+
+# Where an expression's pieces end: a list's commas, an equation's sides, a matrix's rows.
+_SEPARATORS = re.compile(r"(\s*[,;=<>≠≤≥]\s*)")
+# A bracketed group stands, while its level is cleaned, for one character of this range.
+_GROUP0 = 0xE000
+_OPERAND = re.compile(r"[A-Za-z0-9_.'\ue000-\uefff]")
+_ZERO_TERM = re.compile(r"0(?![\d.])\s*(?:$|[*/]|(?=[A-Za-z\ue000-\uefff]))")
+_FRACTION = re.compile(r"(\d+)\s*((?:[A-Za-z\ue000-\uefff])[^/]*?)\s*/\s*(\d+)")
+_POWER_ONE = re.compile(r"\^\s*1(?![\d.])")
+_NUMBER_TIMES = re.compile(r"(?<![A-Za-z_\d.])(\d+)\s*\*\s*(?=[A-Za-z\ue000-\uefff])")
+_NAME_TIMES = re.compile(r"([A-Za-z0-9_)\]])\s*\*\s*(?=[A-Za-z])")
+_GROUP_TIMES = re.compile(r"\s*\*\s*(?=[\ue000-\uefff])")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# "5 x" -> "5x" (one letter after a number), "5cos(x)" -> "5 cos(x)" (a function's name)
+_NUMBER_SPACE_LETTER = re.compile(r"(?<![A-Za-z_\d.^/])(\d+)\s+(?=[A-Za-z](?![A-Za-z0-9_]))")
+_NUMBER_FUNCTION = re.compile(r"(?<![A-Za-z_\d.^/])(\d+)(?=[A-Za-z]{2,}[\ue000-\uefff])")
+
+
+@functools.lru_cache(maxsize=8192)  # a bank's pieces recur from draw to draw
+def present(text: str) -> str:
+    """Drawn maths as a textbook prints it: ``x^1`` -> ``x``; zero terms dropped
+    (``x^2 + 0x y`` -> ``x^2``, ``(y - 0)^2`` -> ``y^2``, ``sqrt(6x + 0)`` -> ``sqrt(6x)``);
+    a numeric fraction reduced (``4y^2/2`` -> ``2y^2``); no ``*`` between factors
+    (``5*p - 3*q`` -> ``5p - 3q``). Every piece that changed is read again with calctutor's
+    parser: when it is not the same expression, the text is only ``tidy``-ed (the printed
+    problem never differs from the one that is solved)."""
+    plain = tidy(text)
+    if not re.search(r"[\d*(]", plain):
+        return plain  # nothing to print otherwise: a name, a word
+    try:
+        shown = _present_level(plain)
+    except (ValueError, IndexError):
+        return plain
+    if shown is None or shown == plain or not _same_reading(plain, shown):
+        return plain
+    return shown
+
+
+def _present_level(text: str) -> str | None:
+    """One bracket level: its groups cleaned first (each kept as one placeholder character
+    meanwhile), then its terms, then the groups put back (unwrapped when they hold one name)."""
+    groups: list[str] = []
+    flat: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in ")]":
+            return None  # unbalanced: leave it to the caller's fallback
+        if c not in "([":
+            flat.append(c)
+            i += 1
+            continue
+        j = _closing(text, i)
+        if j is None:
+            return None
+        inner = _present_level(text[i + 1:j])
+        if inner is None:
+            return None
+        groups.append(c + inner + text[j])
+        flat.append(chr(_GROUP0 + len(groups) - 1))
+        i = j + 1
+    level = "".join(flat)
+    level = _NUMBER_TIMES.sub(r"\1", level)
+    level = _GROUP_TIMES.sub("", level)
+    level = _NAME_TIMES.sub(r"\1 ", level)
+    level = _POWER_ONE.sub("", level)
+    level = _NUMBER_SPACE_LETTER.sub(r"\1", level)
+    level = _NUMBER_FUNCTION.sub(r"\1 ", level)
+    pieces = _SEPARATORS.split(level)
+    level = "".join(p if k % 2 else _terms(p) for k, p in enumerate(pieces))
+    return _put_back(level, groups)
+
+
+def _closing(text: str, i: int) -> int | None:
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in "([":
+            depth += 1
+        elif text[j] in ")]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _terms(segment: str) -> str:
+    """A sum with its zero terms dropped and each term's numeric fraction reduced (the
+    segment as it was when nothing changes, so the author's spacing stays)."""
+    body = segment.strip()
+    if not body:
+        return segment
+    terms: list[list[str]] = [["", ""]]
+    last = ""  # the last character that is not a space
+    for c in body:
+        if c in "+-" and last and _OPERAND.match(last):
+            terms.append([c, ""])
+        else:
+            terms[-1][1] += c
+        if not c.isspace():
+            last = c
+    for t in terms:
+        t[1] = t[1].strip()
+    if terms[0][1].startswith("-"):
+        terms[0] = ["-", terms[0][1][1:].strip()]
+    kept = []
+    changed = False
+    for sign, term in terms:
+        if _ZERO_TERM.match(term):  # 0, 0x y, 0/x: not 0.5x, 0^k or 10
+            changed = True
+            continue
+        reduced = _reduce(term)
+        changed = changed or reduced != term
+        kept.append((sign, reduced))
+    if not changed:
+        return segment
+    if not kept:
+        out = "0"
+    else:
+        out = ("-" if kept[0][0] == "-" else "") + kept[0][1]
+        out += "".join(f" {sign} {term}" for sign, term in kept[1:])
+    lead = segment[: len(segment) - len(segment.lstrip())]
+    trail = segment[len(segment.rstrip()):]
+    return lead + out + trail
+
+
+def _reduce(term: str) -> str:
+    """``4y^2/2`` -> ``2y^2``, ``2x^2/2`` -> ``x^2``, ``6x/4`` -> ``3x/2``."""
+    m = _FRACTION.fullmatch(term)
+    if not m:
+        return term
+    import math
+
+    num, rest, den = int(m.group(1)), m.group(2), int(m.group(3))
+    if den == 0:
+        return term
+    g = math.gcd(num, den)
+    num, den = num // g, den // g
+    return (str(num) if num != 1 else "") + rest + (f"/{den}" if den != 1 else "")
+
+
+def _put_back(level: str, groups: list[str]) -> str:
+    out: list[str] = []
+    for k, c in enumerate(level):
+        n = ord(c) - _GROUP0
+        if not 0 <= n < len(groups):
+            out.append(c)
+            continue
+        group = groups[n]
+        before = level[k - 1] if k else ""
+        after = level[k + 1] if k + 1 < len(level) else ""
+        inner = group[1:-1].strip()
+        # "(y)" is y and "3(ln(x))" is 3 ln(x), unless the brackets are a function's: sin(y)
+        # after "^" only one letter: e^x, but e^(x2)
+        if group[0] == "(" and not _after_name(level, k) and (
+                re.fullmatch(r"[A-Za-z]", inner) if before == "^" else
+                (_NAME.fullmatch(inner) or _one_factor(inner, after))):
+            follows = bool(after) and (after.isalnum() or after in "(_" or ord(after) >= _GROUP0)
+            spaced = before.isdigit() and re.match(r"[A-Za-z]{2}", inner)  # 3 ln(x), not 3ln(x)
+            out.append((" " if spaced else "") + inner + (" " if follows else ""))
+            continue
+        if group == "(1)" and before == "^":  # x^(1)
+            out.pop()
+            continue
+        out.append(group)
+    return "".join(out)
+
+
+def _one_factor(inner: str, after: str) -> bool:
+    """Whether bracketed text is one name, one function call (ln(x^2 + 1)) or a power of a
+    name (e^(x^2); not when a power follows: (x^2)^3)."""
+    m = re.match(r"[A-Za-z][A-Za-z0-9_]*", inner)
+    if not m:
+        return False
+    rest = inner[m.end():]
+    if not rest:
+        return True
+    if rest.startswith("^"):
+        if after == "^":
+            return False
+        rest = rest[1:]
+        if re.fullmatch(r"[A-Za-z0-9_]+", rest):
+            return True
+    return rest.startswith("(") and _closing(rest, 0) == len(rest) - 1
+
+
+def _after_name(level: str, k: int) -> bool:
+    """Whether position ``k`` follows a name (a function's brackets), not a number or an operator."""
+    j = k
+    while j > 0 and level[j - 1].isdigit():
+        j -= 1
+    return j > 0 and (level[j - 1].isalpha() or level[j - 1] in "_'")
+
+
+def _same_reading(before: str, after: str) -> bool:
+    """Whether each piece between separators reads as the same expression in both texts."""
+    import sympy as sp
+
+    from calctutor.errors import CalcTutorError
+    from calctutor.parsing import parse_expression
+
+    split = re.compile(r"[,;=<>≠≤≥\[\]]")
+    old, new = split.split(before), split.split(after)
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if " ".join(a.split()) == " ".join(b.split()):
+            continue
+        try:
+            ea, eb = parse_expression(a).expr, parse_expression(b).expr
+        except CalcTutorError:
+            return False
+        if ea != eb and sp.expand(ea - eb) != 0:
+            return False
+    return True
+
+
+def draft(template: Template, seed: int, textbook: bool = True) -> tuple[dict, dict, tuple]:
+    """(parameters, the command's input, the prompt's pieces) of the variant ``seed`` of
+    ``template``, without the exercise's id or its maths pieces (cheap: for checking many
+    prompts). A piece is (placeholder name, text) or ("", the template's own words); the
+    prompt is their texts joined. ``textbook=False``: the text as substituted, only
+    ``tidy``-ed."""
+    params, inp = _draw_variant(template, seed, textbook)
+    pieces = tuple((name, _shown(params[name] if name in params else inp[name]))
+                   if name else (name, words) for name, words in _pieces(template.prompt))
+    return params, inp, pieces
+
+
+def _draw_variant(template: Template, seed: int, textbook: bool = True) -> tuple[dict, dict]:
+    rng = random.Random(f"{template.key}#{seed}")
+    params = draw_params(template, rng, textbook)
+    inp = {k: substitute(v, params, keep_type=k in COUNT_OPTIONS, words=not textbook)
+           for k, v in template.input.items()}
+    return params, inp
+
+
 def instantiate(template: Template, seed: int) -> Exercise:
     """The variant of ``template`` drawn from ``seed`` (its answer not yet computed)."""
-    rng = random.Random(f"{template.key}#{seed}")
-    params = draw_params(template, rng)
-    inp = {k: substitute(v, params, keep_type=k in COUNT_OPTIONS)
-           for k, v in template.input.items()}
+    params, inp = _draw_variant(template, seed)
     parts = _prompt_parts(template, params, inp)
     prompt = "".join(text for _, text in parts)
-    hints = {k: substitute(getattr(template, k), params)
+    hints = {k: substitute(getattr(template, k), params, words=k != "domain")
              for k in ("form", "domain", "hint") if getattr(template, k)}
     if template.misconception:
         hints["misconception"] = template.misconception
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    yes_if = substitute(template.yes_if, params) if template.yes_if else None
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
                     template.kind, prompt, inp, None, template.key, seed, parts, hints,
-                    template.answer_key)
+                    template.answer_key, yes_if=yes_if, decimals=template.decimals)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:
@@ -207,6 +460,27 @@ def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ..
     return tuple(parts)
 
 
+def _pieces(prompt: str):
+    """(placeholder name, "") and ("", text) pieces of a prompt, in order."""
+    pos = 0
+    for m in PLACEHOLDER.finditer(prompt):
+        if m.start() > pos:
+            yield "", prompt[pos:m.start()]
+        yield m.group(1), ""
+        pos = m.end()
+    if pos < len(prompt):
+        yield "", prompt[pos:]
+
+
+def _shown(value) -> str:
+    """A parameter's or an input's value as the prompt prints it (as ``_input_parts``)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return _text(value)
+
+
 def _input_parts(value) -> list[Part]:
     if isinstance(value, dict):
         return [("text", ", ".join(f"{k} = {v}" for k, v in value.items()))]
@@ -223,6 +497,7 @@ def _input_parts(value) -> list[Part]:
     return [("math" if not plain and _is_math(value) else "text", value)]
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_math(value: str) -> bool:
     """Whether a prompt piece reads as an expression (else it is shown as words)."""
     from calctutor.errors import CalcTutorError
@@ -246,20 +521,25 @@ def canonical_key(kind: str, inp: dict) -> str:
 
 
 def _canonical(value):
-    from calctutor.errors import CalcTutorError
-    from calctutor.notation import to_sympy
-    from calctutor.parsing import parse_expression
-
     if isinstance(value, list):
         return [_canonical(v) for v in value]
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, str):
-        try:
-            return to_sympy(parse_expression(value).expr)
-        except CalcTutorError:
-            return " ".join(value.split())
+        return _canonical_text(value)
     return value
+
+
+@functools.lru_cache(maxsize=8192)  # a bank's pieces recur from draw to draw
+def _canonical_text(value: str) -> str:
+    from calctutor.errors import CalcTutorError
+    from calctutor.notation import to_sympy
+    from calctutor.parsing import parse_expression
+
+    try:
+        return to_sympy(parse_expression(value).expr)
+    except CalcTutorError:
+        return " ".join(value.split())
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ class Exercise:
     parts: tuple[Part, ...] = ()
     hints: dict = field(default_factory=dict)  # form / domain / misconception / hint
     answer_key: str | None = None  # the answer is this key of the command's JSON
+    yes_if: str | None = None  # answer_key "yes_no": the answer is yes when it is this function
+    decimals: int | None = None  # the prompt asks for the answer to this many decimal places
     _result: object = field(default=None, compare=False, repr=False)
 
     def solve(self):
@@ -49,11 +51,14 @@ class Exercise:
 
         if result is not None and self._result is None:
             object.__setattr__(self, "_result", result)
-        if self.answer_key in CHECKS:
-            return CHECKS[self.answer_key](self, text)
         from calctutor.checking.answer import check_answer
+        from calctutor.exercises.answers import to_decimals
 
-        return check_answer(self.solve(), text, show=show)
+        if self.answer_key in CHECKS:
+            verdict = CHECKS[self.answer_key](self, text)
+        else:
+            verdict = check_answer(self.solve(), text, show=show)
+        return to_decimals(verdict, text, self.decimals) if self.decimals is not None else verdict
 
     def to_json(self) -> dict:
         """The contract's JSON form (plus the template key, the seed and any hints)."""

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
-from calctutor.errors import CalcTutorError, InternalError
+from calctutor.errors import CalcTutorError, InternalError, LimitError
 from calctutor.exercises.bank import Template
 from calctutor.exercises.model import Exercise
 
@@ -72,7 +73,7 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     if isinstance(result, _Bug):
         return [_crash(ex, template, result.err)], None
     try:
-        answer = answer_of(result, template)
+        answer = answer_of(result, template, ex)
     except (KeyError, TypeError, ValueError, InternalError) as err:
         return [_crash(ex, template, err, "no answer could be read from the result: ")], None
     except CalcTutorError as err:
@@ -84,6 +85,7 @@ def check_variant(ex: Exercise, template: Template) -> tuple[list[str], Exercise
     found += _trivial_or_undefined(answer)
     found += _too_big(answer, template.max_size)
     found += _stopped_early(ex, result)
+    found += ill_posed(ex, template, result, answer)
     if template.misconception and not found:
         reveal = within(TIME_LIMIT, reveals, template.misconception, solved, result,
                         default=_TIMED_OUT)
@@ -110,9 +112,26 @@ def err_line(err: CalcTutorError) -> str:
     return err.one_line()
 
 
-def answer_of(result, template: Template):
+def answer_of(result, template: Template, ex: Exercise | None = None):
     """The answer in the contract's JSON shape: what ``--answer`` checks for this result
-    (``AnswerSpec``), or the key of the command's JSON that the template names."""
+    (``AnswerSpec``), or the key of the command's JSON that the template names; "yes" or
+    "no" for a yes/no template (``ex`` gives the compared expression); rounded to the
+    template's ``decimals``."""
+    if template.decimals is not None:
+        return _rounded(_answer_of(result, template, ex), template.decimals)
+    return _answer_of(result, template, ex)
+
+
+def _answer_of(result, template: Template, ex: Exercise | None):
+    if template.answer_key == "yes_no":
+        from calctutor.exercises.answers import same_function
+
+        if ex is None or not ex.yes_if:
+            raise ValueError("a yes/no answer needs the exercise's compared expression")
+        same = same_function(result, ex.yes_if).equivalent
+        if same is None:
+            raise LimitError(f"could not decide whether the answer is {ex.yes_if}")
+        return "yes" if same else "no"
     if template.answer_key:
         value = result.to_json()[template.answer_key]
         if template.answer_key == "evaluations":  # T0(p), ..., Tn(p): the question is Tn(p)
@@ -213,6 +232,124 @@ def _cancelled_variables(ex: Exercise) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------
+# Is the question, as printed, well posed? (what a textbook's editor would send back)
+
+
+def ill_posed(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """What makes the printed question ill-posed for this draw (empty: nothing)."""
+    found: list[str] = []
+    for check in (_no_stationary_point, _unsigned_area_factor, _relu_at_kink,
+                  _listed_parameters, _same_role, _yes_no_without_key):
+        found += check(ex, template, result, answer)
+    return found
+
+
+def _no_stationary_point(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """"Find and classify the stationary point" needs one (a singular Hessian can leave none)."""
+    if template.answer_key != "stationary_points" or not isinstance(answer, list):
+        return []
+    if not answer:
+        return ["there is no stationary point to find (the gradient is never zero)"]
+    if re.search(r"\bthe stationary point\b", ex.prompt) and len(answer) != 1:
+        return [f"the prompt asks for one stationary point, but there are {len(answer)}"]
+    return []
+
+
+_AREA = re.compile(r"\b(areas?|volumes?)\b.*\bscal|\bscal\w*\b.*\b(areas?|volumes?)\b", re.I)
+_SIGNED = re.compile(r"\bsigned\b|\|\s*det|absolute value", re.I)
+
+
+def _unsigned_area_factor(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """An area (volume) scale factor is |det J|: asking for it with det J < 0 is ambiguous,
+    unless the prompt asks for the signed determinant (or for |det J|)."""
+    if template.answer_key != "determinant" or not _AREA.search(ex.prompt) \
+            or _SIGNED.search(ex.prompt):
+        return []
+    import sympy as sp
+
+    det = getattr(result, "determinant", None)
+    if not isinstance(det, sp.Expr):
+        return []
+    # coordinates such as r are positive; the factor must be positive wherever they are
+    positive = det.xreplace({s: sp.Dummy(s.name, positive=True) for s in det.free_symbols})
+    if positive.is_positive:
+        return []
+    return [f"the determinant {det} can be negative, but the prompt asks for an area (volume) "
+            "factor: ask for |det J|, or say that the determinant is signed"]
+
+
+_RELU_CONVENTION = re.compile(r"ReLU\s*'\s*\(\s*0\s*\)", re.I)
+
+
+def _relu_at_kink(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """A gradient through a ReLU whose input is exactly 0 depends on the convention for
+    ReLU'(0): the prompt must state it, or the draw is redrawn."""
+    network = getattr(result, "network", None)
+    forward = getattr(result, "forward", None)
+    if network is None or forward is None or template.answer_key == "activations" \
+            or getattr(result, "check", "cost") == "cost" or _RELU_CONVENTION.search(ex.prompt):
+        return []
+    for k, (layer, z) in enumerate(zip(network.layers, forward.z, strict=False), start=1):
+        if layer.activation == "relu" and any(v == 0 for v in z):
+            return [f"z({k}) has an entry 0, where ReLU has no derivative, and the prompt does "
+                    "not say which value ReLU'(0) takes"]
+    return []
+
+
+# "f(x; mu, sigma) = ...": the variables, then the parameters, of a function's signature
+_SIGNATURE = re.compile(r"\b[A-Za-z]\w*\(\s*([\w\s,]*);([\w\s,]*)\)\s*=")
+
+
+def _listed_parameters(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """The names a prompt's signature lists are exactly the expression's."""
+    m = _SIGNATURE.search(ex.prompt)
+    expr = ex.input.get("expr")
+    if not m or not isinstance(expr, str):
+        return []
+    from calctutor.parsing import parse_expressions
+
+    listed = {n for n in re.split(r"[\s,]+", m.group(1) + "," + m.group(2)) if n}
+    try:
+        used = {s.name for p in parse_expressions(expr) for s in p.expr.free_symbols}
+    except CalcTutorError:
+        return []
+    found = []
+    if listed - used:
+        found.append(f"the prompt lists {', '.join(sorted(listed - used))}, which "
+                     "does not appear in the function")
+    if used - listed:
+        found.append(f"{', '.join(sorted(used - listed))} appears in the function but is "
+                     "not listed in f's arguments")
+    return found
+
+
+def _same_role(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """Two variables with the same partial derivative everywhere play the same role
+    ("a x^3 + b x^3"): the question cannot tell them apart."""
+    if ex.kind != "gradient" or "at" in ex.input or not isinstance(answer, list):
+        return []
+    entries = [" ".join(str(e).split()) for e in answer]
+    if len(set(entries)) == len(entries):
+        return []
+    names = [v.name for v in getattr(result, "variables", ())] or ["?"] * len(entries)
+    first = next(i for i, e in enumerate(entries) if entries.index(e) != i)
+    other = entries.index(entries[first])
+    return [f"∂/∂{names[other]} and ∂/∂{names[first]} are the same function: "
+            f"{names[other]} and {names[first]} play the same role"]
+
+
+_YES_NO_QUESTION = re.compile(r"^\s*(Is|Are|Does|Do|Can|Has|Have)\b")
+
+
+def _yes_no_without_key(ex: Exercise, template: Template, result, answer) -> list[str]:
+    """A question asking yes or no has a yes/no key."""
+    if _YES_NO_QUESTION.match(ex.prompt) and template.answer_key != "yes_no":
+        return ["the prompt asks a yes/no question, but the answer key is not yes or no "
+                "(give answer_key = \"yes_no\" and yes_if)"]
+    return []
+
+
+# ---------------------------------------------------------------------------------------
 # Can the variant reveal the template's target misconception?
 
 
@@ -229,6 +366,27 @@ def reveal_checks(kind: str) -> dict:
     from calctutor.topics import topic_of
 
     return getattr(topic_of(kind).module("mistakes"), "REVEALS", {}).get(kind, {})
+
+
+def _rounded(value, decimals: int):
+    """Every number of an answer to ``decimals`` places (an exact one as its decimal)."""
+    if isinstance(value, list):
+        return [_rounded(v, decimals) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, decimals) for k, v in value.items()}
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), decimals)
+    if isinstance(value, str):
+        import sympy as sp
+
+        from calctutor.parsing import parse_expression
+
+        expr = parse_expression(value).expr
+        if expr.is_number and expr.is_real:
+            return round(float(sp.N(expr, 30)), decimals)
+    return value
 
 
 def _json(result) -> dict:

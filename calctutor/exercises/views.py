@@ -174,6 +174,8 @@ def answer_value(value):
         return None, str(value).lower()
     if isinstance(value, (int, float)):
         return sympy.Float(value) if isinstance(value, float) else sympy.Integer(value), ""
+    if value in ("yes", "no"):  # a yes/no question's key: words, not y*e*s
+        return None, value
     if isinstance(value, str):
         expr = math_of(value)
         return (expr, "") if expr is not None else (None, value)

@@ -220,6 +220,7 @@ _KEY_HELP = {
     "evaluations": "Type the value as an exact number, e.g. 13/8.",
     "activations": "Type the output: one number, or the outputs of the layer's neurons "
                    "separated by commas, e.g. 3, 0.",
+    "yes_no": "Type yes or no.",
 }
 
 
