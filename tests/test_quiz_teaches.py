@@ -60,6 +60,8 @@ def wrong_answer(exercise) -> str:
     """A wrong answer of the right shape: the first point misclassified, or each entry of
     the expected answer plus 7 (written by SymPy, not by calctutor)."""
     answer = exercise.answer
+    if exercise.answer_key == "yes_no":
+        return "yes" if answer == "no" else "no"
     if exercise.answer_key == "stationary_points":
         flip = {"minimum": "maximum", "maximum": "minimum", "saddle": "minimum",
                 "degenerate": "saddle"}
@@ -84,6 +86,8 @@ def key_texts(exercise) -> set[str]:
     """How the expected answer may be written: each entry as in the key, exact and as a
     decimal; single characters are left out (they are entry numbers and layer labels)."""
     answer = exercise.answer
+    if exercise.answer_key == "yes_no":  # the word alone would match inside any sentence
+        return {f"The answer is {answer}", f"{answer.capitalize()}. "}
     if exercise.answer_key == "stationary_points":
         return {f"({', '.join(p['point'].values())}) {p['kind']}" for p in answer}
     entries = answer if isinstance(answer, list) else [answer]

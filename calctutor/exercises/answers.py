@@ -209,8 +209,11 @@ def check_yes_no(exercise, text: str):
         why = f"{what} is {got}, not {other}" + (f": {verdict.evidence}." if verdict.evidence
                                                   else ".")
     feedback = f"{truth.capitalize()}. {why}" if said == truth else f"The answer is {truth}. {why}"
+    # before the last try, any reason would give a yes/no answer away: name the check only
+    guarded = None if said == truth else (f"Not that: work out {spec.what[0].lower()}"
+                                          f"{spec.what[1:]} and compare it with {other}.")
     return AnswerResult(said == truth, "yes or no", Reading(text, said), truth, said, feedback,
-                        json_expected=truth, solution=result)
+                        json_expected=truth, solution=result, guarded_feedback=guarded)
 
 
 def to_decimals(verdict, text: str, decimals: int):
