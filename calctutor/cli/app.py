@@ -21,6 +21,11 @@ class _Group(TyperGroup):
     """Typer's group with contract-style usage errors: one ``Error:`` line, exit code 2."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from calctutor.cli.argv import rewrite
+
+        args = rewrite(self, list(sys.argv[1:] if args is None else args))
+        if not args and standalone_mode:  # `calctutor` alone: the help is the answer, not an error
+            args = ["--help"]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
