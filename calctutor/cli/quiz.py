@@ -9,51 +9,69 @@ terminal and the progress database, and each exercise's maths runs in the sandbo
 
 from __future__ import annotations
 
+import enum
 import sys
 import traceback
 from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import FormatOpt
 from calctutor.cli.support import EXIT_INTERNAL, EXIT_INTERRUPTED, debug, fail, resolve_output, run
 from calctutor.errors import CalcTutorError
 
+
+class QuizFormat(str, enum.Enum):
+    """The quiz talks to a person: rich or plain text only (a worksheet has the other formats)."""
+
+    rich = "rich"
+    plain = "plain"
+
+
+QuizFormatOpt = Annotated[
+    Optional[QuizFormat],
+    typer.Option("--format", "-f", help="Output format: rich or plain (default: rich on a "
+                 "terminal, plain when piped; 'calctutor exercises' writes the others).",
+                 case_sensitive=False, metavar="FORMAT"),
+]
+
 ModuleArg = Annotated[
     Optional[str],
     typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (the default).",
-                   show_default=False),
+                   show_default=False, metavar="MODULE"),
 ]
 
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(epilog=(
-        "Examples:  calctutor quiz module1  ·  calctutor quiz 3 --count 5 --seed 7  ·  "
-        "calctutor quiz --skill chain_rule  ·  calctutor quiz --review  ·  "
-        "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3"
+    @app.command(epilog=examples(
+        'calctutor quiz module1',
+        'calctutor quiz 3 --count 5 --seed 7',
+        'calctutor quiz --skill 1.8',
+        'calctutor quiz --review',
+        "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3",
     ))
     def quiz(
         module: ModuleArg = None,
         count: Annotated[int, typer.Option("--count", "-n", min=1, max=100,
-                                           help="How many questions.")] = 10,
+                                           help="How many questions.", metavar="N")] = 10,
         seed: Annotated[Optional[int], typer.Option(
-            "--seed", help="Seed of the exercise generator (the same seed, the same quiz).")] = None,
+            "--seed", help="Seed of the exercise generator (the same seed, the same quiz).",
+            metavar="N")] = None,
         skill: Annotated[Optional[str], typer.Option(
-            "--skill", help="Drill one skill (its name as in 'calctutor progress').")] = None,
+            "--skill", help="Drill one skill: its number (1.8) or words of its name, as in "
+            "'calctutor progress'.", metavar="SKILL")] = None,
         review: Annotated[bool, typer.Option(
             "--review", help="Ask the skills due for review, most overdue first.")] = False,
-        fmt: FormatOpt = None,
+        fmt: QuizFormatOpt = None,
     ):
         """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
 
         At the prompt type your answer, or hint (the next step), solution (all the steps), skip, or quit. A wrong answer gets a second try. Every judged answer is saved at once to your progress (see 'calctutor progress'), which schedules spaced review. When stdin is not a terminal, one answer is read per line.
         """  # noqa: E501
         out = resolve_output(fmt)
-        if out.fmt not in ("rich", "plain"):
-            fail(f"the quiz prints rich or plain text, not {out.fmt} "
-                 "(use 'calctutor exercises' for a worksheet)")
         try:
             from calctutor.quiz.app import run_quiz
 
@@ -69,9 +87,11 @@ def register(app) -> None:
                 traceback.print_exc()
             fail(f"the quiz stopped: {err}", EXIT_INTERNAL)
 
-    @app.command(epilog=(
-        "Examples:  calctutor progress  ·  calctutor progress module3  ·  "
-        "calctutor progress --format json  ·  calctutor progress --reset"
+    @app.command(epilog=examples(
+        'calctutor progress',
+        'calctutor progress module3',
+        'calctutor progress --format json',
+        'calctutor progress --reset --yes',
     ))
     def progress(
         module: ModuleArg = None,

@@ -129,7 +129,7 @@ def test_the_progress_table(cli):
 @pytest.mark.parametrize("args, message", [
     (("quiz", "module9"), "unknown module 'module9'"),
     (("quiz", "1", "--count", "0"), "--count"),
-    (("quiz", "1", "--format", "json"), "rich or plain"),
+    (("quiz", "1", "--format", "json"), "'json' is not one of 'rich', 'plain'"),
     (("quiz", "1", "--skill", "no such skill at all"), "no such skill at all"),
     (("progress", "seven"), "unknown module 'seven'"),
 ])
