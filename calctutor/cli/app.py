@@ -48,6 +48,14 @@ class _Group(TyperGroup):
             sys.exit(EXIT_BAD_INPUT if err.exit_code == 2 else err.exit_code)
         sys.exit(rv if isinstance(rv, int) else 0)
 
+    def invoke(self, ctx):
+        # Typer turns a KeyboardInterrupt into a silent exit 130: say why first.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.stderr.write("Interrupted.\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
     def format_help(self, ctx, formatter) -> None:
         from calctutor.cli.helpview import render_help
 
@@ -117,6 +125,9 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code
+    except KeyboardInterrupt:  # while Typer builds the command, before the group's main
+        sys.stderr.write("Interrupted.\n")
+        code = EXIT_INTERRUPTED
     if code is not None and not isinstance(code, int):
         sys.stderr.write(f"{code}\n")
         code = 1
