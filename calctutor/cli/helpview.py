@@ -207,7 +207,13 @@ def _wrap_command(line: str, width: int) -> list[str]:
     ``width``, each but the last ending in `` \\`` and the next indented."""
     if len(line) <= width:
         return [line]
-    words = _shell_words(line)
+    words, units = _shell_words(line), []
+    while words:  # an option stays on one line with its value
+        take = 2 if len(words) > 1 and words[0].startswith("-") and not words[1].startswith("-") \
+            else 1
+        units.append(" ".join(words[:take]))
+        words = words[take:]
+    words = units
     out, current = [], ""
     for word in words:
         candidate = f"{current} {word}" if current else word

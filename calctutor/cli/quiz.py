@@ -82,6 +82,8 @@ def register(app) -> None:
         except KeyboardInterrupt:  # before the quiz began (while generating)
             sys.stderr.write("Interrupted.\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `calctutor quiz ... | head`: the reader left; say nothing more
+            raise typer.Exit(141) from None
         except (OSError, RuntimeError) as err:
             if debug():
                 traceback.print_exc()

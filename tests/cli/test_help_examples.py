@@ -165,3 +165,15 @@ def test_help_reads_at_the_terminal_width_from_COLUMNS(cli, monkeypatch):
     assert r.code == 0
     assert max(len(line) for line in r.out.splitlines()) <= 60
     assert "-x^2" in r.out  # the example of an expression that starts with "-"
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_wrapped_example_is_still_the_same_shell_command(width):
+    from calctutor.cli.helpview import _wrap_command
+
+    for _, line in all_examples():
+        pieces = _wrap_command(line, width - 4)
+        assert all(len(p) + 2 <= width for p in pieces if " " in p.strip()), pieces
+        assert all(p.endswith(" \\") for p in pieces[:-1])
+        joined = " ".join(p.removesuffix(" \\").strip() for p in pieces)
+        assert shlex.split(joined) == shlex.split(line)
