@@ -42,3 +42,14 @@ def test_the_time_limit_error_names_its_variable(cli, monkeypatch):
     (line,) = r.err.strip().splitlines()
     assert line.startswith("Error: ") and "time limit" in line
     assert "CALCTUTOR_TIME_LIMIT" in line
+
+
+def test_a_missing_sample_file_says_where_the_samples_are(cli, tmp_path, monkeypatch):
+    from calctutor.cli.optimise import samples_dir
+
+    monkeypatch.chdir(tmp_path)  # not the top of a checkout: examples/data.csv is not here
+    r = cli("fit", "examples/data.csv", "--model", "m*x + c")
+    assert r.code == 2
+    (line,) = r.err.strip().splitlines()
+    assert "no such file: examples/data.csv" in line and str(samples_dir()) in line
+    assert (samples_dir() / "data.csv").is_file() and (samples_dir() / "heights.csv").is_file()
