@@ -8,7 +8,7 @@ the words are sorted before Click sees them, using the command's own option tabl
   ``=value`` (``--order=3``), is that option; an option that takes a value takes the next word
   whatever it looks like (``--answer "-2x"``);
 - a word starting with ``--`` is always an option, so a mistyped one (``--fromat``) still gets
-  Click's error and its "did you mean";
+  Click's error and its "did you mean" (before any other error);
 - any other word starting with ``-`` is an expression when the command still has a place for
   one; the exception is a word Click could read as short options glued together or to their
   value (``-n3``, ``-vy``): it is an expression only if the command's required expressions
@@ -107,6 +107,8 @@ def _sort(table: _Table, words: list[str]) -> list[str] | None:
                 j += len(value)
             elif word.startswith("--"):
                 known = table.takes_value.get(name)
+                if known is None:  # mistyped: Click's error (and its "did you mean") first
+                    return [word, *words[:j], *words[j + 1:]]
                 value = words[j + 1: j + 2] if known and not has_value else []
                 kinds.append(("option", [word, *value]))
                 j += len(value)

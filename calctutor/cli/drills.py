@@ -47,8 +47,10 @@ def register(app) -> None:
     ):
         """Print a worksheet of fresh exercises and their answers.
 
-        Exercises are drawn from the bank (exercises/*.toml) for a module or a skill, and every answer is computed by calctutor's own commands. JSON gives each exercise's command and input, so that a script can run it.
-        """  # noqa: E501 - one line per paragraph: Rich keeps hard newlines in help text
+        Exercises are drawn from the bank (exercises/*.toml) for a module or a skill,
+        and every answer is computed by calctutor's own commands. JSON gives each
+        exercise's command and input, so that a script can run it.
+        """
         out = resolve_output(fmt)
 
         def job():

@@ -69,8 +69,11 @@ def register(app) -> None:
     ):
         """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
 
-        At the prompt type your answer, or hint (the next step), solution (all the steps), skip, or quit. A wrong answer gets a second try. Every judged answer is saved at once to your progress (see 'calctutor progress'), which schedules spaced review. When stdin is not a terminal, one answer is read per line.
-        """  # noqa: E501
+        At the prompt type your answer, or hint (the next step), solution (all the
+        steps), skip, or quit. A wrong answer gets a second try. Every judged answer is
+        saved at once to your progress (see 'calctutor progress'), which schedules
+        spaced review. When stdin is not a terminal, one answer is read per line.
+        """
         out = resolve_output(fmt)
         try:
             from calctutor.quiz.app import run_quiz
@@ -104,7 +107,8 @@ def register(app) -> None:
     ):
         """Your progress: attempts, accuracy and mastery per skill, and what is due for review.
 
-        Progress lives in an SQLite database in your user data folder (or in $CALCTUTOR_HOME when set).
+        Progress lives in an SQLite database in your user data folder (or in
+        $CALCTUTOR_HOME when set).
         """
         out = resolve_output(fmt)
         if reset:

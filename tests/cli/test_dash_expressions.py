@@ -118,6 +118,8 @@ def test_mistyped_options_still_fail_clearly(cli):
     assert r.code == 2
     assert "No such option: --fromat" in r.err and "--format" in r.err
     assert len(r.err.strip().splitlines()) == 1
+    r = cli("diff", "-x^2", "--fromat", "plain")
+    assert r.code == 2 and "No such option: --fromat" in r.err, r.err
     # the expression is given, so -x can only be a (missing) option
     r = cli("diff", "x^2", "-x")
     assert r.code == 2 and "No such option: -x" in r.err
