@@ -11,9 +11,11 @@ import sys
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from calctutor import __version__
+from calctutor.cli.helpview import Command as HelpCommand
+from calctutor.cli.helpview import examples
 from calctutor.cli.support import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
@@ -21,6 +23,11 @@ class _Group(TyperGroup):
     """Typer's group with contract-style usage errors: one ``Error:`` line, exit code 2."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from calctutor.cli.argv import rewrite
+
+        args = rewrite(self, list(sys.argv[1:] if args is None else args))
+        if not args and standalone_mode:  # `calctutor` alone: the help is the answer, not an error
+            args = ["--help"]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -41,14 +48,32 @@ class _Group(TyperGroup):
             sys.exit(EXIT_BAD_INPUT if err.exit_code == 2 else err.exit_code)
         sys.exit(rv if isinstance(rv, int) else 0)
 
+    def invoke(self, ctx):
+        # Typer turns a KeyboardInterrupt into a silent exit 130: say why first.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.stderr.write("Interrupted.\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    def format_help(self, ctx, formatter) -> None:
+        from calctutor.cli.helpview import render_help
+
+        formatter.write(render_help(self, ctx))
+
 
 app = typer.Typer(
     cls=_Group,
     name="calctutor",
     help=(
         "A terminal tutor for the calculus of machine learning: derivatives with every "
-        "step shown and checked, and answer checking.\n\n"
-        "Example: calctutor diff \"x^2 sin(x)\""
+        "step shown and checked, and answer checking. 'calctutor COMMAND --help' shows a "
+        "command's options and examples."
+    ),
+    epilog=examples(
+        'calctutor diff "x^2 sin(x)"',
+        'calctutor diff "sin(x^2)" --answer "2x cos(x^2)"',
+        'calctutor quiz module1',
     ),
     no_args_is_help=True,
     add_completion=True,
@@ -81,6 +106,10 @@ for _topic in TOPICS:
     importlib.import_module(f"calctutor.cli.{_topic.name}").register(app)
 for _area in (drills, quiz):
     _area.register(app)
+# Every command's --help is laid out by calctutor.cli.helpview (descriptions get the width).
+for _info in app.registered_commands:
+    if _info.cls in (None, TyperCommand):
+        _info.cls = HelpCommand
 
 
 def main() -> None:
@@ -96,6 +125,9 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code
+    except KeyboardInterrupt:  # while Typer builds the command, before the group's main
+        sys.stderr.write("Interrupted.\n")
+        code = EXIT_INTERRUPTED
     if code is not None and not isinstance(code, int):
         sys.stderr.write(f"{code}\n")
         code = 1

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import (
     AnswerOpt,
     AtOpt,
@@ -21,27 +22,26 @@ from calctutor.cli.options import (
 LayerOpt = Annotated[
     Optional[list[str]],
     typer.Option("--layer", "-l", help="One layer of intermediate variables, e.g. "
-                 "\"x=cos(t), y=t^2\"; repeat for deeper nesting (F's layer first).", metavar="TEXT"),
+                 "\"x=cos(t), y=t^2\"; repeat for deeper nesting (F's layer first).", metavar="LAYER"),
 ]
 
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(
-        epilog=(
-            "Examples:  calctutor chain \"x^2 y + y\" --layer \"x=cos(t), y=t^2\" --wrt t  ·  "
-            "calctutor chain \"x1 x2\" --layer \"x1=u1+u2, x2=u1-u2\" --layer \"u1=t, u2=t^2\" "
-            "--wrt t --at t=1  ·  calctutor chain \"x y, x+y\" --layer \"x=s t, y=s+t\" --wrt s,t  ·  "
-            "calctutor chain \"x y^2\" --layer \"x=e^t, y=sin t\" --wrt t --answer \"...\""
-        )
-    )
+    @app.command(epilog=examples(
+        'calctutor chain "x^2 y + y" --layer "x=cos(t), y=t^2" --wrt t',
+        'calctutor chain "x1 x2" --layer "x1=u1+u2, x2=u1-u2" --layer "u1=t, u2=t^2" --wrt t --at t=1',
+        'calctutor chain "x y, x+y" --layer "x=s t, y=s+t" --wrt s,t',
+        'calctutor chain "-p^2/2 + 2p" --layer "p=t^2" --wrt t',
+        'calctutor chain "x y^2" --layer "x=e^t, y=sin t" --wrt t --answer "e^t sin(t)^2 + 2 e^t sin t cos t"',
+    ))
     def chain(
         expr: Annotated[str, typer.Argument(help="F: one function, or a vector \"F1, F2\" of the first layer's names.", metavar="EXPR")],
         layer: LayerOpt = None,
         wrt: Annotated[
             Optional[str],
-            typer.Option("--wrt", "-w", help="The final variable(s), comma-separated, e.g. t or s,t.", metavar="TEXT"),
+            typer.Option("--wrt", "-w", help="The final variable(s), comma-separated, e.g. t or s,t.", metavar="VARS"),
         ] = None,
         at: AtOpt = None,
         steps: Annotated[bool, typer.Option("--steps/--no-steps",
@@ -58,31 +58,28 @@ def register(app) -> None:
         compute("chain", fmt, answer, show, expr=expr,
                 layer=list(layer or []), wrt=wrt, at=at, positive=positive, steps=steps)
 
-    @app.command(
-        epilog=(
-            "Examples:  calctutor backprop --layer \"W=[[1,-1],[2,0]]; b=[0,-1]\" --layer "
-            "\"W=[[1,1]]; b=[0]\" --input 1,1 --target 1  ·  "
-            "calctutor backprop --layer \"W=[[1]]; b=[1]\" --input 0 --target 1 --activation tanh  ·  "
-            "calctutor backprop --layer \"W=[[0.5, -1]]; b=[0.1]\" --input 1,2 --target 0 --activation relu  ·  "
-            "calctutor backprop --layer \"W=[[1]]; b=[0]\" --input 1 --target 0 --check b1 --answer \"...\""
-        )
-    )
+    @app.command(epilog=examples(
+        'calctutor backprop --layer "W=[[1,-1],[2,0]]; b=[0,-1]" --layer "W=[[1,1]]; b=[0]" --input 1,1 --target 1',
+        'calctutor backprop --layer "W=[[1]]; b=[1]" --input 0 --target 1 --activation tanh',
+        'calctutor backprop --layer "W=[[0.5, -1]]; b=[0.1]" --input 1,2 --target 0 --activation relu',
+        'calctutor backprop --layer "W=[[1]]; b=[0]" --input 1 --target 0 --check b1 --answer "2 e^2/(1+e)^3"',
+    ))
     def backprop(
         layer: Annotated[
             Optional[list[str]],
             typer.Option("--layer", "-l", help="One layer: \"W=[[1,-1],[2,0]]; b=[0,-1]\" (W is "
                          "neurons × inputs; add \"; act=tanh\" for its own activation). Repeat, "
-                         "first layer first.", metavar="TEXT"),
+                         "first layer first.", metavar="LAYER"),
         ] = None,
-        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.", metavar="TEXT")] = None,
-        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.", metavar="TEXT")] = None,
+        input: Annotated[Optional[str], typer.Option("--input", "-i", help="The input a(0), e.g. 1,1.", metavar="VECTOR")] = None,
+        target: Annotated[Optional[str], typer.Option("--target", "-t", help="The target y, e.g. 0,1.", metavar="VECTOR")] = None,
         activation: Annotated[
-            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).", metavar="TEXT")
+            str, typer.Option("--activation", help="sigmoid, tanh, relu or linear (every layer).", metavar="NAME")
         ] = "sigmoid",
         check: Annotated[
             Optional[str],
             typer.Option("--check", help="With --answer: what your answer is, W1 (the default), b1, "
-                         "W2, ... or cost.", metavar="TEXT"),
+                         "W2, ... or cost.", metavar="NAME"),
         ] = None,
         answer: AnswerOpt = None,
         show: ShowOpt = False,

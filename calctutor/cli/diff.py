@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import AnswerOpt, FormatOpt, PositiveOpt, ShowOpt, prepare, respond
 from calctutor.cli.support import resolve_output, run
 
@@ -16,26 +17,30 @@ from calctutor.cli.support import resolve_output, run
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(
-        epilog=(
-            "Examples:  calctutor diff \"x^2 sin(x)\"  ·  calctutor diff \"x y^2\" --var y  ·  "
-            "calctutor diff \"e^(x y)\" --var x --var y  ·  calctutor diff \"sin x\" --order 3 --at x=pi  ·  "
-            "calctutor diff \"1/x\" --first-principles  ·  "
-            "calctutor diff \"x^2 sin x\" --answer \"2x sin x + x^2 cos x\""
-        )
-    )
+    @app.command(epilog=examples(
+        'calctutor diff "x^2 sin(x)"',
+        'calctutor diff "x y^2" --var y',
+        'calctutor diff "e^(x y)" --var x --var y',
+        'calctutor diff "sin x" --order 3 --at x=pi',
+        'calctutor diff "1/x" --first-principles',
+        'calctutor diff "-x^2 + 3x"',
+        'calctutor diff "x^2 sin x" --answer "2x sin x + x^2 cos x"',
+    ))
     def diff(
-        expr: Annotated[str, typer.Argument(help="The expression, e.g. \"x^2 sin(x)\" or \"ln(3x+1)\".")],
+        expr: Annotated[str, typer.Argument(help="The expression, e.g. \"x^2 sin(x)\" or \"ln(3x+1)\".",
+                                                   metavar="EXPR")],
         var: Annotated[
             Optional[list[str]],
-            typer.Option("--var", "-v", help="Differentiate with respect to this variable; repeat for mixed partials in order."),
+            typer.Option("--var", "-v", help="Differentiate with respect to this variable; repeat for mixed partials in order.",
+                         metavar="VAR"),
         ] = None,
         vars_: Annotated[
             Optional[str],
-            typer.Option("--vars", help="Comma-separated variables, the same as repeating --var."),
+            typer.Option("--vars", help="Comma-separated variables, the same as repeating --var.",
+                         metavar="VARS"),
         ] = None,
-        order: Annotated[Optional[int], typer.Option("--order", "-n", help="Derivative order (repeats the single variable).")] = None,
-        at: Annotated[Optional[str], typer.Option("--at", help="Evaluate at a point: x=1 (or 1,2 in variable order).")] = None,
+        order: Annotated[Optional[int], typer.Option("--order", "-n", help="Derivative order (repeats the single variable).", metavar="N")] = None,
+        at: Annotated[Optional[str], typer.Option("--at", help="Evaluate at a point: x=1 (or 1,2 in variable order).", metavar="POINT")] = None,
         steps: Annotated[bool, typer.Option("--steps/--no-steps", help="Show every rule applied.")] = True,
         first_principles: Annotated[
             bool,

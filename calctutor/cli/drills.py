@@ -9,44 +9,48 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import FormatOpt, prepare
 from calctutor.cli.support import resolve_output, run
 
 ModuleArg = Annotated[
     Optional[str],
-    typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (default: all).", show_default=False),
+    typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (default: all).", show_default=False,
+                   metavar="MODULE"),
 ]
 
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(
-        epilog=(
-            "Examples:  calctutor exercises module2 --count 10 --seed 7 --answers  ·  "
-            "calctutor exercises 1 --skill \"chain rule\" --format markdown  ·  "
-            "calctutor exercises module4 --seed 3 --answers --format latex > sheet.tex  ·  "
-            "calctutor exercises all --count 12 --format json"
-        )
-    )
+    @app.command(epilog=examples(
+        'calctutor exercises module2 --count 10 --seed 7 --answers',
+        'calctutor exercises 1 --skill "chain rule" --format markdown',
+        'calctutor exercises module4 --seed 3 --answers --format latex > sheet.tex',
+        'calctutor exercises all --count 12 --format json',
+    ))
     def exercises(
         module: ModuleArg = None,
-        count: Annotated[int, typer.Option("--count", "-n", help="How many exercises.")] = 10,
+        count: Annotated[int, typer.Option("--count", "-n", help="How many exercises.", metavar="N")] = 10,
         seed: Annotated[
             Optional[int],
-            typer.Option("--seed", help="Seed: the same seed gives the same worksheet (default: random)."),
+            typer.Option("--seed", help="Seed: the same seed gives the same worksheet (default: random).",
+                         metavar="N"),
         ] = None,
         skill: Annotated[
             Optional[str],
-            typer.Option("--skill", help="Only this skill: its number (1.8) or words of its name (\"chain rule\")."),
+            typer.Option("--skill", help="Only this skill: its number (1.8) or words of its name (\"chain rule\").",
+                         metavar="SKILL"),
         ] = None,
         answers: Annotated[bool, typer.Option("--answers", help="Append the answer key.")] = False,
         fmt: FormatOpt = None,
     ):
         """Print a worksheet of fresh exercises and their answers.
 
-        Exercises are drawn from the bank (exercises/*.toml) for a module or a skill, and every answer is computed by calctutor's own commands. JSON gives each exercise's command and input, so that a script can run it.
-        """  # noqa: E501 - one line per paragraph: Rich keeps hard newlines in help text
+        Exercises are drawn from the bank (exercises/*.toml) for a module or a skill,
+        and every answer is computed by calctutor's own commands. JSON gives each
+        exercise's command and input, so that a script can run it.
+        """
         out = resolve_output(fmt)
 
         def job():

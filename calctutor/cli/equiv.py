@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import FormatOpt, PositiveOpt, prepare
 from calctutor.cli.support import resolve_output, run
 
@@ -16,16 +17,17 @@ from calctutor.cli.support import resolve_output, run
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(
-        epilog=(
-            "Examples:  calctutor equiv \"sin(x)^2 + cos(x)^2\" 1  ·  "
-            "calctutor equiv \"sqrt(x^2)\" \"|x|\"  ·  calctutor equiv \"ln(x y)\" \"ln x + ln y\" --positive"
-        )
-    )
+    @app.command(epilog=examples(
+        'calctutor equiv "sin(x)^2 + cos(x)^2" 1',
+        'calctutor equiv "sqrt(x^2)" "|x|"',
+        'calctutor equiv "ln(x y)" "ln x + ln y" --positive',
+        'calctutor equiv "-sin(x)^2" "cos(x)^2 - 1"',
+    ))
     def equiv(
-        a: Annotated[str, typer.Argument(help="The first (reference) expression.")],
-        b: Annotated[str, typer.Argument(help="The second expression.")],
-        vars_: Annotated[Optional[str], typer.Option("--vars", help="Comma-separated variable names to declare.")] = None,
+        a: Annotated[str, typer.Argument(help="The first (reference) expression.", metavar="A")],
+        b: Annotated[str, typer.Argument(help="The second expression.", metavar="B")],
+        vars_: Annotated[Optional[str], typer.Option("--vars", help="Comma-separated variable names to declare.",
+                                                                metavar="VARS")] = None,
         positive: PositiveOpt = False,
         fmt: FormatOpt = None,
     ):

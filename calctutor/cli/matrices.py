@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import (
     AnswerOpt,
     AtOpt,
@@ -31,11 +32,11 @@ StepsOpt = Annotated[
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(epilog=(
-        "Examples:  calctutor gradient \"x^2 y + sin(x y)\"  ·  "
-        "calctutor gradient \"(x-3)^2 + 2(y-1)^2\" --at x=1,y=2  ·  "
-        "calctutor gradient \"a x^2 y + b y^3\" --vars x,y  ·  "
-        "calctutor gradient \"x^2 + x y\" --answer \"2x + y, x\""
+    @app.command(epilog=examples(
+        'calctutor gradient "x^2 y + sin(x y)"',
+        'calctutor gradient "(x-3)^2 + 2(y-1)^2" --at x=1,y=2',
+        'calctutor gradient "a x^2 y + b y^3" --vars x,y',
+        'calctutor gradient "x^2 + x y" --answer "2x + y, x"',
     ))
     def gradient(
         expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^2 y + e^(x y)\".", metavar="EXPR")],
@@ -56,11 +57,11 @@ def register(app) -> None:
         compute("gradient", fmt, answer, show, expr=expr,
                 vars=vars_, at=at, numeric=numeric, positive=positive, steps=steps)
 
-    @app.command(epilog=(
-        "Examples:  calctutor jacobian \"x^2 y, x + sin y\"  ·  "
-        "calctutor jacobian \"r cos(theta), r sin(theta)\" --vars r,theta  ·  "
-        "calctutor jacobian \"x^2 + y z, e^(x y)\" --vars x,y,z --at 1,2,3  ·  "
-        "calctutor jacobian \"x^2 y^3 - 4x\" --answer \"[[2x y^3 - 4, 3x^2 y^2]]\""
+    @app.command(epilog=examples(
+        'calctutor jacobian "x^2 y, x + sin y"',
+        'calctutor jacobian "r cos(theta), r sin(theta)" --vars r,theta',
+        'calctutor jacobian "x^2 + y z, e^(x y)" --vars x,y,z --at 1,2,3',
+        'calctutor jacobian "x^2 y^3 - 4x" --answer "[[2x y^3 - 4, 3x^2 y^2]]"',
     ))
     def jacobian(
         expr: Annotated[str, typer.Argument(help="The functions, comma-separated: \"F1, F2, ...\" "
@@ -81,11 +82,11 @@ def register(app) -> None:
         compute("jacobian", fmt, answer, show, expr=expr,
                 vars=vars_, at=at, numeric=numeric, positive=positive, steps=steps)
 
-    @app.command(epilog=(
-        "Examples:  calctutor hessian \"x^2 y + e^y\"  ·  "
-        "calctutor hessian \"x^2 y z\" --at 1,1,1  ·  "
-        "calctutor hessian \"x^3 + y^3 - 6x y\" --classify  ·  "
-        "calctutor hessian \"x^2 y\" --answer \"[[2y, 2x], [2x, 0]]\""
+    @app.command(epilog=examples(
+        'calctutor hessian "x^2 y + e^y"',
+        'calctutor hessian "x^2 y z" --at 1,1,1',
+        'calctutor hessian "x^3 + y^3 - 6x y" --classify',
+        'calctutor hessian "x^2 y" --answer "[[2y, 2x], [2x, 0]]"',
     ))
     def hessian(
         expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^3 - 3x + y^2\".", metavar="EXPR")],

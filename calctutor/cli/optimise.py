@@ -5,12 +5,14 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import FormatOpt, ShowOpt, VarsOpt, compute, prepare, respond
-from calctutor.cli.support import resolve_output, run
+from calctutor.cli.support import fail, resolve_output, run
 
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Draw a plot in the terminal.", metavar="")]
 
@@ -18,25 +20,25 @@ PlotOpt = Annotated[bool, typer.Option("--plot", help="Draw a plot in the termin
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(epilog=(
-        "Examples:  calctutor descent \"x^2 + 4y^2\" --start x=2,y=1 --rate 0.1 --steps 1  ·  "
-        "calctutor descent \"x^2 + 4y^2\" --start 2,1 --rate 0.3  ·  "
-        "calctutor descent \"sin(x) y\" --start x=1,y=1 --ascent --plot  ·  "
-        "calctutor descent \"x^2 + 4y^2\" --start x=2,y=1 --steps 1 --answer \"8/5, 1/5\""
+    @app.command(epilog=examples(
+        'calctutor descent "x^2 + 4y^2" --start x=2,y=1 --rate 0.1 --steps 1',
+        'calctutor descent "x^2 + 4y^2" --start 2,1 --rate 0.3',
+        'calctutor descent "sin(x) y" --start x=1,y=1 --ascent --plot',
+        'calctutor descent "x^2 + 4y^2" --start x=2,y=1 --steps 1 --answer "8/5, 1/5"',
     ))
     def descent(
         expr: Annotated[str, typer.Argument(help="The function f to minimise, e.g. \"x^2 + 4y^2\".", metavar="EXPR")],
         start: Annotated[Optional[str], typer.Option(
-            "--start", help="Start point s_0: x=1,y=2 (or 1,2 in variable order).", metavar="TEXT")] = None,
+            "--start", help="Start point s_0: x=1,y=2 (or 1,2 in variable order).", metavar="POINT")] = None,
         rate: Annotated[str, typer.Option(
-            "--rate", help="Step size gamma (e.g. 0.1 or 1/4; default 0.1).", metavar="TEXT")] = "0.1",
+            "--rate", help="Step size gamma (e.g. 0.1 or 1/4; default 0.1).", metavar="RATE")] = "0.1",
         max_iter: Annotated[int, typer.Option(
             "--max-iter", help="Stop after this many steps at most.", metavar="N")] = 1000,
         steps: Annotated[Optional[int], typer.Option(
             "--steps", "-n", help="Take exactly N steps (exact fractions when start and rate "
             "are exact and N <= 10).", metavar="N")] = None,
         tol: Annotated[float, typer.Option(
-            "--tol", help="Stop when |grad f| or the step is shorter than this.", metavar="NUM")] = 1e-8,
+            "--tol", help="Stop when |grad f| or the step is shorter than this.", metavar="TOL")] = 1e-8,
         ascent: Annotated[bool, typer.Option(
             "--ascent", help="Climb to a maximum: s + gamma grad f.", metavar="")] = False,
         exact: Annotated[bool, typer.Option(
@@ -45,7 +47,7 @@ def register(app) -> None:
         plot: PlotOpt = False,
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your point after the steps, e.g. \"8/5, 1/5\" "
-            "(exit 0 if right, 1 if wrong, with the likely mistake).", metavar="TEXT")] = None,
+            "(exit 0 if right, 1 if wrong, with the likely mistake).", metavar="ANSWER")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
@@ -63,29 +65,28 @@ def register(app) -> None:
                 start=start, rate=rate, max_iter=max_iter, steps=steps, tol=tol, ascent=ascent,
                 vars=vars_, exact=exact, plot=plot)
 
-    @app.command(epilog=(
-        "Examples:  calctutor lagrange \"x^2 y\" --constraint \"x^2 + y^2 = 3\"  ·  "
-        "calctutor lagrange \"x y z\" --constraint \"x + y + z = 3\" --positive  ·  "
-        "calctutor lagrange \"x + y + z\" --constraint \"x^2 + y^2 = 1\" --constraint \"z = x\"  ·  "
-        "calctutor lagrange \"x y\" --constraint \"x^2 + y^2 = 8\" --answer 4  ·  "
-        "calctutor lagrange \"x + y\" --constraint \"x^2+y^2-2\" --goal system "
-        "--answer \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\""
+    @app.command(epilog=examples(
+        'calctutor lagrange "x^2 y" --constraint "x^2 + y^2 = 3"',
+        'calctutor lagrange "x y z" --constraint "x + y + z = 3" --positive',
+        'calctutor lagrange "x + y + z" --constraint "x^2 + y^2 = 1" --constraint "z = x"',
+        'calctutor lagrange "x y" --constraint "x^2 + y^2 = 8" --answer 4',
+        'calctutor lagrange "x + y" --constraint "x^2+y^2-2" --goal system --answer "1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2"',
     ))
     def lagrange(
         expr: Annotated[str, typer.Argument(help="The function f to optimise, e.g. \"x^2 y\".", metavar="EXPR")],
         constraint: Annotated[Optional[list[str]], typer.Option(
             "--constraint", "-c", help="A constraint: G (meaning G = 0) or \"lhs = rhs\"; "
-            "repeat for several (multipliers lam1, lam2, ...).", metavar="TEXT")] = None,
+            "repeat for several (multipliers lam1, lam2, ...).", metavar="EQUATION")] = None,
         positive: Annotated[bool, typer.Option(
             "--positive", help="Restrict every variable to positive values.", metavar="")] = False,
         vars_: VarsOpt = None,
         goal: Annotated[str, typer.Option(
             "--goal", help="What --answer checks: max (the maximum value of f, default), "
             "min (the minimum value), or system (the components of grad L, in the order "
-            "of the variables, then the multipliers).", metavar="TEXT")] = "max",
+            "of the variables, then the multipliers).", metavar="GOAL")] = "max",
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your answer (see --goal): e.g. 4, or with --goal "
-            "system \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\".", metavar="TEXT")] = None,
+            "system \"1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2\".", metavar="ANSWER")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
@@ -103,45 +104,44 @@ def register(app) -> None:
         compute("lagrange", fmt, answer, show, expr=expr,
                 constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal)
 
-    @app.command(epilog=(
-        "Examples:  calctutor fit data.csv --model \"m*x + c\"  ·  "
-        "calctutor fit data.csv --model \"a*exp(-k*x) + c\" --start a=1,k=0.5,c=0  ·  "
-        "calctutor fit data.csv --model \"m*x + c\" --at m=1,c=-1  ·  "
-        "calctutor fit data.csv --model \"m*x + c\" --at m=1,c=-1 --rate 1/4 --steps 1  ·  "
-        "calctutor fit heights.csv --x height --y count --sigma err --model "
-        "\"exp(-(height-mu)^2/(2 s^2))\" --params mu,s --start mu=170,s=6  ·  "
-        "calctutor fit data.csv --model \"m*x + c\" --answer \"11/5, 7/10\""
+    @app.command(epilog=examples(
+        'calctutor fit examples/data.csv --model "m*x + c"',
+        'calctutor fit examples/data.csv --model "a*exp(-k*x) + c" --start a=1,k=0.5,c=0',
+        'calctutor fit examples/data.csv --model "m*x + c" --at m=1,c=-1',
+        'calctutor fit examples/data.csv --model "m*x + c" --at m=1,c=-1 --rate 1/4 --steps 1',
+        'calctutor fit examples/heights.csv --x height --y count --sigma err --model "n exp(-(height-mu)^2/(2 s^2))" --params n,mu,s --start n=100,mu=170,s=6',
+        'calctutor fit examples/data.csv --model "m*x + c" --answer "11/5, 7/10"',
     ))
     def fit(
         data: Annotated[str, typer.Argument(help="A CSV file with a header row (columns x, y, "
-                                            "optional sigma).", metavar="DATA.CSV")],
+                                            "optional sigma).", metavar="FILE")],
         model: Annotated[Optional[str], typer.Option(
-            "--model", "-m", help="The model y(x; a), e.g. \"a*x + b\".", metavar="TEXT")] = None,
-        x: Annotated[str, typer.Option("--x", help="The x column (default x).", metavar="TEXT")] = "x",
-        y: Annotated[str, typer.Option("--y", help="The y column (default y).", metavar="TEXT")] = "y",
+            "--model", "-m", help="The model y(x; a), e.g. \"a*x + b\".", metavar="EXPR")] = None,
+        x: Annotated[str, typer.Option("--x", help="The x column (default x).", metavar="COLUMN")] = "x",
+        y: Annotated[str, typer.Option("--y", help="The y column (default y).", metavar="COLUMN")] = "y",
         sigma: Annotated[Optional[str], typer.Option(
             "--sigma", help="The column of uncertainties sigma_i (default: a column named "
-            "sigma if there is one, else sigma_i = 1).", metavar="TEXT")] = None,
+            "sigma if there is one, else sigma_i = 1).", metavar="COLUMN")] = None,
         params: Annotated[Optional[str], typer.Option(
             "--params", help="The parameters, in order, e.g. a,b (default: the model's "
-            "other variables, in the order they appear).", metavar="TEXT")] = None,
+            "other variables, in the order they appear).", metavar="NAMES")] = None,
         start: Annotated[Optional[str], typer.Option(
-            "--start", help="Start values for a non-linear fit or for descent: a=1,b=0.", metavar="TEXT")] = None,
+            "--start", help="Start values for a non-linear fit or for descent: a=1,b=0.", metavar="VALUES")] = None,
         rate: Annotated[Optional[str], typer.Option(
             "--rate", help="Fit by gradient descent on chi^2 with this step size gamma "
-            "(with --at: the step size of the --steps).", metavar="TEXT")] = None,
+            "(with --at: the step size of the --steps).", metavar="RATE")] = None,
         steps: Annotated[Optional[int], typer.Option(
             "--steps", "-n", help="Number of gradient-descent steps.", metavar="N")] = None,
         at: Annotated[Optional[str], typer.Option(
             "--at", help="Evaluate chi^2 and its gradient at these parameters instead of "
-            "fitting: m=1,c=-1.", metavar="TEXT")] = None,
+            "fitting: m=1,c=-1.", metavar="VALUES")] = None,
         goal: Annotated[Optional[str], typer.Option(
             "--goal", help="What --answer checks: params (the best-fit parameters, in "
             "--params order; default), chi2; with --at: chi2 (default), gradient, or steps "
-            "(the parameters after the --steps).", metavar="TEXT")] = None,
+            "(the parameters after the --steps).", metavar="GOAL")] = None,
         plot: PlotOpt = False,
         answer: Annotated[Optional[str], typer.Option(
-            "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".", metavar="TEXT")] = None,
+            "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".", metavar="ANSWER")] = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
     ):
@@ -158,6 +158,7 @@ def register(app) -> None:
         (exit 2) that names a rate below the step-size limit.
         """
         out = resolve_output(fmt)
+        _point_to_samples(data)
 
         def job():
             from calctutor.errors import UsageError
@@ -171,3 +172,24 @@ def register(app) -> None:
 
         prepare("calctutor.topics.optimise.run", checking=answer is not None)
         run(job)
+
+
+def samples_dir() -> Path | None:
+    """The sample data of the examples: ``calctutor/_examples`` when installed from a wheel,
+    else the checkout's top-level ``examples/``."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_examples", package.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _point_to_samples(data: str) -> None:
+    """A missing file that is one of the sample data sets (the help's examples name
+    examples/data.csv, which exists only at the top of a checkout): say where the samples are."""
+    path = Path(data)
+    samples = samples_dir()
+    if path.exists() or samples is None or not (samples / path.name).is_file():
+        return
+    fail(f"no such file: {data} (calctutor's sample data sets are in {samples}; "
+         f"try: calctutor fit {samples / path.name} ...)")

@@ -16,21 +16,24 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format (default: rich on a terminal, plain when piped).",
-                 case_sensitive=False),
+    typer.Option("--format", "-f", help="Output format: rich, plain, latex, markdown or json "
+                 "(default: rich on a terminal, plain when piped).", case_sensitive=False,
+                 metavar="FORMAT"),
 ]
 PositiveOpt = Annotated[bool, typer.Option("--positive", help="Assume every variable is positive.")]
 VarsOpt = Annotated[
     Optional[str],
-    typer.Option("--vars", help="Comma-separated variables in order, e.g. x,y,z (default: alphabetical)."),
+    typer.Option("--vars", help="Comma-separated variables in order, e.g. x,y,z (default: alphabetical).",
+                 metavar="VARS"),
 ]
 AtOpt = Annotated[
-    Optional[str], typer.Option("--at", help="Evaluate at a point: x=1,y=2 (or 1,2 in variable order).")
+    Optional[str], typer.Option("--at", help="Evaluate at a point: x=1,y=2 (or 1,2 in variable order).",
+                                 metavar="POINT")
 ]
 AnswerOpt = Annotated[
     Optional[str],
     typer.Option("--answer", "-a", help="Check your own answer instead of showing the solution "
-                 "(exit 0 if right, 1 if wrong, with the likely mistake)."),
+                 "(exit 0 if right, 1 if wrong, with the likely mistake).", metavar="ANSWER"),
 ]
 ShowOpt = Annotated[
     bool, typer.Option("--show", help="With --answer: also show the worked solution.")

@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import FormatOpt
 from calctutor.cli.support import (
     EXIT_INTERNAL,
@@ -30,7 +31,7 @@ from calctutor.errors import CalcTutorError
 
 
 class QuizFormat(str, enum.Enum):
-    """The formats the quiz can print (it is a conversation, not a document)."""
+    """The quiz talks to a person: rich or plain text only (a worksheet has the other formats)."""
 
     rich = "rich"
     plain = "plain"
@@ -38,42 +39,49 @@ class QuizFormat(str, enum.Enum):
 
 QuizFormatOpt = Annotated[
     Optional[QuizFormat],
-    typer.Option("--format", "-f", help="rich or plain (default: rich on a terminal, plain "
-                 "when piped). For a worksheet in other formats: calctutor exercises.",
-                 case_sensitive=False),
+    typer.Option("--format", "-f", help="Output format: rich or plain (default: rich on a "
+                 "terminal, plain when piped; 'calctutor exercises' writes the others).",
+                 case_sensitive=False, metavar="FORMAT"),
 ]
 
 ModuleArg = Annotated[
     Optional[str],
     typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (the default).",
-                   show_default=False),
+                   show_default=False, metavar="MODULE"),
 ]
 
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(epilog=(
-        "Examples:  calctutor quiz module1  ·  calctutor quiz 3 --count 5 --seed 7  ·  "
-        "calctutor quiz --skill chain_rule  ·  calctutor quiz --review  ·  "
-        "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3"
+    @app.command(epilog=examples(
+        'calctutor quiz module1',
+        'calctutor quiz 3 --count 5 --seed 7',
+        'calctutor quiz --skill 1.8',
+        'calctutor quiz --review',
+        "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3",
     ))
     def quiz(
         module: ModuleArg = None,
         count: Annotated[int, typer.Option("--count", "-n", min=1, max=100,
-                                           help="How many questions.")] = 10,
+                                           help="How many questions.", metavar="N")] = 10,
         seed: Annotated[Optional[int], typer.Option(
-            "--seed", help="Seed of the exercise generator (the same seed, the same quiz).")] = None,
+            "--seed", help="Seed of the exercise generator (the same seed, the same quiz).",
+            metavar="N")] = None,
         skill: Annotated[Optional[str], typer.Option(
-            "--skill", help="Drill one skill (its name as in 'calctutor progress').")] = None,
+            "--skill", help="Drill one skill: its number (1.8) or words of its name, as in "
+            "'calctutor progress'.", metavar="SKILL")] = None,
         review: Annotated[bool, typer.Option(
             "--review", help="Ask the skills due for review, most overdue first.")] = False,
         fmt: QuizFormatOpt = None,
     ):
         """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
 
-        At the prompt type your answer, or hint (the next step), solution (all the steps), skip, or quit. A wrong answer gets a second try. Every judged answer is saved at once to your progress (see 'calctutor progress'), which schedules spaced review. When stdin is not a terminal, one answer is read per line.
-        """  # noqa: E501
+        At the prompt type your answer, or hint (the next step), solution (all the
+        steps), skip, or quit. A wrong answer gets a second try. Every judged answer is
+        saved at once to your progress (see 'calctutor progress'), which schedules
+        spaced review. When stdin is not a terminal, one answer is read per line.
+        """
         out = resolve_output(Format(fmt.value) if fmt is not None else None)
         try:
             from calctutor.quiz.app import run_quiz
@@ -84,6 +92,8 @@ def register(app) -> None:
         except KeyboardInterrupt:  # before the quiz began (while generating)
             sys.stderr.write("Interrupted.\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `calctutor quiz ... | head`: the reader left; say nothing more
+            raise typer.Exit(141) from None
         except (OSError, RuntimeError) as err:
             if debug():
                 traceback.print_exc()
@@ -93,9 +103,11 @@ def register(app) -> None:
             # learns that the quiz was interrupted
             raise typer.Exit(EXIT_INTERRUPTED)
 
-    @app.command(epilog=(
-        "Examples:  calctutor progress  ·  calctutor progress module3  ·  "
-        "calctutor progress --format json  ·  calctutor progress --reset"
+    @app.command(epilog=examples(
+        'calctutor progress',
+        'calctutor progress module3',
+        'calctutor progress --format json',
+        'calctutor progress --reset --yes',
     ))
     def progress(
         module: ModuleArg = None,
@@ -106,7 +118,8 @@ def register(app) -> None:
     ):
         """Your progress: attempts, accuracy and mastery per skill, and what is due for review.
 
-        Progress lives in an SQLite database in your user data folder (or in $CALCTUTOR_HOME when set).
+        Progress lives in an SQLite database in your user data folder (or in
+        $CALCTUTOR_HOME when set).
         """
         out = resolve_output(fmt)
         if reset:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli.helpview import examples
 from calctutor.cli.options import (
     AnswerOpt,
     FormatOpt,
@@ -22,27 +23,36 @@ from calctutor.cli.options import (
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
-    @app.command(epilog=(
-        "Examples:  calctutor taylor \"e^(2x)\" --order 3  ·  calctutor taylor \"ln x\" --at 1 --order 3  ·  "
-        "calctutor taylor \"sin(x^2)\" --nonzero 3  ·  calctutor taylor \"e^(x y)\" --at 0,0 --order 2  ·  "
-        "calctutor taylor \"cos x\" --order 6 --plot  ·  calctutor taylor \"1/(1-2x)\" --general-term  ·  "
-        "calctutor taylor \"sin(x)/x\" --order 4  ·  calctutor taylor \"cos(sqrt(x))\" --order 3  ·  calctutor taylor \"e^x\" --order 3 --eval 1  ·  "
-        "calctutor taylor \"sqrt x\" --at 9 --order 1 --answer \"3 + (x-9)/6\""))
+    @app.command(epilog=examples(
+        'calctutor taylor "e^(2x)" --order 3',
+        'calctutor taylor "ln x" --at 1 --order 3',
+        'calctutor taylor "sin(x^2)" --nonzero 3',
+        'calctutor taylor "e^(x y)" --at 0,0 --order 2',
+        'calctutor taylor "cos x" --order 6 --plot',
+        'calctutor taylor "1/(1-2x)" --general-term',
+        'calctutor taylor "sin(x)/x" --order 4',
+        'calctutor taylor "e^x" --order 3 --eval 1',
+        'calctutor taylor "sqrt x" --at 9 --order 1 --answer "3 + (x-9)/6"',
+    ))
     def taylor(
         expr: Annotated[str, typer.Argument(metavar="EXPR", help="The function, e.g. \"e^x\" or \"ln(1 + x + 2y)\".")],
-        var: Annotated[Optional[str], typer.Option("--var", "-v", help="The variable (one variable).")] = None,
+        var: Annotated[Optional[str], typer.Option("--var", "-v", help="The variable (one variable).", metavar="VAR")] = None,
         vars_: VarsOpt = None,
         at: Annotated[Optional[str], typer.Option(
-            "--at", help="The centre: 1, or x=1,y=2 (or 1,2 in variable order). Default 0.")] = None,
-        order: Annotated[int, typer.Option("--order", "-n", help="Keep terms up to this total degree.")] = 4,
+            "--at", help="The centre: 1, or x=1,y=2 (or 1,2 in variable order). Default 0.",
+            metavar="POINT")] = None,
+        order: Annotated[int, typer.Option("--order", "-n", help="Keep terms up to this total degree.", metavar="N")] = 4,
         nonzero: Annotated[Optional[int], typer.Option(
-            "--nonzero", help="Instead of --order: the first N non-zero terms (one variable).")] = None,
+            "--nonzero", help="Instead of --order: the first N non-zero terms (one variable).",
+            metavar="N")] = None,
         plot: Annotated[bool, typer.Option("--plot", help="Plot f and its Taylor polynomials.")] = False,
         general_term: Annotated[bool, typer.Option(
             "--general-term", help="Also find the general (n-th) term of the series.")] = False,
-        index: Annotated[str, typer.Option("--index", help="The name of the index in the general term.")] = "n",
+        index: Annotated[str, typer.Option("--index", help="The name of the index in the general term.",
+                                                       metavar="NAME")] = "n",
         eval_at: Annotated[Optional[str], typer.Option(
-            "--eval", help="Evaluate T0, T1, ..., Tn at this x (what each order adds).")] = None,
+            "--eval", help="Evaluate T0, T1, ..., Tn at this x (what each order adds).",
+            metavar="X")] = None,
         positive: PositiveOpt = False,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
@@ -56,19 +66,23 @@ def register(app) -> None:
                 vars=vars_, at=at, order=order, positive=positive, plot=plot, nonzero=nonzero,
                 general_term=general_term, index=index, eval_at=eval_at)
 
-    @app.command(epilog=(
-        "Examples:  calctutor newton \"x^2 - 2\" --x0 1  ·  calctutor newton \"x^2 - 2\" --x0 1 --steps 2 --exact  ·  "
-        "calctutor newton \"x^3 - 2x + 2\" --x0 0  ·  calctutor newton \"x^2\" --x0 1  ·  "
-        "calctutor newton \"x^2 - y - 1, x - y\" --x0 2,0  ·  "
-        "calctutor newton \"x^2 + x y + 2y^2 - 3x\" --x0 0,0 --optimise --steps 1  ·  "
-        "calctutor newton \"cos x - x\" --x0 1 --steps 1 --answer 0.750364"))
+    @app.command(epilog=examples(
+        'calctutor newton "x^2 - 2" --x0 1',
+        'calctutor newton "x^2 - 2" --x0 1 --steps 2 --exact',
+        'calctutor newton "x^3 - 2x + 2" --x0 0',
+        'calctutor newton "x^2" --x0 1',
+        'calctutor newton "x^2 - y - 1, x - y" --x0 2,0',
+        'calctutor newton "x^2 + x y + 2y^2 - 3x" --x0 0,0 --optimise --steps 1',
+        'calctutor newton "cos x - x" --x0 1 --steps 1 --answer 0.750364',
+    ))
     def newton(
         expr: Annotated[str, typer.Argument(metavar="EXPR", help="f(x), or a system \"F1, F2\" (as many equations as variables).")],
-        x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).")] = None,
-        tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.")] = 1e-10,
-        max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.")] = 50,
+        x0: Annotated[Optional[str], typer.Option("--x0", help="The start: 1, or 1,2 (or x=1,y=2).", metavar="POINT")] = None,
+        tol: Annotated[float, typer.Option("--tol", help="Stop when the correction is below this.", metavar="TOL")] = 1e-10,
+        max_iter: Annotated[int, typer.Option("--max-iter", help="At most this many iterations.", metavar="N")] = 50,
         steps: Annotated[Optional[int], typer.Option(
-            "--steps", help="Take exactly N iterations; --answer is then xN alone or the list x1, ..., xN.")] = None,
+            "--steps", help="Take exactly N iterations; --answer is then xN alone or the list x1, ..., xN.",
+            metavar="N")] = None,
         optimise: Annotated[bool, typer.Option(
             "--optimise", "--optimize", help="Seek a stationary point: x - f'/f'' (or -H^-1 grad f).")] = False,
         exact: Annotated[bool, typer.Option("--exact", help="Exact rational iterates (rational f and start).")] = False,

@@ -43,7 +43,7 @@ def resolve_output(fmt: Format | None) -> RenderOptions:
     if tty:
         width = shutil.get_terminal_size((100, 24)).columns
     else:
-        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 100
+        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 80
     no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
     color = name == "rich" and not no_color and (tty or bool(os.environ.get("FORCE_COLOR")))
     return RenderOptions(name, max(40, min(width, 200)), color)
@@ -81,7 +81,7 @@ def run(job: Callable[[], tuple[str, int]]) -> None:
     except CalcTutorError as err:
         if debug():
             traceback.print_exc()
-        fail(err.one_line(), err.exit_code)
+        fail(_with_limit_variable(err.one_line()), err.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -89,3 +89,14 @@ def run(job: Callable[[], tuple[str, int]]) -> None:
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
+
+
+def _with_limit_variable(message: str) -> str:
+    """A time or memory limit's message, naming the environment variable that raises it."""
+    from calctutor.config import MEMORY_LIMIT_VAR, TIME_LIMIT_VAR
+
+    for marker, var, unit, example in (("(the time limit)", TIME_LIMIT_VAR, "seconds", 60),
+                                       ("(the memory limit)", MEMORY_LIMIT_VAR, "MB", 4096)):
+        if marker in message and var not in message:
+            return f"{message}; to allow more, set {var} ({unit}), e.g. {var}={example} calctutor ..."
+    return message

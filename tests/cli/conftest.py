@@ -23,6 +23,9 @@ class Run:
 def cli(tmp_path, monkeypatch):
     monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Piped output wraps at 80 columns; these tests read the text, so they give it room (the
+    # width itself is tested with COLUMNS unset in test_first_minutes.py).
+    monkeypatch.setenv("COLUMNS", "100")
     runner = CliRunner()
 
     def invoke(*args, input=None):

@@ -25,13 +25,31 @@ def test_every_command_is_in_the_readme():
     assert commands <= documented | {"--help"}, commands - documented
 
 
-@pytest.mark.parametrize("line", [ln for ln in usage_lines() if "--help" not in ln])
-def test_readme_examples_run(line, cli, tmp_path, monkeypatch):
-    # the course's straight-line data for the fit examples
-    (tmp_path / "data.csv").write_text("x,y\n0,1\n1,3\n2,4\n3,8\n")
-    monkeypatch.chdir(tmp_path)
+def help_examples() -> set[str]:
+    from typer.main import get_command
+
+    from calctutor.cli import app
+    from calctutor.cli.helpview import example_lines
+
+    group = get_command(app)
+    return {line for c in [group, *group.commands.values()] for line in example_lines(c.epilog)}
+
+
+def test_the_readme_names_only_files_that_exist():
+    for line in usage_lines():
+        for word in shlex.split(line):
+            if word.endswith(".csv"):
+                assert (ROOT / word).is_file(), line
+
+
+# The README's examples that are also in a command's --help run in tests/cli/test_help_examples.py.
+@pytest.mark.parametrize("line", [ln for ln in usage_lines()
+                                  if "--help" not in ln and ln not in help_examples()])
+def test_readme_examples_run(line, cli, monkeypatch):
+    monkeypatch.chdir(ROOT)  # a fresh clone: the sample data is in examples/
     args = shlex.split(line)[1:]
-    r = cli(*args, "--format", "plain") if "--format" not in args else cli(*args)
+    feed = "quit\n" if args[0] == "quiz" else None
+    r = cli(*args, "--format", "plain", input=feed) if "--format" not in args else cli(*args)
     wrong_on_purpose = "--answer" in args
     assert r.code == (1 if wrong_on_purpose else 0), (line, r.out[-500:], r.err)
     assert r.out.strip()
