@@ -99,8 +99,10 @@ def check_result(result, answer, *, show: bool = False, time_limit: float | None
 
 def exercise_hints(exercise) -> list:
     """The hint ladder of an exercise, as lists of document blocks."""
-    from calctutor.quiz.engine import hint_docs
+    from calctutor.quiz.views import answer_doc, hint_ladder
     from calctutor.render.views import view
 
     result = exercise.solve()
-    return hint_docs(result, view(result))
+    doc = view(result)
+    spec = result.answer_spec() if hasattr(result, "answer_spec") else None
+    return hint_ladder(exercise, result, doc, answer_doc(result, doc, spec, exercise))

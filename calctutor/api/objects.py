@@ -156,9 +156,9 @@ class ExerciseItem(_Shown):
 
     def check(self, answer) -> Verdict:
         """The verdict on ``answer``, judged against the engine's own solution."""
-        from calctutor.api.calls import text_of
+        from calctutor.api.calls import limited, text_of
 
-        return Verdict(self.exercise.check(text_of(answer)))
+        return Verdict(limited(self.exercise.check, text_of(answer)))
 
     def hint(self) -> Hint:
         """The next hint (the first names the method; the last gives the solution)."""
