@@ -51,7 +51,7 @@ def _crashes() -> list:
     # read without importing: most tests never load the exercise bank (nor SymPy through it)
     import sys
 
-    validate = sys.modules.get("calctutor.exercises.validate")
+    validate = sys.modules.get("calctutor.drills.validate")
     return validate.CRASHES if validate is not None else []
 
 

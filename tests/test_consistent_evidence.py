@@ -137,7 +137,7 @@ def test_backprop_answer_with_a_name_is_not_sampled():
 
 
 def test_quiz_chain_item_evidence_is_consistent():
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
     from calctutor.quiz.engine import check
 
     exs = [e for e in generate("module3", count=12, seed=7, skill="3.1 multivariate chain rule")

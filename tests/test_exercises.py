@@ -16,11 +16,11 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
+from calctutor.drills import BankError, generate, instantiate, load_bank, skills, templates
+from calctutor.drills.bank import KINDS
+from calctutor.drills.generate import canonical_key, parse_module, tidy
+from calctutor.drills.validate import CRASH, answer_of, problems, solved_and_valid
 from calctutor.errors import InternalError, ParseError, UsageError
-from calctutor.exercises import BankError, generate, instantiate, load_bank, skills, templates
-from calctutor.exercises.bank import KINDS
-from calctutor.exercises.generate import canonical_key, parse_module, tidy
-from calctutor.exercises.validate import CRASH, answer_of, problems, solved_and_valid
 from calctutor.topics import run_kind
 from tests.mathcheck import equal
 
@@ -147,8 +147,8 @@ def test_bank_errors_name_file_template_and_key(tmp_path, body, words):
 def test_every_targeted_misconception_resolves_to_its_topics_check():
     # the codes a template may name are read from each topic's mistakes.py source; they must
     # be exactly the checks that module declares, and every template's code must have one
-    from calctutor.exercises.bank import misconceptions
-    from calctutor.exercises.validate import reveal_checks
+    from calctutor.drills.bank import misconceptions
+    from calctutor.drills.validate import reveal_checks
     from calctutor.topics import TOPICS
 
     for topic in TOPICS:
@@ -181,7 +181,7 @@ def test_reading_the_bank_does_not_import_sympy():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom calctutor.exercises import skills, templates\n"
+    code = ("import sys\nfrom calctutor.drills import skills, templates\n"
             "assert skills() and any(t.misconception for t in templates())\n"
             "print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -346,7 +346,7 @@ def test_raw_variants_rarely_need_redrawing(record_property):
 
 
 def test_a_crashing_command_is_recorded_not_silently_redrawn(monkeypatch):
-    import calctutor.exercises.validate as validate
+    import calctutor.drills.validate as validate
 
     template = next(t for t in BANK.templates if t.kind == "diff")
     ex = instantiate(template, 0)
@@ -837,7 +837,7 @@ def test_classification_exercises_check_points_and_kinds():
 
 
 def test_worksheet_says_when_fewer_exercises_came_back():
-    from calctutor.exercises import Worksheet
+    from calctutor.drills import Worksheet
     from calctutor.render import render
 
     exs = tuple(generate(1, count=2, seed=5))

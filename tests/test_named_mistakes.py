@@ -17,7 +17,7 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
-from calctutor.exercises.answers import check_determinant, check_output
+from calctutor.drills.answers import check_determinant, check_output
 from calctutor.topics import run_kind
 
 x, y, t, r, p, q = sp.symbols("x y t r p q", real=True)

@@ -484,8 +484,8 @@ def test_steps_answer_is_the_list_or_the_last_iterate_on_every_path():
     # the library's check_answer and the quiz (an exercise's check) adapt as --answer does:
     # x^2 - 2 from 1, by hand with fractions: x1 = 3/2, x2 = 17/12; the wrong sign (x + f/f')
     # gives 1/2, then 1/2 + (1/4 - 2)/1 = -5/4
-    from calctutor.exercises import instantiate, load_bank
-    from calctutor.exercises.validate import solved_and_valid
+    from calctutor.drills import instantiate, load_bank
+    from calctutor.drills.validate import solved_and_valid
     from calctutor.topics import run_kind
 
     xs = [Fraction(1)]

@@ -62,7 +62,7 @@ HUMAN = ("rich", "plain", "markdown", "latex")
 def result(name: str):
     """The result object of a named case (computed once for every format)."""
     if name in WORKSHEETS:
-        from calctutor.exercises.worksheet import make_worksheet
+        from calctutor.drills.worksheet import make_worksheet
 
         module, seed = WORKSHEETS[name]
         return make_worksheet(module, 6, seed, None, True)

@@ -20,7 +20,7 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     assert "calctutor/cli/app.py" in names and "calctutor/topics/diff/run.py" in names
     assert "calctutor/_exercises/README.md" in names
     assert {f"calctutor/_exercises/module{n}.toml" for n in range(1, 7)} <= set(names)
-    assert "calctutor/exercises/generate.py" in names
+    assert "calctutor/drills/generate.py" in names
     assert any(n.endswith("entry_points.txt") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "calctutor = calctutor.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
@@ -29,8 +29,8 @@ def test_wheel_contains_package_and_exercise_bank(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import calctutor, calctutor.exercises.bank as b; "
-        "from calctutor.exercises import load_bank; "
+        "import calctutor, calctutor.drills.bank as b; "
+        "from calctutor.drills import load_bank; "
         "print(calctutor.__file__); print(b.bank_dir()); print(len(load_bank().templates))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -13,9 +13,9 @@ from collections import Counter
 import pytest
 import sympy as sp
 
-from calctutor.exercises import BankError, instantiate, load_bank
-from calctutor.exercises.generate import draft, present
-from calctutor.exercises.validate import problems, solved_and_valid
+from calctutor.drills import BankError, instantiate, load_bank
+from calctutor.drills.generate import draft, present
+from calctutor.drills.validate import problems, solved_and_valid
 from tests.test_exercises import HEAD, _bank, read
 
 BANK = load_bank()
@@ -157,7 +157,7 @@ def test_present(raw, shown):
 def test_a_print_that_would_change_the_problem_is_not_used(monkeypatch):
     import importlib
 
-    generate = importlib.import_module("calctutor.exercises.generate")  # the module, not generate()
+    generate = importlib.import_module("calctutor.drills.generate")  # the module, not generate()
     present.cache_clear()
     monkeypatch.setattr(generate, "_present_level", lambda text: text.replace("x^1", "x^2"))
     try:

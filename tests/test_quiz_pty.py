@@ -18,7 +18,7 @@ SKILL = "1.3 power rule"
 @pytest.mark.parametrize("stop", ["quit", "ctrl-c"])
 def test_the_interactive_quiz_in_a_terminal(tmp_path, monkeypatch, stop):
     monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     first = generate(1, count=2, seed=3, skill=SKILL)[0]
     expr = parse_expression(first.input["expr"]).expr

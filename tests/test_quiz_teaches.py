@@ -28,8 +28,8 @@ class InProcess(Engine):
 
 
 def one_per_template():
-    from calctutor.exercises import instantiate, templates
-    from calctutor.exercises.validate import solved_and_valid
+    from calctutor.drills import instantiate, templates
+    from calctutor.drills.validate import solved_and_valid
 
     out = []
     for template in templates():

@@ -38,7 +38,7 @@ def _view_modules() -> list[str]:
 
     topics = [f"{t.package}.views" for t in TOPICS if t.name != "diff"]
     return sorted([m for m in topics if importlib.util.find_spec(m) is not None]
-                  + ["calctutor.exercises.views", "calctutor.quiz.views",
+                  + ["calctutor.drills.views", "calctutor.quiz.views",
                      "calctutor.render.verdicts"])
 
 
@@ -114,7 +114,7 @@ def _modules_of_command(args: list[str]) -> set[str]:
 
 
 # packages `diff` must not load (each was a measurable part of its start-up)
-OTHER_AREAS = ("calctutor.exercises", "calctutor.quiz", "pydantic",
+OTHER_AREAS = ("calctutor.drills", "calctutor.quiz", "pydantic",
                "plotext", "numpy")
 
 

@@ -153,7 +153,7 @@ def test_the_store_refuses_to_be_used_in_a_forked_worker(home):
 # -- real quizzes in subprocesses -----------------------------------------------------------------
 def right_answers(count, seed):
     """The derivative of each exercise the quiz will ask, computed with SymPy here."""
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     out = []
     for ex in generate(1, count=count, seed=seed, skill=SKILL):

@@ -49,7 +49,7 @@ results = [
     run_kind("fit", {"data": DATA + "/line4.csv", "model": "a*b*x + c"}),  # only a*b is determined
 ]
 results.append(check_answer(results[0], "2x sin(x) + x^2 cos(x)"))
-from calctutor.exercises import Worksheet, generate
+from calctutor.drills import Worksheet, generate
 results.append(Worksheet(tuple(generate(1, count=1, seed=1)), 1, 1, False, None, "t", 1))
 from calctutor.quiz.report import ProgressReport
 results.append(ProgressReport((), datetime(2026, 1, 1, tzinfo=timezone.utc)))
@@ -91,7 +91,7 @@ def result_types() -> set[str]:
     import calctutor.topics
 
     modules = {"calctutor.results", "calctutor.checking.answer", "calctutor.checking.equivalence",
-               "calctutor.exercises.model", "calctutor.quiz.report"}
+               "calctutor.drills.model", "calctutor.quiz.report"}
     for topic in TOPICS:
         package = importlib.import_module(topic.package)
         modules |= {f"{topic.package}.{m.name}" for m in pkgutil.iter_modules(package.__path__)}

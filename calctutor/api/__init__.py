@@ -162,7 +162,7 @@ def exercises(module=None, *, count=5, seed=None, skill=None) -> list[ExerciseIt
     reproducible from ``seed``; each shows its prompt and takes ``check(answer)``,
     ``hint()`` and ``solution()``."""
     from calctutor.api.calls import limited
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     drawn = limited(generate, module, count=count, seed=seed, skill=skill, time_limit=120)
     return [ExerciseItem(e) for e in drawn]

@@ -179,7 +179,7 @@ class ExerciseItem(_Shown):
         return self.exercise.to_json()
 
     def _document(self) -> list:
-        from calctutor.exercises.views import prompt_segments
+        from calctutor.drills.views import prompt_segments
         from calctutor.render.doc import Heading, Paragraph
 
         return [Heading(self.exercise.skill, 2), Paragraph(prompt_segments(self.exercise))]

@@ -54,9 +54,9 @@ def register(app) -> None:
         out = resolve_output(fmt)
 
         def job():
-            from calctutor.exercises.worksheet import worksheet_text
+            from calctutor.drills.worksheet import worksheet_text
 
             return worksheet_text(module, count, seed, skill, answers, out), 0
 
-        prepare("calctutor.exercises.worksheet", "calctutor.topics.diff.run")
+        prepare("calctutor.drills.worksheet", "calctutor.topics.diff.run")
         run(job)

@@ -10,8 +10,8 @@ import random
 import sys
 from typing import TextIO
 
+from calctutor.drills.bank import parse_module
 from calctutor.errors import UsageError
-from calctutor.exercises.bank import parse_module
 from calctutor.quiz.plan import match_skill, no_repeats, review_plan
 from calctutor.quiz.report import ProgressReport, SkillInfo
 from calctutor.quiz.schedule import due_skills, skill_states
@@ -27,14 +27,14 @@ def _warm_up() -> None:
     from calctutor.topics import TOPICS
 
     for name in ("calctutor.render", "calctutor.render.views", "calctutor.checking.answer",
-                 "calctutor.exercises", *(f"{t.package}.run" for t in TOPICS if t.exercises)):
+                 "calctutor.drills", *(f"{t.package}.run" for t in TOPICS if t.exercises)):
         importlib.import_module(name)
 
 
 def course_skills() -> list[SkillInfo]:
     """The skills of the exercise bank (empty if the bank cannot be read)."""
     try:
-        from calctutor.exercises import skills
+        from calctutor.drills import skills
     except ImportError:
         return []
     return [SkillInfo(s.module, s.name, s.title) for s in skills()]
@@ -43,7 +43,7 @@ def course_skills() -> list[SkillInfo]:
 def module_titles() -> tuple[tuple[int, str], ...]:
     """The bank's title of each module (empty if the bank cannot say)."""
     try:
-        from calctutor.exercises import module_title
+        from calctutor.drills import module_title
 
         return tuple((m, module_title(m)) for m in range(1, 7))
     except Exception:  # noqa: BLE001 - titles are decoration; the table works without

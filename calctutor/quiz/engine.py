@@ -63,7 +63,7 @@ class Engine:
         return self._run(_render, blocks, self.fmt, self.width, self.color)
 
     def generate(self, **kwargs):
-        """``calctutor.exercises.generate(**kwargs)`` under the limits."""
+        """``calctutor.drills.generate(**kwargs)`` under the limits."""
         return self._run(_generate, kwargs)
 
     def prepare(self, exercise, number: int, total: int, title: str = "") -> Prepared:
@@ -101,7 +101,7 @@ def _render(blocks, fmt, width, color) -> str:
 
 
 def _generate(kwargs):
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     return generate(**kwargs)
 

@@ -11,7 +11,7 @@ NEIGHBOURS = 3  # related skills drawn per due skill when few are due
 def match_skill(name: str, module: int | None = None) -> list[str]:
     """The skill names ``name`` stands for (exact name, number such as 1.8, or words of its
     name or title), as the exercise bank matches them; UsageError when none does."""
-    from calctutor.exercises import match_skills
+    from calctutor.drills import match_skills
 
     return [s.name for s in match_skills(name, module)]
 

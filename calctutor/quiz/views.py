@@ -239,7 +239,7 @@ def answer_doc(result, doc, spec, exercise=None):
     from calctutor.topics.diff.result import DiffResult
 
     if getattr(exercise, "answer_key", None):
-        from calctutor.exercises.views import answer_value
+        from calctutor.drills.views import answer_value
 
         expr, words = answer_value(exercise.answer)
         if expr is not None:
@@ -441,7 +441,7 @@ def hint_docs(result, doc, exercise=None) -> list[list]:
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
     if getattr(exercise, "answer_key", None):
-        from calctutor.exercises.views import answer_value
+        from calctutor.drills.views import answer_value
 
         return _block_hints(doc, answer_value(exercise.answer)[0])
     spec = result.answer_spec() if hasattr(result, "answer_spec") else None

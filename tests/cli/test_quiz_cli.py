@@ -16,7 +16,7 @@ ARGS = ("quiz", "module1", "--skill", SKILL, "--seed", "3")
 
 def right_answers(count, seed=3, skill=SKILL):
     """Each question's derivative, computed with SymPy here (not by calctutor)."""
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     out = []
     for ex in generate(1, count=count, seed=seed, skill=skill):
@@ -234,7 +234,7 @@ def test_progress_reset_keeps_the_old_record_aside(cli, tmp_path):
 
 
 def test_a_classification_item_asks_for_points_and_shows_them_on_skip(cli):
-    from calctutor.exercises import generate
+    from calctutor.drills import generate
 
     (ex,) = generate(2, count=1, seed=1, skill="2.9")
     # the classification worked out here with SymPy alone, not by calctutor

@@ -11,8 +11,8 @@ import re
 
 import sympy
 
+from calctutor.drills.model import Exercise, Worksheet
 from calctutor.errors import CalcTutorError
-from calctutor.exercises.model import Exercise, Worksheet
 from calctutor.notation import greek, keep_order
 from calctutor.render.doc import (
     Document,

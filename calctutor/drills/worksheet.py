@@ -6,8 +6,8 @@ import random
 import time
 
 from calctutor.config import time_limit_s
-from calctutor.exercises.generate import generate, match_skills, module_title, parse_module
-from calctutor.exercises.model import Worksheet
+from calctutor.drills.generate import generate, match_skills, module_title, parse_module
+from calctutor.drills.model import Worksheet
 
 
 def make_worksheet(module=None, count: int = 10, seed: int | None = None,

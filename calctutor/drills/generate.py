@@ -14,8 +14,7 @@ import json
 import random
 import re
 
-from calctutor.errors import UsageError
-from calctutor.exercises.bank import (
+from calctutor.drills.bank import (
     PLACEHOLDER,
     Param,
     Skill,
@@ -23,7 +22,8 @@ from calctutor.exercises.bank import (
     load_bank,
     parse_module,
 )
-from calctutor.exercises.model import Exercise, Part
+from calctutor.drills.model import Exercise, Part
+from calctutor.errors import UsageError
 
 # Attempts at a valid, new variant per exercise slot before moving on to another template.
 ATTEMPTS = 12
@@ -556,7 +556,7 @@ def generate(module=None, count: int = 10, seed: int | None = None,
     ``deadline`` (a ``time.monotonic()`` value) passes first."""
     import time
 
-    from calctutor.exercises.validate import solved_and_valid
+    from calctutor.drills.validate import solved_and_valid
 
     if not isinstance(count, int) or count < 1 or count > MAX_COUNT:
         raise UsageError(f"--count must be between 1 and {MAX_COUNT} (got {count})")

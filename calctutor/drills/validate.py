@@ -25,9 +25,9 @@ import dataclasses
 import json
 import re
 
+from calctutor.drills.bank import Template
+from calctutor.drills.model import Exercise
 from calctutor.errors import CalcTutorError, InternalError, LimitError
-from calctutor.exercises.bank import Template
-from calctutor.exercises.model import Exercise
 
 TIME_LIMIT = 4.0
 # The parts of a command's JSON that make the answer (the rest is the worked solution).
@@ -124,7 +124,7 @@ def answer_of(result, template: Template, ex: Exercise | None = None):
 
 def _answer_of(result, template: Template, ex: Exercise | None):
     if template.answer_key == "yes_no":
-        from calctutor.exercises.answers import same_function
+        from calctutor.drills.answers import same_function
 
         if ex is None or not ex.yes_if:
             raise ValueError("a yes/no answer needs the exercise's compared expression")

@@ -1,6 +1,6 @@
 """The exercise bank and its variants: ``generate``, ``skills``, ``Exercise``.
 
-    from calctutor.exercises import generate, skills, Exercise
+    from calctutor.drills import generate, skills, Exercise
     for ex in generate("module1", count=5, seed=7):
         print(ex.prompt, ex.answer)          # answer computed by calctutor's engine
         ex.check("2x cos(x^2)")              # an AnswerResult, as --answer gives
@@ -8,8 +8,8 @@
 The bank itself is data (``exercises/module<N>.toml``, see exercises/README.md).
 """
 
-from calctutor.exercises.bank import BankError, Skill, Template, load_bank
-from calctutor.exercises.generate import (
+from calctutor.drills.bank import BankError, Skill, Template, load_bank
+from calctutor.drills.generate import (
     generate,
     instantiate,
     match_skills,
@@ -18,7 +18,7 @@ from calctutor.exercises.generate import (
     skills,
     templates,
 )
-from calctutor.exercises.model import Exercise, Worksheet
+from calctutor.drills.model import Exercise, Worksheet
 
 __all__ = [
     "BankError", "Exercise", "Skill", "Template", "Worksheet", "generate", "instantiate",

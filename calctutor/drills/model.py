@@ -47,12 +47,12 @@ class Exercise:
         ``--answer`` check, or the bank's check for an answer taken from the command's JSON
         (the classification of stationary points). ``result``: the solved result, if the
         caller already has it (saves solving again, e.g. after pickling)."""
-        from calctutor.exercises.answers import CHECKS
+        from calctutor.drills.answers import CHECKS
 
         if result is not None and self._result is None:
             object.__setattr__(self, "_result", result)
         from calctutor.checking.answer import check_answer
-        from calctutor.exercises.answers import to_decimals
+        from calctutor.drills.answers import to_decimals
 
         if self.answer_key in CHECKS:
             verdict = CHECKS[self.answer_key](self, text)

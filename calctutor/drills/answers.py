@@ -180,7 +180,7 @@ def check_yes_no(exercise, text: str):
     """The verdict on a yes/no answer ("yes", "no", or a sentence starting so), with the
     evidence: the command's answer and whether it is the compared function."""
     from calctutor.checking.answer import AnswerResult
-    from calctutor.exercises.generate import present
+    from calctutor.drills.generate import present
     from calctutor.notation import to_text
     from calctutor.results import Reading
 
