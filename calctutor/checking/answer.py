@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 import sympy as sp
 
 from calctutor.checking.equivalence import Equivalence, check_equivalent
-from calctutor.errors import UsageError
+from calctutor.errors import CalcTutorError, ParseError, UsageError
 from calctutor.notation import to_text
 from calctutor.parsing import parse_expression, parse_expressions, parse_matrix
 from calctutor.results import Reading, json_value
@@ -154,18 +154,35 @@ def parse_answer(text: str, spec: AnswerSpec):
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading, {(): tuple(parsed.reading.conditions)}
-    if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
+    if spec.shape in ("vector", "numbers") and not _rows_typed(text):
         from calctutor.checking.named_answers import unname  # "m=1, c=2" -> "1, 2"
 
-        items = parse_expressions(unname(text, spec.entry_names), variables=names,
-                                  positive=spec.positive)
-        return ([p.expr for p in items], _join_readings(text, [p.reading for p in items]),
-                {(i + 1,): tuple(p.reading.conditions) for i, p in enumerate(items)})
+        try:
+            items = parse_expressions(unname(text, spec.entry_names), variables=names,
+                                      positive=spec.positive)
+        except ParseError:
+            # "(1, 2), (3, 4)" where a list is expected: read as the matrix it is, so the
+            # verdict names the shape read and the shape expected; else the list's error
+            try:
+                rows = parse_matrix(text, variables=names, positive=spec.positive)
+            except CalcTutorError:
+                rows = []
+            if len(rows) < 2:
+                raise
+        else:
+            return ([p.expr for p in items], _join_readings(text, [p.reading for p in items]),
+                    {(i + 1,): tuple(p.reading.conditions) for i, p in enumerate(items)})
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
     return ([[p.expr for p in row] for row in rows],
             _join_readings(text, [p.reading for row in rows for p in row], rows=rows),
             {(i + 1, j + 1): tuple(p.reading.conditions)
              for i, row in enumerate(rows) for j, p in enumerate(row)})
+
+
+def _rows_typed(text: str) -> bool:
+    """The text is written as rows: "[[...", or with ';' or a line break between rows."""
+    body = text.strip()
+    return body.startswith("[[") or ";" in body or "\n" in body
 
 
 def _join_readings(text: str, readings: Sequence[Reading], rows=None) -> Reading:

@@ -52,7 +52,7 @@ CLOSERS = {")": "(", "]": "[", "}": "{"}
 _TOKEN = re.compile(
     r"(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^()\[\]{}|,=!])"
+    r"|(?P<op>\*\*|[-+*/^()\[\]{}|,=!;\n])"
     r"|(?P<space>[ \t]+)"
 )
 
@@ -120,13 +120,16 @@ def _superscript_run(text: str, i: int) -> tuple[str, int]:
     return ("^" + body if simple or grouped else "^(" + body + ")"), j
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str, rows: bool = False) -> tuple[str, list[int]]:
     """Map typed text to the ASCII the grammar reads.
 
     Also returns, for every output character, the index of the typed character it came
-    from, so that errors name columns of what the user typed.
+    from, so that errors name columns of what the user typed. With ``rows`` (a matrix),
+    ``;`` and line breaks are kept: they end a row.
     """
-    if text.isascii():
+    if rows:
+        text = text.replace("\r", " ")
+    if text.isascii() and not rows:
         for i, ch in enumerate(text):
             if ch not in _ALLOWED:
                 raise _bad_character(text, i)
@@ -146,7 +149,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
             emit(mapped, i)
             i = i_next
             continue
-        mapped = _map_char(ch)
+        mapped = ch if rows and ch in ";\n" else _map_char(ch)
         if mapped is None:
             raise _bad_character(text, i)
         emit(mapped, i)
@@ -180,11 +183,12 @@ def _map_char(ch: str) -> str | None:
     return "".join(pieces)
 
 
-def tokenize(text: str) -> list[Token]:
-    """The tokens of ``text``, ending with an "end" token; raises ParseError or LimitError."""
+def tokenize(text: str, rows: bool = False) -> list[Token]:
+    """The tokens of ``text``, ending with an "end" token; raises ParseError or LimitError.
+    With ``rows``, ``;`` and line breaks are "op" tokens (a matrix's row ends)."""
     if len(text) > MAX_LENGTH:
         raise LimitError(f"input is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
-    norm, where = normalise(text)
+    norm, where = normalise(text, rows)
     tokens: list[Token] = []
     depth = 0
     pos = 0
