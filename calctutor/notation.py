@@ -11,6 +11,8 @@ import functools
 import sympy
 from sympy.printing.str import StrPrinter
 
+from calctutor.symbols import display_name, pretty_name
+
 
 class _LearnerPrinter(StrPrinter):
     """One-line notation a learner types back: ``^`` for powers, ``e^x``, ``ln``, ``|x|``."""
@@ -38,6 +40,9 @@ class _LearnerPrinter(StrPrinter):
     def _print_Rational(self, expr):
         return super()._print_Rational(expr)
 
+    def _print_Symbol(self, expr):
+        return display_name(expr.name)  # theta as θ (the lexer reads θ back as theta)
+
 
 _learner = _LearnerPrinter({"order": None})
 
@@ -57,8 +62,12 @@ def to_sympy(expr) -> str:
 
 
 def to_latex(expr) -> str:
-    """LaTeX for ``expr`` (natural log written ``\\ln``)."""
-    return sympy.latex(expr, ln_notation=True)
+    """LaTeX for ``expr`` (natural log written ``\\ln``; lam as \\lambda)."""
+    names = {}
+    if isinstance(expr, sympy.Basic):
+        names = {s: sympy.latex(sympy.Symbol(pretty_name(s.name))) for s in expr.free_symbols
+                 if isinstance(s, sympy.Symbol) and pretty_name(s.name) != s.name}
+    return sympy.latex(expr, ln_notation=True, symbol_names=names)
 
 
 def to_pretty(expr, width: int = 80, unicode: bool = True) -> str:
@@ -88,6 +97,13 @@ def _pretty_printer():
     one = sympy.S.One
 
     class Pretty(PrettyPrinter):
+        def _print_Symbol(self, e, bold_name=False):
+            # SymPy draws theta as θ but lam as "lam": give it the name it draws as λ
+            name = pretty_name(e.name)
+            if name != e.name:
+                e = sympy.Symbol(name)
+            return super()._print_Symbol(e, bold_name)
+
         def _print_Mul(self, product):
             factors = product.args
             if factors[0] is one or any(f.is_Number for f in factors[1:]):

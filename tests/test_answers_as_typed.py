@@ -85,3 +85,82 @@ def test_a_jacobian_one_row_per_line():
     j = sp.Matrix([X * Y, X + Y]).jacobian((X, Y))
     text = "\n".join(", ".join(row) for row in _as_text(j))
     assert check_answer(run_jacobian("x y, x+y"), text).correct is True
+
+
+# -- Greek letters ---------------------------------------------------------------------------
+TH, SG, LAM, MU = (sp.Symbol(n, real=True) for n in ("theta", "sigma", "lam", "mu"))
+
+
+def _formats(result):
+    from calctutor.render import render
+
+    return {f: render(result, f, color=False) for f in ("rich", "markdown", "latex", "plain")}
+
+
+def test_diff_with_a_greek_variable_typed_as_a_letter_or_a_name():
+    from calctutor.topics.diff.run import run_diff
+
+    want = sp.diff(TH**2 * sp.sin(TH), TH)
+    for var in ("θ", "theta"):
+        r = run_diff("θ^2 sin θ", var=var)
+        assert sp.simplify(r.result - want) == 0
+    shown = _formats(r)
+    assert "θ" in shown["rich"] and "theta" not in shown["rich"]
+    assert "θ" in shown["markdown"] and r"\theta" in shown["latex"]
+    # plain is ASCII: Greek letters spelt out, except in the input shown as typed
+    ours = [line for line in shown["plain"].splitlines() if not line.startswith("Input:")]
+    assert "Read as: theta^2*sin(theta)" in ours and not any("θ" in line for line in ours)
+    assert r.to_json()["variables"] == ["theta"]  # SymPy syntax reads it back
+    assert check_answer(r, "2θ sin θ + θ^2 cos θ").correct is True
+    assert check_answer(r, "2theta sin(theta) + theta^2 cos(theta)").correct is True
+
+
+def test_greek_names_with_an_index_stay_one_name():
+    from calctutor.parsing import parse_expression
+
+    assert parse_expression("θ_0 + θ1").expr == sp.Symbol("theta_0", real=True) + sp.Symbol(
+        "theta1", real=True)
+    assert parse_expression("θ₀").expr == sp.Symbol("theta0", real=True)  # never θ*0
+    assert parse_expression("θx").expr == TH * X
+    assert parse_expression("θ^2").reading.differs is False
+
+
+def test_gradient_with_greek_variables_names_its_entries_in_greek():
+    f = TH**2 + SG * TH
+    r = run_gradient("θ^2 + σ θ", vars="θ,σ", at="θ=1, σ=2")
+    want = [sp.diff(f, v).subs({TH: 1, SG: 2}) for v in (TH, SG)]
+    assert check_answer(r, ", ".join(str(w) for w in want)).correct is True
+    wrong = check_answer(r, f"{want[0]}, {want[1] + 1}")
+    assert wrong.correct is False and "df/dσ" in wrong.feedback
+    assert check_answer(r, f"df/dσ={want[1]}, df/dtheta={want[0]}").correct is True
+
+
+def test_lagrange_multiplier_is_mu_when_the_function_has_its_own_lambda():
+    from calctutor.render import render
+    from calctutor.topics.optimise.run import run_lagrange
+
+    r = run_lagrange("x λ", "x + λ - 2")
+    assert [m.name for m in r.multipliers] == ["mu"]
+    L = X * LAM - MU * (X + LAM - 2)
+    sols = sp.solve([sp.diff(L, v) for v in (X, LAM, MU)], (X, LAM, MU), dict=True)
+    assert [tuple(c.point) for c in r.candidates] == [(sols[0][LAM], sols[0][X])]
+    text = render(r, "rich", color=False)
+    assert "L = f − μ g" in text and "∂L/∂λ" in text and "∂L/∂μ" in text
+    # without a λ of its own, the multiplier is λ
+    plain = run_lagrange("θ σ", "θ + σ - 2")
+    assert [m.name for m in plain.multipliers] == ["lam"]
+    assert "∂L/∂θ" in render(plain, "rich", color=False)
+
+
+def test_newton_and_taylor_with_theta():
+    from calctutor.topics.series.run import run_newton, run_taylor
+
+    root = sp.nsolve(sp.cos(TH) - TH, TH, 1)
+    n = run_newton("cos θ - θ", x0="θ=1")
+    assert abs(float(n.root[0] if isinstance(n.root, (list, tuple)) else n.root) - float(root)) < 1e-9
+    assert check_answer(n, f"{float(root):.8f}").correct is True
+    t = run_taylor("cos θ", var="θ", order=4)
+    want = sp.series(sp.cos(TH), TH, 0, 5).removeO()
+    assert sp.expand(t.polynomial - want) == 0
+    assert check_answer(t, "1 - θ^2/2 + θ^4/24").correct is True
+    assert "θ^4/24" in _formats(t)["rich"]

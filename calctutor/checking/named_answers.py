@@ -11,7 +11,13 @@ import re
 
 from calctutor.errors import UsageError
 
-_NAMED = re.compile(r"^\s*([A-Za-z_][\w/]*)\s*=(?!=)\s*(.*?)\s*$", re.S)
+_NAMED = re.compile(r"^\s*([^\W\d][\w/]*)\s*=(?!=)\s*(.*?)\s*$", re.S)
+
+
+def _plain_greek(name: str) -> str:
+    from calctutor.symbols import GREEK_LETTERS
+
+    return "".join(GREEK_LETTERS.get(ch, ch) for ch in name).replace("lambda", "lam")
 
 
 def _split_top(text: str) -> list[str]:
@@ -44,8 +50,11 @@ def unname(text: str, names) -> str:
         raise UsageError("name every entry of your answer or none of them, e.g. "
                          + ", ".join(f"{n}=..." for n in names))
     given: dict[str, str] = {}
+    # df/dθ and df/dtheta name the same entry
+    canonical = {_plain_greek(n): n for n in names}
     for m in matches:
         name, value = m.group(1), m.group(2)
+        name = canonical.get(_plain_greek(name), name)
         if name not in names:
             raise UsageError(f"unknown name '{name}' in your answer: expected "
                              f"{', '.join(names)}")

@@ -74,6 +74,7 @@ from calctutor.parsing.build import lost as lost_after
 from calctutor.parsing.grammar import KEYWORDS, Parser, show
 from calctutor.parsing.lexer import CLOSERS, OPENERS, Token, tokenize
 from calctutor.results import Reading
+from calctutor.symbols import GREEK_LETTERS
 
 MAX_NAME_LENGTH = 30
 
@@ -113,6 +114,8 @@ def _the(what: str) -> str:
 
 
 def _squash(text: str) -> str:
+    # θ and theta are the same name: typing either is not "read differently"
+    text = "".join(GREEK_LETTERS.get(ch, ch) for ch in text).replace("lambda", "lam")
     return "".join(text.split()).replace("**", "^")
 
 
