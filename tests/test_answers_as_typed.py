@@ -164,3 +164,92 @@ def test_newton_and_taylor_with_theta():
     assert sp.expand(t.polynomial - want) == 0
     assert check_answer(t, "1 - θ^2/2 + θ^4/24").correct is True
     assert "θ^4/24" in _formats(t)["rich"]
+
+
+# -- right, but not finished -------------------------------------------------------------------
+def test_a_formula_where_the_value_at_a_point_is_asked_is_unfinished():
+    from calctutor.topics.diff.run import run_diff
+
+    r = run_diff("x^3 sin x", at="x=2")
+    formula = sp.diff(X**3 * sp.sin(X), X)
+    v = check_answer(r, str(formula).replace("**", "^"))
+    assert v.correct is None and v.verdict == "unfinished" and v.diagnosis == "not_evaluated"
+    assert "evaluate it at x = 2" in v.feedback.lower()
+    assert v.to_json()["verdict"] == "unfinished" and v.to_json()["correct"] is None
+    # the value is right however it is written; a wrong formula is wrong, not unfinished
+    value = formula.subs(X, 2)
+    assert check_answer(r, str(value).replace("**", "^")).correct is True
+    assert check_answer(r, "3x^2 cos x").verdict == "wrong"
+
+
+def test_an_exact_number_unsimplified_is_finished():
+    from calctutor.topics.diff.run import run_diff
+
+    r = run_diff("x^2", at="x=sqrt(2)")
+    assert sp.diff(X**2, X).subs(X, sp.sqrt(2)) == sp.sqrt(8)
+    assert check_answer(r, "sqrt(8)").correct is True
+    assert check_answer(r, "2 sqrt(8)/2").correct is True
+
+
+def test_gradient_and_hessian_left_as_formulas_at_a_point_are_unfinished():
+    v = check_answer(run_gradient("x^2 y", at="x=1,y=2"), "2xy, x^2")
+    assert v.verdict == "unfinished" and "x = 1, y = 2" in v.feedback
+    h = sp.hessian(X**3 * Y, (X, Y))
+    text = "; ".join(", ".join(str(e).replace("**", "^") for e in row) for row in h.tolist())
+    assert check_answer(run_hessian("x^3 y", at="x=1,y=1"), text).verdict == "unfinished"
+    # partly evaluated: still a formula, still unfinished
+    assert check_answer(run_gradient("x^2 y", at="x=1,y=2"), "4, x^2").verdict == "unfinished"
+
+
+def test_chain_rule_answer_in_the_layer_variables_names_the_substitution():
+    from calctutor.topics.chain.run import run_chain
+
+    r = run_chain("x1^2 + x2", layer=["x1=cos(t), x2=t^3"], wrt="t")
+    x1, x2, t = sp.symbols("x1 x2 t", real=True)
+    inner = 2 * x1 * sp.diff(sp.cos(t), t) + sp.diff(t**3, t)
+    v = check_answer(r, str(inner).replace("**", "^"))
+    assert v.verdict == "unfinished" and "Substitute x1 = cos(t)" in v.feedback
+    assert "in t" in v.feedback
+    final = inner.subs(x1, sp.cos(t))
+    assert check_answer(r, str(final).replace("**", "^")).correct is True
+
+
+def test_unevaluated_derivative_notation_is_bad_input_not_a_verdict():
+    from calctutor.topics.diff.run import run_diff
+
+    with pytest.raises(ParseError, match="d/dx"):
+        check_answer(run_diff("x^3", at="x=2"), "d/dx(x^3)")
+
+
+def test_unfinished_in_the_cli_exits_1_and_says_the_step(cli_run):
+    code, out = cli_run("diff", "x^3", "--at", "x=2", "--answer", "3x^2", "-f", "plain")
+    assert code == 1 and "NOT YET - Right, but not finished" in out
+    assert "evaluate it at x = 2" in out
+
+
+def test_taylor_value_answered_with_the_polynomial_is_unfinished():
+    from calctutor.exercises import instantiate, templates
+
+    t = next(t for t in templates() if t.answer_key == "evaluations")
+    ex = instantiate(t, 3)
+    r = ex.solve()
+    x = r.variables[0]
+    poly = sp.series(r.expr, x, 0, r.order + 1).removeO()
+    assert sp.expand(poly - r.polynomial) == 0
+    v = ex.check(str(poly).replace("**", "^"))
+    assert v.verdict == "unfinished" and f"evaluate it at {x} = " in v.feedback.lower()
+
+
+@pytest.fixture
+def cli_run(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+
+    monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
+
+    def run(*args):
+        res = CliRunner().invoke(app, list(args))
+        return res.exit_code, res.stdout
+
+    return run

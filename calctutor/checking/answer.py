@@ -11,6 +11,7 @@ for the mistake that produces it. A new command gets ``--answer`` by giving its 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -47,6 +48,17 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Unfinished:
+    """The answer one step before the end (the derivative before it is evaluated at the
+    point, say) and that last step in the imperative ("evaluate it at x = 3"). An answer
+    equal to ``value`` is "right, but not finished": told the step, not marked wrong."""
+
+    value: object
+    step: str
+    code: str = "unfinished"
+
+
+@dataclass(frozen=True)
 class AnswerSpec:
     """What a result expects as an answer (see module docstring).
 
@@ -76,6 +88,9 @@ class AnswerSpec:
     # Where the expected answer means something (``calctutor.domain.Condition``s): the
     # derivative of ln(x) is 1/x only for x > 0, so 1/|x| is right there.
     domain: tuple = ()
+    # The answer before a last required step (see ``Unfinished``). Besides these, an answer
+    # that is right once ``substitute`` and ``at`` are applied is unfinished too.
+    unfinished: tuple[Unfinished, ...] = ()
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -101,10 +116,21 @@ class AnswerResult:
     json_expected: object = None
     solution: object | None = None
     show: bool = False
+    # right, but a last step is missing (``correct`` is then None: neither right nor wrong,
+    # so the try is not used up); ``feedback`` names the step
+    unfinished: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """"correct", "wrong", "unfinished" or "undecided" (could not be checked)."""
+        if self.unfinished:
+            return "unfinished"
+        return {True: "correct", False: "wrong", None: "undecided"}[self.correct]
 
     def to_json(self) -> dict:
         out = {
             "correct": self.correct,
+            "verdict": self.verdict,
             "expected": self.json_expected if self.json_expected is not None
             else json_shape(self.expected),
             "answer": json_shape(self.answer),
@@ -460,9 +486,15 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         return AnswerResult(correct, spec.what, reading, spec.expected, answer, feedback,
                             json_expected=spec.json_expected, solution=result, show=show, **extra)
 
+    def not_finished(form: Unfinished):
+        return verdict(None, f"{_capital(form.step)}.", diagnosis=form.code, unfinished=True)
+
     compared = _substituted(answer, spec)
     want, got = _shape_of(spec.expected), _shape_of(answer)
     if want != got:
+        form = _unfinished_form(spec, answer)
+        if form is not None:
+            return not_finished(form)
         mistake = diagnose(spec, compared, decimals)
         message = f"{_capital(spec.what)} should be {_describe_shape(want)}; yours is " \
                   f"{_describe_shape(got, short=True)}."
@@ -479,22 +511,18 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         point += _intermediate_values(dict(spec.at), spec)
         comparison.evidence = f"at {point}, {comparison.evidence}"
     if comparison.correct:
-        left = [] if spec.at else _mentions(answer, [k for k, _ in spec.substitute])
-        if left:
-            defs = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.substitute
-                             if k.name in left)
-            finals = sorted({s.name for _, v in spec.substitute for s in v.free_symbols})
-            return verdict(False, f"Your answer is right once {defs} "
-                           f"{'is' if len(left) == 1 else 'are'} substituted, but it is still "
-                           f"written in {_join(left)}: give {spec.what} in "
-                           f"{_join(finals) or 'the final variables'} alone.",
-                           diagnosis="not_substituted", notes=notes)
+        form = _last_steps(spec, answer)
+        if form is not None:
+            return dataclasses.replace(not_finished(form), notes=notes)
         return verdict(True, f"{'Those are' if _plural(spec.what) else 'That is'} {spec.what}.",
                        notes=notes)
     if comparison.correct is None:
         where = _which_entries(comparison.undecided, spec)
         return verdict(None, f"Your answer could not be checked{where}: neither a proof nor a "
                        "counterexample was found within the time limit.", notes=notes)
+    form = _unfinished_form(spec, answer)
+    if form is not None:
+        return dataclasses.replace(not_finished(form), notes=notes)
     mistake = diagnose(spec, compared, decimals)
     evidence = comparison.evidence
     if mistake is not None:
@@ -505,6 +533,48 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         code = None
     return verdict(False, feedback, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
+
+
+def _last_steps(spec: AnswerSpec, answer) -> Unfinished | None:
+    """An answer right once the spec's intermediate names are substituted and its point put
+    in, that still uses those names: the steps it still needs, in order."""
+    names = [k for k, _ in spec.substitute] + [k for k, _ in spec.at]
+    left = _mentions(answer, names)
+    if not left:
+        return None
+    steps, code = [], "not_evaluated"
+    inner = [(k, v) for k, v in spec.substitute if k.name in left]
+    if inner:
+        defs = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in inner)
+        finals = sorted({to_text(s) for _, v in spec.substitute for s in v.free_symbols})
+        steps.append(f"substitute {defs} to write it in {_join(finals) or 'the final variables'}")
+        code = "not_substituted"
+    if spec.at:
+        point = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.at)
+        numbers = all(sp.sympify(e).is_number for _, e in _entries(spec.expected))
+        goal = ("the numbers" if _shape_of(spec.expected) else "a number") if numbers else \
+            "its value there"
+        steps.append(f"evaluate it at {point} to give {goal}")
+    return Unfinished(None, ", then ".join(steps), code)
+
+
+def _unfinished_form(spec: AnswerSpec, answer) -> Unfinished | None:
+    """The spec's unfinished form that the answer equals (entry by entry, as functions of
+    the spec's variables), if any."""
+    for form in spec.unfinished:
+        value = _conform(answer, form.value)
+        if _shape_of(value) != _shape_of(form.value):
+            continue
+        try:
+            same = all(check_equivalent(sp.sympify(e), sp.sympify(a),
+                                        list(spec.variables)).equivalent is True
+                       for (_, e), (_, a) in zip(_entries(form.value), _entries(value),
+                                                 strict=True))
+        except (TypeError, ValueError, AttributeError, sp.SympifyError):
+            continue
+        if same:
+            return form
+    return None
 
 
 def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake | None:

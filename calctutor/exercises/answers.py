@@ -106,15 +106,17 @@ class _Part:
     """One part of a solved result (a Jacobian's determinant, a Taylor polynomial's value
     at a point, a network's output) as a result that ``check_answer`` can judge."""
 
-    def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None):
+    def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None,
+                 unfinished=()):
         self.shape, self.expected, self.what = shape, expected, what
         self.variables, self.tolerance = tuple(variables), tolerance
+        self.unfinished = tuple(unfinished)
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
 
         return AnswerSpec(self.shape, self.expected, self.what, variables=self.variables,
-                          tolerance=self.tolerance)
+                          tolerance=self.tolerance, unfinished=self.unfinished)
 
 
 def _check_part(exercise, text: str, part: _Part):
@@ -135,10 +137,21 @@ def check_determinant(exercise, text: str):
 
 def check_evaluation(exercise, text: str):
     """The verdict on T_n(p): the exercise's Taylor polynomial evaluated at its point."""
+    import sympy as sp
+
+    from calctutor.checking.answer import Unfinished
+    from calctutor.notation import to_text
+
     t = exercise.solve()
     order, value = t.evaluations[-1]
+    before = ()
+    if order == t.order and len(t.variables) == 1:  # the polynomial itself, not yet evaluated
+        before = (Unfinished(sp.expand(t.polynomial), f"that is T{order}; evaluate it at "
+                             f"{to_text(t.variables[0])} = {to_text(t.eval_at)} to give a "
+                             "number", "not_evaluated"),)
     return _check_part(exercise, text, _Part("number", value,
-                                             f"the value of T{order} at {t.eval_at}"))
+                                             f"the value of T{order} at {t.eval_at}",
+                                             t.variables, unfinished=before))
 
 
 def check_output(exercise, text: str):
