@@ -164,3 +164,116 @@ def check_output(exercise, text: str):
 
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
           "evaluations": check_evaluation, "activations": check_output}
+
+
+# ---------------------------------------------------------------------------------------
+# What to type: the "Type ..." line of a question
+
+
+# Where the bank checks one part of the result (``Exercise.answer_key``).
+KEY_FORMATS = {
+    "stationary_points": "Type each stationary point with its kind, e.g. "
+                         "(1, 0) minimum, (-1, 0) saddle.",
+    "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
+    "evaluations": "Type the value as an exact number, e.g. 13/8.",
+}
+_PARTIAL = re.compile(r"(?:∂²?|d)[A-Za-zχ²]+/(?:∂|d)[A-Za-z]\w*(?:∂[A-Za-z]\w*)?(?:\(\d+\))?")
+_PLACES = re.compile(r"to (\d+) decimal places")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def answer_format(exercise, spec) -> str:
+    """The "Type ..." line of a question: the quantity in the prompt's own symbols and the
+    form of the answer at its size (a 3×3 Hessian shows a 3×3 template)."""
+    if exercise.answer_key == "activations":
+        n = len(list(exercise.solve().forward.a[-1]))
+        return ("Type the output as a number." if n == 1 else
+                f"Type the output as {n} numbers separated by commas (one per neuron), "
+                f"e.g. {_example_numbers(n)}.")
+    if exercise.answer_key in KEY_FORMATS:
+        return KEY_FORMATS[exercise.answer_key]
+    if spec is None:
+        return "Type your answer."
+    return f"Type {_quantity(exercise.prompt, spec)} {_form(exercise.prompt, spec)}."
+
+
+def _quantity(prompt: str, spec) -> str:
+    """``spec.what`` in the prompt's notation (∂C/∂w for a one-neuron ∂C/∂W(1), χ² for chi^2,
+    the Maclaurin polynomial about 0, the prompt's own ∂f/∂y or df/dt)."""
+    what = spec.what.replace("dchi2/d", "∂χ²/∂").replace("chi^2", "χ²")
+    what = what.replace("grad L", "∇L")
+    typed = _PARTIAL.findall(prompt)
+    asked = re.search(r"\bFind (" + _PARTIAL.pattern + ")", prompt)
+    if asked:
+        typed = [asked.group(1)]  # "Find df/dt as J_f · dx/dt": the first is the quantity
+    weights = re.fullmatch(r"∂C/∂([Wb])\((\d+)\)", what)
+    if weights:
+        letter, k = weights.groups()
+        for name in (what, f"∂C/∂{letter.lower()}{k}", f"∂C/∂{letter.lower()}"):
+            if name in prompt:
+                return name
+        return what
+    if "Taylor polynomial" in what and "Maclaurin" in prompt:
+        what = what.replace("Taylor", "Maclaurin")
+    if what == "the linearisation" and "Taylor" in prompt:
+        what = "the first-order Taylor polynomial (the linearisation)"
+    value_at = re.search(r"\bf'\([^()]+\)", prompt)  # "evaluate f'(0)"
+    if "derivative" in what and spec.shape == "number" and value_at and not typed:
+        return value_at.group(0)
+    if "derivative" in what and len(typed) == 1 and spec.shape in ("expr", "number"):
+        at = " at the point" if spec.shape == "number" else ""
+        return f"{typed[0]}{at}"
+    if spec.shape == "vector" and spec.entry_names and "(" not in what:
+        names = [_in_prompt(n, prompt) for n in spec.entry_names]
+        if what.startswith("the gradient") and not ("gradient" in prompt or "∇" in prompt):
+            return ", ".join(names)  # the prompt asks for the partials by name
+        what += f" ({', '.join(names)})"
+    return what
+
+
+def _in_prompt(name: str, prompt: str) -> str:
+    """An entry name such as df/da as the prompt writes it (∂y/∂a), else with ∂."""
+    from calctutor.symbols import display_name
+
+    m = re.fullmatch(r"d(\w+)/d(\w+)", name)
+    if not m:
+        return name
+    found = re.search(r"∂(\w)/∂" + re.escape(m.group(2)) + r"\b", prompt)
+    return found.group(0) if found else f"∂{m.group(1)}/∂{display_name(m.group(2))}"
+
+
+def _form(prompt: str, spec) -> str:
+    expected = spec.expected
+    if spec.shape == "expr":
+        return "as an expression, e.g. 3x^2 cos(x)"
+    places = _PLACES.search(prompt)
+    exact = "exactly" in prompt or "exact" in prompt.split()
+    if places:
+        number = f"to {places.group(1)} decimal places (or exactly)"
+    elif exact:
+        number = "exactly (like 3/4 or sqrt(2), not a rounded decimal)"
+    else:
+        number = "exactly like 3/4 or sqrt(2), or as a decimal"
+    if spec.shape == "number" or (spec.shape == "numbers" and len(expected) == 1):
+        return f"as a number, {number}"
+    if spec.shape == "numbers":
+        n = len(expected)
+        return f"as {n} numbers separated by commas, {number}: e.g. {_example_numbers(n)}"
+    if spec.shape == "vector":
+        n = len(expected)
+        return f"as {n} expressions separated by commas, in that order"
+    rows = expected.tolist() if hasattr(expected, "tolist") else [list(r) for r in expected]
+    m, n = len(rows), len(rows[0])
+    if m * n > len(_LETTERS):
+        return f"as a {m}×{n} matrix, row by row: [[...], [...], ...]"
+    letters = iter(_LETTERS)
+    grid = [[next(letters) for _ in range(n)] for _ in range(m)]
+    if m == 1:
+        return f"as a 1×{n} row: {', '.join(grid[0])}"
+    brackets = "[" + ", ".join("[" + ", ".join(r) + "]" for r in grid) + "]"
+    semis = "; ".join(", ".join(r) for r in grid)
+    return f"as a {m}×{n} matrix, row by row: {brackets} (or {semis})"
+
+
+def _example_numbers(n: int) -> str:
+    return ", ".join(("1.5", "-2", "0", "3/4", "1")[k % 5] for k in range(n))

@@ -168,11 +168,11 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
         doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
-    if exercise.answer_key in _KEY_HELP:
-        doc.append(Paragraph((f"{_KEY_HELP[exercise.answer_key]} Or: hint, solution, skip, quit.",)))
-    elif spec is not None:
-        doc.append(Paragraph((f"Type {spec.what} as {_SHAPE_HELP.get(spec.shape, 'text')}. "
-                              "Or: hint, solution, skip, quit.",)))
+    if exercise.answer_key in _KEY_HELP or spec is not None:
+        # what to type, in the prompt's symbols and at the answer's size
+        from calctutor.exercises.answers import answer_format
+
+        doc.append(Paragraph((f"{answer_format(exercise, spec)} Or: hint, solution, skip, quit.",)))
     return doc
 
 
