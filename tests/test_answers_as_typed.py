@@ -253,3 +253,75 @@ def cli_run(tmp_path, monkeypatch):
         return res.exit_code, res.stdout
 
     return run
+
+
+# -- labels as words ---------------------------------------------------------------------------
+def _stationary(f, variables):
+    """The stationary points of f and their kinds, by SymPy alone (2-variable test)."""
+    pts = sp.solve([sp.diff(f, v) for v in variables], variables, dict=True)
+    h = sp.hessian(f, variables)
+    out = []
+    for p in pts:
+        hp = h.subs(p)
+        det, fxx = hp.det(), hp[0, 0]
+        kind = "saddle" if det < 0 else ("minimum" if fxx > 0 else "maximum") if det > 0 \
+            else "degenerate"
+        out.append((tuple(p[v] for v in variables), kind))
+    return out
+
+
+@pytest.mark.parametrize("words", [
+    "{p0} {k0}, {p1} {k1}", "{k0} at {p0}; {k1} at {p1}", "{p1} {k1} and {p0} local {k0}",
+])
+def test_hessian_classify_answer_in_words(words):
+    import warnings
+
+    f = X**3 - 3 * X + Y**2
+    pts = _stationary(f, (X, Y))
+    short = {"minimum": "min", "maximum": "max", "saddle": "saddle"}
+    fill = {}
+    for k, (p, kind) in enumerate(pts):
+        fill[f"p{k}"] = "(" + ", ".join(str(c) for c in p) + ")"
+        fill[f"k{k}"] = short[kind]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # never SymPy's function min and its deprecation
+        v = check_answer(run_hessian("x^3 - 3x + y^2", classify=True), words.format(**fill))
+    assert v.correct is True, v.feedback
+    assert "minimum" in v.reading.reading and "<function" not in v.reading.reading
+    # the same points with the kinds swapped is wrong, and says which point
+    swapped = {**fill, "k0": fill["k1"], "k1": fill["k0"]}
+    bad = check_answer(run_hessian("x^3 - 3x + y^2", classify=True), words.format(**swapped))
+    assert bad.correct is False and bad.diagnosis == "wrong_classification"
+
+
+def test_hessian_classify_still_takes_the_matrix_and_none():
+    h = sp.hessian(X**3 - 3 * X + Y**2, (X, Y))
+    text = "; ".join(", ".join(str(e) for e in row) for row in h.tolist())
+    assert check_answer(run_hessian("x^3 - 3x + y^2", classify=True), text).correct is True
+    assert sp.solve([sp.diff(X + Y, v) for v in (X, Y)], (X, Y), dict=True) == []
+    for text in ("none", "no stationary points", "None"):
+        assert check_answer(run_hessian("x + y", classify=True), text).correct is True
+
+
+def test_lagrange_value_with_its_kind_as_a_word():
+    from calctutor.topics.optimise.run import run_lagrange
+
+    lam = sp.Symbol("lam")
+    f, g = X + Y, X**2 + Y**2 - 8
+    sols = sp.solve([sp.diff(f - lam * g, v) for v in (X, Y, lam)], (X, Y, lam), dict=True)
+    best = max(f.subs(s) for s in sols)
+    r = run_lagrange("x + y", "x^2 + y^2 - 8", goal="max")
+    for text in (f"{best}", f"{best} (max)", f"maximum: {best}", f"global max {best}"):
+        assert check_answer(r, text).correct is True, text
+    v = check_answer(r, f"min {best}")
+    assert v.correct is False and "calls it a minimum" in v.feedback
+
+
+def test_a_label_where_no_kind_is_asked_is_a_clear_error():
+    from calctutor.topics.diff.run import run_diff
+
+    for word in ("max", "minimum", "yes", "no", "saddle"):
+        with pytest.raises(ParseError, match=f"'{word}' is a word"):
+            check_answer(run_diff("x^2"), word)
+    # a declared variable with such a name is still a variable
+    assert check_answer(run_diff("no^2", var="no"), "2 no").correct is True

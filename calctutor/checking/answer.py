@@ -91,6 +91,12 @@ class AnswerSpec:
     # The answer before a last required step (see ``Unfinished``). Besides these, an answer
     # that is right once ``substitute`` and ``at`` are applied is unfinished too.
     unfinished: tuple[Unfinished, ...] = ()
+    # Labels as words: ``classification`` ((point values, kind) pairs, in the order of
+    # ``variables``) lets an answer in words ("(1, 0) min, (-1, 0) saddle") be checked as a
+    # classification of stationary points; ``label`` is the kind a value is asked for
+    # ("maximum"), so "4 (max)" is the value 4 and "4 (min)" says it is the wrong kind.
+    classification: tuple | None = None
+    label: str | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -478,7 +484,13 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         raise UsageError(f"--answer cannot be checked for this kind of result "
                          f"({type(result).__name__})")
     spec: AnswerSpec = spec_of()
-    answer, reading, conditions = parse_answer(text, spec)
+    labelled = _labelled(result, spec, text)
+    if isinstance(labelled, AnswerResult):
+        return dataclasses.replace(labelled, show=show)
+    answer, reading, conditions = parse_answer(labelled, spec)
+    if labelled != text:  # "4 (max)": the label agreed with the kind asked for
+        reading = Reading(text, reading.reading, (*reading.notes, f"the label read as the "
+                          f"word {spec.label}, the kind asked for"), True, reading.conditions)
     answer = _conform(answer, spec.expected)
     decimals = _typed_decimals(text)
 
@@ -533,6 +545,42 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         code = None
     return verdict(False, feedback, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
+
+
+def _labelled(result, spec: AnswerSpec, text: str):
+    """Labels in the answer read as words: a classification's verdict, or the text without
+    a label that agrees with the kind asked for; a label where the question asks for no
+    kind is an error that says what to type instead."""
+    from calctutor.checking.named_answers import KINDS, check_classification, label_words
+
+    words = label_words(text, spec.variables)
+    if not words:
+        return text
+    if spec.classification is not None:
+        names = [v.name for v in spec.variables]
+        points, complete = spec.classification
+        return check_classification(points, names, text, result, complete=complete)
+    kinds = {KINDS[w] for w in words if w in KINDS}
+    if spec.label and kinds and words and all(w in KINDS or w in ("local", "global")
+                                               for w in words):
+        if kinds != {spec.label}:
+            other = next(iter(kinds - {spec.label}))
+            return AnswerResult(False, spec.what, Reading(text, text, (), False), spec.expected,
+                                text, f"The question asks for the {spec.label}; your answer "
+                                f"calls it a {other}.", diagnosis="wrong_kind",
+                                json_expected=spec.json_expected, solution=result)
+        import re
+
+        bare = re.sub(r"(?i)\b(?:local|global|" + "|".join(KINDS) + r")\b", " ", text)
+        bare = re.sub(r"\(\s*\)|[:=]", " ", bare).strip()
+        if bare:
+            return bare
+    shape = {"expr": "an expression", "number": "a number"}.get(
+        spec.shape, _describe_shape(_shape_of(spec.expected)))
+    raise ParseError(f"'{words[0]}' is a word, not part of an answer here: {spec.what} is "
+                     f"{shape}; type "
+                     f"{'it' if not _plural(spec.what) else 'them'} alone", text,
+                     text.lower().find(words[0]))
 
 
 def _last_steps(spec: AnswerSpec, answer) -> Unfinished | None:

@@ -11,95 +11,22 @@ from __future__ import annotations
 
 import re
 
-from calctutor.errors import ParseError
+from calctutor.checking.named_answers import KINDS, check_classification, read_classification
 
-KINDS = {"min": "minimum", "minimum": "minimum", "minima": "minimum", "max": "maximum",
-         "maximum": "maximum", "maxima": "maximum", "saddle": "saddle",
-         "degenerate": "degenerate", "inconclusive": "degenerate"}
-_POINT = re.compile(r"\(([^()]*)\)")
-_KIND = re.compile(r"[A-Za-z]+")
-
-
-def read_classification(text: str, names: list[str]):
-    """[(point tuple of SymPy numbers, kind)] from the learner's text, in the order typed:
-    each point "(a, b)" with a kind word (min/max/saddle/degenerate) before or after it."""
-    from calctutor.parsing import parse_expressions
-
-    points = []
-    spans = []
-    for m in _POINT.finditer(text):
-        coords = [p.expr for p in parse_expressions(m.group(1))]
-        if len(coords) != len(names):
-            raise ParseError(f"the point ({m.group(1)}) should have {len(names)} coordinates "
-                             f"({', '.join(names)})", text, m.start())
-        points.append(tuple(coords))
-        spans.append((m.start(), m.end()))
-    rest = _POINT.sub(" | ", text)
-    kinds = [KINDS[w.lower()] for w in _KIND.findall(rest) if w.lower() in KINDS]
-    if not points:
-        raise ParseError("write each stationary point in brackets with its kind, e.g. "
-                         "\"(1, 0) minimum, (-1, 0) saddle\"", text, None)
-    if len(kinds) != len(points):
-        raise ParseError(f"give one kind (minimum, maximum, saddle or degenerate) for each of "
-                         f"the {len(points)} point{'s' if len(points) != 1 else ''}", text, None)
-    return list(zip(points, kinds, strict=True))
+__all__ = ["KINDS", "read_classification", "check_stationary_points", "answer_format"]
 
 
 def check_stationary_points(exercise, text: str):
     """The verdict on a classification of the exercise's stationary points."""
-    import sympy as sp
-
-    from calctutor.checking.answer import AnswerResult
     from calctutor.parsing import parse_expression
-    from calctutor.results import Reading
 
     expected = exercise.answer or []
-    names = list(expected[0]["point"]) if expected else []
-    want = {tuple(parse_expression(str(p["point"][n])).expr for n in names): p["kind"]
-            for p in expected}
-    given = read_classification(text, names)
-    shown = ", ".join("(" + ", ".join(str(c) for c in pt) + f") {kind}" for pt, kind in given)
-    reading = Reading(text, shown, (), shown.replace(" ", "") != text.replace(" ", ""))
-
-    def same(a, b):  # b as typed: decimals are right to 3 places
-        def close(x, y):
-            if y.atoms(sp.Float):
-                return abs(complex(sp.N(x - y))) <= 5e-4 * max(1.0, abs(complex(sp.N(x))))
-            return sp.simplify(x - y) == 0
-        return all(close(x, y) for x, y in zip(a, b, strict=True))
-
-    def find(pt):
-        return next((w for w in want if same(w, pt)), None)
-
-    wrong_kind = [(pt, k, want[w]) for pt, k in given if (w := find(pt)) is not None
-                  and want[w] != k]
-    extra = [pt for pt, _ in given if find(pt) is None]
-    found = {find(pt) for pt, _ in given} - {None}
-    missing = [w for w in want if w not in found]
-    answer = [[[str(c) for c in pt], k] for pt, k in given]
-    json_expected = [{"point": p["point"], "kind": p["kind"]} for p in expected]
-
-    def verdict(ok, feedback, code=None):
-        return AnswerResult(ok, "the stationary points and their kinds", reading, json_expected,
-                            answer, feedback, diagnosis=code, json_expected=json_expected,
-                            solution=exercise.solve())
-
-    def p(pt):
-        return "(" + ", ".join(str(c) for c in pt) + ")"
-
-    if not (wrong_kind or extra or missing):
-        return verdict(True, "Those are the stationary points, each classified correctly.")
-    if wrong_kind:
-        pt, k, right = wrong_kind[0]
-        return verdict(False, f"{p(pt)} is a stationary point, but not a {k}: check the sign of "
-                       "det H and of f_xx there (det H < 0: saddle; det H > 0: minimum if "
-                       "f_xx > 0, maximum if f_xx < 0).", "wrong_classification")
-    if extra:
-        return verdict(False, f"{p(extra[0])} is not a stationary point: the gradient is not "
-                       "zero there.", "not_stationary")
-    return verdict(False, f"There {'is' if len(missing) == 1 else 'are'} {len(missing)} more "
-                   f"stationary point{'s' if len(missing) != 1 else ''}: solve ∇f = 0 fully "
-                   "(every solution of each equation).", "missing_stationary_point")
+    names = list(expected[0]["point"]) if expected else list(
+        s.name for s in getattr(exercise.solve(), "variables", ()))
+    want = [(tuple(parse_expression(str(p["point"][n])).expr for n in names), p["kind"])
+            for p in expected]
+    return check_classification(want, names, text, exercise.solve(),
+                                [{"point": p["point"], "kind": p["kind"]} for p in expected])
 
 
 class _Part:

@@ -235,7 +235,7 @@ class LagrangeResult:
         what = (f"the {word} value of f" if proved else
                 f"the {'largest' if self.goal == 'max' else 'smallest'} candidate value of f "
                 f"(the {word}, if f has one and no candidate was missed)")
-        return AnswerSpec("number", best[0].value, what, variables=(),
+        return AnswerSpec("number", best[0].value, what, variables=(), label=word,
                           mistakes=lambda: lagrange_mistakes(self),
                           tolerance=1e-6 if self.method == "numeric" else 1e-9)
 
