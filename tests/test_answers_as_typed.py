@@ -325,3 +325,19 @@ def test_a_label_where_no_kind_is_asked_is_a_clear_error():
             check_answer(run_diff("x^2"), word)
     # a declared variable with such a name is still a variable
     assert check_answer(run_diff("no^2", var="no"), "2 no").correct is True
+
+
+def test_quiz_reads_a_matrix_typed_one_row_per_line(cli_run):
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+    from calctutor.quiz.session import _goes_on
+
+    assert _goes_on("1, 2;") and _goes_on("[[1, 2],") and _goes_on("1, 2,")
+    assert not _goes_on("1, 2") and not _goes_on("[[1, 2], [3, 4]]") and not _goes_on("x^2")
+    assert not _goes_on("nonsense(((") and _goes_on("[[1, 2]")
+    res = CliRunner().invoke(app, ["quiz", "--skill", "2.8", "--count", "1", "--seed", "1",
+                                   "--format", "plain"], input="6x, 0;\n0, 2\nquit\n")
+    # the two lines were one answer: read as a 2×2 matrix (this question's Hessian is 3×3)
+    assert "Read as: [[6*x, 0], [0, 2]]" in res.stdout
+    assert "3x3" in res.stdout and "yours is 2x2" in res.stdout

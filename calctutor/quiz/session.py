@@ -174,6 +174,16 @@ class Summary:
         return text + ("." if self.ended == "done" else f" (quiz ended: {self.ended}).")
 
 
+MORE = "...          "  # the prompt of an answer's next line
+
+
+def _goes_on(text: str) -> bool:
+    # a typo such as "sin((x" is not a matrix: only a square bracket opened first goes on
+    body = text.strip()
+    opened = body.count("[") - body.count("]")
+    return bool(body) and (body.endswith((",", ";")) or (body.startswith("[") and opened > 0))
+
+
 def _number(x: float) -> str:
     return f"{x:g}"
 
@@ -252,7 +262,7 @@ class Quiz:
                                  round(self.clock() - shown, 3)))
 
         while True:
-            text = self.ui.ask(PROMPT)
+            text = self._continued(self.ui.ask(PROMPT))
             word = " ".join(text.split()).lower()
             if not word:
                 continue
@@ -305,6 +315,19 @@ class Quiz:
                 self.ui.show(prepared.solution)
                 return ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             self.ui.say("One more try (or hint, solution, skip).", "dim")
+
+    def _continued(self, text: str) -> str:
+        """A matrix typed a row per line: a line ending with ',' or ';', or with a bracket
+        still open, goes on at the next line (an empty line ends the answer)."""
+        while _goes_on(text):
+            try:
+                more = self.ui.ask(MORE)
+            except EOFError:
+                break
+            if not more.strip():
+                break
+            text += "\n" + more
+        return text
 
     def _record(self, attempt: Attempt) -> None:
         """Store the attempt at once, with Ctrl-C held off until it is committed."""
