@@ -341,3 +341,27 @@ def test_quiz_reads_a_matrix_typed_one_row_per_line(cli_run):
     # the two lines were one answer: read as a 2×2 matrix (this question's Hessian is 3×3)
     assert "Read as: [[6*x, 0], [0, 2]]" in res.stdout
     assert "3x3" in res.stdout and "yours is 2x2" in res.stdout
+
+
+def test_quiz_does_not_count_an_unfinished_answer(tmp_path, monkeypatch):
+    import re
+
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+    from calctutor.quiz.store import Store
+
+    monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
+    args = ["quiz", "--skill", "4.8", "--count", "1", "--seed", "3", "--format", "plain"]
+    first = CliRunner().invoke(app, args, input="quit\n").stdout
+    m = re.search(r"T(\d)\(x\) is the Maclaurin polynomial of order \d of f\(x\) = (.*?)\. "
+                  r"Evaluate T\d\((.*?)\)", first.replace("\n", " "))
+    n, f_text, p = int(m.group(1)), m.group(2), m.group(3)
+    f = sp.sympify(f_text.replace("^", "**").replace("e**", "E**"), locals={"x": X})
+    poly = sp.series(f, X, 0, n + 1).removeO()
+    value = poly.subs(X, sp.Rational(p))
+    script = f"{str(poly).replace('**', '^')}\n{value}\n"
+    out = CliRunner().invoke(app, args, input=script).stdout
+    assert "NOT YET - Right, but not finished" in out and "finish it and answer again" in out
+    assert "score 1/1 (1 right first time)" in out
+    assert [a.outcome for a in Store.open().attempts()] == ["correct"]

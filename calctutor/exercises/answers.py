@@ -117,6 +117,12 @@ def answer_format(exercise, spec) -> str:
         return ("Type the output as a number." if n == 1 else
                 f"Type the output as {n} numbers separated by commas (one per neuron), "
                 f"e.g. {_example_numbers(n)}.")
+    if exercise.answer_key == "evaluations":
+        from calctutor.notation import to_text
+
+        t = exercise.solve()
+        order, _ = t.evaluations[-1]
+        return f"Type T{order}({to_text(t.eval_at)}) as an exact number, e.g. 13/8."
     if exercise.answer_key in KEY_FORMATS:
         return KEY_FORMATS[exercise.answer_key]
     if spec is None:

@@ -175,6 +175,7 @@ class Summary:
 
 
 MORE = "...          "  # the prompt of an answer's next line
+UNFINISHED = ("not_evaluated", "not_substituted", "unfinished")  # AnswerSpec.unfinished codes
 
 
 def _goes_on(text: str) -> bool:
@@ -299,7 +300,10 @@ class Quiz:
                 continue
             if judged.correct is None:
                 self.ui.show(judged.text)
-                self.ui.say("Not counted: try writing it another way, or skip.", "warn")
+                # right but not finished (the verdict names the step) is not counted either
+                unfinished = judged.diagnosis in UNFINISHED
+                self.ui.say("Not counted: finish it and answer again." if unfinished else
+                            "Not counted: try writing it another way, or skip.", "warn")
                 continue
             tries += 1
             # stored before the verdict is shown: an answer the learner saw judged is saved
