@@ -325,6 +325,8 @@ def test_a_label_where_no_kind_is_asked_is_a_clear_error():
             check_answer(run_diff("x^2"), word)
     # a declared variable with such a name is still a variable
     assert check_answer(run_diff("no^2", var="no"), "2 no").correct is True
+    # and letters that are the problem's variables multiply, as everywhere
+    assert check_answer(run_diff("m i n^2 / 2", var="n"), "min").correct is True
 
 
 def test_quiz_reads_a_matrix_typed_one_row_per_line(cli_run):

@@ -93,7 +93,9 @@ def label_words(text: str, variables=()) -> list[str]:
     names = {getattr(v, "name", v) for v in variables}
     if text.strip().lower() in NONE_WORDS and text.strip() not in names:
         return [text.strip().lower()]  # "no" alone is a word, not n*o
-    return [w.lower() for w in _WORD.findall(text) if w.lower() in LABELS and w not in names]
+    # "min" is m*i*n only in a problem whose variables are m, i and n
+    return [w.lower() for w in _WORD.findall(text) if w.lower() in LABELS and w not in names
+            and not set(w) <= names]
 
 
 def read_classification(text: str, names: list[str]):
