@@ -15,28 +15,16 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import requires_partial
 from sympy.printing.str import StrPrinter
 
-# Symbol names spelt as learners type them (theta, lam) shown as the letter (θ, λ).
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
-    "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "lam": "λ", "mu": "μ",
-    "nu": "ν", "xi": "ξ", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ",
-    "psi": "ψ", "omega": "ω",
-}
-_GREEK_NAME = re.compile(r"([A-Za-z]+)(_?\d*)$")
+from calctutor.symbols import display_name, pretty_name
+
+# One Greek printer for every view: theta -> θ, lam1 -> λ1 (see symbols.display_name).
+greek = display_name
 
 # A number's product sign left out before a letter or a bracket (2x, 3(x + 1)), as a tutor
 # writes it; never after a power (x^2*y is x^2 y, not x^2y) nor inside a name (x1*y).
 _COEFFICIENT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[(]|[^\W\d_](?![\w(]))")
 
 _NUMBERS = re.compile(r"(?<=\d)\*(?=[\d.-])")
-
-
-def greek(name: str) -> str:
-    """``theta`` -> ``θ``, ``lam1`` -> ``λ1``; any other name unchanged."""
-    m = _GREEK_NAME.match(name)
-    if m and m.group(1) in GREEK:
-        return GREEK[m.group(1)] + m.group(2)
-    return name
 
 
 # The order in which the learner typed the terms of a sum (see ``keep_order``).
@@ -101,7 +89,7 @@ def ordered_terms(expr):
 
 
 def _subscript_var(v) -> str:
-    return greek(v.name) if isinstance(v, sympy.Symbol) else str(v)
+    return display_name(v.name) if isinstance(v, sympy.Symbol) else str(v)
 
 
 class _LearnerPrinter(StrPrinter):
@@ -126,7 +114,7 @@ class _LearnerPrinter(StrPrinter):
         return products_as_typed(text)
 
     def _print_Symbol(self, expr):
-        return greek(expr.name)
+        return display_name(expr.name)  # theta as θ (the lexer reads θ back as theta)
 
     def _print_exp(self, expr):
         arg = expr.args[0]
@@ -204,6 +192,7 @@ class _LearnerPrinter(StrPrinter):
         return f"{expr.func.__name__}({', '.join(self._print(a) for a in expr.args)})"
 
 
+
 _learner = _LearnerPrinter({"order": None})
 _dotted = _LearnerPrinter({"order": None, "dot": True})
 
@@ -247,9 +236,8 @@ def _latex_printer():
 
         def _print_Symbol(self, expr, style="plain"):
             name = expr.name
-            m = _GREEK_NAME.match(name)
-            if m and m.group(1) == "lam":  # the multiplier as learners type it: λ
-                return r"\lambda" + (f"_{{{m.group(2).lstrip('_')}}}" if m.group(2) else "")
+            if pretty_name(name) != name:  # lam, as learners type the multiplier: λ
+                return super()._print_Symbol(sympy.Symbol(pretty_name(name)), style)
             if any(ch in _LATEX_CHARS or ord(ch) > 127 for ch in name):
                 out = []
                 for ch in name:
@@ -294,6 +282,13 @@ def _pretty_printer():
     one = sympy.S.One
 
     class Pretty(PrettyPrinter):
+        def _print_Symbol(self, e, bold_name=False):
+            # SymPy draws theta as θ but lam as "lam": give it the name it draws as λ
+            name = pretty_name(e.name)
+            if name != e.name:
+                e = sympy.Symbol(name)
+            return super()._print_Symbol(e, bold_name)
+
         def _print_Mul(self, product):
             factors = product.args
             if factors[0] is one or any(f.is_Number for f in factors[1:]):

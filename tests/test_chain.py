@@ -183,7 +183,7 @@ def test_forgotten_term_is_a_missing_chain_term():
 def test_not_substituted_is_diagnosed():
     r = chain("x^2 y + y", ["x=cos(t), y=t^2"], "t")
     v = check_answer(r, "2 x y (-sin t) + (x^2 + 1)(2t)")
-    assert v.correct is False and v.diagnosis == "not_substituted"
+    assert v.correct is None and v.verdict == "unfinished" and v.diagnosis == "not_substituted"
 
 
 def test_jacobian_order_is_diagnosed():

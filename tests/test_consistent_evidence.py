@@ -59,17 +59,19 @@ def test_chain_two_layers_values_are_the_composition():
 def test_chain_answer_right_only_after_substitution_is_not_accepted():
     r = chain("x^2 y + y", ["x=cos(t), y=t^2"], "t")
     v = check_answer(r, "2 x y (-sin t) + (x^2 + 1)(2t)")
-    assert v.correct is False and v.diagnosis == "not_substituted"
-    assert "x = cos(t)" in v.feedback and "t alone" in v.feedback
+    assert v.verdict == "unfinished" and v.correct is None and v.diagnosis == "not_substituted"
+    assert "x = cos(t)" in v.feedback and "in t" in v.feedback
     # a partly substituted answer is the same case
     v = check_answer(r, "2 cos(t) y (-sin t) + (cos(t)^2 + 1)(2t)")
-    assert v.correct is False and v.diagnosis == "not_substituted"
+    assert v.verdict == "unfinished" and v.diagnosis == "not_substituted"
+    assert "y = t^2" in v.feedback and "x = cos(t)" not in v.feedback
 
 
 def test_chain_at_a_point_compares_there_with_the_layer_values():
     r = chain("x^2 y + y", ["x=cos(t), y=t^2"], "t", at="t=1")
+    # its value at t = 1 is the value asked for, but it is not that value yet
     right = check_answer(r, "2 x y (-sin t) + (x^2 + 1)(2t)")
-    assert right.correct is True       # its value at t = 1 is the value asked for
+    assert right.verdict == "unfinished" and "evaluate it at t = 1" in right.feedback.lower()
     v = check_answer(r, "2x y + x^2 + 1")
     assert v.correct is False
     assert v.evidence.startswith("at t = 1 ")
@@ -84,7 +86,9 @@ def test_hessian_at_a_point_compares_a_symbolic_answer_there():
     x, y = sp.symbols("x y")
     h = sp.hessian(x ** 3 * y ** 2, (x, y)).subs({x: 1, y: 1})
     r = run_hessian("x^3 y^2", at="x=1,y=1")
-    assert check_answer(r, "[[6 x y^2, 6x^2 y],[6 x^2 y, 2 x^3]]").correct is True
+    # right at the point, but still a formula: not finished (the try is not used up)
+    done = check_answer(r, "[[6 x y^2, 6x^2 y],[6 x^2 y, 2 x^3]]")
+    assert done.verdict == "unfinished" and "Evaluate it at x = 1, y = 1" in done.feedback
     v = check_answer(r, "[[6 x y^2, 6x^2 y],[6 x^2 y, 3 x^3]]")
     assert v.correct is False and v.wrong_entries == ((2, 2),)
     assert v.evidence.startswith("at x = 1, y = 1")
@@ -96,7 +100,7 @@ def test_hessian_at_a_point_symbolic_answer_true_elsewhere_only():
     # 6 x y^2 and 6 x^2 y agree at (1, 1) but not at (2, 1): the point decides
     r = run_hessian("x^3 y^2", at="x=2,y=1")
     v = check_answer(r, "[[6 x y^2, 6x^2 y],[6 x^2 y, 2 x^3]]")
-    assert v.correct is True
+    assert v.verdict == "unfinished"  # right there, not yet evaluated
     v = check_answer(r, "[[6 x^2 y, 6x^2 y],[6 x^2 y, 2 x^3]]")
     assert v.correct is False and v.wrong_entries == ((1, 1),)
     yours, correct = _yours_correct(v.evidence)
@@ -105,7 +109,7 @@ def test_hessian_at_a_point_symbolic_answer_true_elsewhere_only():
 
 def test_gradient_at_a_point_compares_there():
     r = run_gradient("x^2 y", at="x=1,y=2")
-    assert check_answer(r, "[2xy, x^2]").correct is True
+    assert check_answer(r, "[2xy, x^2]").verdict == "unfinished"
     v = check_answer(r, "[2xy, x^2+1]")
     assert v.correct is False and v.wrong_entries == ((2,),)
     assert v.evidence.startswith("at x = 1, y = 2")
@@ -114,7 +118,7 @@ def test_gradient_at_a_point_compares_there():
 
 def test_jacobian_at_a_point_compares_there():
     r = run_jacobian("x y, x + y^2", at="x=2,y=3")
-    assert check_answer(r, "[[y, x],[1, 2y]]").correct is True
+    assert check_answer(r, "[[y, x],[1, 2y]]").verdict == "unfinished"
     v = check_answer(r, "[[y, x],[1, y]]")
     assert v.correct is False and v.wrong_entries == ((2, 2),)
     assert "at x = 2, y = 3" in v.evidence
@@ -123,7 +127,8 @@ def test_jacobian_at_a_point_compares_there():
 
 def test_at_point_with_a_symbolic_constant_keeps_the_constant():
     r = run_gradient("a x^2", vars="x", at="x=2")
-    assert check_answer(r, "[2 a x]").correct is True
+    assert check_answer(r, "[4 a]").correct is True
+    assert check_answer(r, "[2 a x]").verdict == "unfinished"
     assert check_answer(r, "[a x]").correct is False
 
 

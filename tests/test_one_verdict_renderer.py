@@ -53,15 +53,17 @@ def test_quiz_and_answer_show_the_same_verdict(expr, answer, code):
         assert f"Likely mistake: {code.replace('_', ' ')}" in shown
 
 
-def test_a_classification_is_read_back_in_words_without_warnings():
+def test_a_classification_is_read_back_in_words_without_warnings(tmp_path):
     """'(-1/2, 0) min' was shown as [[-1/2, 0], <function minimum ...>] with a SymPy
     deprecation warning: a Matrix read the word as SymPy's function minimum."""
+    import os
     import subprocess
     import sys
 
     r = subprocess.run(
         [sys.executable, "-m", "calctutor", "quiz", "--skill", "2.9", "--count", "1",
          "--seed", "1"], input="(-1/2, 0) min\nskip\n", capture_output=True, text=True,
+        env={**os.environ, "CALCTUTOR_HOME": str(tmp_path)},  # never the user's own progress
         timeout=120)
     assert r.returncode == 0, r.stderr
     assert "Read as: (-1/2, 0) minimum" in r.stdout

@@ -101,10 +101,10 @@ AMBIGUOUS = [
     ("x[1]", make_symbol("x_1"), "index"),
     ("w[2] x", make_symbol("w_2") * x, "w*(2)"),
     ("x[i]^2", make_symbol("x_i") ** 2, "x_i"),
-    ("theta[0]", make_symbol("theta_0"), "theta_0"),
+    ("theta[0]", make_symbol("θ_0"), "θ_0"),
     ("f[x]", make_symbol("f_x"), "f(x)"),
-    ("λ[2] x", make_symbol("lam_2") * x, "lam_2"),
-    ("lambda[1]", make_symbol("lam_1"), "lam_1"),
+    ("λ[2] x", make_symbol("lam_2") * x, "λ_2"),
+    ("lambda[1]", make_symbol("λ_1"), "λ_1"),
     # other glued brackets group, flagged since an index may have been meant
     ("x[x+1]", x * (x + 1), "index is written"),
     ("e[1]", sp.E, "e times the bracket"),

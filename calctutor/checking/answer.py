@@ -11,6 +11,7 @@ for the mistake that produces it. A new command gets ``--answer`` by giving its 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Callable, Iterable, Sequence
 import sympy as sp
 
 from calctutor.checking.equivalence import Equivalence, check_equivalent
-from calctutor.errors import UsageError
+from calctutor.errors import CalcTutorError, ParseError, UsageError
 from calctutor.notation import to_text
 from calctutor.parsing import parse_expression, parse_expressions, parse_matrix
 from calctutor.results import Reading, json_value
@@ -44,6 +45,17 @@ class Mistake:
     code: str
     value: object
     feedback: str
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """The answer one step before the end (the derivative before it is evaluated at the
+    point, say) and that last step in the imperative ("evaluate it at x = 3"). An answer
+    equal to ``value`` is "right, but not finished": told the step, not marked wrong."""
+
+    value: object
+    step: str
+    code: str = "unfinished"
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,15 @@ class AnswerSpec:
     # What is checked may depend on what was typed (Newton's --steps N: the list x1, ..., xN
     # or xN alone): called with the text, it gives the spec to check it against (None: this).
     adapt: Callable[[str], AnswerSpec | None] | None = None
+    # The answer before a last required step (see ``Unfinished``). Besides these, an answer
+    # that is right once ``substitute`` and ``at`` are applied is unfinished too.
+    unfinished: tuple[Unfinished, ...] = ()
+    # Labels as words: ``classification`` ((point values, kind) pairs, in the order of
+    # ``variables``) lets an answer in words ("(1, 0) min, (-1, 0) saddle") be checked as a
+    # classification of stationary points; ``label`` is the kind a value is asked for
+    # ("maximum"), so "4 (max)" is the value 4 and "4 (min)" says it is the wrong kind.
+    classification: tuple | None = None
+    label: str | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -108,10 +129,21 @@ class AnswerResult:
     # same diagnosis and evidence without the expected answer or its value (the learner's
     # own value instead). None when ``feedback`` gives nothing away.
     guarded_feedback: str | None = None
+    # right, but a last step is missing (``correct`` is then None: neither right nor wrong,
+    # so the try is not used up); ``feedback`` names the step
+    unfinished: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """"correct", "wrong", "unfinished" or "undecided" (could not be checked)."""
+        if self.unfinished:
+            return "unfinished"
+        return {True: "correct", False: "wrong", None: "undecided"}[self.correct]
 
     def to_json(self) -> dict:
         out = {
             "correct": self.correct,
+            "verdict": self.verdict,
             "expected": self.json_expected if self.json_expected is not None
             else json_shape(self.expected),
             "answer": json_shape(self.answer),
@@ -161,18 +193,35 @@ def parse_answer(text: str, spec: AnswerSpec):
     if spec.shape in ("expr", "number"):
         parsed = parse_expression(text, variables=names, positive=spec.positive, what="your answer")
         return parsed.expr, parsed.reading, {(): tuple(parsed.reading.conditions)}
-    if spec.shape in ("vector", "numbers") and not text.lstrip().startswith("[["):
+    if spec.shape in ("vector", "numbers") and not _rows_typed(text):
         from calctutor.checking.named_answers import unname  # "m=1, c=2" -> "1, 2"
 
-        items = parse_expressions(unname(text, spec.entry_names), variables=names,
-                                  positive=spec.positive)
-        return ([p.expr for p in items], _join_readings(text, [p.reading for p in items]),
-                {(i + 1,): tuple(p.reading.conditions) for i, p in enumerate(items)})
+        try:
+            items = parse_expressions(unname(text, spec.entry_names), variables=names,
+                                      positive=spec.positive)
+        except ParseError:
+            # "(1, 2), (3, 4)" where a list is expected: read as the matrix it is, so the
+            # verdict names the shape read and the shape expected; else the list's error
+            try:
+                rows = parse_matrix(text, variables=names, positive=spec.positive)
+            except CalcTutorError:
+                rows = []
+            if len(rows) < 2:
+                raise
+        else:
+            return ([p.expr for p in items], _join_readings(text, [p.reading for p in items]),
+                    {(i + 1,): tuple(p.reading.conditions) for i, p in enumerate(items)})
     rows = parse_matrix(text, variables=names, positive=spec.positive, what="your answer")
     return ([[p.expr for p in row] for row in rows],
             _join_readings(text, [p.reading for row in rows for p in row], rows=rows),
             {(i + 1, j + 1): tuple(p.reading.conditions)
              for i, row in enumerate(rows) for j, p in enumerate(row)})
+
+
+def _rows_typed(text: str) -> bool:
+    """The text is written as rows: "[[...", or with ';' or a line break between rows."""
+    body = text.strip()
+    return body.startswith("[[") or ";" in body or "\n" in body
 
 
 def _join_readings(text: str, readings: Sequence[Reading], rows=None) -> Reading:
@@ -489,7 +538,13 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
     spec: AnswerSpec = spec_of()
     if spec.adapt is not None:
         spec = spec.adapt(text) or spec
-    answer, reading, conditions = parse_answer(text, spec)
+    labelled = _labelled(result, spec, text)
+    if isinstance(labelled, AnswerResult):
+        return dataclasses.replace(labelled, show=show)
+    answer, reading, conditions = parse_answer(labelled, spec)
+    if labelled != text:  # "4 (max)": the label agreed with the kind asked for
+        reading = Reading(text, reading.reading, (*reading.notes, f"the label read as the "
+                          f"word {spec.label}, the kind asked for"), True, reading.conditions)
     answer = _conform(answer, spec.expected)
     decimals = _typed_decimals(text)
 
@@ -502,9 +557,15 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
                             json_expected=spec.json_expected, solution=result, show=show,
                             guarded_feedback=guarded if guarded != feedback else None, **extra)
 
+    def not_finished(form: Unfinished):
+        return verdict(None, f"{_capital(form.step)}.", diagnosis=form.code, unfinished=True)
+
     compared = _substituted(answer, spec)
     want, got = _shape_of(spec.expected), _shape_of(answer)
     if want != got:
+        form = _unfinished_form(spec, answer)
+        if form is not None:
+            return not_finished(form)
         mistake = diagnose(spec, compared, decimals)
         message = f"{_capital(spec.what)} should be {_describe_shape(want)}; yours is " \
                   f"{_describe_shape(got, short=True)}."
@@ -523,22 +584,18 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         if comparison.guarded:
             comparison.guarded = f"at {point}, {comparison.guarded}"
     if comparison.correct:
-        left = [] if spec.at else _mentions(answer, [k for k, _ in spec.substitute])
-        if left:
-            defs = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.substitute
-                             if k.name in left)
-            finals = sorted({s.name for _, v in spec.substitute for s in v.free_symbols})
-            return verdict(False, f"Your answer is right once {defs} "
-                           f"{'is' if len(left) == 1 else 'are'} substituted, but it is still "
-                           f"written in {_join(left)}: give {spec.what} in "
-                           f"{_join(finals) or 'the final variables'} alone.",
-                           diagnosis="not_substituted", notes=notes)
+        form = _last_steps(spec, answer)
+        if form is not None:
+            return dataclasses.replace(not_finished(form), notes=notes)
         return verdict(True, f"{'Those are' if _plural(spec.what) else 'That is'} {spec.what}.",
                        notes=notes)
     if comparison.correct is None:
         where = _which_entries(comparison.undecided, spec)
         return verdict(None, f"Your answer could not be checked{where}: neither a proof nor a "
                        "counterexample was found within the time limit.", notes=notes)
+    form = _unfinished_form(spec, answer)
+    if form is not None:
+        return dataclasses.replace(not_finished(form), notes=notes)
     mistake = diagnose(spec, compared, decimals)
     evidence = comparison.evidence
     guarded = None
@@ -554,6 +611,84 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
         code = None
     return verdict(False, feedback, guarded, diagnosis=code, evidence=evidence,
                    wrong_entries=tuple(i for i in comparison.wrong if i), notes=notes)
+
+
+def _labelled(result, spec: AnswerSpec, text: str):
+    """Labels in the answer read as words: a classification's verdict, or the text without
+    a label that agrees with the kind asked for; a label where the question asks for no
+    kind is an error that says what to type instead."""
+    from calctutor.checking.named_answers import KINDS, check_classification, label_words
+
+    words = label_words(text, spec.variables)
+    if not words:
+        return text
+    if spec.classification is not None:
+        names = [v.name for v in spec.variables]
+        points, complete = spec.classification
+        return check_classification(points, names, text, result, complete=complete)
+    kinds = {KINDS[w] for w in words if w in KINDS}
+    if spec.label and kinds and words and all(w in KINDS or w in ("local", "global")
+                                               for w in words):
+        if kinds != {spec.label}:
+            other = next(iter(kinds - {spec.label}))
+            return AnswerResult(False, spec.what, Reading(text, text, (), False), spec.expected,
+                                text, f"The question asks for the {spec.label}; your answer "
+                                f"calls it a {other}.", diagnosis="wrong_kind",
+                                json_expected=spec.json_expected, solution=result)
+        import re
+
+        bare = re.sub(r"(?i)\b(?:local|global|" + "|".join(KINDS) + r")\b", " ", text)
+        bare = re.sub(r"\(\s*\)|[:=]", " ", bare).strip()
+        if bare:
+            return bare
+    shape = {"expr": "an expression", "number": "a number"}.get(
+        spec.shape, _describe_shape(_shape_of(spec.expected)))
+    raise ParseError(f"'{words[0]}' is a word, not part of an answer here: {spec.what} is "
+                     f"{shape}; type "
+                     f"{'it' if not _plural(spec.what) else 'them'} alone", text,
+                     text.lower().find(words[0]))
+
+
+def _last_steps(spec: AnswerSpec, answer) -> Unfinished | None:
+    """An answer right once the spec's intermediate names are substituted and its point put
+    in, that still uses those names: the steps it still needs, in order."""
+    names = [k for k, _ in spec.substitute] + [k for k, _ in spec.at]
+    left = _mentions(answer, names)
+    if not left:
+        return None
+    steps, code = [], "not_evaluated"
+    inner = [(k, v) for k, v in spec.substitute if k.name in left]
+    if inner:
+        defs = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in inner)
+        finals = sorted({to_text(s) for _, v in spec.substitute for s in v.free_symbols})
+        steps.append(f"substitute {defs} to write it in {_join(finals) or 'the final variables'}")
+        code = "not_substituted"
+    if spec.at:
+        point = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in spec.at)
+        numbers = all(sp.sympify(e).is_number for _, e in _entries(spec.expected))
+        goal = ("the numbers" if _shape_of(spec.expected) else "a number") if numbers else \
+            "its value there"
+        steps.append(f"evaluate it at {point} to give {goal}")
+    return Unfinished(None, ", then ".join(steps), code)
+
+
+def _unfinished_form(spec: AnswerSpec, answer) -> Unfinished | None:
+    """The spec's unfinished form that the answer equals (entry by entry, as functions of
+    the spec's variables), if any."""
+    for form in spec.unfinished:
+        value = _conform(answer, form.value)
+        if _shape_of(value) != _shape_of(form.value):
+            continue
+        try:
+            same = all(check_equivalent(sp.sympify(e), sp.sympify(a),
+                                        list(spec.variables)).equivalent is True
+                       for (_, e), (_, a) in zip(_entries(form.value), _entries(value),
+                                                 strict=True))
+        except (TypeError, ValueError, AttributeError, sp.SympifyError):
+            continue
+        if same:
+            return form
+    return None
 
 
 def diagnose(spec: AnswerSpec, answer, decimals: int | None = None) -> Mistake | None:

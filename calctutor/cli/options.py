@@ -42,7 +42,8 @@ ShowOpt = Annotated[
 
 def respond(result, out: RenderOptions, answer: str | None = None, show: bool = False) -> tuple[str, int]:
     """The text and exit code of a command: its result rendered, or, with ``answer``, the
-    verdict on the learner's answer (0 right, 1 wrong, 2 could not be checked)."""
+    verdict on the learner's answer (0 right, 1 wrong or not finished, 2 could not be
+    checked)."""
     from calctutor.render import render
 
     if answer is None:
@@ -50,7 +51,9 @@ def respond(result, out: RenderOptions, answer: str | None = None, show: bool = 
     from calctutor.checking.answer import check_answer
 
     verdict = check_answer(result, answer, show=show)
-    code = {True: EXIT_OK, False: EXIT_WRONG, None: EXIT_BAD_INPUT}[verdict.correct]
+    # right but not finished is not right: exit 1, with the missing step in the message
+    code = EXIT_WRONG if verdict.unfinished else \
+        {True: EXIT_OK, False: EXIT_WRONG, None: EXIT_BAD_INPUT}[verdict.correct]
     return render(verdict, out), code
 
 

@@ -12,95 +12,23 @@ from __future__ import annotations
 
 import re
 
+from calctutor.checking.named_answers import KINDS, check_classification, read_classification
 from calctutor.errors import ParseError
 
-KINDS = {"min": "minimum", "minimum": "minimum", "minima": "minimum", "max": "maximum",
-         "maximum": "maximum", "maxima": "maximum", "saddle": "saddle",
-         "degenerate": "degenerate", "inconclusive": "degenerate"}
-_POINT = re.compile(r"\(([^()]*)\)")
-_KIND = re.compile(r"[A-Za-z]+")
-
-
-def read_classification(text: str, names: list[str]):
-    """[(point tuple of SymPy numbers, kind)] from the learner's text, in the order typed:
-    each point "(a, b)" with a kind word (min/max/saddle/degenerate) before or after it."""
-    from calctutor.parsing import parse_expressions
-
-    points = []
-    spans = []
-    for m in _POINT.finditer(text):
-        coords = [p.expr for p in parse_expressions(m.group(1))]
-        if len(coords) != len(names):
-            raise ParseError(f"the point ({m.group(1)}) should have {len(names)} coordinates "
-                             f"({', '.join(names)})", text, m.start())
-        points.append(tuple(coords))
-        spans.append((m.start(), m.end()))
-    rest = _POINT.sub(" | ", text)
-    kinds = [KINDS[w.lower()] for w in _KIND.findall(rest) if w.lower() in KINDS]
-    if not points:
-        raise ParseError("write each stationary point in brackets with its kind, e.g. "
-                         "\"(1, 0) minimum, (-1, 0) saddle\"", text, None)
-    if len(kinds) != len(points):
-        raise ParseError(f"give one kind (minimum, maximum, saddle or degenerate) for each of "
-                         f"the {len(points)} point{'s' if len(points) != 1 else ''}", text, None)
-    return list(zip(points, kinds, strict=True))
+__all__ = ["KINDS", "read_classification", "check_stationary_points", "answer_format"]
 
 
 def check_stationary_points(exercise, text: str):
     """The verdict on a classification of the exercise's stationary points."""
-    import sympy as sp
-
-    from calctutor.checking.answer import AnswerResult
     from calctutor.parsing import parse_expression
-    from calctutor.results import Reading
 
     expected = exercise.answer or []
-    names = list(expected[0]["point"]) if expected else []
-    want = {tuple(parse_expression(str(p["point"][n])).expr for n in names): p["kind"]
-            for p in expected}
-    given = read_classification(text, names)
-    shown = ", ".join("(" + ", ".join(str(c) for c in pt) + f") {kind}" for pt, kind in given)
-    reading = Reading(text, shown, (), shown.replace(" ", "") != text.replace(" ", ""))
-
-    def same(a, b):  # b as typed: decimals are right to 3 places
-        def close(x, y):
-            if y.atoms(sp.Float):
-                return abs(complex(sp.N(x - y))) <= 5e-4 * max(1.0, abs(complex(sp.N(x))))
-            return sp.simplify(x - y) == 0
-        return all(close(x, y) for x, y in zip(a, b, strict=True))
-
-    def find(pt):
-        return next((w for w in want if same(w, pt)), None)
-
-    wrong_kind = [(pt, k, want[w]) for pt, k in given if (w := find(pt)) is not None
-                  and want[w] != k]
-    extra = [pt for pt, _ in given if find(pt) is None]
-    found = {find(pt) for pt, _ in given} - {None}
-    missing = [w for w in want if w not in found]
-    answer = [[[str(c) for c in pt], k] for pt, k in given]
-    json_expected = [{"point": p["point"], "kind": p["kind"]} for p in expected]
-
-    def verdict(ok, feedback, code=None):
-        return AnswerResult(ok, "the stationary points and their kinds", reading, json_expected,
-                            answer, feedback, diagnosis=code, json_expected=json_expected,
-                            solution=exercise.solve())
-
-    def p(pt):
-        return "(" + ", ".join(str(c) for c in pt) + ")"
-
-    if not (wrong_kind or extra or missing):
-        return verdict(True, "Those are the stationary points, each classified correctly.")
-    if wrong_kind:
-        pt, k, right = wrong_kind[0]
-        return verdict(False, f"{p(pt)} is a stationary point, but not a {k}: check the sign of "
-                       "det H and of f_xx there (det H < 0: saddle; det H > 0: minimum if "
-                       "f_xx > 0, maximum if f_xx < 0).", "wrong_classification")
-    if extra:
-        return verdict(False, f"{p(extra[0])} is not a stationary point: the gradient is not "
-                       "zero there.", "not_stationary")
-    return verdict(False, f"There {'is' if len(missing) == 1 else 'are'} {len(missing)} more "
-                   f"stationary point{'s' if len(missing) != 1 else ''}: solve ∇f = 0 fully "
-                   "(every solution of each equation).", "missing_stationary_point")
+    names = list(expected[0]["point"]) if expected else list(
+        s.name for s in getattr(exercise.solve(), "variables", ()))
+    want = [(tuple(parse_expression(str(p["point"][n])).expr for n in names), p["kind"])
+            for p in expected]
+    return check_classification(want, names, text, exercise.solve(),
+                                [{"point": p["point"], "kind": p["kind"]} for p in expected])
 
 
 class _Part:
@@ -108,16 +36,18 @@ class _Part:
     at a point, a network's output) as a result that ``check_answer`` can judge."""
 
     def __init__(self, shape: str, expected, what: str, variables=(), tolerance=None,
-                 mistakes=None):
+                 mistakes=None, unfinished=()):
         self.shape, self.expected, self.what = shape, expected, what
         self.variables, self.tolerance = tuple(variables), tolerance
         self.mistakes = mistakes  # the part's own mal-rules (a callable), from its topic
+        self.unfinished = tuple(unfinished)
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
 
         return AnswerSpec(self.shape, self.expected, self.what, variables=self.variables,
-                          tolerance=self.tolerance, mistakes=self.mistakes)
+                          tolerance=self.tolerance, mistakes=self.mistakes,
+                          unfinished=self.unfinished)
 
 
 def _check_part(exercise, text: str, part: _Part):
@@ -140,10 +70,21 @@ def check_determinant(exercise, text: str):
 
 def check_evaluation(exercise, text: str):
     """The verdict on T_n(p): the exercise's Taylor polynomial evaluated at its point."""
+    import sympy as sp
+
+    from calctutor.checking.answer import Unfinished
+    from calctutor.notation import to_text
+
     t = exercise.solve()
     order, value = t.evaluations[-1]
+    before = ()
+    if order == t.order and len(t.variables) == 1:  # the polynomial itself, not yet evaluated
+        before = (Unfinished(sp.expand(t.polynomial), f"that is T{order}; evaluate it at "
+                             f"{to_text(t.variables[0])} = {to_text(t.eval_at)} to give a "
+                             "number", "not_evaluated"),)
     return _check_part(exercise, text, _Part("number", value,
-                                             f"the value of T{order} at {t.eval_at}"))
+                                             f"the value of T{order} at {t.eval_at}",
+                                             t.variables, unfinished=before))
 
 
 def check_output(exercise, text: str):
@@ -253,3 +194,123 @@ def to_decimals(verdict, text: str, decimals: int):
 
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
           "evaluations": check_evaluation, "activations": check_output, "yes_no": check_yes_no}
+
+
+# ---------------------------------------------------------------------------------------
+# What to type: the "Type ..." line of a question
+
+
+# Where the bank checks one part of the result (``Exercise.answer_key``).
+KEY_FORMATS = {
+    "stationary_points": "Type each stationary point with its kind, e.g. "
+                         "(1, 0) minimum, (-1, 0) saddle.",
+    "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
+    "evaluations": "Type the value as an exact number, e.g. 13/8.",
+    "yes_no": "Type yes or no.",
+}
+_PARTIAL = re.compile(r"(?:∂²?|d)[A-Za-zχ²]+/(?:∂|d)[A-Za-z]\w*(?:∂[A-Za-z]\w*)?(?:\(\d+\))?")
+_PLACES = re.compile(r"to (\d+) decimal places")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def answer_format(exercise, spec) -> str:
+    """The "Type ..." line of a question: the quantity in the prompt's own symbols and the
+    form of the answer at its size (a 3×3 Hessian shows a 3×3 template)."""
+    if exercise.answer_key == "activations":
+        n = len(list(exercise.solve().forward.a[-1]))
+        return ("Type the output as a number." if n == 1 else
+                f"Type the output as {n} numbers separated by commas (one per neuron), "
+                f"e.g. {_example_numbers(n)}.")
+    if exercise.answer_key == "evaluations":
+        from calctutor.notation import to_text
+
+        t = exercise.solve()
+        order, _ = t.evaluations[-1]
+        return f"Type T{order}({to_text(t.eval_at)}) as an exact number, e.g. 13/8."
+    if exercise.answer_key in KEY_FORMATS:
+        return KEY_FORMATS[exercise.answer_key]
+    if spec is None:
+        return "Type your answer."
+    return f"Type {_quantity(exercise.prompt, spec)} {_form(exercise.prompt, spec)}."
+
+
+def _quantity(prompt: str, spec) -> str:
+    """``spec.what`` in the prompt's notation (∂C/∂w for a one-neuron ∂C/∂W(1), χ² for chi^2,
+    the Maclaurin polynomial about 0, the prompt's own ∂f/∂y or df/dt)."""
+    what = spec.what.replace("dchi2/d", "∂χ²/∂").replace("chi^2", "χ²")
+    what = what.replace("grad L", "∇L")
+    typed = _PARTIAL.findall(prompt)
+    asked = re.search(r"\bFind (" + _PARTIAL.pattern + ")", prompt)
+    if asked:
+        typed = [asked.group(1)]  # "Find df/dt as J_f · dx/dt": the first is the quantity
+    weights = re.fullmatch(r"∂C/∂([Wb])\((\d+)\)", what)
+    if weights:
+        letter, k = weights.groups()
+        for name in (what, f"∂C/∂{letter.lower()}{k}", f"∂C/∂{letter.lower()}"):
+            if name in prompt:
+                return name
+        return what
+    if "Taylor polynomial" in what and "Maclaurin" in prompt:
+        what = what.replace("Taylor", "Maclaurin")
+    if what == "the linearisation" and "Taylor" in prompt:
+        what = "the first-order Taylor polynomial (the linearisation)"
+    value_at = re.search(r"\bf'\([^()]+\)", prompt)  # "evaluate f'(0)"
+    if "derivative" in what and spec.shape == "number" and value_at and not typed:
+        return value_at.group(0)
+    if "derivative" in what and len(typed) == 1 and spec.shape in ("expr", "number"):
+        at = " at the point" if spec.shape == "number" else ""
+        return f"{typed[0]}{at}"
+    if spec.shape == "vector" and spec.entry_names and "(" not in what:
+        names = [_in_prompt(n, prompt) for n in spec.entry_names]
+        if what.startswith("the gradient") and not ("gradient" in prompt or "∇" in prompt):
+            return ", ".join(names)  # the prompt asks for the partials by name
+        what += f" ({', '.join(names)})"
+    return what
+
+
+def _in_prompt(name: str, prompt: str) -> str:
+    """An entry name such as df/da as the prompt writes it (∂y/∂a), else with ∂."""
+    from calctutor.symbols import display_name
+
+    m = re.fullmatch(r"d(\w+)/d(\w+)", name)
+    if not m:
+        return name
+    found = re.search(r"∂(\w)/∂" + re.escape(m.group(2)) + r"\b", prompt)
+    return found.group(0) if found else f"∂{m.group(1)}/∂{display_name(m.group(2))}"
+
+
+def _form(prompt: str, spec) -> str:
+    expected = spec.expected
+    if spec.shape == "expr":
+        return "as an expression, e.g. 3x^2 cos(x)"
+    places = _PLACES.search(prompt)
+    exact = "exactly" in prompt or "exact" in prompt.split()
+    if places:
+        number = f"to {places.group(1)} decimal places (or exactly)"
+    elif exact:
+        number = "exactly (like 3/4 or sqrt(2), not a rounded decimal)"
+    else:
+        number = "exactly like 3/4 or sqrt(2), or as a decimal"
+    if spec.shape == "number" or (spec.shape == "numbers" and len(expected) == 1):
+        return f"as a number, {number}"
+    if spec.shape == "numbers":
+        n = len(expected)
+        return f"as {n} numbers separated by commas, {number}: e.g. {_example_numbers(n)}"
+    if spec.shape == "vector":
+        n = len(expected)
+        return f"as {n} expressions separated by commas, in that order"
+    rows = expected.tolist() if hasattr(expected, "tolist") else [list(r) for r in expected]
+    m, n = len(rows), len(rows[0])
+    if m * n > len(_LETTERS):
+        return f"as a {m}×{n} matrix, row by row: [[...], [...], ...]"
+    letters = iter(_LETTERS)
+    grid = [[next(letters) for _ in range(n)] for _ in range(m)]
+    if m == 1:
+        return f"as a 1×{n} row: {', '.join(grid[0])}"
+    brackets = "[" + ", ".join("[" + ", ".join(r) + "]" for r in grid) + "]"
+    semis = "; ".join(", ".join(r) for r in grid)
+    return f"as a {m}×{n} matrix, row by row: {brackets} (or {semis})"
+
+
+def _example_numbers(n: int) -> str:
+    return ", ".join(("1.5", "-2", "0", "3/4", "1")[k % 5] for k in range(n))

@@ -74,6 +74,7 @@ from calctutor.parsing.build import lost as lost_after
 from calctutor.parsing.grammar import KEYWORDS, Parser, show
 from calctutor.parsing.lexer import CLOSERS, OPENERS, Token, tokenize
 from calctutor.results import Reading
+from calctutor.symbols import GREEK_LETTERS
 
 MAX_NAME_LENGTH = 30
 
@@ -113,6 +114,8 @@ def _the(what: str) -> str:
 
 
 def _squash(text: str) -> str:
+    # θ and theta are the same name: typing either is not "read differently"
+    text = "".join(GREEK_LETTERS.get(ch, ch) for ch in text).replace("lambda", "lam")
     return "".join(text.split()).replace("**", "^")
 
 
@@ -429,25 +432,29 @@ def parse_equation(text: str, *, variables: Sequence[str] = (),
 @_guarded
 def parse_matrix(text: str, *, variables: Sequence[str] = (), positive: bool = False,
                  what: str = "the matrix") -> list[list[Parsed]]:
-    """Parse a matrix typed row by row: ``"[[1, x], [2, y]]"`` (the outer brackets optional:
-    ``"[1, x], [2, y]"``). A plain list ``"a, b"`` is one row. Rows must be equally long."""
+    """Parse a matrix typed row by row, in any of the common forms: ``"[[1, x], [2, y]]"``
+    (the outer brackets optional), ``"(1, x), (2, y)"``, ``"1, x; 2, y"`` (also inside one
+    pair of brackets) or one row per line. A plain list ``"a, b"`` is one row. Rows must be
+    equally long; a row's entries are separated by commas."""
     text = _require_text(text, what)
     declared = _declared(variables)
-    tokens = tokenize(text)
+    tokens = _row_tokens(tokenize(text, rows=True))
     start, stop = 0, len(tokens) - 1
-    inner = _unwrap(tokens, start, stop, round_too=False)
-    ranges = _split(tokens, *inner, ",")
-    if all(_unwrap(tokens, a, b, round_too=False) != (a, b) for a, b in ranges) and inner != (start, stop):
-        rows_ranges = ranges  # "[[..],[..]]"
+    ends = _top_level(tokens, start, stop, ";")
+    if not ends:
+        inner = _unwrap(tokens, start, stop, round_too=True)
+        if inner != (start, stop) and _top_level(tokens, *inner, ";"):
+            start, stop = inner  # "[a, b; c, d]"
+            ends = _top_level(tokens, start, stop, ";")
+    if ends:
+        rows_ranges = _split(tokens, start, stop, ";")
+        if rows_ranges[-1][0] == rows_ranges[-1][1] and len(rows_ranges) > 1:
+            rows_ranges.pop()  # "a, b; c, d;": a closing ';' ends the last row
     else:
-        ranges = _split(tokens, start, stop, ",")
-        if all(_unwrap(tokens, a, b, round_too=False) != (a, b) for a, b in ranges):
-            rows_ranges = ranges  # "[..],[..]"
-        else:
-            rows_ranges = [(start, stop)]  # "a, b": a single row
+        rows_ranges = _bracketed_rows(tokens, start, stop)
     rows: list[list[Parsed]] = []
     for i, (a, b) in enumerate(rows_ranges, start=1):
-        ra, rb = _unwrap(tokens, a, b, round_too=False)
+        ra, rb = _unwrap(tokens, a, b, round_too=True)
         if ra == rb:
             raise ParseError(f"row {i} of {what} is empty (at column {tokens[a].column})", text,
                              tokens[a].pos)
@@ -462,3 +469,51 @@ def parse_matrix(text: str, *, variables: Sequence[str] = (), positive: bool = F
                              f"{len(rows[0])} (at column {tokens[a].column})", text, tokens[a].pos)
         rows.append(row)
     return rows
+
+
+def _row_tokens(tokens: list[Token]) -> list[Token]:
+    """Line breaks as row ends (";") where one can end a row: outside brackets, after an
+    entry; elsewhere (after a comma, inside brackets, at either end) they are white space."""
+    out: list[Token] = []
+    depth = 0
+    for k, tok in enumerate(tokens):
+        if tok.kind == "op" and tok.text in OPENERS:
+            depth += 1
+        elif tok.kind == "op" and tok.text in CLOSERS:
+            depth -= 1
+        if tok.kind == "op" and tok.text == "\n":
+            after = next((t for t in tokens[k + 1:] if t.text != "\n"), None)
+            ends_row = (depth == 0 and out and out[-1].text not in (",", ";")
+                        and after is not None and after.kind != "end"
+                        and after.text not in (",", ";"))
+            if ends_row:
+                out.append(Token("op", ";", tok.pos, tok.end, tok.spaced))
+            continue
+        out.append(tok)
+    return out
+
+
+def _bracketed_rows(tokens: list[Token], start: int, stop: int) -> list[tuple[int, int]]:
+    """The rows of a matrix written without ';': ``[[a, b], [c, d]]``, ``[a, b], [c, d]``,
+    ``(a, b), (c, d)`` or ``((a, b), (c, d))``; else the whole text is one row. A round
+    bracket is a row only when it holds a comma: ``(x+1), (y)`` is a row of two entries."""
+
+    def grouped(a: int, b: int) -> list[tuple[int, int]] | None:
+        ranges = _split(tokens, a, b, ",")
+        for ra, rb in ranges:
+            inner = _unwrap(tokens, ra, rb, round_too=True)
+            if inner == (ra, rb):
+                return None
+            if tokens[ra].text == "(" and not _top_level(tokens, *inner, ","):
+                return None
+        return ranges
+
+    inner = _unwrap(tokens, start, stop, round_too=True)
+    if inner != (start, stop):
+        found = grouped(*inner)
+        if found is not None:
+            return found  # "[[..], [..]]"
+    found = grouped(start, stop)
+    if found is not None and (len(found) > 1 or tokens[start].text == "["):
+        return found  # "[..], [..]" and "(..), (..)"; a lone "[a, b]" is one row too
+    return [(start, stop)]  # "a, b" or "(a, b)": a single row

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from calctutor.errors import LimitError, ParseError
 from calctutor.parsing.lexer import CLOSERS, OPENERS, Token
-from calctutor.symbols import GREEK, is_variable_name
+from calctutor.symbols import GREEK, canonical_name, display_name, is_variable_name
 
 MAX_DEPTH = 60
 
@@ -174,7 +174,9 @@ def _show_exponent(node: Node) -> str:
 def _show(node: Node) -> str:
     if isinstance(node, Num):
         return node.text
-    if isinstance(node, (Const, Var)):
+    if isinstance(node, Var):
+        return display_name(canonical_name(node.name))  # θ, as every human format prints it
+    if isinstance(node, Const):
         return node.name
     if isinstance(node, Run):
         return "*".join(show(item) for item in node.items)
@@ -617,7 +619,7 @@ class Parser:
                 self.note("e is the declared variable e, not Euler's number")
             return self.subscript(Var(tok.pos, tok.end, "lam" if word == "lambda" else word))
         if word == "lambda":
-            self.note("lambda read as the variable lam")
+            self.note("lambda read as the variable λ")
             return self.subscript(Var(tok.pos, tok.end, "lam"))
         fn = canonical_function(word)
         if fn is not None:
@@ -677,12 +679,12 @@ class Parser:
                              f"e.g. {name.replace('_', '')}{inner.text}", opener)
         self.i += 3
         if name in UNKNOWN_FUNCTIONS:
-            self.note(f"{typed} read as the variable {indexed} (an index); write "
+            self.note(f"{typed} read as the variable {display_name(indexed)} (an index); write "
                       f"{name}({inner.text}) for a function of {inner.text}")
         elif name not in self.indexed:  # one note per name: w[1]x[1] + w[2]x[2] is common
             self.indexed.add(name)
-            self.note(f"{typed} read as the variable {indexed}: square brackets right after a "
-                      f"name are an index; write {name}*({inner.text}) for a product")
+            self.note(f"{typed} read as the variable {display_name(indexed)}: square brackets right after a "
+                      f"name are an index; write {display_name(name)}*({inner.text}) for a product")
         return Var(node.pos, close.end, indexed)
 
     def is_function_token(self, tok: Token, after: Token) -> bool:

@@ -2,7 +2,8 @@
 
 Normalisation happens here, character by character so that error columns stay exact:
 superscripts (``x²`` -> ``x^2``, ``e²ˣ`` -> ``e^(2x)``), Unicode operators (``− × · ÷``),
-``π``, ``√``, lowercase Greek letters (``θ`` -> ``theta``), then NFKC (fullwidth letters
+``π``, ``√``, lowercase Greek letters (``θ`` -> ``theta``, ``λ`` -> ``lam``; ``θ1``, ``θ_0``
+and ``θ₀`` are one name each), then NFKC (fullwidth letters
 become ASCII). Anything outside a small ASCII allowlist is an error that names the
 character (invisible and control characters by their code point) and its column.
 """
@@ -14,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from calctutor.errors import LimitError, ParseError
+from calctutor.symbols import GREEK_LETTERS
 
 MAX_LENGTH = 2000
 MAX_TOKENS = 2000
@@ -29,13 +31,7 @@ _OPERATORS = {
     "×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*", "÷": "/", "∕": "/", "⁄": "/",
     "∣": "|", "π": " pi ", "√": " sqrt ", "∛": " cbrt ",
 }
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
-    "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa",
-    "λ": "lam", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron", "ρ": "rho", "σ": "sigma",
-    "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi",
-    "ψ": "psi", "ω": "omega",
-}
+_GREEK = GREEK_LETTERS
 # Letters from other scripts that look like Latin ones: named in the error, never accepted.
 _LOOKALIKES = {
     "а": "a", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "о": "o", "р": "p",
@@ -52,7 +48,7 @@ CLOSERS = {")": "(", "]": "[", "}": "{"}
 _TOKEN = re.compile(
     r"(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^()\[\]{}|,=!])"
+    r"|(?P<op>\*\*|[-+*/^()\[\]{}|,=!;\n])"
     r"|(?P<space>[ \t]+)"
 )
 
@@ -120,13 +116,16 @@ def _superscript_run(text: str, i: int) -> tuple[str, int]:
     return ("^" + body if simple or grouped else "^(" + body + ")"), j
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str, rows: bool = False) -> tuple[str, list[int]]:
     """Map typed text to the ASCII the grammar reads.
 
     Also returns, for every output character, the index of the typed character it came
-    from, so that errors name columns of what the user typed.
+    from, so that errors name columns of what the user typed. With ``rows`` (a matrix),
+    ``;`` and line breaks are kept: they end a row.
     """
-    if text.isascii():
+    if rows:
+        text = text.replace("\r", " ")
+    if text.isascii() and not rows:
         for i, ch in enumerate(text):
             if ch not in _ALLOWED:
                 raise _bad_character(text, i)
@@ -146,9 +145,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
             emit(mapped, i)
             i = i_next
             continue
-        mapped = _map_char(ch)
+        mapped = ch if rows and ch in ";\n" else _map_char(ch)
         if mapped is None:
             raise _bad_character(text, i)
+        if ch in _GREEK and i + 1 < len(text) and text[i + 1].isalpha():
+            mapped += " "  # θx is θ times x; θ1, θ_0 and θ₀ stay one name
         emit(mapped, i)
         i += 1
     return "".join(out), where
@@ -161,7 +162,7 @@ def _map_char(ch: str) -> str | None:
     if ch in _OPERATORS:
         return _OPERATORS[ch]
     if ch in _GREEK:
-        return " " + _GREEK[ch] + " "
+        return " " + _GREEK[ch]
     norm = unicodedata.normalize("NFKC", ch)
     if norm == ch and ch not in _GREEK:
         return None
@@ -174,17 +175,18 @@ def _map_char(ch: str) -> str | None:
         elif c in _OPERATORS:
             pieces.append(_OPERATORS[c])
         elif c in _GREEK:
-            pieces.append(" " + _GREEK[c] + " ")
+            pieces.append(" " + _GREEK[c])
         else:
             return None
     return "".join(pieces)
 
 
-def tokenize(text: str) -> list[Token]:
-    """The tokens of ``text``, ending with an "end" token; raises ParseError or LimitError."""
+def tokenize(text: str, rows: bool = False) -> list[Token]:
+    """The tokens of ``text``, ending with an "end" token; raises ParseError or LimitError.
+    With ``rows``, ``;`` and line breaks are "op" tokens (a matrix's row ends)."""
     if len(text) > MAX_LENGTH:
         raise LimitError(f"input is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
-    norm, where = normalise(text)
+    norm, where = normalise(text, rows)
     tokens: list[Token] = []
     depth = 0
     pos = 0

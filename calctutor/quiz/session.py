@@ -160,6 +160,21 @@ class Summary:
         return summary_line(self)
 
 
+MORE = "...          "  # the prompt of an answer's next line
+UNFINISHED = ("not_evaluated", "not_substituted", "unfinished")  # AnswerSpec.unfinished codes
+
+
+def _goes_on(text: str) -> bool:
+    # a typo such as "sin((x" is not a matrix: only a square bracket opened first goes on
+    body = text.strip()
+    opened = body.count("[") - body.count("]")
+    return bool(body) and (body.endswith((",", ";")) or (body.startswith("[") and opened > 0))
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
 def _clock(seconds: float) -> str:
     m, s = divmod(int(round(seconds)), 60)
     h, m = divmod(m, 60)
@@ -235,7 +250,7 @@ class Quiz:
                                  round(self.clock() - shown, 3), revealed=revealed))
 
         while True:
-            text = self.ui.ask(PROMPT)
+            text = self._continued(self.ui.ask(PROMPT))
             word = " ".join(text.split()).lower()
             if not word:
                 continue
@@ -278,7 +293,10 @@ class Quiz:
                 continue
             if judged.correct is None:
                 self.ui.show(judged.text)
-                self.ui.say("Not counted: try writing it another way, or skip.", "warn")
+                # right but not finished (the verdict names the step) is not counted either
+                unfinished = judged.diagnosis in UNFINISHED
+                self.ui.say("Not counted: finish it and answer again." if unfinished else
+                            "Not counted: try writing it another way, or skip.", "warn")
                 continue
             tries += 1
             # stored before the verdict is shown: an answer the learner saw judged is saved
@@ -294,6 +312,19 @@ class Quiz:
                 self.ui.show(prepared.solution)
                 return ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             self.ui.say("One more try (or hint, solution, skip).", "dim")
+
+    def _continued(self, text: str) -> str:
+        """A matrix typed a row per line: a line ending with ',' or ';', or with a bracket
+        still open, goes on at the next line (an empty line ends the answer)."""
+        while _goes_on(text):
+            try:
+                more = self.ui.ask(MORE)
+            except EOFError:
+                break
+            if not more.strip():
+                break
+            text += "\n" + more
+        return text
 
     def _record(self, attempt: Attempt) -> None:
         """Store the attempt at once, with Ctrl-C held off until it is committed."""

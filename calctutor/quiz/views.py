@@ -179,14 +179,6 @@ def progress_view(report: ProgressReport) -> Document:
 # Step-tree nodes too small to be worth a hint of their own.
 _TRIVIAL_RULES = ("identity", "constant")
 
-_SHAPE_HELP = {
-    "expr": "an expression, e.g. 3x^2 cos(x)",
-    "number": "a number (exact like 3/4 or sqrt(2), or a decimal)",
-    "vector": "a comma-separated list, e.g. 2x y, x^2",
-    "numbers": "a comma-separated list of numbers, e.g. 1.5, -2",
-    "matrix": "a matrix, row by row: [[a, b], [c, d]]",
-}
-
 
 def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""):
     """The problem: which question, the skill, the prompt, the expression pretty-printed,
@@ -204,24 +196,12 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
         doc.append(Math(("Find",), derivative(result.expr, result.var)))
     elif _is_expr(expr):
         doc.append(Math(("Here",), expr))
-    if exercise.answer_key in _KEY_HELP:
-        doc.append(Paragraph((f"{_KEY_HELP[exercise.answer_key]} Or: hint, solution, skip, quit.",)))
-    elif spec is not None:
-        doc.append(Paragraph((f"Type {spec.what} as {_SHAPE_HELP.get(spec.shape, 'text')}. "
-                              "Or: hint, solution, skip, quit.",)))
+    if exercise.answer_key or spec is not None:
+        # what to type, in the prompt's symbols and at the answer's size
+        from calctutor.drills.answers import answer_format
+
+        doc.append(Paragraph((f"{answer_format(exercise, spec)} Or: hint, solution, skip, quit.",)))
     return doc
-
-
-# What to type where the bank checks one part of the result (Exercise.answer_key).
-_KEY_HELP = {
-    "stationary_points": "Type each stationary point with its kind, e.g. "
-                         "(1, 0) minimum, (-1, 0) saddle.",
-    "determinant": "Type the determinant as one expression, e.g. 3 r (not the matrix).",
-    "evaluations": "Type the value as an exact number, e.g. 13/8.",
-    "activations": "Type the output: one number, or the outputs of the layer's neurons "
-                   "separated by commas, e.g. 3, 0.",
-    "yes_no": "Type yes or no.",
-}
 
 
 def _is_expr(value) -> bool:

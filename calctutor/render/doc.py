@@ -127,6 +127,7 @@ class Verdict:
     ok: bool | None
     headline: str
     segments: Segments = ()
+    word: str | None = None  # plain text's word for it when ok does not say it ("NOT YET")
 
 
 @dataclass(frozen=True)

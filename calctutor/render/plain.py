@@ -222,7 +222,7 @@ def render_plain(blocks, width: int = 80) -> str:
             w.para(f"{ascii_text(b.title)}: {seg_text(b.segments)}", "", "  ")
         elif isinstance(b, Verdict):
             w.blank()
-            mark = {True: "YES", False: "NO", None: "UNDECIDED"}[b.ok]
+            mark = b.word or {True: "YES", False: "NO", None: "UNDECIDED"}[b.ok]
             detail = seg_text(b.segments)
             w.para(f"{mark} - {ascii_text(b.headline)}." + (f" {detail}" if detail else ""), "", "  ")
         elif isinstance(b, Plot):

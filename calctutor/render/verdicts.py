@@ -30,6 +30,8 @@ def answer_view(result: AnswerResult) -> Document:
         doc += view(result.solution)
     elif result.correct is False:
         doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
+    elif result.unfinished:
+        doc.append(Paragraph(("Finish it and check again.",)))
     elif result.correct is None:
         doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
                               "with the worked solution yourself.",)))
@@ -51,12 +53,14 @@ def verdict_blocks(result: AnswerResult, typed: bool = False, reveal: bool = Tru
     doc: Document = [Fields(tuple(rows))] if rows else []
     if (result.reading.differs or typed) and shown is not None:
         doc += reading_notes(result.reading, shown)
-    headline = {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
+    headline = "Right, but not finished" if result.unfinished else \
+        {True: "Correct", False: "Not correct", None: "Could not check"}[result.correct]
     feedback = result.feedback
     if not reveal and result.guarded_feedback:
         feedback = result.guarded_feedback
-    doc.append(Verdict(result.correct, headline, (feedback,)))
-    names = mistake_names(result.diagnosis)
+    doc.append(Verdict(result.correct, headline, (feedback,),
+                       "NOT YET" if result.unfinished else None))
+    names = [] if result.unfinished else mistake_names(result.diagnosis)
     if names:
         label = "Likely mistakes" if len(names) > 1 else "Likely mistake"
         doc.append(Fields(((label, (" and ".join(names),)),)))

@@ -204,8 +204,10 @@ def test_chain_answer_evidence_uses_the_layer_values(cli):
 
 def test_chain_at_point_answer_in_layer_names(cli):
     base = ("chain", "x^2 y + y", "--layer", "x=cos(t), y=t^2", "--wrt", "t", "--at", "t=1")
-    r = cli(*base, "--answer", "2 x y (-sin t) + (x^2 + 1)(2t)", "--format", "plain")
-    assert r.code == 0, r.out
+    # right there, but still in the layer names: not finished (exit 1, the steps named)
+    r = cli(*base, "--answer", "2 x y (-sin t) + (x^2 + 1)(2t)", "--format", "json")
+    assert r.code == 1 and r.json()["verdict"] == "unfinished", r.out
+    assert "x = cos(t)" in r.json()["feedback"] and "t = 1" in r.json()["feedback"]
     r = cli(*base, "--answer", "2x y + x^2 + 1", "--format", "json")
     assert r.code == 1
     vals = _named_values(r.json()["evidence"])

@@ -71,9 +71,15 @@ def derivative_spec(expr, variables, result, at, value, reason=None, reading=Non
     what = "the derivative" if len(set(variables)) == 1 and not (expr.free_symbols - set(variables)) \
         else "the partial derivative"
     if point:
+        from calctutor.checking.answer import Unfinished
+        from calctutor.notation import to_text
+
+        where = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in at)
         return AnswerSpec("number", value, f"the value of {what} at the point", names,
                           mistakes=lambda: derivative_mistakes(expr, variables, point,
-                                                               getattr(reading, "text", None)))
+                                                               getattr(reading, "text", None)),
+                          unfinished=(Unfinished(result, f"that is {what}; evaluate it at "
+                                                 f"{where} to give a number", "not_evaluated"),))
     from calctutor.topics.diff.mistakes import antiderivative_given
 
     return AnswerSpec("expr", result, what, names,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calctutor.notation import to_text
 from calctutor.render.doc import (
     Document,
     Formula,
@@ -21,7 +22,7 @@ from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
 
 def _names(symbols) -> str:
-    names = [str(s) for s in symbols]
+    names = [to_text(s) for s in symbols]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -29,12 +30,12 @@ def _names(symbols) -> str:
 def _diff_heading(result: DiffResult) -> str:
     vs = result.variables
     if len(set(vs)) > 1:
-        order = ", then ".join(str(v) for v in vs)
+        order = ", then ".join(to_text(v) for v in vs)
         return f"Mixed partial derivative with respect to {order}"
     kind = "partial derivative" if result.constants else "derivative"
     if len(vs) > 1:
         kind = f"{ordinal(len(vs))} {kind}"
-    return f"{kind[0].upper()}{kind[1:]} with respect to {vs[0]}"
+    return f"{kind[0].upper()}{kind[1:]} with respect to {to_text(vs[0])}"
 
 
 @register(DiffResult)
@@ -71,7 +72,7 @@ def diff_view(result: DiffResult) -> Document:
 @register(FirstPrinciplesResult)
 def first_principles_view(result: FirstPrinciplesResult) -> Document:
     """The definition, each stage of the calculation with its reason, the limit."""
-    x, h = str(result.var), str(result.h)
+    x, h = to_text(result.var), to_text(result.h)
     doc: Document = [Heading(f"Derivative with respect to {x} from first principles")]
     doc += input_fields(result.input, result.expr)
     doc.append(Formula(

@@ -73,10 +73,12 @@ def value_at(expr: sp.Expr, point: dict, numeric: bool = False, what: str = "the
 
 
 def entry_name(f: str, *variables: sp.Symbol) -> str:
-    """``df/dx`` or ``d2f/dxdy`` (ASCII, for messages and answer feedback)."""
+    """``df/dx`` or ``d2f/dxdy`` (for messages and answer feedback; df/dθ for theta)."""
+    from calctutor.notation import to_text
+
     if len(variables) == 1:
-        return f"d{f}/d{variables[0]}"
-    return f"d{len(variables)}{f}/" + "".join(f"d{v}" for v in variables)
+        return f"d{f}/d{to_text(variables[0])}"
+    return f"d{len(variables)}{f}/" + "".join(f"d{to_text(v)}" for v in variables)
 
 
 # ---------------------------------------------------------------------------------------

@@ -303,8 +303,13 @@ def hessian_spec(result) -> AnswerSpec:
     def inspect(answer):
         return _asymmetric(answer, n, result.variables)
 
+    # with --classify, an answer in words is the classification of the stationary points
+    c = result.classification
+    classified = None if c is None else (
+        tuple((tuple(v for _, v in p.point), p.kind) for p in c.points), c.complete)
     return AnswerSpec("matrix", expected, what, variables, positive=_positive(result),
-                      mistakes=mistakes, inspect=inspect, at=tuple(result.at))
+                      mistakes=mistakes, inspect=inspect, at=tuple(result.at),
+                      classification=classified)
 
 
 def _asymmetric(answer, n: int, variables) -> Mistake | None:

@@ -130,7 +130,7 @@ def gradient_view(result: GradientResult) -> Document:
     doc: Document = [Heading("Gradient of " + _plain(_fname("f", vs)))]
     doc += input_fields(result.input, result.expr)
     doc.append(Math(("f =",), result.expr))
-    doc.append(Formula("Definition", "∇f = (" + ", ".join(f"∂f/∂{v}" for v in vs) + ")",
+    doc.append(Formula("Definition", "∇f = (" + ", ".join(f"∂f/∂{_plain((v,))}" for v in vs) + ")",
                        r"\nabla f = \left(" + ", ".join(
                            rf"\frac{{\partial f}}{{\partial {sympy.latex(v)}}}" for v in vs)
                        + r"\right)"))

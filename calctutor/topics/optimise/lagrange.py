@@ -235,7 +235,7 @@ class LagrangeResult:
         what = (f"the {word} value of f" if proved else
                 f"the {'largest' if self.goal == 'max' else 'smallest'} candidate value of f "
                 f"(the {word}, if f has one and no candidate was missed)")
-        return AnswerSpec("number", best[0].value, what, variables=(),
+        return AnswerSpec("number", best[0].value, what, variables=(), label=word,
                           mistakes=lambda: lagrange_mistakes(self),
                           tolerance=1e-6 if self.method == "numeric" else 1e-9)
 
@@ -251,9 +251,14 @@ def _extreme(candidates, pick) -> tuple[Candidate, ...]:
 
 
 def multiplier_names(count: int, taken: set[str]) -> list[str]:
-    """lam for one constraint, lam1, lam2, ... for several (avoiding names in use)."""
-    base = "lam"
-    while any(n == base or n.startswith(base) and n[len(base):].isdigit() for n in taken):
+    """lam (λ) for one constraint, lam1, lam2, ... for several; mu (μ) when the problem
+    has a variable named lam (λ) of its own, then lam_, lam__, ... (never a name in use)."""
+
+    def used(base):
+        return any(n == base or n.startswith(base) and n[len(base):].isdigit() for n in taken)
+
+    base = "lam" if not used("lam") else "mu" if not used("mu") else "lam_"
+    while used(base):
         base += "_"
     return [base] if count == 1 else [f"{base}{k}" for k in range(1, count + 1)]
 

@@ -93,8 +93,12 @@ def run_lagrange(expr: str, constraint, positive: bool = False, vars=None, goal:
     ``goal`` says what ``--answer`` checks: the maximum value (max), the minimum value
     (min), or the components of grad L (system).
     """
+    from calctutor.checking.named_answers import KINDS
     from calctutor.topics.inputs import names_list
 
+    # the kind as a word, however written: maximum, Max, minima
+    word = KINDS.get(str(goal).strip().lower())
+    goal = {"maximum": "max", "minimum": "min"}.get(word, str(goal).strip().lower())
     if goal not in LAGRANGE_GOALS:
         raise UsageError(f"--goal must be one of {', '.join(LAGRANGE_GOALS)} (got {goal!r})")
     names = names_list(vars)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from calctutor.notation import greek, keep_order, to_text
+from calctutor.notation import keep_order, to_text
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -207,16 +207,18 @@ def lagrange_view(result: LagrangeResult) -> Document:
         doc.append(Paragraph(("All variables are restricted to positive values.",)))
     lams = result.multipliers
     one = len(lams) == 1
+    # the multiplier's letter: μ when the function has a variable λ of its own
+    lam, tex = ("μ", r"\mu") if lams[0].name.startswith("mu") else ("λ", r"\lambda")
     doc.append(Formula(
         "Lagrangian",
-        "L = f − λ g" if one else "L = f − λ1 g1 − λ2 g2 − …",
-        r"\mathcal{L} = f - \lambda g" if one else r"\mathcal{L} = f - \sum_k \lambda_k g_k",
+        f"L = f − {lam} g" if one else f"L = f − {lam}1 g1 − {lam}2 g2 − …",
+        rf"\mathcal{{L}} = f - {tex} g" if one else rf"\mathcal{{L}} = f - \sum_k {tex}_k g_k",
     ))
     doc.append(Paragraph((
-        "At a constrained optimum the contours of f and of the constraint touch, so ∇f = λ ∇g "
-        "(the multiplier ", lams[0] if one else "λk", " measures how much), and the point "
+        f"At a constrained optimum the contours of f and of the constraint touch, so ∇f = {lam} ∇g "
+        "(the multiplier ", lams[0] if one else f"{lam}k", " measures how much), and the point "
         "lies on the constraint. Both conditions together are ∇L = 0, where the multiplier"
-        f"{'' if one else 's'} {', '.join(greek(m.name) for m in lams)} "
+        f"{'' if one else 's'} {', '.join(to_text(m) for m in lams)} "
         f"{'is one more unknown' if one else 'are more unknowns'}.",)))
     # f first, then the multiplier terms, as the Lagrangian is defined
     keep_order(result.lagrangian, " - ".join(
@@ -227,7 +229,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
     doc.append(Paragraph(("∇L = 0, one equation per unknown (the last "
                           f"{'one gives' if one else 'ones give'} the constraint back):",)))
     for u, e in zip((*result.variables, *lams), result.equations, strict=True):
-        doc.append(Math((f"∂L/∂{greek(u.name)} = 0",), sp.Eq(e, 0, evaluate=False)))
+        doc.append(Math((f"∂L/∂{to_text(u)} = 0",), sp.Eq(e, 0, evaluate=False)))
     regular = [c for c in result.candidates if c.multipliers]
     if result.system_status == "solved":
         doc.append(Paragraph(("Solving this system exactly gives "
@@ -261,8 +263,8 @@ def lagrange_view(result: LagrangeResult) -> Document:
                      num(c.value, floor),
                      ", ".join(w for w in words if w)))
     if rows:
-        names = ", ".join(greek(v.name) for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(greek(m.name) for m in lams), "f", "kind"),
+        names = ", ".join(to_text(v) for v in result.variables)
+        doc.append(Table(("#", f"({names})", ", ".join(to_text(m) for m in lams), "f", "kind"),
                          tuple(rows), title="Candidates"))
         groups: dict[tuple[str, str], list[str]] = {}
         for k, c in enumerate(result.candidates, start=1):

@@ -58,7 +58,7 @@ def _degree_segments(result: TaylorResult, degree: int) -> tuple:
 
 
 def _t_name(result: TaylorResult) -> str:
-    args = ", ".join(v.name for v in result.variables)
+    args = ", ".join(to_text(v) for v in result.variables)
     return f"T{result.order}({args})"
 
 
@@ -253,7 +253,7 @@ def newton_view(result: NewtonResult) -> Document:
         "a root of the system" if result.system else "a root")
     doc: Document = [Heading(f"Newton's method: {goal}")]
     doc += input_fields(result.input, None)
-    start = ", ".join(f"{v} = {_value(x)}" for v, x in zip(result.variables, result.start, strict=True))
+    start = ", ".join(f"{to_text(v)} = {_value(x)}" for v, x in zip(result.variables, result.start, strict=True))
     rows: list = [("Start", (start,))]
     if result.steps is not None:
         rows.append(("Iterations", (f"exactly {result.steps}",)))
@@ -262,7 +262,7 @@ def newton_view(result: NewtonResult) -> Document:
                                    f"{result.max_iter} iterations)",)))
     doc.append(Fields(tuple(rows)))
     doc += _newton_formula(result, many)
-    point = "x" if not many else "(" + ", ".join(v.name for v in result.variables) + ")"
+    point = "x" if not many else "(" + ", ".join(to_text(v) for v in result.variables) + ")"
     table = []
     if many and result.optimise:
         header = ("n", point, "f", "∇f", "correction  −H⁻¹∇f")
