@@ -6,7 +6,8 @@ answer each misconception would produce, with a tutor's feedback; the answer che
 
 Chain: a dropped term of the sum over paths (``missing_chain_term``), an answer left in the
 intermediate variables (``not_substituted``), the Jacobians multiplied in the wrong order
-(``jacobian_order``), the transposed Jacobian (``transposed_jacobian``).
+(``jacobian_order``), the transposed Jacobian (``transposed_jacobian``), the outer partial
+derivatives left out (``partials_left_out``: dx/dt·dy/dt or dx/dt + dy/dt for d(xy)/dt).
 Backprop: no σ'(z) factor (``missing_activation_derivative``), ∂C/∂a = a − y without the 2
 (``missing_factor_two``), δ propagated with W instead of Wᵀ (``untransposed_weights``),
 ∂C/∂W = δ a(L)ᵀ instead of δ a(L−1)ᵀ (``wrong_activation_layer``), σ(z) for σ'(z)
@@ -101,6 +102,18 @@ def chain_mistakes(result) -> list[Mistake]:
                 "every path from f down to the variable, one product of partial derivatives each.")
 
     _dropped_term_paths(result, rest, add)
+
+    # the outer partial derivatives left out: only the inner derivatives, added or multiplied
+    if rows == 1 and rest is not None and len(first.inputs) > 1:
+        inner = [[rest[k, j] for k in range(len(first.inputs))] for j in range(cols)]
+        names = ", ".join(_frac("d" if len(result.wrt) == 1 else "∂", v.name, result.wrt[0].name)
+                          for v in first.inputs)
+        why = (f"You used only the inner derivatives ({names}): each path's product needs the "
+               f"outer partial derivative too, ∂{result.labels[0]}/∂{first.inputs[0].name} and so on.")
+        add("partials_left_out", sp.ImmutableMatrix([[tidy_entry(sp.Mul(*col)) for col in inner]]),
+            why)
+        add("partials_left_out", sp.ImmutableMatrix([[tidy_entry(sp.Add(*col)) for col in inner]]),
+            why)
 
     # the answer left in the intermediate variables
     if point is None:
