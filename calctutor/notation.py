@@ -283,9 +283,10 @@ def _pretty_printer():
 
     class Pretty(PrettyPrinter):
         def _print_Symbol(self, e, bold_name=False):
-            # SymPy draws theta as θ but lam as "lam": give it the name it draws as λ
+            # SymPy draws theta as θ but lam as "lam": give it the name it draws as λ (in
+            # ASCII it stays lam, as learners type it, never "lambda")
             name = pretty_name(e.name)
-            if name != e.name:
+            if name != e.name and self._use_unicode:
                 e = sympy.Symbol(name)
             return super()._print_Symbol(e, bold_name)
 

@@ -187,7 +187,7 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
     from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
     doc = [Heading(f"Question {number} of {total}"),
-           Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
+           Paragraph((f"Module {exercise.module}: {title or exercise.skill}",)),
            Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
     expr = getattr(result, "expr", None)
     if isinstance(result, DiffResult):
