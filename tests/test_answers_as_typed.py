@@ -367,3 +367,26 @@ def test_quiz_does_not_count_an_unfinished_answer(tmp_path, monkeypatch):
     assert "NOT YET - Right, but not finished" in out and "finish it and answer again" in out
     assert "score 1/1 (1 right first time)" in out
     assert [a.outcome for a in Store.open().attempts()] == ["correct"]
+
+
+def test_quiz_rows_ending_in_a_comma_are_rows_where_a_matrix_is_asked(cli_run):
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+
+    # f = x^2 + y^2 z at (1, 2, 2): the learner types its 3x3 Hessian a row per line
+    res = CliRunner().invoke(app, ["quiz", "--skill", "2.8", "--count", "1", "--seed", "4",
+                                   "--format", "plain"],
+                             input="2, 0, 0,\n0, 4, 4,\n0, 4, 0\n")
+    assert "YES - Correct" in res.stdout, res.stdout
+
+
+def test_the_shape_of_a_wrong_answer_is_said_before_the_last_try():
+    from calctutor.checking.answer import check_answer
+    from calctutor.topics import run_kind
+
+    result = run_kind("hessian", {"expr": "x^2 + y^2 z", "at": {"x": 1, "y": 2, "z": 2}})
+    verdict = check_answer(result, "1, 2, 3, 4")
+    assert verdict.correct is False and verdict.diagnosis == "wrong_shape"
+    # the sizes give nothing away, so the guarded feedback is the full message
+    assert verdict.guarded_feedback is None and "3x3" in verdict.feedback.replace("×", "x")

@@ -571,7 +571,9 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
                   f"{_describe_shape(got, short=True)}."
         if mistake is not None:
             return verdict(False, f"{mistake.feedback} ({message})", diagnosis=mistake.code)
-        return verdict(False, message, diagnosis="wrong_shape")
+        # sizes only, never a value: the message is safe before the last try ("1x4" is no
+        # entry of the answer even when 4 is)
+        return verdict(False, message, message, diagnosis="wrong_shape")
 
     comparison = compare(spec.expected, compared, spec, decimals, conditions)
     notes = tuple(dict.fromkeys(comparison.notes))

@@ -28,6 +28,8 @@ class Prepared:
     # hints[k] shows the answer itself (the last rung of the ladder): from then on a right
     # answer is a copy, not evidence of the skill
     revealing_hints: tuple[int, ...] = ()
+    # the answer is a matrix: a line break typed after a row ends that row
+    matrix: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
         solution=_render(doc, *out),
         answer=_render(answer, *out),
         revealing_hints=(len(hints) - 1,) if hints else (),
+        matrix=getattr(spec, "shape", None) == "matrix" and not exercise.answer_key,
     )
 
 

@@ -250,7 +250,7 @@ class Quiz:
                                  round(self.clock() - shown, 3), revealed=revealed))
 
         while True:
-            text = self._continued(self.ui.ask(PROMPT))
+            text = self._continued(self.ui.ask(PROMPT), prepared.matrix)
             word = " ".join(text.split()).lower()
             if not word:
                 continue
@@ -313,9 +313,11 @@ class Quiz:
                 return ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             self.ui.say("One more try (or hint, solution, skip).", "dim")
 
-    def _continued(self, text: str) -> str:
+    def _continued(self, text: str, matrix: bool = False) -> str:
         """A matrix typed a row per line: a line ending with ',' or ';', or with a bracket
-        still open, goes on at the next line (an empty line ends the answer)."""
+        still open, goes on at the next line (an empty line ends the answer). Where a
+        matrix is asked, a line ending with ',' outside brackets ends its row: "a, b," then
+        "c, d" is [[a, b], [c, d]], as typed."""
         while _goes_on(text):
             try:
                 more = self.ui.ask(MORE)
@@ -323,6 +325,10 @@ class Quiz:
                 break
             if not more.strip():
                 break
+            body = text.rstrip()
+            if matrix and body.endswith(",") and body.count("[") == body.count("]") \
+                    and body.count("(") == body.count(")"):
+                text = body[:-1] + ";"
             text += "\n" + more
         return text
 
