@@ -106,7 +106,7 @@ def test_review_draws_the_due_skills_most_overdue_first(cli):
         store.record(Attempt("old", k + 1, 1, skill, "e", "correct", "x", at=long_ago + timedelta(days=days)))
     res = cli("quiz", "--review", "--count", "3", "--seed", "1", input="skip\nskip\nskip\n")
     assert res.code == 0, res.err
-    asked = re.findall(r"Module 1 \S+ (1\.\d+ [a-z ]+)\n", res.out)
+    asked = re.findall(r"Module 1: (1\.\d+ [a-z ]+)\n", res.out)
     assert asked == [SKILL, "1.8 chain rule", SKILL]  # most overdue first, in turn
     # the skips were recorded: now both are due in minutes, not now
     nothing = cli("quiz", "--review", input="")
@@ -120,7 +120,7 @@ def test_a_review_of_one_due_skill_mixes_in_its_neighbours(cli):
     res = cli("quiz", "--review", "--seed", "4", input="skip\n" * 12)
     assert res.code == 0, res.err
     assert f"1 skill is due for review: {due}; mixed with the related skills" in res.out
-    asked = re.findall(r"Module (\d) \S+ ((\d)\.(\d+) [a-z -]+)\n", res.out)
+    asked = re.findall(r"Module (\d): ((\d)\.(\d+) [a-z -]+)\n", res.out)
     assert 2 <= sum(a[1] == due for a in asked) <= 3  # not ten times
     assert all(a[0] == "3" == a[2] for a in asked)  # related: the same module
     assert all(x[1] != y[1] for x, y in zip(asked, asked[1:], strict=False))  # never twice
