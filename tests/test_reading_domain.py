@@ -137,6 +137,31 @@ def test_odd_roots_are_real_at_a_point(text, at, expected):
     assert abs(float(sp.diff(real_root, t).subs(t, point)) - float(expected)) < 1e-12
 
 
+@pytest.mark.parametrize("text, real", [
+    # the real reading of each, written with |x| by hand: an even power of a real odd root
+    # is >= 0, so a further root of it is the root of |x|, never negative
+    ("(sqrt(x^(2/3)))^3", lambda v: abs(v)),
+    ("sqrt(x^(2/3))", lambda v: abs(v) ** (1 / 3)),
+    ("(x^(-2/3))^(1/2)", lambda v: abs(v) ** (-1 / 3)),
+    ("(x^(4/5))^(1/4)", lambda v: abs(v) ** (1 / 5)),
+    ("(x^(1/3))^3", lambda v: v),
+    ("(x^(2/3))^3", lambda v: v * v),
+])
+def test_a_root_of_an_even_power_of_an_odd_root_stays_nonnegative(text, real):
+    from calctutor.domain import real_roots
+    from calctutor.parsing import parse_expression
+
+    expr = real_roots(parse_expression(text).expr)
+    x = sorted(expr.free_symbols, key=str)[0]
+    for v in (-8.0, -2.0, -0.5, 0.5, 3.0):
+        assert abs(float(expr.subs(x, v)) - real(v)) < 1e-9, (text, v)
+
+
+def test_the_slope_of_a_root_of_an_even_power_is_that_of_abs():
+    r = run("(sqrt(x^(2/3)))^3", "x=-2")
+    assert r.value == -1  # |x| falls to the left of 0
+
+
 def test_the_real_cube_root_has_no_derivative_at_zero():
     r = run("cbrt(x)", "x=0")
     assert r.value is None and "x ≠ 0" in r.reason

@@ -108,6 +108,13 @@ def _even_power(e: sympy.Expr) -> bool:
             and e.base.is_real is True)
 
 
+def _even_power_of_an_odd_root(e: sympy.Expr) -> bool:
+    """``b^(p/q)`` with p even and q odd, b possibly negative: a real number ≥ 0 for
+    every real b, which a further root must not turn into a negative one."""
+    return (e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer and e.exp.p % 2 == 0
+            and e.exp.q % 2 == 1 and e.base.is_nonnegative is not True)
+
+
 def _split_nonzero(c: Condition) -> list[Condition]:
     """``x^2 y ≠ 0`` as ``x ≠ 0`` and ``y ≠ 0`` (and ``x^2 > 0`` as ``x ≠ 0``): the form a
     learner reads, and the one SymPy's own conditions use (so conditions the result still
@@ -326,6 +333,10 @@ class Builder:
                 and exp.q % 2 == 1):
             # the real odd root: (-8)^(1/3) is -2, not SymPy's principal 1 + sqrt(3) i
             return real_roots(sympy.Pow(base, exp, evaluate=False))
+        if not exp.is_Integer and _even_power_of_an_odd_root(base):
+            # x^(2/3) is cbrt(x)^2 = |x|^(2/3) here (the real root): SymPy would combine
+            # sqrt(x^(2/3)) into x^(1/3), negative for x < 0 where the root is not
+            base = sympy.Pow(sympy.Abs(base.base), base.exp)
         return sympy.Pow(base, exp)
 
     def check_root(self, base: sympy.Rational, node: Node) -> None:
