@@ -403,3 +403,25 @@ def test_quadratic_form_mistake_needs_a_cross_term_and_an_antisymmetric_differen
     # a difference that is not antisymmetric is some other slip
     assert verdict("gradient", with_linear, None, "[2x + 4y + 5, 3x + 2y]").diagnosis != \
         "quadratic_form_not_symmetric"
+
+
+def test_the_bank_names_each_target_mistake_by_the_code_its_verdict_gives():
+    # a template's `misconception` is the code a verdict on that mistake carries, so a
+    # teacher reads one name in the bank, in --answer and in the quiz; every one outside
+    # diff (whose codes are its mal-rules' own) is diagnosed by name in TABLE above
+    from calctutor.drills.bank import load_bank
+    from calctutor.topics import TOPICS
+
+    named = {_row(row)[6] for row in TABLE}
+    declared = {code for topic in TOPICS if topic.name != "diff"
+                for checks in getattr(_mistakes(topic), "REVEALS", {}).values() for code in checks}
+    assert declared and declared <= named, declared - named
+    used = {t.misconception for t in load_bank().templates if t.misconception and t.kind != "diff"}
+    assert used <= declared, used - declared
+
+
+def _mistakes(topic):
+    try:
+        return topic.module("mistakes")
+    except ModuleNotFoundError:
+        return None

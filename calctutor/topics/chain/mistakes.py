@@ -384,5 +384,5 @@ def _reveals_path(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "chain": {"missing_path": _reveals_path},
+    "chain": {"missing_chain_term": _reveals_path},
 }

@@ -346,6 +346,6 @@ def _reveals_constraint(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "descent": {"descent_uphill": _reveals_uphill},
-    "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint},
+    "descent": {"gradient_step_uphill": _reveals_uphill},
+    "lagrange": {"constraint_forgotten": _reveals_constraint},
 }

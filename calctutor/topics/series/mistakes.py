@@ -335,6 +335,6 @@ def _reveals_newton_sign(result, answer=None) -> bool:
 
 
 REVEALS = {
-    "taylor": {"missing_factorial": _reveals_factorial, "wrong_point": _reveals_point},
+    "taylor": {"missing_factorial": _reveals_factorial, "wrong_centre": _reveals_point},
     "newton": {"newton_wrong_sign": _reveals_newton_sign},
 }
