@@ -85,6 +85,8 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     engine = Engine(options)
     store = open_store(stderr)
 
+    if module is None and skill is None and not review:
+        return _chosen_quiz(engine, store, ui, count, seed, interactive)
     if review:
         states = skill_states(store.attempts())
         due = due_skills(states, module=number)
@@ -125,6 +127,49 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     if interactive:
         ui.say(COMMANDS, "dim")
     quiz = Quiz(exercises, engine, store, ui, scope=scope, seed=seed, titles=titles)
+    summary = quiz.run()
+    _show_summary(ui, engine, summary, interactive, _due_count(store))
+    return summary
+
+
+def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
+                 interactive: bool) -> Summary | None:
+    """The tutor chooses each question when it is asked (``path.choose_next``), from the
+    progress stored so far, this session's answers included."""
+    from calctutor.errors import CalcTutorError
+    from calctutor.quiz.path import choose_next
+
+    skills = course_skills()
+    asked: list[str] = []
+    failed: set[str] = set()  # skills whose exercises could not be drawn this session
+
+    def choose(number: int):
+        while True:
+            states = skill_states(store.attempts())
+            choice = choose_next(skills, states, utc_now(), asked, exclude=failed)
+            if choice is None:
+                return None
+            try:
+                drawn = engine.generate(skill=choice.skill, count=1,
+                                        seed=seed * 1000 + number + 100 * len(failed))
+            except CalcTutorError:
+                drawn = []
+            if drawn:
+                asked.append(choice.skill)
+                return drawn[0], choice.reason
+            failed.add(choice.skill)
+
+    if choose_next(skills, skill_states(store.attempts()), utc_now()) is None:
+        ui.say("No exercises could be generated for this choice.", "warn")
+        return None
+    mode = "" if interactive else " (scripted: one answer per line)"
+    ui.say(f"Quiz: chosen for you · {count} question{'s' * (count != 1)} · seed {seed}{mode}",
+           "title")
+    ui.say("Chosen for you: reviews due first, then the weakest skill you are ready for.",
+           "dim")
+    if interactive:
+        ui.say(COMMANDS, "dim")
+    quiz = Quiz([], engine, store, ui, scope="chosen", seed=seed, choose=choose, total=count)
     summary = quiz.run()
     _show_summary(ui, engine, summary, interactive, _due_count(store))
     return summary
