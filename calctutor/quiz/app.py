@@ -223,15 +223,22 @@ def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
     ui.show(engine.render(summary_doc(summary, due)))
 
 
-def progress_report(module: str | None = None, err: TextIO | None = None) -> ProgressReport:
-    """Every attempted skill's state, read from the store (in this process)."""
+def progress_report(module: str | None = None, err: TextIO | None = None,
+                    plot: bool = False) -> ProgressReport:
+    """Every attempted skill's state, read from the store (in this process), the course's
+    skills, and what the choosing quiz would ask next."""
+    from calctutor.quiz.path import choose_next
+
     number = parse_module(module)
     store = open_store(err or sys.stderr)
     now = utc_now()
     states = skill_states(store.attempts(), now)
+    skills = course_skills()
+    choice = choose_next(skills, states, now)
     if number is not None:
         states = [s for s in states if s.module == number]
-    return ProgressReport(tuple(states), now, module=number, store=str(store.path))
+    return ProgressReport(tuple(states), now, tuple(skills), module=number,
+                          store=str(store.path), next=choice, plot=plot)
 
 
 def reset_progress(err: TextIO | None = None) -> str:
