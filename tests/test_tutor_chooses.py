@@ -2,6 +2,7 @@
 weakest skill whose earlier skills are familiar, each question with its reason; ``exercises
 --weak`` draws on the weak skills only. Stores are crafted attempt by attempt."""
 
+import json
 import re
 import tomllib
 from datetime import datetime, timedelta, timezone
@@ -210,3 +211,30 @@ def test_piped_runs_without_input_end(cli, args):
     res = cli(*args, input="")
     assert res.exit_code == 0, res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_a_weak_worksheet_draws_on_the_weak_skills_only(cli, tmp_path):
+    a, b, c = ORDER[1][:3]
+    now = datetime.now(timezone.utc) - timedelta(hours=1)
+    log = Log().familiar(a, now)                                     # familiar: not weak
+    log.item(b, now, "correct")                                      # attempted: weak
+    log.familiar(c, now).item(c, now + timedelta(minutes=3), "wrong", "wrong")  # missed
+    store_with(log, tmp_path)
+    res = cli("exercises", "--weak", "--count", "4", "--seed", "1", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    drawn = [e["skill"] for e in json.loads(res.stdout)]
+    assert len(drawn) == 4 and set(drawn) == {b, c}
+    text = cli("exercises", "--weak", "--count", "2", "--seed", "1", "--format", "plain")
+    heading = text.stdout.splitlines()[0]
+    assert re.fullmatch(r"Worksheet: from your 2 weakest skills: (\S+), (\S+)", heading)
+    assert set(heading.split(": ")[-1].split(", ")) == {b.split()[0], c.split()[0]}
+
+
+def test_weak_without_progress_says_so_and_json_stays_a_list(cli):
+    text = cli("exercises", "--weak")
+    assert text.exit_code == 0 and text.stdout.startswith("No progress yet")
+    assert "calctutor quiz" in text.stdout and len(text.stdout.strip().splitlines()) == 1
+    data = cli("exercises", "--weak", "--format", "json")
+    assert data.exit_code == 0 and json.loads(data.stdout) == []
+    both = cli("exercises", "--weak", "--skill", "1.3")
+    assert both.exit_code == 2 and both.stderr.startswith("Error: --weak and --skill")

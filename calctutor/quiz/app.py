@@ -247,3 +247,27 @@ def reset_progress(err: TextIO | None = None) -> str:
     aside = store.reset()
     return (f"Progress reset: the old record is kept as {aside} (rename it back to "
             f"{store.path.name} to restore it).")
+
+
+def weak_selection(module: str | None = None,
+                   err: TextIO | None = None) -> tuple[list[str], str]:
+    """The weak skills (``path.is_weak``, weakest first, of one module or all) and the
+    worksheet heading that names them; no skills and a one-line message saying why when
+    there is nothing to draw on."""
+    from calctutor.quiz.path import MAX_WEAK, weak_skills
+
+    number = parse_module(module)
+    states = skill_states(open_store(err or sys.stderr).attempts())
+    if number is not None:
+        states = [s for s in states if s.module == number]
+    if not states:
+        where = f" in module {number}" if number else ""
+        return [], (f"No progress yet{where}: take a quiz first (calctutor quiz), then "
+                    "--weak draws on the skills you found hard.")
+    weak = weak_skills(course_skills(), states, MAX_WEAK)
+    if not weak:
+        return [], ("None of your practised skills is weak now (all familiar or better, "
+                    "and not missed lately): calctutor quiz chooses what comes next.")
+    numbers = ", ".join(s.skill.split()[0] for s in weak)
+    many = f"your {len(weak)} weakest skills" if len(weak) > 1 else "your weakest skill"
+    return [s.skill for s in weak], f"from {many}: {numbers}"
