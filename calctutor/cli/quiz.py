@@ -119,8 +119,8 @@ def register(app) -> None:
         'calctutor progress',
         'calctutor progress module3',
         'calctutor progress --format json',
-        'calctutor progress --plot',
         'calctutor progress --reset --yes',
+        'calctutor progress --plot',
     ))
     def progress(
         module: ModuleArg = None,
