@@ -185,15 +185,32 @@ def store_with(log, home):
 
 
 def test_the_chosen_quiz_says_why_and_follows_the_learner(cli, tmp_path):
-    res = cli("quiz", "--count", "2", "--seed", "5", input="skip\nskip\n")
+    import sympy
+
+    from calctutor.drills import generate
+    from calctutor.parsing import parse_expression
+
+    first, second = ORDER[1][:2]
+
+    def right(number):
+        """Question ``number``'s derivative, by SymPy here (the quiz draws question n of
+        seed s with seed 1000 s + n)."""
+        (ex,) = generate(skill=first, count=1, seed=5 * 1000 + number)
+        expr = parse_expression(ex.input["expr"]).expr
+        (x,) = expr.free_symbols
+        return sympy.sstr(sympy.diff(expr, x))
+
+    res = cli("quiz", "--count", "3", "--seed", "5", input=f"{right(1)}\n{right(2)}\nquit\n")
     assert res.exit_code == 0, res.stderr
-    first = ORDER[1][0]
-    assert "Quiz: chosen for you" in res.stdout
-    assert f"{first} (next in module 1)" in res.stdout
-    # skipped once: the same skill again, now with what it still needs
-    assert f"{first} (next in module 1, not yet familiar)" in res.stdout
-    skills = {a.skill for a in Store.open().attempts()}
-    assert skills == {first}
+    out = " ".join(res.stdout.split())
+    assert "Quiz: chosen for you" in out
+    assert f"{first} (next in module 1)" in out
+    # one right answer is not yet 'familiar': the same skill again, saying so
+    assert f"{first} (next in module 1, not yet familiar)" in out
+    assert out.count("YES - Correct") == 2
+    # two right answers: familiar, so the next skill opens
+    assert f"{second} (next in module 1)" in out
+    assert [a.skill for a in Store.open().attempts()] == [first, first]
 
 
 def test_the_chosen_quiz_asks_the_due_skill_first(cli, tmp_path):

@@ -102,7 +102,7 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
                 message += (f" Next: {titles.get(nxt.skill, nxt.skill)} "
                             f"{when_due(nxt.due, utc_now())}.")
             else:
-                message += " Start with: calctutor quiz module1"
+                message += " Start with: calctutor quiz (it chooses for you)"
             ui.say(message)
             return None
         course = [s.name for s in course_skills() if number is None or s.module == number]
@@ -143,9 +143,15 @@ def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
     asked: list[str] = []
     failed: set[str] = set()  # skills whose exercises could not be drawn this session
 
+    recorded = [store.count()]
+
     def choose(number: int):
+        attempts = store.attempts()
+        if asked and len(attempts) == recorded[0]:
+            failed.add(asked[-1])  # nothing recorded: it could not be prepared; not again
+        recorded[0] = len(attempts)
         while True:
-            states = skill_states(store.attempts())
+            states = skill_states(attempts)
             choice = choose_next(skills, states, utc_now(), asked, exclude=failed)
             if choice is None:
                 return None
@@ -165,7 +171,7 @@ def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
     mode = "" if interactive else " (scripted: one answer per line)"
     ui.say(f"Quiz: chosen for you · {count} question{'s' * (count != 1)} · seed {seed}{mode}",
            "title")
-    ui.say("Chosen for you: reviews due first, then the weakest skill you are ready for.",
+    ui.say("Each question: reviews due first, then the weakest skill you are ready for.",
            "dim")
     if interactive:
         ui.say(COMMANDS, "dim")

@@ -198,7 +198,8 @@ def progress_view(report: ProgressReport) -> Document:
     if report.module is not None:
         modules = [m for m in modules if m == report.module]
     if not report.states:
-        doc.append(Paragraph(("No answers recorded yet. Start with: calctutor quiz (it chooses for you)",)))
+        doc.append(Paragraph(("No answers recorded yet. Start with: calctutor quiz (it "
+                              "chooses for you)",)))
     for m in modules:
         names = [s.skill for s in report.states if s.module == m]
         names += [s.name for s in report.skills if s.module == m and s.name not in states]
