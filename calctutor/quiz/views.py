@@ -241,8 +241,9 @@ def progress_plot_view(report: ProgressReport) -> Document:
     with progress (and the module the tutor goes to next), then the reviews due per day."""
     doc: Document = [Heading("Your progress, drawn")]
     if not report.states:
-        doc.append(Paragraph(("No progress yet: nothing to plot. Take a quiz first: "
-                              "calctutor quiz",)))
+        where = f" in module {report.module}" if report.module is not None else ""
+        doc.append(Paragraph((f"No progress{where} yet: nothing to plot. Take a quiz first: "
+                              "calctutor quiz" + (f" module{report.module}" if where else ""),)))
         return doc
     shown, quiet = [], []
     for m in report.module_numbers():
