@@ -49,12 +49,19 @@ ModuleArg = Annotated[
     typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (the default).",
                    show_default=False, metavar="MODULE"),
 ]
+QuizModuleArg = Annotated[
+    Optional[str],
+    typer.Argument(help="module1 ... module6 (or 1 ... 6), or all (a mix of every module). "
+                   "Leave it out and the tutor chooses each question from your progress.",
+                   show_default=False, metavar="MODULE"),
+]
 
 
 def register(app) -> None:
     """Add this area's commands to the Typer app."""
 
     @app.command(epilog=examples(
+        'calctutor quiz',
         'calctutor quiz module1',
         'calctutor quiz 3 --count 5 --seed 7',
         'calctutor quiz --skill 1.8',
@@ -62,7 +69,7 @@ def register(app) -> None:
         "printf '2*x\\nhint\\nskip\\n' | calctutor quiz module1 --count 3",
     ))
     def quiz(
-        module: ModuleArg = None,
+        module: QuizModuleArg = None,
         count: Annotated[int, typer.Option("--count", "-n", min=1, max=100,
                                            help="How many questions.", metavar="N")] = 10,
         seed: Annotated[Optional[int], typer.Option(
@@ -76,6 +83,11 @@ def register(app) -> None:
         fmt: QuizFormatOpt = None,
     ):
         """Practise: fresh exercises, answers in forgiving notation, an honest verdict.
+
+        With no module, skill or --review the tutor chooses each question from your
+        progress: skills due for review first, then your weakest skill whose earlier
+        skills you know (familiar or better), each with the reason shown. A new learner
+        starts at module 1.
 
         At the prompt type your answer, or hint (the next step), solution (all the
         steps), skip, or quit. A wrong answer gets a second try. Every judged answer is
@@ -108,9 +120,13 @@ def register(app) -> None:
         'calctutor progress module3',
         'calctutor progress --format json',
         'calctutor progress --reset --yes',
+        'calctutor progress --plot',
     ))
     def progress(
         module: ModuleArg = None,
+        plot: Annotated[bool, typer.Option(
+            "--plot", help="Draw it: a mastery bar per skill, by module, and the reviews "
+            "due on each of the next 14 days.")] = False,
         reset: Annotated[bool, typer.Option(
             "--reset", help="Start afresh (the old record is kept aside as a backup).")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="With --reset: do not ask.")] = False,
@@ -118,8 +134,10 @@ def register(app) -> None:
     ):
         """Your progress: attempts, accuracy and mastery per skill, and what is due for review.
 
-        Progress lives in an SQLite database in your user data folder (or in
-        $CALCTUTOR_HOME when set).
+        Per module: what is mastered, what is due now, when the next review is, and
+        what comes next (the skill 'calctutor quiz' would ask, and why). Progress
+        lives in an SQLite database in your user data folder (or in $CALCTUTOR_HOME
+        when set).
         """
         out = resolve_output(fmt)
         if reset:
@@ -128,17 +146,17 @@ def register(app) -> None:
         try:
             from calctutor.quiz.app import progress_report
 
-            report = progress_report(module)
+            report = progress_report(module, plot=plot)
         except CalcTutorError as err:
             fail(err.one_line(), err.exit_code)
 
         def job():
             from dataclasses import replace
 
-            from calctutor.quiz.app import course_skills, module_titles
+            from calctutor.quiz.app import module_titles
             from calctutor.render import render
 
-            full = replace(report, skills=tuple(course_skills()), module_titles=module_titles())
+            full = replace(report, module_titles=module_titles())
             return render(full, out), 0
 
         run(job)

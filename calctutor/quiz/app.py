@@ -85,6 +85,8 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     engine = Engine(options)
     store = open_store(stderr)
 
+    if module is None and skill is None and not review:
+        return _chosen_quiz(engine, store, ui, count, seed, interactive)
     if review:
         states = skill_states(store.attempts())
         due = due_skills(states, module=number)
@@ -100,7 +102,7 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
                 message += (f" Next: {titles.get(nxt.skill, nxt.skill)} "
                             f"{when_due(nxt.due, utc_now())}.")
             else:
-                message += " Start with: calctutor quiz module1"
+                message += " Start with: calctutor quiz (it chooses for you)"
             ui.say(message)
             return None
         course = [s.name for s in course_skills() if number is None or s.module == number]
@@ -125,6 +127,55 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     if interactive:
         ui.say(COMMANDS, "dim")
     quiz = Quiz(exercises, engine, store, ui, scope=scope, seed=seed, titles=titles)
+    summary = quiz.run()
+    _show_summary(ui, engine, summary, interactive, _due_count(store))
+    return summary
+
+
+def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
+                 interactive: bool) -> Summary | None:
+    """The tutor chooses each question when it is asked (``path.choose_next``), from the
+    progress stored so far, this session's answers included."""
+    from calctutor.errors import CalcTutorError
+    from calctutor.quiz.path import choose_next
+
+    skills = course_skills()
+    asked: list[str] = []
+    failed: set[str] = set()  # skills whose exercises could not be drawn this session
+
+    recorded = [store.count()]
+
+    def choose(number: int):
+        attempts = store.attempts()
+        if asked and len(attempts) == recorded[0]:
+            failed.add(asked[-1])  # nothing recorded: it could not be prepared; not again
+        recorded[0] = len(attempts)
+        while True:
+            states = skill_states(attempts)
+            choice = choose_next(skills, states, utc_now(), asked, exclude=failed)
+            if choice is None:
+                return None
+            try:
+                drawn = engine.generate(skill=choice.skill, count=1,
+                                        seed=seed * 1000 + number + 100 * len(failed))
+            except CalcTutorError:
+                drawn = []
+            if drawn:
+                asked.append(choice.skill)
+                return drawn[0], choice.reason
+            failed.add(choice.skill)
+
+    if choose_next(skills, skill_states(store.attempts()), utc_now()) is None:
+        ui.say("No exercises could be generated for this choice.", "warn")
+        return None
+    mode = "" if interactive else " (scripted: one answer per line)"
+    ui.say(f"Quiz: chosen for you · {count} question{'s' * (count != 1)} · seed {seed}{mode}",
+           "title")
+    ui.say("Each question: reviews due first, then the weakest skill you are ready for.",
+           "dim")
+    if interactive:
+        ui.say(COMMANDS, "dim")
+    quiz = Quiz([], engine, store, ui, scope="chosen", seed=seed, choose=choose, total=count)
     summary = quiz.run()
     _show_summary(ui, engine, summary, interactive, _due_count(store))
     return summary
@@ -178,15 +229,22 @@ def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
     ui.show(engine.render(summary_doc(summary, due)))
 
 
-def progress_report(module: str | None = None, err: TextIO | None = None) -> ProgressReport:
-    """Every attempted skill's state, read from the store (in this process)."""
+def progress_report(module: str | None = None, err: TextIO | None = None,
+                    plot: bool = False) -> ProgressReport:
+    """Every attempted skill's state, read from the store (in this process), the course's
+    skills, and what the choosing quiz would ask next."""
+    from calctutor.quiz.path import choose_next
+
     number = parse_module(module)
     store = open_store(err or sys.stderr)
     now = utc_now()
     states = skill_states(store.attempts(), now)
+    skills = course_skills()
+    choice = choose_next(skills, states, now)
     if number is not None:
         states = [s for s in states if s.module == number]
-    return ProgressReport(tuple(states), now, module=number, store=str(store.path))
+    return ProgressReport(tuple(states), now, tuple(skills), module=number,
+                          store=str(store.path), next=choice, plot=plot)
 
 
 def reset_progress(err: TextIO | None = None) -> str:
@@ -195,3 +253,27 @@ def reset_progress(err: TextIO | None = None) -> str:
     aside = store.reset()
     return (f"Progress reset: the old record is kept as {aside} (rename it back to "
             f"{store.path.name} to restore it).")
+
+
+def weak_selection(module: str | None = None,
+                   err: TextIO | None = None) -> tuple[list[str], str]:
+    """The weak skills (``path.is_weak``, weakest first, of one module or all) and the
+    worksheet heading that names them; no skills and a one-line message saying why when
+    there is nothing to draw on."""
+    from calctutor.quiz.path import MAX_WEAK, weak_skills
+
+    number = parse_module(module)
+    states = skill_states(open_store(err or sys.stderr).attempts())
+    if number is not None:
+        states = [s for s in states if s.module == number]
+    if not states:
+        where = f" in module {number}" if number else ""
+        return [], (f"No progress yet{where}: take a quiz first (calctutor quiz), then "
+                    "--weak draws on the skills you found hard.")
+    weak = weak_skills(course_skills(), states, MAX_WEAK)
+    if not weak:
+        return [], ("None of your practised skills is weak now (all familiar or better, "
+                    "and not missed lately): calctutor quiz chooses what comes next.")
+    numbers = ", ".join(s.skill.split()[0] for s in weak)
+    many = f"your {len(weak)} weakest skills" if len(weak) > 1 else "your weakest skill"
+    return [s.skill for s in weak], f"from {many}: {numbers}"

@@ -70,6 +70,8 @@ class SkillState:
     due: datetime
     mastery: str
     last: datetime
+    missed: int = 0      # items with no credit among the last RECENT (missed, skipped, copied)
+    last_result: str = ""  # the last item's result ("first", "helped", "copied", "failed")
 
     def overdue(self, now: datetime) -> timedelta:
         return now - self.due
@@ -149,7 +151,8 @@ def replay(items: list[Item], now: datetime | None = None) -> SkillState:
         attempts=sum(i.attempts for i in items), correct=sum(i.correct for i in items),
         items=len(items), recent=recent, stability=stability, retrievability=retrievability,
         due=card.due, mastery=mastery(len(items), recent, stability, len(first_days)),
-        last=last.at,
+        last=last.at, missed=sum(i.credit == 0 for i in recent_items),
+        last_result=last.result,
     )
 
 

@@ -191,8 +191,15 @@ class Quiz:
     def __init__(self, exercises: Sequence, engine, store: Store | None, ui: UI, *,
                  scope: str = "all", seed: int | None = None,
                  titles: dict[str, str] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 choose: Callable[[int], tuple[object, str] | None] | None = None,
+                 total: int | None = None):
         self.exercises = list(exercises)
+        # ``choose(number)``: the next exercise and why it was chosen, picked only when it
+        # is asked (after the answers before it are stored), or None to end the quiz
+        self.choose = choose
+        self.total = total if total is not None else len(self.exercises)
+        self.why: dict[int, str] = {}
         self.engine, self.store, self.ui = engine, store, ui
         self.scope, self.seed = scope, seed
         self.titles = titles or {}
@@ -206,9 +213,9 @@ class Quiz:
         start = self.clock()
         summary = Summary(titles=self.titles)
         if self.store is not None:
-            self.session = self.store.start_session(self.scope, len(self.exercises), self.seed)
+            self.session = self.store.start_session(self.scope, self.total, self.seed)
         try:
-            for number, exercise in enumerate(self.exercises, 1):
+            for number, exercise in self._exercises():
                 self._current = None
                 summary.outcomes.append(self.item(number, exercise))
         except (_Quit, EOFError, KeyboardInterrupt) as stop:
@@ -227,11 +234,24 @@ class Quiz:
                     pass
         return summary
 
+    def _exercises(self):
+        if self.choose is None:
+            yield from enumerate(self.exercises, 1)
+            return
+        for number in range(1, self.total + 1):
+            picked = self.choose(number)
+            if picked is None:
+                return
+            exercise, self.why[number] = picked
+            yield number, exercise
+
     # -- one item -------------------------------------------------------------------------
     def item(self, number: int, exercise) -> ItemOutcome:
         """Ask one exercise (raises _Quit when the learner quits)."""
-        total = len(self.exercises)
+        total = self.total
         title = self.titles.get(exercise.skill, exercise.skill)
+        if number in self.why:  # shown with the skill: "1.2 power rule (due for review)"
+            title += f" ({self.why[number]})"
         try:
             prepared = self.engine.prepare(exercise, number, total, title)
         except CalcTutorError as err:

@@ -6,11 +6,12 @@ and the summary, with how it is scored."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from calctutor.quiz.report import ProgressReport
+from calctutor.quiz.report import PLOT_DAYS, ProgressReport
 from calctutor.quiz.schedule import MASTERY, skill_key
-from calctutor.render.doc import Document, Heading, Note, Paragraph, Table
+from calctutor.render.doc import Document, Heading, Note, Paragraph, Plot, Table
 from calctutor.render.views import register
 
 MODULE_TITLES = {
@@ -130,17 +131,75 @@ def summary_doc(summary, due: int = 0) -> Document:
     return doc
 
 
+@dataclass(frozen=True)
+class Bars(Plot):
+    """A bar chart (``render.plot.plot_bars``): drawn wherever a plot is, by every format."""
+
+    labels: tuple[str, ...] = ()
+    values: tuple[float, ...] = ()
+    yticks: tuple[tuple[float, str], ...] = ()
+    ymax: float | None = None
+
+    def text(self, width: int, color: bool = False, ascii: bool = False) -> str:
+        from calctutor.render.plot import plot_bars
+
+        return plot_bars(self.labels, self.values, title=self.title, xlabel=self.xlabel,
+                         ylabel=self.ylabel, yticks=self.yticks, ymax=self.ymax,
+                         width=width, height=self.height, color=color, ascii=ascii)
+
+
+MASTERY_TICKS = ((0.0, "-"),) + tuple((k + 1.0, label) for k, label in enumerate(MASTERY))
+
+
+def _module_title(report: ProgressReport, m: int) -> str:
+    named = dict(report.module_titles).get(m) or MODULE_TITLES.get(m)
+    return f"Module {m}" + (f": {named}" if named else "")
+
+
+def _number(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def module_line(report: ProgressReport, m: int) -> str:
+    """What is mastered, what is due now, the next review, and what comes next, in one
+    paragraph (for a module with progress, or the one the tutor would go to next)."""
+    info = report.module_summary(m)
+    mastered = info["mastered"]
+    text = f"Mastered: {len(mastered)} of {info['skills']}"
+    text += f" ({', '.join(_number(n) for n in mastered)})." if mastered else "."
+    if info["due_now"]:
+        text += f" Due now: {', '.join(_number(n) for n in info['due_now'])}."
+    if info["next_review"]:
+        skill = info["next_review"]["skill"]
+        due = next(s.due for s in report.states if s.skill == skill)
+        text += f" Next review: {_number(skill)} {when_due(due, report.now)}."
+    if info["next"]:
+        text += f" Next: {info['next']['skill']} ({info['next']['reason']})."
+    return text
+
+
+def next_line(report: ProgressReport) -> str | None:
+    if report.next is None:
+        return None
+    return (f"Next for you: {report.next.skill} ({report.next.reason}). "
+            "Practise it with: calctutor quiz")
+
+
 @register(ProgressReport)
 def progress_view(report: ProgressReport) -> Document:
     """A table per module (attempted skills, then the course's skills not started yet)
-    with a bar for mastery and when each is due; then what is due now."""
+    with a bar for mastery and when each is due, and a line of what is mastered, due and
+    next; then what is due now and what comes next. With ``plot``: bar charts."""
+    if report.plot:
+        return progress_plot_view(report)
     doc: Document = [Heading("Your progress")]
     states = {s.skill: s for s in report.states}
     modules = sorted({s.module for s in report.states} | {s.module for s in report.skills})
     if report.module is not None:
         modules = [m for m in modules if m == report.module]
     if not report.states:
-        doc.append(Paragraph(("No answers recorded yet. Start with: calctutor quiz module1",)))
+        doc.append(Paragraph(("No answers recorded yet. Start with: calctutor quiz (it "
+                              "chooses for you)",)))
     for m in modules:
         names = [s.skill for s in report.states if s.module == m]
         names += [s.name for s in report.skills if s.module == m and s.name not in states]
@@ -154,10 +213,11 @@ def progress_view(report: ProgressReport) -> Document:
             rows.append((name, str(s.attempts),
                          f"{s.correct} ({round(100 * s.correct / s.attempts)}%)",
                          mastery_bar(s.mastery), when_due(s.due, report.now)))
-        named = dict(report.module_titles).get(m) or MODULE_TITLES.get(m)
-        title = f"Module {m}" + (f": {named}" if named else "")
         doc.append(Table(("Skill", "Attempts", "Correct", "Mastery", "Review"), tuple(rows),
-                         title))
+                         _module_title(report, m)))
+        if any(s.module == m for s in report.states) or (
+                report.next is not None and report.next.module == m):
+            doc.append(Paragraph((module_line(report, m),)))
     due = [s for s in report.due() if report.module is None or s.module == report.module]
     if due:
         listed = ", ".join(s.skill for s in due[:8]) + (" ..." if len(due) > 8 else "")
@@ -167,10 +227,60 @@ def progress_view(report: ProgressReport) -> Document:
         nxt = min(report.states, key=lambda s: s.due)
         doc.append(Paragraph((f"Nothing is due for review; next: {nxt.skill} "
                               f"{when_due(nxt.due, report.now)}.",)))
+    nxt = next_line(report)
+    if nxt and report.states:
+        doc.append(Paragraph((nxt,)))
     n = report.total_attempts
     doc.append(Paragraph((f"{n} attempt{'' if n == 1 else 's'} in total.",)))
     doc += [Note((n,)) for n in report.notes]
     return doc
+
+
+def progress_plot_view(report: ProgressReport) -> Document:
+    """Mastery as a bar per skill (0 not started ... 4 mastered), one chart per module
+    with progress (and the module the tutor goes to next), then the reviews due per day."""
+    doc: Document = [Heading("Your progress, drawn")]
+    if not report.states:
+        where = f" in module {report.module}" if report.module is not None else ""
+        doc.append(Paragraph((f"No progress{where} yet: nothing to plot. Take a quiz first: "
+                              "calctutor quiz" + (f" module{report.module}" if where else ""),)))
+        return doc
+    shown, quiet = [], []
+    for m in report.module_numbers():
+        started = any(s.module == m for s in report.states)
+        goes_next = report.next is not None and report.next.module == m
+        (shown if started or goes_next or report.module == m else quiet).append(m)
+    for m in shown:
+        levels = report.mastery_levels(m)
+        doc.append(Bars((), title=f"Mastery per skill, {_module_title(report, m)}",
+                        xlabel="", ylabel="",
+                        labels=tuple(_number(n) for n, _ in levels),
+                        values=tuple(float(v) for _, v in levels),
+                        yticks=MASTERY_TICKS, ymax=float(len(MASTERY)), height=13))
+        doc.append(Paragraph((module_line(report, m),)))
+    if quiet:
+        doc.append(Paragraph((f"Not started: module{'s' * (len(quiet) != 1)} "
+                              f"{', '.join(str(m) for m in quiet)}.",)))
+    days = report.reviews_per_day()
+    top = max(n for _, n in days)
+    first, last = days[0][0], days[-1][0]
+    doc.append(Bars((), title=f"Reviews due per day, the next {PLOT_DAYS} days",
+                    xlabel=f"day of the month, {first.day} {first:%b} (today) to "
+                           f"{last.day} {last:%b}", ylabel="",
+                    labels=tuple(str(d.day) for d, _ in days),
+                    values=tuple(float(n) for _, n in days),
+                    yticks=tuple((float(k), str(k)) for k in _ticks(top)),
+                    ymax=float(max(top, 1)), height=12))
+    due = len(report.due())
+    doc.append(Paragraph((f"Due now: {due}. " if due else "Nothing is due now. ",
+                          *((next_line(report),) if report.next else ()))))
+    return doc
+
+
+def _ticks(top: int) -> list[int]:
+    """Whole-number ticks from 0 to ``top``, at most about five of them."""
+    step = max(1, -(-top // 5))
+    return list(range(0, max(top, 1) + 1, step))
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ color=True, ascii=False, ylim=None) -> str``
 - A width under ``MIN_WIDTH`` columns, or nothing finite to draw, gives a one-line
   ``(plot omitted: …)`` note instead of a plot.
 
+``plot_bars(labels, values, *, title="", xlabel="", ylabel="", yticks=(), ymax=None,
+width=80, height=12, color=True, ascii=False) -> str``: one vertical bar per label.
+
 The plot is drawn when a document is printed (``render.doc.Plot``), at the width of that
 format, so the views only hand over the numbers. plotext is imported inside the function:
 importing it costs about 0.1 s, which ``calctutor --help`` must not pay.
@@ -116,3 +119,47 @@ def span(values: Iterable[float], margin: float = 0.15) -> tuple[float, float] |
     lo, hi = min(finite), max(finite)
     pad = (hi - lo) * margin or max(abs(hi), 1.0) * margin
     return lo - pad, hi + pad
+
+
+def plot_bars(labels: Sequence[str], values: Sequence[float], *, title: str = "",
+              xlabel: str = "", ylabel: str = "", yticks: Sequence[tuple[float, str]] = (),
+              ymax: float | None = None, width: int = 80, height: int = 12,
+              color: bool = True, ascii: bool = False) -> str:
+    """A vertical bar per label (drawn with ``#``, so it reads without colour), the y axis
+    from 0 to ``ymax`` with ``yticks`` ``(value, label)`` when given; same options and
+    notes as ``plot_curves``."""
+    if width < MIN_WIDTH:
+        return omitted(f"{width} columns is too narrow; {MIN_WIDTH} are needed")
+    if not labels:
+        return omitted("nothing to draw")
+    import plotext as plt
+
+    heights = [float(v) for v in values]
+    top = ymax if ymax is not None else max(1.0, max(heights))
+    plt.clf()
+    plt.plot_size(width, max(MIN_HEIGHT, height))
+    if not color:
+        plt.theme("clear")
+    options = {"marker": "#"}
+    if color:
+        options["color"] = COLORS[0]
+    plt.bar(list(labels), heights, width=0.5, **options)
+    plt.ylim(0, top)
+    if yticks:
+        plt.yticks([v for v, _ in yticks], [label for _, label in yticks])
+    if title:
+        plt.title(title)
+    if xlabel:
+        plt.xlabel(xlabel)
+    if ylabel:
+        plt.ylabel(ylabel)
+    text = plt.build()
+    plt.clf()
+    if not color:
+        text = plt.uncolorize(text)
+    if ascii:
+        text = text.translate(_ASCII_FRAME)
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)

@@ -158,7 +158,9 @@ def test_the_progress_table(cli):
     assert "[----] not started" in res.out  # the course's other skills
     assert "3 attempts in total." in res.out
     one = cli("progress", "module2", "--format", "json")
-    assert one.json() == {"total_attempts": 0, "skills": []}
+    data = one.json()
+    assert {k: data[k] for k in ("total_attempts", "skills")} == {"total_attempts": 0,
+                                                                 "skills": []}
 
 
 @pytest.mark.parametrize("args, message", [
@@ -213,7 +215,8 @@ def test_a_damaged_database_is_moved_aside_with_a_clear_message(cli, tmp_path):
     (tmp_path / "progress.db").write_bytes(b"not a database at all\n" * 50)
     res = cli("progress", "--format", "json")
     assert res.code == 0
-    assert res.json() == {"total_attempts": 0, "skills": []}
+    assert {k: res.json()[k] for k in ("total_attempts", "skills")} == {
+        "total_attempts": 0, "skills": []}
     assert res.err.startswith("Warning: The progress database") and "moved aside" in res.err
     assert len(list(tmp_path.glob("progress.db.damaged-*"))) == 1
     again = cli(*ARGS, "--count", "1", input="skip\n")  # the fresh store records again
