@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Generator, Protocol, Sequence
 
 from calctutor.errors import CalcTutorError
 from calctutor.quiz.schedule import CREDIT
@@ -200,17 +200,35 @@ class Quiz:
         self.session = ""
         self._save_warned = False
         self._current: ItemOutcome | None = None  # the item so far, once an answer is judged
+        self.summary: Summary | None = None  # so far, once the quiz has started
 
     # -- the whole quiz -------------------------------------------------------------------
     def run(self) -> Summary:
+        """Ask every exercise, each line read from the UI; the summary at the end."""
+        talk = self.dialogue()
+        send, line = talk.send, None
+        while True:
+            try:
+                prompt = send(line)
+            except StopIteration as end:
+                return end.value
+            try:
+                send, line = talk.send, self.ui.ask(prompt)
+            except (EOFError, KeyboardInterrupt) as stop:
+                send, line = talk.throw, stop
+
+    def dialogue(self) -> Generator[str, str, Summary]:
+        """The quiz as a conversation: yields each prompt, takes the line typed (``send``)
+        or the end of input or Ctrl-C (``throw``), returns the summary. ``run`` drives it
+        from the UI; the Python API drives it one call at a time."""
         start = self.clock()
-        summary = Summary(titles=self.titles)
+        self.summary = summary = Summary(titles=self.titles)
         if self.store is not None:
             self.session = self.store.start_session(self.scope, len(self.exercises), self.seed)
         try:
             for number, exercise in enumerate(self.exercises, 1):
                 self._current = None
-                summary.outcomes.append(self.item(number, exercise))
+                summary.outcomes.append((yield from self.item(number, exercise)))
         except (_Quit, EOFError, KeyboardInterrupt) as stop:
             summary.ended = {_Quit: "quit", EOFError: "end of input"}.get(
                 type(stop), "interrupted")
@@ -228,8 +246,9 @@ class Quiz:
         return summary
 
     # -- one item -------------------------------------------------------------------------
-    def item(self, number: int, exercise) -> ItemOutcome:
-        """Ask one exercise (raises _Quit when the learner quits)."""
+    def item(self, number: int, exercise) -> Generator[str, str, ItemOutcome]:
+        """Ask one exercise: yields prompts, returns its outcome (raises _Quit when the
+        learner quits)."""
         total = len(self.exercises)
         title = self.titles.get(exercise.skill, exercise.skill)
         try:
@@ -250,7 +269,7 @@ class Quiz:
                                  round(self.clock() - shown, 3), revealed=revealed))
 
         while True:
-            text = self._continued(self.ui.ask(PROMPT))
+            text = yield from self._continued((yield PROMPT))
             word = " ".join(text.split()).lower()
             if not word:
                 continue
@@ -313,12 +332,12 @@ class Quiz:
                 return ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             self.ui.say("One more try (or hint, solution, skip).", "dim")
 
-    def _continued(self, text: str) -> str:
+    def _continued(self, text: str) -> Generator[str, str, str]:
         """A matrix typed a row per line: a line ending with ',' or ';', or with a bracket
         still open, goes on at the next line (an empty line ends the answer)."""
         while _goes_on(text):
             try:
-                more = self.ui.ask(MORE)
+                more = yield MORE
             except EOFError:
                 break
             if not more.strip():
