@@ -162,3 +162,10 @@ def test_empty_answers_and_the_widget_without_ipywidgets(monkeypatch):
     box.value = sp.sstr(_derivative(q.exercises[0]))
     box.clicks[0]()
     assert shown[0] is q and shown[-1].correct is True and box.value == ""
+
+
+def test_ct_quiz_stays_the_function_once_the_quiz_package_is_imported():
+    import calctutor.quiz.session  # noqa: F401 - the import sets submodules on their parent
+
+    assert ct.quiz is calctutor.api.quiz and "quiz" in dir(ct)
+    assert ct.Quiz is calctutor.api.Quiz
