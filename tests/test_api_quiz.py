@@ -140,8 +140,6 @@ def test_empty_answers_and_the_widget_without_ipywidgets(monkeypatch):
         def on_click(self, f):
             self.clicks.append(f)
 
-        on_submit = on_click
-
         def clear_output(self):
             pass
 

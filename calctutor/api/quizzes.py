@@ -277,7 +277,6 @@ class Quiz(_Shown):
             button = widgets.Button(description=name)
             button.on_click(call if call is submit else (lambda _, c=call: show(c)))
             buttons.append(button)
-        box.on_submit(submit)
         with out:
             display(self)
         return widgets.VBox([widgets.HBox([box, *buttons]), out])
