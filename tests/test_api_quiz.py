@@ -149,16 +149,21 @@ def test_empty_answers_and_the_widget_without_ipywidgets(monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    fake.Text = fake.Button = fake.Output = fake.HBox = fake.VBox = Widget
     made: list = []
-    fake.Text = lambda **kw: made.append(Widget(**kw)) or made[-1]
+
+    def make(*children, **kw):
+        made.append(Widget(*children, **kw))
+        return made[-1]
+
+    fake.Text = fake.Button = fake.Output = fake.HBox = fake.VBox = make
     monkeypatch.setitem(sys.modules, "ipywidgets", fake)
     shown: list = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     q.widget()
-    (box,) = made
+    box = next(w for w in made if w.kw.get("placeholder"))
+    check = next(w for w in made if w.kw.get("description") == "Check")
     box.value = sp.sstr(_derivative(q.exercises[0]))
-    box.clicks[0]()
+    check.clicks[0](check)
     assert shown[0] is q and shown[-1].correct is True and box.value == ""
 
 
