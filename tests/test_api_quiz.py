@@ -172,3 +172,17 @@ def test_ct_quiz_stays_the_function_once_the_quiz_package_is_imported():
 
     assert ct.quiz is calctutor.api.quiz and "quiz" in dir(ct)
     assert ct.Quiz is calctutor.api.Quiz
+
+
+def test_a_question_that_cannot_be_prepared_is_said_and_not_recorded(monkeypatch):
+    from calctutor.errors import LimitError
+
+    def too_slow(*args):
+        raise LimitError("the time limit (20 s) was reached")
+
+    monkeypatch.setattr("calctutor.quiz.engine._prepare", too_slow)  # the worker is a fork
+    q = ct.quiz("module1", count=2, seed=7)
+    assert q.done and str(q).count("could not be prepared") == 2
+    assert q.summary().asked == 0 and Store.open().attempts() == []
+    with pytest.raises(ct.InputError, match="over"):
+        q.hint()

@@ -169,7 +169,8 @@ class Quiz(_Shown):
         self._talk = self._session.dialogue()
         self._started = time.monotonic()
         self._summary = None  # the session's, once the quiz is over
-        self._step(None)  # the first question
+        # the first question; a question that could not be prepared is said with it
+        self._notes = [e for e in self._step(None).events if e[0] == "warn"]
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -300,6 +301,10 @@ class Quiz(_Shown):
         except StopIteration as end:
             self._summary = end.value
             ui.events.append(("say", summary_line(end.value)))
+        except BaseException:
+            if self._talk.gi_frame is None:  # the session ended with the error: so does the quiz
+                self._summary = self._session.summary
+            raise
         judged = engine.judged
         correct = judged.correct if judged else None
         return Reply(ui.events, correct=correct,
@@ -310,7 +315,7 @@ class Quiz(_Shown):
 
     def _document_text(self, fmt: str) -> str:
         if self.done:
-            events = [("title", f"Quiz over: {self.scope}, seed {self.seed}."),
+            events = [("title", f"Quiz over: {self.scope}, seed {self.seed}."), *self._notes,
                       ("say", self._summary.line()), ("dim", "See .summary() for the "
                                                      "details; calctutor progress for "
                                                      "your progress.")]
@@ -320,6 +325,7 @@ class Quiz(_Shown):
                                 f"{'s' * (self.count != 1)} · seed {self.seed}")]
             if self.notice:
                 events.append(("warn", self.notice))
+            events += self._notes
             if prepared is not None:
                 events.append(("show", prepared.problem))
             events.append(("dim", USAGE))
@@ -338,7 +344,7 @@ def start(module=None, *, count: int = 5, seed: int | None = None,
     import random
 
     from calctutor.drills.bank import parse_module
-    from calctutor.errors import CalcTutorError
+    from calctutor.errors import CalcTutorError, InternalError
     from calctutor.quiz.plan import match_skill
 
     if isinstance(module, int) and not isinstance(module, bool):
@@ -358,6 +364,8 @@ def start(module=None, *, count: int = 5, seed: int | None = None,
     engine = _engine_class()()
     try:
         exercises = engine.generate(module=number, count=count, seed=seed, skill=skill)
+    except InternalError:
+        raise
     except CalcTutorError as err:
         raise InputError(err.one_line(), type(err).__name__) from None
     if not exercises:
