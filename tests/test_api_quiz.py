@@ -5,6 +5,7 @@ misuse raises ``ct.InputError``. Answers are computed independently with SymPy."
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
@@ -15,6 +16,7 @@ import sympy as sp
 from typer.testing import CliRunner
 
 import calctutor as ct
+from calctutor import api
 from calctutor.cli.app import app
 from calctutor.parsing import parse_expression
 from calctutor.quiz.store import Store
@@ -168,10 +170,14 @@ def test_empty_answers_and_the_widget_without_ipywidgets(monkeypatch):
 
 
 def test_ct_quiz_stays_the_function_once_the_quiz_package_is_imported():
-    import calctutor.quiz.session  # noqa: F401 - the import sets submodules on their parent
+    # importing a submodule sets it on its parent: the function stays, and still leads there
+    import calctutor.quiz.engine as engine
 
-    assert ct.quiz is calctutor.api.quiz and "quiz" in dir(ct)
-    assert ct.Quiz is calctutor.api.Quiz
+    assert engine.__name__ == "calctutor.quiz.engine" and ct.quiz.engine is engine
+    assert ct.quiz.__wrapped__ is api.quiz and "quiz" in dir(ct)
+    assert ct.quiz.__doc__ == api.quiz.__doc__
+    assert str(inspect.signature(ct.quiz)).startswith("(module=None, *, count=5")
+    assert ct.Quiz is api.Quiz
 
 
 def test_a_question_that_cannot_be_prepared_is_said_and_not_recorded(monkeypatch):
