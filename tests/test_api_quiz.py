@@ -5,6 +5,7 @@ misuse raises ``ct.InputError``. Answers are computed independently with SymPy."
 
 from __future__ import annotations
 
+import doctest
 import inspect
 import json
 import re
@@ -33,6 +34,13 @@ def _derivative(item) -> sp.Expr:
 
 def _display_maths(markdown: str) -> list[str]:
     return [m.strip() for m in re.findall(r"\$\$(.+?)\$\$", markdown, re.S)]
+
+
+def test_the_docstring_examples_run():
+    import calctutor.api.quizzes
+
+    failures, tried = doctest.testmod(calctutor.api.quizzes)
+    assert tried >= 4 and failures == 0
 
 
 def test_every_try_is_recorded_as_the_cli_quiz_records_it(capsys):

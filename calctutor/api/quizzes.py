@@ -148,7 +148,18 @@ class Quiz(_Shown):
     """A quiz in a notebook or a REPL: shows the current question (the last line of a
     cell); ``answer(text)``, ``hint()``, ``solution()``, ``skip()`` and ``quit()`` each
     return the ``Reply`` the command line would print; ``summary()`` the score so far.
-    Make one with ``calctutor.quiz(...)``."""
+    Make one with ``calctutor.quiz(...)``.
+
+    >>> import calctutor as ct
+    >>> q = ct.quiz("module1", count=1, seed=7)
+    >>> print(q)  # doctest: +ELLIPSIS
+    Quiz: module 1 · 1 question · seed 7
+    Question 1 of 1
+    ...
+    >>> reply = q.quit()
+    >>> reply.done, reply.counted, q.summary().asked
+    (True, False, 0)
+    """
 
     def __init__(self, exercises, *, scope: str, seed: int):
         from calctutor.errors import CalcTutorError
