@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 
 from calctutor.api.calls import InputError, text_of
-from calctutor.api.objects import _Shown
 
 # the quiz session's own messages, by kind, as Markdown
 _EMPHASIS = {"warn": "**", "info": "*", "title": "**", "good": "**", "bad": "**"}
@@ -82,7 +81,28 @@ def _plain(events) -> str:
     return "\n".join(text.rstrip("\n") for _, text in events)
 
 
-class Reply(_Shown):
+class _Said:
+    """Shown as Markdown in Jupyter (``_repr_markdown_``) and as plain text in a REPL; a
+    quiz's words and verdicts are text with maths, so there is no LaTeX of them."""
+
+    def _text(self, fmt: str) -> str:
+        raise NotImplementedError
+
+    def _repr_markdown_(self) -> str:
+        return self._text("markdown")
+
+    def to_markdown(self) -> str:
+        """As Markdown, maths in ``$…$``."""
+        return self._text("markdown")
+
+    def __str__(self) -> str:
+        return self._text("plain").rstrip("\n")
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class Reply(_Said):
     """What the quiz said to one call (``answer``, ``hint``, ``skip``, ``solution``, ``quit``),
     as the command line shows it: the verdict, a hint, the worked solution after the last
     try, then the next question or the summary. ``correct`` is the verdict (None when the
@@ -99,14 +119,11 @@ class Reply(_Shown):
     def __bool__(self) -> bool:
         return self.correct is True
 
-    def _render(self, fmt: str, width: int = 88) -> str:
+    def _text(self, fmt: str) -> str:
         return _markdown(self.events) if fmt == "markdown" else _plain(self.events)
 
-    def to_latex(self) -> str:
-        raise NotImplementedError("a quiz reply is shown as Markdown or plain text")
 
-
-class QuizSummary(_Shown):
+class QuizSummary(_Said):
     """The score of a quiz so far, as the command line's summary: ``score`` (1 a question
     right first time, 1/2 with help, 0 otherwise), ``asked``, ``counts`` by outcome and the
     skills to review; ``raw`` is the quiz session's ``Summary``."""
@@ -134,17 +151,14 @@ class QuizSummary(_Shown):
         """The summary in one line, as a scripted quiz ends."""
         return self.raw.line()
 
-    def _render(self, fmt: str, width: int = 88) -> str:
+    def _text(self, fmt: str) -> str:
         events = [("show", self._rendered)]
         if self._going_on:
             events.append(("info", self._going_on))
         return _markdown(events) if fmt == "markdown" else _plain(events)
 
-    def to_latex(self) -> str:
-        raise NotImplementedError("a quiz summary is shown as Markdown or plain text")
 
-
-class Quiz(_Shown):
+class Quiz(_Said):
     """A quiz in a notebook or a REPL: shows the current question (the last line of a
     cell); ``answer(text)``, ``hint()``, ``solution()``, ``skip()`` and ``quit()`` each
     return the ``Reply`` the command line would print; ``summary()`` the score so far.
@@ -324,7 +338,7 @@ class Quiz(_Shown):
                      finished=self.done or len(self._session.summary.outcomes) > asked,
                      done=self.done)
 
-    def _document_text(self, fmt: str) -> str:
+    def _text(self, fmt: str) -> str:
         if self.done:
             events = [("title", f"Quiz over: {self.scope}, seed {self.seed}."), *self._notes,
                       ("say", self._summary.line()), ("dim", "See .summary() for the "
@@ -341,12 +355,6 @@ class Quiz(_Shown):
                 events.append(("show", prepared.problem))
             events.append(("dim", USAGE))
         return _markdown(events) if fmt == "markdown" else _plain(events)
-
-    def _render(self, fmt: str, width: int = 88) -> str:
-        return self._document_text(fmt)
-
-    def to_latex(self) -> str:
-        raise NotImplementedError("a quiz is shown as Markdown or plain text")
 
 
 def start(module=None, *, count: int = 5, seed: int | None = None,
