@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from calctutor.api.calls import InputError, check_result, solve
 from calctutor.api.objects import ExerciseItem, Hint, Mistake, Solution, Verdict
+from calctutor.api.quizzes import Quiz, QuizSummary, Reply
 
 
 def diff(expr, *, var=None, vars=None, order=None, at=None, positive=False, steps=True,
@@ -168,6 +169,29 @@ def exercises(module=None, *, count=5, seed=None, skill=None) -> list[ExerciseIt
     return [ExerciseItem(e) for e in drawn]
 
 
+def quiz(module=None, *, count=5, seed=None, skill=None) -> Quiz:
+    """A quiz of ``count`` exercises of ``module`` ("module2" or 2; all modules when None),
+    or of one ``skill`` ("1.8" or words of its name), reproducible from ``seed``. The
+    command line's quiz, one call per answer, recorded in the same progress store
+    (``calctutor progress`` shows it): the last line of a cell shows the question;
+    ``answer(text)`` returns the verdict (a wrong answer gets one more try, and the answer
+    is never shown before the last try), then the next question; ``hint()``,
+    ``solution()``, ``skip()``, ``quit()``, ``summary()``.
+
+    >>> import calctutor as ct
+    >>> q = ct.quiz("module1", count=2, seed=7)
+    >>> q.number, q.count, q.done
+    (1, 2, False)
+    >>> print(q.hint())  # doctest: +ELLIPSIS
+    Hint 1 of ...
+    >>> q.quit().done
+    True
+    """
+    from calctutor.api.quizzes import start
+
+    return start(module, count=count, seed=seed, skill=skill)
+
+
 def _columns(data):
     """A DataFrame (anything with ``columns`` and item access) as a dict of lists; a path as
     text."""
@@ -182,7 +206,7 @@ def _columns(data):
 
 
 __all__ = [
-    "ExerciseItem", "Hint", "InputError", "Mistake", "Solution", "Verdict",
-    "backprop", "chain", "check", "descent", "diff", "equiv", "exercises", "fit", "gradient",
-    "hessian", "jacobian", "lagrange", "newton", "taylor",
+    "ExerciseItem", "Hint", "InputError", "Mistake", "Quiz", "QuizSummary", "Reply", "Solution",
+    "Verdict", "backprop", "chain", "check", "descent", "diff", "equiv", "exercises", "fit",
+    "gradient", "hessian", "jacobian", "lagrange", "newton", "quiz", "taylor",
 ]

@@ -99,7 +99,23 @@ class Engine:
 def _render(blocks, fmt, width, color) -> str:
     from calctutor.render import render_blocks
 
+    if isinstance(fmt, tuple):  # several formats from one computation (the Python API)
+        return Rendered({f: render_blocks(blocks, f, width=width, color=color) for f in fmt})
     return render_blocks(blocks, fmt, width=width, color=color)
+
+
+class Rendered(str):
+    """A document rendered in several formats: the text of the first; ``formats`` holds
+    each by name. An engine whose ``fmt`` is a tuple of formats renders these, so the
+    Python API's quiz shows Markdown in Jupyter and plain text in a REPL."""
+
+    def __new__(cls, formats: dict[str, str]):
+        self = super().__new__(cls, next(iter(formats.values())))
+        self.formats = dict(formats)
+        return self
+
+    def __reduce__(self):
+        return Rendered, (self.formats,)
 
 
 def _generate(kwargs):

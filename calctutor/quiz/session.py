@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Generator, Protocol, Sequence
 
 from calctutor.errors import CalcTutorError
 from calctutor.quiz.schedule import CREDIT
@@ -207,17 +207,35 @@ class Quiz:
         self.session = ""
         self._save_warned = False
         self._current: ItemOutcome | None = None  # the item so far, once an answer is judged
+        self.summary: Summary | None = None  # so far, once the quiz has started
 
     # -- the whole quiz -------------------------------------------------------------------
     def run(self) -> Summary:
+        """Ask every exercise, each line read from the UI; the summary at the end."""
+        talk = self.dialogue()
+        send, line = talk.send, None
+        while True:
+            try:
+                prompt = send(line)
+            except StopIteration as end:
+                return end.value
+            try:
+                send, line = talk.send, self.ui.ask(prompt)
+            except (EOFError, KeyboardInterrupt) as stop:
+                send, line = talk.throw, stop
+
+    def dialogue(self) -> Generator[str, str, Summary]:
+        """The quiz as a conversation: yields each prompt, takes the line typed (``send``)
+        or the end of input or Ctrl-C (``throw``), returns the summary. ``run`` drives it
+        from the UI; the Python API drives it one call at a time."""
         start = self.clock()
-        summary = Summary(titles=self.titles)
+        self.summary = summary = Summary(titles=self.titles)
         if self.store is not None:
             self.session = self.store.start_session(self.scope, self.total, self.seed)
         try:
             for number, exercise in self._exercises():
                 self._current = None
-                summary.outcomes.append(self.item(number, exercise))
+                summary.outcomes.append((yield from self.item(number, exercise)))
         except (_Quit, EOFError, KeyboardInterrupt) as stop:
             summary.ended = {_Quit: "quit", EOFError: "end of input"}.get(
                 type(stop), "interrupted")
@@ -246,8 +264,9 @@ class Quiz:
             yield number, exercise
 
     # -- one item -------------------------------------------------------------------------
-    def item(self, number: int, exercise) -> ItemOutcome:
-        """Ask one exercise (raises _Quit when the learner quits)."""
+    def item(self, number: int, exercise) -> Generator[str, str, ItemOutcome]:
+        """Ask one exercise: yields prompts, returns its outcome (raises _Quit when the
+        learner quits)."""
         total = self.total
         title = self.titles.get(exercise.skill, exercise.skill)
         if number in self.why:  # shown with the skill: "1.2 power rule (due for review)"
@@ -270,7 +289,7 @@ class Quiz:
                                  round(self.clock() - shown, 3), revealed=revealed))
 
         while True:
-            text = self._continued(self.ui.ask(PROMPT), prepared.matrix)
+            text = yield from self._continued((yield PROMPT), prepared.matrix)
             word = " ".join(text.split()).lower()
             if not word:
                 continue
@@ -333,14 +352,14 @@ class Quiz:
                 return ItemOutcome(exercise.module, exercise.skill, "failed", hints, tries)
             self.ui.say("One more try (or hint, solution, skip).", "dim")
 
-    def _continued(self, text: str, matrix: bool = False) -> str:
+    def _continued(self, text: str, matrix: bool = False) -> Generator[str, str, str]:
         """A matrix typed a row per line: a line ending with ',' or ';', or with a bracket
         still open, goes on at the next line (an empty line ends the answer). Where a
         matrix is asked, a line ending with ',' outside brackets ends its row: "a, b," then
         "c, d" is [[a, b], [c, d]], as typed."""
         while _goes_on(text):
             try:
-                more = self.ui.ask(MORE)
+                more = yield MORE
             except EOFError:
                 break
             if not more.strip():
