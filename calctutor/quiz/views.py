@@ -190,7 +190,11 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
            Paragraph((f"Module {exercise.module} · {title or exercise.skill}",)),
            Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
     expr = getattr(result, "expr", None)
-    if isinstance(result, DiffResult):
+    from calctutor.drills.pictures import is_picture, picture_blocks
+
+    if is_picture(exercise):  # the question is about the picture (no formula to differentiate)
+        doc += picture_blocks(exercise, result)
+    elif isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
     elif isinstance(result, FirstPrinciplesResult):
         doc.append(Math(("Find",), derivative(result.expr, result.var)))
@@ -346,10 +350,13 @@ def hint_ladder(exercise, result, doc, answer) -> list[list]:
 
 
 def _method_hint(exercise, result) -> list | None:
+    from calctutor.drills.pictures import METHODS as PICTURE_METHODS
     from calctutor.render.doc import Paragraph
     from calctutor.steps.model import RULE_TITLES
     from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
+    if getattr(exercise, "answer_key", None) in PICTURE_METHODS:
+        return [Paragraph((PICTURE_METHODS[exercise.answer_key],))]
     if isinstance(result, FirstPrinciplesResult):
         return [Paragraph(("Method: the limit definition, f'(x) = lim(h → 0) (f(x + h) − "
                            "f(x))/h. Start with the difference quotient, simplify it until "
