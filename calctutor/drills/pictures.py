@@ -278,7 +278,7 @@ def check_slope(exercise, text: str):
         feedback = f"Within {tol:g} of the slope at P: {where} = {value}."
         verdict = dataclasses.replace(verdict, feedback=feedback, guarded_feedback=None)
     elif verdict.correct is False and verdict.diagnosis is None and _is_number(verdict.answer):
-        yours = to_text(verdict.answer)
+        yours = " ".join(text.split())  # as typed: 2.5, not 2.50000000000000
         guarded = f"Your estimate, {yours}, is more than {tol:g} away from the slope at P."
         verdict = dataclasses.replace(
             verdict, feedback=f"{guarded[:-1]}, {where} = {value}.", guarded_feedback=guarded)
@@ -326,14 +326,16 @@ def _curve_picture(result, lettered: dict[int, str]) -> Picture:
     centre = float(a)
     xs = tuple(centre - CURVE_HALF_WIDTH + 2 * CURVE_HALF_WIDTH * i / (SAMPLES - 1)
                for i in range(SAMPLES))
-    fy = tuple(_sampler(f, x)(v) for v in xs)
+    fn = _sampler(f, x)
+    fy = tuple(fn(v) for v in xs)
     ylim, yticks = _y_window(fy)
-    # in letter order, so the legend reads A, B, C; f last, on top
-    curves = [(lettered[k], xs, tuple(_sampler(polys[k], x)(v) for v in xs))
+    samplers = {k: _sampler(polys[k], x) for k in polys}
+    # in letter order (A, B, C); f last, on top
+    curves = [(lettered[k], xs, tuple(samplers[k](v) for v in xs))
               for k in sorted(polys, key=lambda k: lettered[k])]
     curves.append(("f", xs, fy))
     xlim = (centre - CURVE_HALF_WIDTH, centre + CURVE_HALF_WIDTH)
-    return Picture(tuple(curves), (("the centre", (centre,), (_sampler(f, x)(centre),)),),
+    return Picture(tuple(curves), (("the centre", (centre,), (fn(centre),)),),
                    xlim, ylim, _grid(*xlim, GRID_STEP * 2), yticks,
                    f"f and its Taylor polynomials about x = {_short(centre)}",
                    tuple((lettered[k], k) for k in sorted(polys)),
