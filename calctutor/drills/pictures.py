@@ -41,8 +41,8 @@ MARK = "the point P"
 
 METHODS = {
     SLOPE: "Method: the gradient at P is the slope of the tangent there, rise over run. "
-           "Read the curve at two grid lines either side of P, equally far from it (say "
-           "x = p - 0.5 and x = p + 0.5), then divide the change in y by the change in x.",
+           "Read the curve where it crosses two vertical grid lines either side of P, "
+           "equally far from it, then divide the change in y by the change in x.",
     CURVE: "Method: T1 is the tangent line (straight), T2 the parabola that also matches the "
            "curvature at the centre, T3 a cubic that bends away on one side and towards "
            "the curve on the other. Every Tn touches f at the centre; the higher the "
@@ -419,8 +419,8 @@ def check_curve(exercise, text: str):
                              "e.g. B or curve B", text, None) from None
         # a formula, not a letter: like a vector typed for a number, a wrong answer
         return AnswerResult(False, what, Reading(text, text), right, text,
-                            f"The answer is one curve's letter ({', '.join(known)}), not a "
-                            "formula.", diagnosis="wrong_shape", json_expected=right,
+                            f"The answer is the letter of one curve ({', '.join(known)}), "
+                            "not a number or a formula.", diagnosis="wrong_shape", json_expected=right,
                             solution=result)
     reading = Reading(text, f"curve {said}" if said != "f" else "f")
     order_of = {v: k for k, v in lettered.items()}
@@ -439,6 +439,27 @@ def check_curve(exercise, text: str):
                         f"{right}.", json_expected=right, solution=result,
                         guarded_feedback=f"Curve {said} is not the order-{asked} "
                         "approximation.")
+
+
+def reading_hints(exercise, result) -> list[list]:
+    """The hints after the method, as the picture is read: for a slope, the curve's values
+    at the grid lines p ± 0.5 (the rise over run left to the learner); for Taylor curves, which curve is
+    the straight line, then which is the parabola."""
+    from calctutor.render.doc import Paragraph
+
+    if exercise.answer_key == SLOPE:
+        f, x, p, _ = _slope_parts(result)
+        fn, c = _sampler(f, x), float(p)
+        a, b = fn(c - GRID_STEP), fn(c + GRID_STEP)
+        return [[Paragraph((f"Reading the graph: at x = {_short(c - GRID_STEP)} the curve is "
+                            f"at y ≈ {a:.2f}, at x = {_short(c + GRID_STEP)} at y ≈ {b:.2f}; "
+                            "the rise over this run of 1 is the slope, near enough.",))]]
+    lettered = letters(exercise, result)
+    out = [[Paragraph((f"Curve {lettered[1]} is a straight line: the tangent, T1.",))]]
+    if 2 in lettered:
+        out.append([Paragraph((f"Curve {lettered[2]} is a parabola that bends like f at the "
+                               "centre: T2.",))])
+    return out
 
 
 # ---------------------------------------------------------------------------------------

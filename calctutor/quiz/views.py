@@ -226,6 +226,8 @@ def answer_doc(result, doc, spec, exercise=None):
         from calctutor.drills.views import answer_value
 
         expr, words = answer_value(exercise.answer)
+        if expr is not None and getattr(exercise, "tolerance", None) is not None:
+            return [Math(("Answer",), _with_decimal(expr), emphasis=True)]  # an estimate's key
         if expr is not None:
             return [Math(("Answer",), expr, emphasis=True)]
         return [Paragraph((f"Answer: {words}",))]
@@ -423,8 +425,11 @@ def hint_docs(result, doc, exercise=None) -> list[list]:
     itself, the root's result, held back); for anything else, the blocks of its worked
     solution one at a time, stopping before the answer (the exercise's own, where the bank
     asks for one part of the result, e.g. a network's output)."""
+    from calctutor.drills.pictures import is_picture, reading_hints
     from calctutor.topics.diff.result import DiffResult
 
+    if is_picture(exercise):  # read off the picture, as the question asks
+        return reading_hints(exercise, result)
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
     if getattr(exercise, "answer_key", None):
