@@ -234,7 +234,8 @@ def worksheet_view(sheet: Worksheet) -> Document:
         for ex in sheet.exercises:
             expr, words = answer_value(ex.answer)
             if ex.tolerance is not None and expr is not None:  # an estimate read off a graph
-                words = f" ≈ {float(expr):.3g} (an estimate within {ex.tolerance:g} is right)"
+                near = "" if expr.is_Rational else f" ≈ {float(expr):.3g}"
+                words = f"{near} (an estimate within {ex.tolerance:g} is right)"
             keys.append(Item(ex.skill, expr, (words,) if words else ()))
         doc.append(Numbered(tuple(keys)))
     return doc
