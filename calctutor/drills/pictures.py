@@ -272,7 +272,7 @@ def check_slope(exercise, text: str):
     _, _, p, slope = _slope_parts(result)
     tol, e = exercise.tolerance, float(slope)
     exact = to_text(slope)
-    value = exact if sp_is_rational(slope) else f"{exact} ≈ {e:.4g}"
+    value = exact if _is_rational(slope) else f"{exact} ≈ {e:.4g}"
     where = f"f'({to_text(p)})"
     if verdict.correct is True:
         feedback = f"Within {tol:g} of the slope at P: {where} = {value}."
@@ -285,7 +285,7 @@ def check_slope(exercise, text: str):
     return dataclasses.replace(verdict, solution=result)
 
 
-def sp_is_rational(value) -> bool:
+def _is_rational(value) -> bool:
     import sympy as sp
 
     return bool(sp.sympify(value).is_Rational)
