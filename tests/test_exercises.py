@@ -662,6 +662,8 @@ def _taylor_1d(f, x, p, n):
 
 
 def _indep_taylor(ex):
+    if ex.answer_key == "curve_letter":
+        return  # a letter: test_plotted_drills checks the curves against SymPy
     inp = ex.input
     f = read(inp["expr"])
     names = inp.get("vars") or [inp.get("var", "x")]
@@ -866,7 +868,7 @@ def test_bank_covers_every_computable_skill_of_the_course():
     assert len(course) == 57 and course["2.9"].startswith("classify stationary points")
     have = {s.number for s in BANK.skills if any(t.skill == s.name for t in BANK.templates)}
     # what no calctutor command computes: reading graphs, counting, recognising, Python
-    conceptual = {"1.1", "3.5", "4.1", "4.9", "6.7"}
+    conceptual = {"3.5", "4.9", "6.7"}
     # computable, not yet templated
     todo = {"4.5", "5.3", "5.8"}
     assert set(course) - have == conceptual | todo

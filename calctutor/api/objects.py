@@ -179,10 +179,12 @@ class ExerciseItem(_Shown):
         return self.exercise.to_json()
 
     def _document(self) -> list:
+        from calctutor.drills.pictures import picture_blocks
         from calctutor.drills.views import prompt_segments
         from calctutor.render.doc import Heading, Paragraph
 
-        return [Heading(self.exercise.skill, 2), Paragraph(prompt_segments(self.exercise))]
+        return [Heading(self.exercise.skill, 2), Paragraph(prompt_segments(self.exercise)),
+                *picture_blocks(self.exercise)]  # a question about a picture shows it
 
     __hash__ = None  # mutable (the hints given so far)
 

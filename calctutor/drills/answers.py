@@ -192,8 +192,19 @@ def to_decimals(verdict, text: str, decimals: int):
     return verdict
 
 
+def _picture_check(key: str):
+    def check(exercise, text: str):
+        from calctutor.drills.pictures import CHECKS as PICTURES
+
+        return PICTURES[key](exercise, text)
+
+    return check
+
+
 CHECKS = {"stationary_points": check_stationary_points, "determinant": check_determinant,
-          "evaluations": check_evaluation, "activations": check_output, "yes_no": check_yes_no}
+          "evaluations": check_evaluation, "activations": check_output, "yes_no": check_yes_no,
+          "graph_slope": _picture_check("graph_slope"),
+          "curve_letter": _picture_check("curve_letter")}
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,6 +240,10 @@ def answer_format(exercise, spec) -> str:
         return f"Type T{order}({to_text(t.eval_at)}) as an exact number, e.g. 13/8."
     if exercise.answer_key in KEY_FORMATS:
         return KEY_FORMATS[exercise.answer_key]
+    from calctutor.drills.pictures import FORMATS as PICTURE_FORMATS
+
+    if exercise.answer_key in PICTURE_FORMATS:
+        return PICTURE_FORMATS[exercise.answer_key]
     if spec is None:
         return "Type your answer."
     return f"Type {_quantity(exercise.prompt, spec)} {_form(exercise.prompt, spec)}."

@@ -78,7 +78,8 @@ def _declared(path: Path, name: str) -> dict[str, tuple[str, ...]]:
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TEMPLATE_KEYS = {"id", "skill", "kind", "prompt", "params", "input", "show", "misconception",
-                  "form", "domain", "hint", "max_size", "answer_key", "decimals", "yes_if"}
+                  "form", "domain", "hint", "max_size", "answer_key", "decimals", "yes_if",
+                  "tolerance", "asked_order"}
 _PARAM_KEYS = {"int", "choice", "value", "nonzero", "exclude", "differ", "pair"}
 # "to 6 decimal places" in a prompt: the template's ``decimals`` must say the same
 DECIMAL_PLACES = re.compile(r"(\d+)\s+decimal\s+places?", re.IGNORECASE)
@@ -139,6 +140,8 @@ class Template:
     file: str = ""
     decimals: int | None = None  # the answer key rounded to this many decimal places
     yes_if: str | None = None  # answer_key "yes_no": yes when the answer is this function
+    tolerance: float | None = None  # answer_key "graph_slope": right within this distance
+    asked_order: str | int | None = None  # answer_key "curve_letter": the order asked for
 
     @property
     def key(self) -> str:
@@ -275,8 +278,35 @@ def _template(entry: dict, module: int, name: str, k: int, skills: dict) -> Temp
                         "'yes_if' (the expression the command's answer is compared with)")
     if yes_if is not None:
         _check_placeholders(_text(yes_if, where, "yes_if"), names, f"{where}: yes_if")
+    tolerance, asked = _picture_keys(entry, opt.get("answer_key"), prompt, names, where)
     return Template(tid, module, skills[skill].name, kind, prompt, params, inp, show, mis,
-                    max_size=size, file=name, decimals=decimals, yes_if=yes_if, **opt)
+                    max_size=size, file=name, decimals=decimals, yes_if=yes_if,
+                    tolerance=tolerance, asked_order=asked, **opt)
+
+
+def _picture_keys(entry: dict, key: str | None, prompt: str, names: set, where: str):
+    """``tolerance`` (a slope read off a graph, stated in the prompt as "within 0.5") and
+    ``asked_order`` (the order whose curve is asked for), each with its answer_key only."""
+    tolerance, asked = entry.get("tolerance"), entry.get("asked_order")
+    if (tolerance is not None) != (key == "graph_slope"):
+        raise BankError(f"{where}: a slope read off a graph needs both answer_key = "
+                        "\"graph_slope\" and 'tolerance' (how close an estimate must be)")
+    if tolerance is not None:
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
+                or not 0 < tolerance <= 10:
+            raise BankError(f"{where}: 'tolerance' must be a number above 0 (at most 10)")
+        if not re.search(rf"\bwithin {re.escape(format(tolerance, 'g'))}(?!\d|\.\d)", prompt):
+            raise BankError(f"{where}: 'tolerance' is {tolerance:g}, so the prompt must say "
+                            f"how close an estimate must be: \"within {tolerance:g}\"")
+        tolerance = float(tolerance)
+    if (asked is not None) != (key == "curve_letter"):
+        raise BankError(f"{where}: a curve to recognise needs both answer_key = "
+                        "\"curve_letter\" and 'asked_order' (the order whose curve is asked)")
+    if asked is not None:
+        if isinstance(asked, bool) or not isinstance(asked, (int, str)):
+            raise BankError(f"{where}: 'asked_order' must be an integer or \"{{name}}\"")
+        _check_placeholders(asked, names, f"{where}: asked_order")
+    return tolerance, asked
 
 
 def _decimals(entry: dict, prompt: str, where: str) -> int | None:

@@ -434,9 +434,13 @@ def instantiate(template: Template, seed: int) -> Exercise:
     key = canonical_key(template.kind, inp)
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     yes_if = substitute(template.yes_if, params) if template.yes_if else None
+    asked = substitute(template.asked_order, params, keep_type=True) \
+        if isinstance(template.asked_order, str) else template.asked_order
     return Exercise(f"m{template.module}-{template.id}-{digest}", template.module, template.skill,
                     template.kind, prompt, inp, None, template.key, seed, parts, hints,
-                    template.answer_key, yes_if=yes_if, decimals=template.decimals)
+                    template.answer_key, yes_if=yes_if, decimals=template.decimals,
+                    tolerance=template.tolerance,
+                    asked_order=int(asked) if asked is not None else None)
 
 
 def _prompt_parts(template: Template, params: dict, inp: dict) -> tuple[Part, ...]:

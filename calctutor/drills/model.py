@@ -32,6 +32,8 @@ class Exercise:
     answer_key: str | None = None  # the answer is this key of the command's JSON
     yes_if: str | None = None  # answer_key "yes_no": the answer is yes when it is this function
     decimals: int | None = None  # the prompt asks for the answer to this many decimal places
+    tolerance: float | None = None  # a slope read off a graph: right within this distance
+    asked_order: int | None = None  # which order's curve a Taylor picture asks for
     _result: object = field(default=None, compare=False, repr=False)
 
     def solve(self):
@@ -73,6 +75,13 @@ class Exercise:
             "template": self.template,
             "seed": self.seed,
         }
+        if self.answer_key in ("graph_slope", "curve_letter"):
+            from calctutor.drills.pictures import picture
+
+            # the picture is part of the question: its samples, so an app can redraw it
+            out["picture"] = picture(self).to_json()
+            if self.tolerance is not None:
+                out["tolerance"] = self.tolerance
         if isinstance(self.input.get("data"), dict):
             # `calctutor fit` reads DATA from a CSV file: this is that file's text
             out["csv"] = data_csv(self.input["data"])

@@ -123,6 +123,10 @@ def answer_of(result, template: Template, ex: Exercise | None = None):
 
 
 def _answer_of(result, template: Template, ex: Exercise | None):
+    from calctutor.drills import pictures
+
+    if template.answer_key in pictures.KEYS:
+        return pictures.answer_of(result, template, ex)
     if template.answer_key == "yes_no":
         from calctutor.drills.answers import same_function
 
@@ -237,7 +241,9 @@ def _cancelled_variables(ex: Exercise) -> list[str]:
 
 def ill_posed(ex: Exercise, template: Template, result, answer) -> list[str]:
     """What makes the printed question ill-posed for this draw (empty: nothing)."""
-    found: list[str] = []
+    from calctutor.drills.pictures import problems as unfair_picture
+
+    found: list[str] = unfair_picture(ex, template, result)
     for check in (_no_stationary_point, _unsigned_area_factor, _relu_at_kink,
                   _listed_parameters, _same_role, _yes_no_without_key):
         found += check(ex, template, result, answer)

@@ -214,13 +214,25 @@ def worksheet_view(sheet: Worksheet) -> Document:
         doc.append(Note((f"Only {len(sheet.exercises)} of the {sheet.requested} exercises asked "
                          "for could be drawn: the bank has no more distinct variants for this "
                          "choice, or the time limit came first.",)))
-    items = tuple(Item(ex.skill, None, prompt_segments(ex)) for ex in sheet.exercises)
+    from calctutor.drills.pictures import is_picture, picture
+
+    # a question about a picture: its figure follows the list, numbered as the exercise
+    figures = [(n, ex) for n, ex in enumerate(sheet.exercises, 1) if is_picture(ex)]
+    pictured = {n for n, _ in figures}
+    items = tuple(Item(ex.skill, None, prompt_segments(ex) + (
+        (f" (Figure {n}, below.)",) if n in pictured else ()))
+        for n, ex in enumerate(sheet.exercises, 1))
     doc.append(Numbered(items, "Exercises"))
+    for n, ex in figures:
+        doc += [Heading(f"Figure {n}", 3), *picture(ex).blocks()]
     if sheet.answers:
         doc.append(Heading("Answers", 2))
         keys = []
         for ex in sheet.exercises:
             expr, words = answer_value(ex.answer)
+            if ex.tolerance is not None and expr is not None:  # an estimate read off a graph
+                near = "" if expr.is_Rational else f" ≈ {float(expr):.3g}"
+                words = f"{near} (an estimate within {ex.tolerance:g} is right)"
             keys.append(Item(ex.skill, expr, (words,) if words else ()))
         doc.append(Numbered(tuple(keys)))
     return doc

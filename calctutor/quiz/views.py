@@ -300,7 +300,11 @@ def problem_doc(exercise, result, spec, number: int, total: int, title: str = ""
            Paragraph((f"Module {exercise.module}: {title or exercise.skill}",)),
            Paragraph((exercise.prompt,))]  # as the bank wrote it (the learner's notation)
     expr = getattr(result, "expr", None)
-    if isinstance(result, DiffResult):
+    from calctutor.drills.pictures import is_picture, picture_blocks
+
+    if is_picture(exercise):  # the question is about the picture (no formula to differentiate)
+        doc += picture_blocks(exercise, result)
+    elif isinstance(result, DiffResult):
         doc.append(Math(("Find",), derivative(result.expr, *result.variables)))
     elif isinstance(result, FirstPrinciplesResult):
         doc.append(Math(("Find",), derivative(result.expr, result.var)))
@@ -332,6 +336,8 @@ def answer_doc(result, doc, spec, exercise=None):
         from calctutor.drills.views import answer_value
 
         expr, words = answer_value(exercise.answer)
+        if expr is not None and getattr(exercise, "tolerance", None) is not None:
+            return [Math(("Answer",), _with_decimal(expr), emphasis=True)]  # an estimate's key
         if expr is not None:
             return [Math(("Answer",), expr, emphasis=True)]
         return [Paragraph((f"Answer: {words}",))]
@@ -456,10 +462,13 @@ def hint_ladder(exercise, result, doc, answer) -> list[list]:
 
 
 def _method_hint(exercise, result) -> list | None:
+    from calctutor.drills.pictures import METHODS as PICTURE_METHODS
     from calctutor.render.doc import Paragraph
     from calctutor.steps.model import RULE_TITLES
     from calctutor.topics.diff.result import DiffResult, FirstPrinciplesResult
 
+    if getattr(exercise, "answer_key", None) in PICTURE_METHODS:
+        return [Paragraph((PICTURE_METHODS[exercise.answer_key],))]
     if isinstance(result, FirstPrinciplesResult):
         return [Paragraph(("Method: the limit definition, f'(x) = lim(h → 0) (f(x + h) − "
                            "f(x))/h. Start with the difference quotient, simplify it until "
@@ -526,8 +535,11 @@ def hint_docs(result, doc, exercise=None) -> list[list]:
     itself, the root's result, held back); for anything else, the blocks of its worked
     solution one at a time, stopping before the answer (the exercise's own, where the bank
     asks for one part of the result, e.g. a network's output)."""
+    from calctutor.drills.pictures import is_picture, reading_hints
     from calctutor.topics.diff.result import DiffResult
 
+    if is_picture(exercise):  # read off the picture, as the question asks
+        return reading_hints(exercise, result)
     if isinstance(result, DiffResult) and result.steps:
         return _step_hints(result)
     if getattr(exercise, "answer_key", None):

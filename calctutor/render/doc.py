@@ -145,6 +145,12 @@ class Plot:
     ylabel: str = "y"
     height: int = 20
     ylim: tuple[float, float] | None = None
+    xlim: tuple[float, float] | None = None
+    grid: bool = False  # grid lines at the ticks, to read values off the picture
+    xticks: tuple[float, ...] = ()
+    yticks: tuple[float, ...] = ()
+    essential: bool = False  # the question is about the picture: LaTeX prints it verbatim
+    markers: tuple[str, ...] = ()  # each series' marker character (curves, then points)
 
     def text(self, width: int, color: bool = False, ascii: bool = False) -> str:
         """The plot as terminal text ``width`` columns wide."""
@@ -152,7 +158,9 @@ class Plot:
 
         return plot_curves(self.curves, points=self.points, title=self.title,
                            xlabel=self.xlabel, ylabel=self.ylabel, width=width,
-                           height=self.height, color=color, ascii=ascii, ylim=self.ylim)
+                           height=self.height, color=color, ascii=ascii, ylim=self.ylim,
+                           xlim=self.xlim, grid=self.grid, xticks=self.xticks,
+                           yticks=self.yticks, markers=self.markers)
 
 
 Block = Union[Heading, Paragraph, Fields, Math, Formula, StepTree, Numbered, Table, Note, Verdict,

@@ -162,6 +162,10 @@ def render_latex(blocks) -> str:
         elif isinstance(b, Verdict):
             detail = seg_latex(b.segments)
             lines += [rf"\noindent\textbf{{{latex_escape(b.headline)}.}}" + (f" {detail}" if detail else ""), ""]
+        elif isinstance(b, Plot) and b.essential:
+            # a question about the picture needs it: the ASCII plot, verbatim
+            lines += [r"\begin{verbatim}", b.text(80, color=False, ascii=True),
+                      r"\end{verbatim}", ""]
         elif isinstance(b, Plot):
             what = f" ({latex_escape(b.title)})" if b.title else ""
             lines += [rf"\noindent\emph{{Plot{what} omitted: terminal plots are shown in the "

@@ -69,8 +69,13 @@ def omitted(reason: str) -> str:
 
 def plot_curves(curves: Sequence[Series], *, points: Sequence[Series] = (), title: str = "",
                 xlabel: str = "x", ylabel: str = "y", width: int = 80, height: int = 20,
-                color: bool = True, ascii: bool = False, ylim=None) -> str:
-    """Curves (lines) and points (markers) as terminal text ``width`` x ``height``; see module doc."""
+                color: bool = True, ascii: bool = False, ylim=None, xlim=None,
+                grid: bool = False, xticks: Sequence[float] = (),
+                yticks: Sequence[float] = (), markers: Sequence[str] = ()) -> str:
+    """Curves (lines) and points (markers) as terminal text ``width`` x ``height``; see module
+    doc. ``grid`` draws grid lines at the ticks, ``xticks``/``yticks`` (else plotext's own),
+    so that values can be read off the picture; ``markers`` gives the series' own marker
+    characters (curves, then points), e.g. a curve drawn with its own label's letter."""
     if width < MIN_WIDTH:
         return omitted(f"{width} columns is too narrow; {MIN_WIDTH} are needed")
     series = [(label, _segments(xs, ys, ylim), True) for label, xs, ys in curves]
@@ -84,7 +89,7 @@ def plot_curves(curves: Sequence[Series], *, points: Sequence[Series] = (), titl
     if not color:
         plt.theme("clear")
     for k, (label, runs, line) in enumerate(series):
-        marker = MARKERS[k % len(MARKERS)]
+        marker = markers[k] if k < len(markers) else MARKERS[k % len(MARKERS)]
         options = {"marker": marker}
         if color:
             options["color"] = COLORS[k % len(COLORS)]
@@ -95,6 +100,14 @@ def plot_curves(curves: Sequence[Series], *, points: Sequence[Series] = (), titl
             draw(xs, ys, label=lab, **options)
     if ylim is not None and ylim[0] < ylim[1]:
         plt.ylim(ylim[0], ylim[1])
+    if xlim is not None and xlim[0] < xlim[1]:
+        plt.xlim(xlim[0], xlim[1])
+    if xticks:
+        plt.xticks(list(xticks), [tick_label(t) for t in xticks])
+    if yticks:
+        plt.yticks(list(yticks), [tick_label(t) for t in yticks])
+    if grid:
+        plt.grid(True, True)
     if title:
         plt.title(title)
     plt.xlabel(xlabel)
@@ -109,6 +122,12 @@ def plot_curves(curves: Sequence[Series], *, points: Sequence[Series] = (), titl
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
+
+
+def tick_label(value: float) -> str:
+    """A tick's number as short as it reads: 2, 0.5, -1.25 (not 2.00)."""
+    text = format(round(value, 6), "g")
+    return "0" if text == "-0" else text
 
 
 def span(values: Iterable[float], margin: float = 0.15) -> tuple[float, float] | None:

@@ -273,6 +273,28 @@ def _ordinal(n: int) -> str:
 # by the bank without importing this module, so they stay string literals.
 
 
+# -- a slope read off a graph (the bank's picture exercises: an estimate within a tolerance)
+def slope_reading_mistakes(slope, tolerance: float) -> list[Mistake]:
+    """Run over rise and the sign of a falling slope, each offered only when ``tolerance``
+    tells its value apart from ``slope`` (an estimate near both is not named a mistake)."""
+    e = float(slope)
+    out = []
+    if e != 0 and abs(1 / e - e) > 2 * tolerance:
+        out.append(Mistake("slope_upside_down", 1 / sp.sympify(slope),
+                           "That is run over rise, upside down: the gradient is rise over "
+                           "run, the change in y divided by the change in x."))
+    if abs(e) > tolerance:
+        out.append(Mistake("slope_sign", -sp.sympify(slope),
+                           "The sign is wrong: where the curve rises from left to right its "
+                           "gradient is positive, where it falls the gradient is negative."))
+    return out
+
+
+def _slope_of(result):
+    value = getattr(result, "value", None)
+    return value if value is not None and value.is_number else None
+
+
 def _problem(result):
     """(expression, the variables of each differentiation, point or None) of a diff result."""
     variables = tuple(getattr(result, "variables", None) or (result.var,))
@@ -326,4 +348,6 @@ REVEALS = {"diff": {
     "constant_not_zero": _reveals_rule("constant_not_zero"),
     "off_by_constant_factor": _reveals_rule("off_by_constant_factor"),
     "wrong_variable": _reveals_wrong_variable,
+    "slope_upside_down": lambda result, answer=None: _slope_of(result) not in (None, 0, 1, -1),
+    "slope_sign": lambda result, answer=None: _slope_of(result) not in (None, 0),
 }}

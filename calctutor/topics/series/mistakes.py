@@ -334,7 +334,31 @@ def _reveals_newton_sign(result, answer=None) -> bool:
     return len(its) >= 2 and its[0].x != its[1].x
 
 
+def curve_order_mistakes(asked: int, lettered: dict) -> list[Mistake]:
+    """The curves a learner picks with the orders off by one (T(n-1), T(n+1)), or f itself,
+    for the question "which curve is T_n?" (``lettered``: order -> the curve's letter).
+    The feedback never names the right letter."""
+    out = []
+    for k, why in ((asked + 1, "one order too high: it also bends with the next term"),
+                   (asked - 1, "one order too low: it is missing the term of degree "
+                               f"{asked}")):
+        if k in lettered:
+            out.append(Mistake("neighbouring_order", lettered[k],
+                               f"Curve {lettered[k]} is T{k}, {why}. T{asked} matches f's "
+                               f"derivatives up to order {asked} at the centre."))
+    out.append(Mistake("the_function_itself", "f",
+                       "f is the function being approximated, not one of its Taylor "
+                       "polynomials."))
+    return out
+
+
+def _reveals_neighbour(result, answer=None) -> bool:
+    """Two consecutive orders are different curves only when the higher adds a term."""
+    return any(k >= 2 and term != 0 for k, term in result.terms)
+
+
 REVEALS = {
-    "taylor": {"missing_factorial": _reveals_factorial, "wrong_centre": _reveals_point},
+    "taylor": {"missing_factorial": _reveals_factorial, "wrong_centre": _reveals_point,
+               "neighbouring_order": _reveals_neighbour},
     "newton": {"newton_wrong_sign": _reveals_newton_sign},
 }
