@@ -43,3 +43,19 @@ def test_the_sum_rule_works_the_terms_in_the_order_typed(typed):
         assert sympy.Add(*(sub.expr for sub in s.substeps)) == s.expr
         assert sympy.simplify(sympy.Add(*(sub.result for sub in s.substeps))
                               - sympy.diff(s.expr, result.variables[0])) == 0
+
+
+# -- worksheets in learner notation ----------------------------------------------------------
+def test_no_sympy_product_sign_in_any_plain_or_rich_worksheet():
+    from calctutor.drills import instantiate, templates
+    from calctutor.drills.model import Worksheet
+    from calctutor.render import render
+
+    # every template once, each with its own seed (variety without a second pass)
+    exercises = tuple(instantiate(t, k) for k, t in enumerate(templates(), start=1))
+    sheet = Worksheet(exercises, None, 1, True, None, "", len(exercises))
+    for fmt in ("plain", "rich"):
+        text = render(sheet, fmt, width=80, color=False)
+        assert "Answers" in text and len(text.splitlines()) > 3 * len(exercises)
+        starred = [line for line in text.splitlines() if "*" in line]
+        assert not starred, (fmt, starred[:5])
