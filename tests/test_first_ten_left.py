@@ -59,3 +59,87 @@ def test_no_sympy_product_sign_in_any_plain_or_rich_worksheet():
         assert "Answers" in text and len(text.splitlines()) > 3 * len(exercises)
         starred = [line for line in text.splitlines() if "*" in line]
         assert not starred, (fmt, starred[:5])
+
+
+# -- rich breaks a long expression only between terms ----------------------------------------
+def _maths(blocks):
+    """Every expression a document shows (the SymPy objects of its blocks and step trees)."""
+    from calctutor.render import doc
+    from calctutor.render.inline import step_parts
+
+    def steps(step):
+        p = step_parts(step)
+        yield p.lhs
+        if p.rhs is not None:
+            yield p.rhs
+        for sub in step.substeps:
+            yield from steps(sub)
+
+    for b in blocks:
+        segs = []
+        if isinstance(b, (doc.Paragraph, doc.Note, doc.Verdict)):
+            segs = b.segments
+        elif isinstance(b, doc.Math):
+            segs = (b.expr,)
+        elif isinstance(b, doc.Fields):
+            segs = [s for _, row in b.rows for s in row]
+        elif isinstance(b, doc.Table):
+            segs = [s for row in b.rows for c in row for s in doc.cell_segments(c)]
+        elif isinstance(b, doc.Numbered):
+            segs = [i.expr for i in b.items if i.expr is not None]
+        elif isinstance(b, doc.StepTree):
+            segs = list(steps(b.step))
+        yield from (s for s in segs if isinstance(s, sympy.Basic)
+                    and not isinstance(s, sympy.MatrixBase))
+
+
+def _products(expr) -> list[str]:
+    """The terms of ``expr`` as rich prints it that are products (a space between factors)."""
+    import re
+
+    from calctutor.render.inline import clean, one_line
+
+    text = clean(one_line(expr))
+    return [t for t in re.split(r" [-+=−] ", text) if " " in t.strip()]
+
+
+def _readme_lines():
+    from tests.cli.test_readme_examples import usage_lines
+
+    return [ln for ln in usage_lines()
+            if ln.split()[1] not in ("quiz", "progress", "--help") and "--answer" not in ln]
+
+
+@pytest.mark.parametrize("line", _readme_lines())
+def test_rich_breaks_lines_only_between_terms(line, monkeypatch, tmp_path):
+    import re
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+    from calctutor.render import rich_view
+    from tests.cli.test_readme_examples import ROOT
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
+    monkeypatch.setenv("CALCTUTOR_NO_SANDBOX", "1")  # the document is caught in this process
+    real, captured = rich_view.render_rich, []
+    monkeypatch.setattr(rich_view, "render_rich",
+                        lambda blocks, width=80, color=True: captured.append(blocks) or "")
+    args = [a for a in shlex.split(line)[1:] if a != "--plot"]
+    if "--format" in args:
+        del args[args.index("--format"):args.index("--format") + 2]
+    CliRunner().invoke(app, [*args, "--format", "rich"])
+    (blocks,) = captured
+    wide = real(blocks, 400, color=False).splitlines()
+    terms = {t for e in _maths(blocks) for t in _products(e)}
+    for width in (60, 80):
+        lines = real(blocks, width, color=False).splitlines()
+        assert "\ue000" not in "".join(lines)
+        for term in terms:
+            if len(term) <= width - 12:  # room beside an indent and a label
+                assert (sum(ln.count(term) for ln in lines)
+                        >= sum(ln.count(term) for ln in wide)), (width, term)
+        # only a table's own drawing or a pre-drawn matrix could ever be wider
+        assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", ln)) for ln in lines) <= width
