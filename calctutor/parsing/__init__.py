@@ -69,7 +69,6 @@ from typing import Sequence
 import sympy
 
 from calctutor.errors import CalcTutorError, InternalError, LimitError, ParseError
-from calctutor.notation import keep_order
 from calctutor.parsing.build import Builder
 from calctutor.parsing.build import lost as lost_after
 from calctutor.parsing.grammar import KEYWORDS, Parser, show
@@ -153,8 +152,6 @@ def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
     # what the typed text required but SymPy's evaluation dropped (x^2/x -> x needs x != 0)
     lost = lost_after(builder.conditions, expr) if builder is not None else ()
     differs = bool(notes) or bool(lost) or _squash(typed) != _squash(reading)
-    # the typed order of every sum, known before any step tree is built from it
-    keep_order(expr, typed)
     return Parsed(expr, Reading(typed, reading, notes, differs, lost))
 
 
