@@ -143,3 +143,70 @@ def test_rich_breaks_lines_only_between_terms(line, monkeypatch, tmp_path):
                         >= sum(ln.count(term) for ln in wide)), (width, term)
         # only a table's own drawing or a pre-drawn matrix could ever be wider
         assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", ln)) for ln in lines) <= width
+
+
+# -- maths inside sentences is typeset -------------------------------------------------------
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from calctutor.cli import app
+
+    res = CliRunner().invoke(app, list(args))
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    return res
+
+
+PROSE_CASES = [
+    # (command, the maths its sentence names, the sentence's words)
+    (("diff", "sin(x^2)", "--answer", "cos(x^2)"), ["sin(x^2)", "cos(x^2)", "2x"],
+     "the chain rule also needs"),
+    (("diff", "x^2 sin(x)", "--answer", "2x cos(x)"), ["x^2 sin(x)"], "product of the derivatives"),
+    (("newton", "x^2 + 1", "--x0", "1"), ["x^2 + 1"], "is never 0"),
+    (("descent", "x^2 + 4y^2", "--start", "x=2,y=1", "--rate", "0.1", "--steps", "5"),
+     ["1/10", "1/4"], "steps are stable"),
+]
+
+
+@pytest.mark.parametrize("args,maths,words", PROSE_CASES, ids=lambda v: str(v)[:30])
+def test_maths_in_a_sentence_is_typeset_and_json_keeps_the_words(args, maths, words):
+    from calctutor.notation import to_latex
+    from calctutor.parsing import parse_expression
+    from calctutor.render.latex import latex_escape
+
+    plain = _run(*args, "--format", "plain").stdout
+    line = " ".join(next(p for p in plain.split("\n\n") if words in " ".join(p.split())).split())
+    for m in maths:  # plain text: the maths in learner notation, in the sentence
+        assert m in line, (m, line)
+    for fmt, wrap in (("markdown", "${}$"), ("latex", "${}$")):
+        out = _run(*args, "--format", fmt).stdout
+        assert "\ue010" not in out and "\ue011" not in out
+        said = next(p for p in out.split("\n\n") if words in " ".join(p.split()))
+        for m in maths:  # typeset from the expression itself, never the escaped text
+            assert wrap.format(to_latex(parse_expression(m).expr)) in said, (fmt, m)
+            assert latex_escape(m) not in said.replace("$", " "), (fmt, m)
+    data = _run(*args, "--format", "json").stdout
+    assert "\ue010" not in data and "$" not in data
+
+
+def test_a_sentence_with_maths_survives_the_sandbox_and_plain_string_use():
+    import pickle
+
+    from calctutor.notation import Prose, inline, prose, segments_of
+
+    x = sympy.Symbol("x")
+    said = prose(lambda: f"The derivative of {inline(x**2)} is {inline(2 * x)}.")
+    assert isinstance(said, Prose) and said == "The derivative of x^2 is 2x."
+    assert segments_of(said) == ("The derivative of ", x**2, " is ", 2 * x, ".")
+    back = pickle.loads(pickle.dumps(said))
+    assert back == said and back.segments == said.segments
+    assert segments_of(said + "!") == (said + "!",)  # a string operation keeps the words
+    assert inline(x**2) == "x^2"  # outside a sentence being built: the text itself
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="no pdflatex")
+def test_sentences_with_typeset_maths_compile(tmp_path):
+    from tests.test_latex_compile import _compile
+
+    texts = {str(k): _run(*args, "--format", "latex").stdout
+             for k, (args, _, _) in enumerate(PROSE_CASES)}
+    assert _compile(tmp_path, list(texts), latex=texts.get) is None

@@ -33,6 +33,7 @@ from calctutor.checking.malrules import (
     feedback,
     t,
 )
+from calctutor.notation import prose
 from calctutor.steps.differentiate import Differentiator
 
 MAX_SITES = 3   # single applications tried one at a time, per rule
@@ -193,7 +194,12 @@ def _pair_sites(first, second, times):
 
 
 def _say(d: MalRule) -> str:
-    """The feedback of a run: the outermost slip (recorded last), and where else it happened."""
+    """The feedback of a run: the outermost slip (recorded last), and where else it happened
+    (a ``Prose``: its expressions are typeset where the format can)."""
+    return prose(_said, d)
+
+
+def _said(d: MalRule) -> str:
     main = d.slips[-1]
     said = feedback(main)
     others = list(dict.fromkeys(t(s.expr) for s in d.slips[:-1] if s.expr != main.expr))
@@ -203,6 +209,10 @@ def _say(d: MalRule) -> str:
 
 
 def _say_pair(d: MalRule, first: str, second: str) -> str:
+    return prose(_said_pair, d, first, second)
+
+
+def _said_pair(d: MalRule, first: str, second: str) -> str:
     a = next(s for s in reversed(d.slips) if s.code == first)
     b = next(s for s in reversed(d.slips) if s.code == second)
     text = f"Two slips together give your answer: {clause(a)}, and {clause(b)}."
