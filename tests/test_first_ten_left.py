@@ -210,3 +210,37 @@ def test_sentences_with_typeset_maths_compile(tmp_path):
     texts = {str(k): _run(*args, "--format", "latex").stdout
              for k, (args, _, _) in enumerate(PROSE_CASES)}
     assert _compile(tmp_path, list(texts), latex=texts.get) is None
+
+
+# -- Ctrl-C while the command starts ---------------------------------------------------------
+# The console script's own lines (pip writes them): import calctutor.cli, then call main. A
+# meta-path finder sends the process its own SIGINT the moment a module is looked for, so the
+# Ctrl-C lands exactly inside that import (or, for "", between the import and main).
+_EARLY = """
+import importlib.abc, os, re, signal, sys
+WHEN = sys.argv.pop(1)
+class Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == WHEN:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Finder())
+sys.argv[0] = os.path.join(os.path.dirname(sys.executable), "calctutor")
+from calctutor.cli import main
+if not WHEN:
+    os.kill(os.getpid(), signal.SIGINT)
+sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CALCTUTOR_HOME": str(tmp_path)}
+    for when in ("typer", "calctutor.cli.app", "", "calctutor.cli.argv"):
+        run = subprocess.run([sys.executable, "-c", _EARLY, when, "diff", "x^2"], env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert (run.returncode, run.stderr, run.stdout) == (130, "Interrupted.\n", ""), when
