@@ -201,9 +201,10 @@ APPROX_DIGITS = 6
 DECIMALS_NOTE = (f"Values are shown in decimals ({APPROX_DIGITS} significant digits), each followed "
                  f"by its exact form when that is short; --exact shows every value exactly, "
                  f"--format json in full.")
-EXACT_NOTE = ("Exact values, each sub-expression named once and used by its name after: a1_2 is "
-              "entry 2 of a(1), z2 and δ2 the one entry of z(2) and δ(2); ≈ gives a value in "
-              f"decimals ({APPROX_DIGITS} significant digits), --format json every value in full.")
+EXACT_NOTE = ("Exact values, each sub-expression named once and then used by its name: a1_2 is "
+              "entry 2 of a(1) (z1_2 and δ1_2 likewise), and a one-neuron layer's entry is just "
+              "a2 (z2, δ2); ≈ gives a value in decimals "
+              f"({APPROX_DIGITS} significant digits), --format json every value in full.")
 EXACT_CHARS = 60  # an exact value longer than this is left to JSON: decimals are what help
 
 
@@ -377,6 +378,9 @@ def _definition(d, approx=True) -> Paragraph:
     """``a2 = σ(z2) = 1/(1 + e^(−z2)) ≈ 0.774004``: a name, its definition and its decimals."""
     segs: list = [d.name, " = "]
     if d.activation == "sigmoid":
+        from calctutor.notation import keep_order, to_text
+
+        keep_order(d.expression, f"1 + {to_text(sp.exp(-d.argument))}")  # as σ is defined
         segs += ["σ(", d.argument, ") = "]
     segs.append(d.expression)
     if approx:

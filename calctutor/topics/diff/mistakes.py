@@ -84,10 +84,10 @@ def antiderivative_given(expr: sp.Expr, variables: Sequence[sp.Symbol], answer) 
             return None
     except Exception:  # noqa: BLE001 - best effort, as in _differentiate
         return None
-    return Mistake("antiderivative_given", answer,
-                   f"You integrated instead of differentiating: the derivative of your answer "
-                   f"is {t(expr)} itself. The question asks for the rate of change of "
-                   f"{t(expr)}: apply the differentiation rules to it.")
+    return Mistake("antiderivative_given", answer, prose(
+        lambda: f"You integrated instead of differentiating: the derivative of your answer "
+                f"is {t(expr)} itself. The question asks for the rate of change of "
+                f"{t(expr)}: apply the differentiation rules to it."))
 
 class _Deferred(Mistake):
     """A ``Mistake`` whose feedback sentence is written when first read: printing the
