@@ -379,7 +379,7 @@ class BackpropResult:
         if not net.numeric:
             from calctutor.topics.chain.backprop_exact import named_pass
 
-            out["named"] = named_pass(net, fwd, self.gradients).to_json()
+            out["named"] = named_pass(net, fwd, self.gradients).json_fields()
         notes = list(fwd.notes) + list(self.notes)
         if notes:
             out["notes"] = notes

@@ -71,7 +71,7 @@ class NamedPass:
         values = {d.name: d.value for d in self.definitions}
         return expr.xreplace(values) if isinstance(expr, sp.Basic) else expr
 
-    def to_json(self) -> dict:
+    def json_fields(self) -> dict:
         """Names and definitions in SymPy syntax (ASCII names: delta1_2), for ``--format json``."""
         from calctutor.notation import to_sympy
 
