@@ -83,8 +83,8 @@ def register(app) -> None:
                          "W2, ... or cost.", metavar="NAME"),
         ] = None,
         exact: Annotated[bool, typer.Option("--exact/--decimals",
-                                            help="Show exact values, each sub-expression named "
-                                            "once (a1 = σ(z1)), instead of decimals first.",
+                                            help="Show exact values instead of decimals first, each "
+                                            "sub-expression named once and used by its name.",
                                             metavar="")] = False,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
