@@ -6,6 +6,8 @@ looks the same everywhere.
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -321,3 +323,83 @@ def _pretty_printer():
             return prettyForm("-" + out.s, out.baseline, out.binding) if lead_minus else out
 
     return Pretty
+
+
+# -- maths inside sentences --------------------------------------------------------------------
+class Prose(str):
+    """A sentence with maths in it. As a ``str`` it is the sentence in learner notation
+    (JSON, logs, comparisons); ``segments`` holds its words and the expressions themselves,
+    so that a view can hand them to a format that typesets maths (LaTeX, Markdown). Any
+    string operation on it gives a plain ``str``: the words stay right, the typesetting goes."""
+
+    segments: tuple
+
+    def __new__(cls, segments, text: str | None = None):
+        segments = tuple(segments)
+        if text is None:
+            text = "".join(s if isinstance(s, str) else to_text(s) for s in segments)
+        made = super().__new__(cls, text)
+        made.segments = segments
+        return made
+
+    def __reduce__(self):  # a verdict crosses the sandbox's pipe pickled
+        return (Prose, (self.segments, str(self)))
+
+
+_INLINE: contextvars.ContextVar = contextvars.ContextVar("calctutor_inline", default=None)
+_MARKER = re.compile("\ue010(\\d+)\ue011")
+
+
+def inline(expr, text: str | None = None) -> str:
+    """``expr`` for a sentence: its learner notation (``text`` when given); while ``prose``
+    builds a sentence, a marker that ``prose`` turns back into the expression."""
+    text = to_text(expr) if text is None else text
+    found = _INLINE.get()
+    if found is None or not isinstance(expr, sympy.Basic):
+        return text
+    for k, (_, seen) in enumerate(found):
+        if seen == text:  # the same marker for the same maths: a sentence may deduplicate
+            return f"\ue010{k}\ue011"
+    found.append((expr, text))
+    return f"\ue010{len(found) - 1}\ue011"
+
+
+def prose(build, *args, **kwargs):
+    """What ``build(*args, **kwargs)`` returns, with the ``inline`` expressions of its
+    sentences as ``Prose`` segments: a ``str``, or each ``str`` field of a dataclass (a
+    verdict with its explanation); anything else as it is. Inside another ``prose`` the
+    markers are left to the outer one."""
+    if _INLINE.get() is not None:
+        return build(*args, **kwargs)
+    found: list = []
+    token = _INLINE.set(found)
+    try:
+        made = build(*args, **kwargs)
+    finally:
+        _INLINE.reset(token)
+    if not found:
+        return made
+    if isinstance(made, str):
+        return _prose(made, found)
+    if dataclasses.is_dataclass(made) and not isinstance(made, type):
+        changes = {f.name: _prose(getattr(made, f.name), found)
+                   for f in dataclasses.fields(made) if f.init and isinstance(getattr(made, f.name), str)}
+        return dataclasses.replace(made, **changes)
+    return made
+
+
+def _prose(raw: str, found: list) -> str:
+    if "\ue010" not in raw:
+        return raw
+    segments: list = []
+    for k, piece in enumerate(_MARKER.split(raw)):
+        if k % 2:
+            segments.append(found[int(piece)][0])
+        elif piece:
+            segments.append(piece)
+    return Prose(segments, _MARKER.sub(lambda m: found[int(m.group(1))][1], raw))
+
+
+def segments_of(text) -> tuple:
+    """The segments of a sentence: a ``Prose``'s words and expressions, else the text itself."""
+    return getattr(text, "segments", (text,))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
-from calctutor.notation import to_text
+from calctutor.notation import inline, to_text
 from calctutor.steps.differentiate import Differentiator
 from calctutor.steps.model import Step
 from calctutor.steps.tables import ELEMENTARY
@@ -47,8 +47,9 @@ _COEFFICIENT = re.compile(r"(?<![\w.^])(\d+)\*(?=[A-Za-z(])")
 
 def t(e) -> str:
     """An expression in learner notation, with a number's product sign left out as a
-    tutor writes it (2x, 3(x + 1); the parser reads it back the same)."""
-    return _COEFFICIENT.sub(r"\1", to_text(e))
+    tutor writes it (2x, 3(x + 1); the parser reads it back the same); inside
+    ``notation.prose`` the expression itself, for formats that typeset maths."""
+    return inline(e, _COEFFICIENT.sub(r"\1", to_text(e)))
 
 
 def _bracket(e) -> str:

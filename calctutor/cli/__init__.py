@@ -4,23 +4,13 @@
 one area. None of them imports SymPy or the engine at module level (start-up time).
 """
 
-import os as _os
-import signal as _signal
+from calctutor.cli import startup as _startup
 
-
-def _interrupted_while_starting(signum, frame):  # no traceback for a Ctrl-C during start-up
-    _os.write(2, b"Interrupted.\n")
-    _os._exit(130)
-
-
-try:  # the main thread only; the handler before is back as soon as the CLI is imported
-    _before = _signal.signal(_signal.SIGINT, _interrupted_while_starting)
-except ValueError:
-    _before = None
+_startup.guard()  # a Ctrl-C during the imports below: no traceback (see startup.py)
 try:
     from calctutor.cli.app import app, main
 finally:
-    if _before is not None:
-        _signal.signal(_signal.SIGINT, _before)
+    if not _startup.as_command():  # as the command, main releases it inside its own try
+        _startup.release()
 
 __all__ = ["app", "main"]

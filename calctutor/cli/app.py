@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from calctutor import __version__
+from calctutor.cli import startup
 from calctutor.cli.helpview import Command as HelpCommand
 from calctutor.cli.helpview import examples
 from calctutor.cli.support import EXIT_BAD_INPUT, EXIT_INTERRUPTED
@@ -121,6 +122,7 @@ def main() -> None:
     returns (the progress store commits each answer as it is judged).
     """
     try:
+        startup.release()  # from here on Ctrl-C is a KeyboardInterrupt, caught below
         app()
         code = 0
     except SystemExit as done:

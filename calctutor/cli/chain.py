@@ -61,6 +61,7 @@ def register(app) -> None:
     @app.command(epilog=examples(
         'calctutor backprop --layer "W=[[1,-1],[2,0]]; b=[0,-1]" --layer "W=[[1,1]]; b=[0]" --input 1,1 --target 1',
         'calctutor backprop --layer "W=[[1]]; b=[1]" --input 0 --target 1 --activation tanh',
+        'calctutor backprop --layer "W=[[1,-1],[2,0]]; b=[0,-1]" --layer "W=[[1,1]]; b=[0]" --input 1,1 --target 1 --exact',
         'calctutor backprop --layer "W=[[0.5, -1]]; b=[0.1]" --input 1,2 --target 0 --activation relu',
         'calctutor backprop --layer "W=[[1]]; b=[0]" --input 1 --target 0 --check b1 --answer "2 e^2/(1+e)^3"',
     ))
@@ -81,6 +82,10 @@ def register(app) -> None:
             typer.Option("--check", help="With --answer: what your answer is, W1 (the default), b1, "
                          "W2, ... or cost.", metavar="NAME"),
         ] = None,
+        exact: Annotated[bool, typer.Option("--exact/--decimals",
+                                            help="Show exact values instead of decimals first, each "
+                                            "sub-expression named once and used by its name.",
+                                            metavar="")] = False,
         answer: AnswerOpt = None,
         show: ShowOpt = False,
         fmt: FormatOpt = None,
@@ -91,4 +96,4 @@ def register(app) -> None:
         (∂C/∂a, ∂C/∂z, ∂C/∂W, ∂C/∂b per layer)."""
         compute("backprop", fmt, answer, show,
                 layer=list(layer or []), input=input, target=target, activation=activation,
-                check=check)
+                check=check, exact=exact)

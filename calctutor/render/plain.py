@@ -83,6 +83,7 @@ def math_text(expr) -> str:
     # (x^2 sin(x)) nor between an operator and its term
     for op in (" + ", " - ", " = "):
         text = text.replace(op, "\x00" + op[1:-1] + _GLUE)
+    text = text.replace("], [", "],\x00[")  # or between the rows of a matrix
     return text.replace(" ", _GLUE).replace("\x00", " ")
 
 

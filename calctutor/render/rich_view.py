@@ -57,6 +57,23 @@ _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 INDENT = 2  # displayed maths sit this far in from their label
 
 
+# Rich wraps a line at any space, so a long expression could end one line with x^2 and start
+# the next with sin(x). Inside maths every space but those before "+ term", "- term" and
+# "= side" (and between the rows of a matrix) is this character, which Rich does not break
+# at; ``render_rich`` prints it as the space it stands for (a product longer than a whole
+# line is still folded, as plain text folds it).
+GLUE = "\ue000"
+
+
+def math_line(expr) -> str:
+    """``expr`` on one line, breakable only between terms (see ``GLUE``)."""
+    text = clean(one_line(expr))
+    for op in (" + ", " - ", " − ", " = "):
+        text = text.replace(op, "\x00" + op[1:-1] + GLUE)
+    text = text.replace("], [", "],\x00[")
+    return text.replace(" ", GLUE).replace("\x00", " ")
+
+
 def segments_text(segments, style: str = "") -> Text:
     """Segments as one ``Text``: words cleaned, user text as typed, maths on one line."""
     text = Text(style=style)
@@ -66,17 +83,17 @@ def segments_text(segments, style: str = "") -> Text:
         elif isinstance(s, str):
             text.append(clean(s))
         else:
-            text.append(clean(one_line(s)), style=EXPR)
+            text.append(math_line(s), style=EXPR)
     return text
 
 
 def pretty(expr, width: int, style: str = ""):
-    """``expr`` in learner notation: one line of text (Rich wraps it at spaces), and a
+    """``expr`` in learner notation: one line of text (Rich wraps it between terms), and a
     matrix as rows and columns, its entries in the same notation."""
     lines = _grid(expr)
     if lines is not None and max(len(line) for line in lines) <= width:
         return Text("\n".join(lines), style=style, no_wrap=True, overflow="ignore")
-    return Text(clean(one_line(expr)), style=style)
+    return Text(math_line(expr), style=style)
 
 
 def _matrix(m) -> list[str]:
@@ -124,13 +141,13 @@ def _math(block: Math, width: int):
 def _step_label(step: Step, room: int) -> Text:
     """A tree node: the rule and the derivative it takes, then why (inline for a leaf)."""
     p = step_parts(step)
-    label = Text.assemble((p.title, RULE), "  ", (clean(one_line(p.lhs)), EXPR))
+    label = Text.assemble((p.title, RULE), "  ", (math_line(p.lhs), EXPR))
     if p.rhs is not None:
         label.append(" = ")
-        label.append(clean(one_line(p.rhs)), style=RESULT)
+        label.append(math_line(p.rhs), style=RESULT)
     lines: list[Text] = []
     for u, e in p.lets:
-        lines.append(Text(f"let {clean(one_line(u))} = {clean(one_line(e))}", style=LET))
+        lines.append(Text(f"let {math_line(u)} = {math_line(e)}", style=LET))
     why = segments_text(p.why, WHY)
     if p.compact and why.plain and label.cell_len + 3 + why.cell_len <= room:
         label.append(" · ", style=GUIDE)
@@ -270,4 +287,4 @@ def render_rich(blocks, width: int = 80, color: bool = True) -> str:
     for r in renderables(blocks, width):
         console.print(r)
     # Rich pads wrapped lines and table cells with spaces; drop them (before any final reset)
-    return _TRAILING.sub(r"\1", buf.getvalue())
+    return _TRAILING.sub(r"\1", buf.getvalue().replace(GLUE, " "))

@@ -58,7 +58,8 @@ def verdict_blocks(result: AnswerResult, typed: bool = False, reveal: bool = Tru
     feedback = result.feedback
     if not reveal and result.guarded_feedback:
         feedback = result.guarded_feedback
-    doc.append(Verdict(result.correct, headline, (feedback,),
+    # a Prose sentence carries its expressions, typeset where the format typesets maths
+    doc.append(Verdict(result.correct, headline, getattr(feedback, "segments", (feedback,)),
                        "NOT YET" if result.unfinished else None))
     names = [] if result.unfinished else mistake_names(result.diagnosis)
     if names:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from calctutor.notation import ordered_terms
 from calctutor.steps.model import Reason, Step
 from calctutor.steps.tables import ELEMENTARY, NAMES
 from calctutor.symbols import fresh_symbols
@@ -65,7 +66,8 @@ class Differentiator:
         return Step("identity", expr, var, sp.Integer(1), Reason.of("identity", var=var))
 
     def sum(self, expr, var) -> Step:
-        terms = expr.as_ordered_terms()
+        # the learner's order (cos(x) - 2x: cos first), as every printer shows the sum
+        terms = list(ordered_terms(expr) or expr.as_ordered_terms())
         subs = tuple(self.step(t, var) for t in terms)
         result = sp.Add(*[s.result for s in subs])
         kind = "difference" if any(t.could_extract_minus_sign() for t in terms) else "sum"

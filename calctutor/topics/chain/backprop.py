@@ -338,6 +338,7 @@ class BackpropResult:
     gradients: tuple[LayerGradient, ...]
     check: str = "W1"
     notes: tuple[str, ...] = field(default=())
+    exact: bool = False  # the view shows exact values, named (``backprop_exact``)
 
     @property
     def check_name(self) -> str:
@@ -375,6 +376,10 @@ class BackpropResult:
             "deltas": [vec(g.delta) for g in self.gradients],
             "activation": [lay.activation for lay in net.layers],
         }
+        if not net.numeric:
+            from calctutor.topics.chain.backprop_exact import named_pass
+
+            out["named"] = named_pass(net, fwd, self.gradients).json_fields()
         notes = list(fwd.notes) + list(self.notes)
         if notes:
             out["notes"] = notes
@@ -402,11 +407,12 @@ class BackpropResult:
 
 
 def backprop(layers: Sequence, input, target, activation: str = "sigmoid",
-             check: str | None = None) -> BackpropResult:
-    """Build the network, run the forward and backward passes."""
+             check: str | None = None, exact: bool = False) -> BackpropResult:
+    """Build the network, run the forward and backward passes (``exact``: the view names
+    sub-expressions and shows exact values instead of decimals first)."""
     net = build_network(layers, input, target, activation)
     what = parse_check(check, len(net.layers))
     fwd = forward(net)
     grads = backward(net, fwd)
-    return BackpropResult(net, fwd, grads, what)
+    return BackpropResult(net, fwd, grads, what, exact=exact)
 

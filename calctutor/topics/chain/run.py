@@ -35,12 +35,13 @@ def run_chain(expr=None, layer=None, wrt=None, at=None, positive: bool = False,
 
 
 def run_backprop(layer=None, input=None, target=None, activation: str = "sigmoid",
-                 check: str | None = None, *, layers=None, a0=None, y=None,
-                 task=None, outputs=None) -> BackpropResult:
+                 check: str | None = None, exact: bool = False, *, layers=None, a0=None,
+                 y=None, task=None, outputs=None) -> BackpropResult:
     """The network of ``layer`` ("W=[[1,-1],[2,0]]; b=[0,-1]" strings or {"W": .., "b": ..}
     dicts) on ``input`` ("1,1") against ``target``; ``check`` names what --answer checks
-    ("W1" by default, "b2", "cost"). ``layers``/``a0``/``y`` are the course examples' names."""
+    ("W1" by default, "b2", "cost"); ``exact`` shows exact values with their sub-expressions
+    named (decimals first by default). ``layers``/``a0``/``y`` are the course examples' names."""
     layer = layers if layer is None else layer
     input = a0 if input is None else input
     target = y if target is None else target
-    return backprop(layer, input, target, activation or "sigmoid", check)
+    return backprop(layer, input, target, activation or "sigmoid", check, exact)

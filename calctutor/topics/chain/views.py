@@ -199,7 +199,12 @@ APPROX_DIGITS = 6
 
 
 DECIMALS_NOTE = (f"Values are shown in decimals ({APPROX_DIGITS} significant digits), each followed "
-                 f"by its exact form when that is short; --format json gives every exact value.")
+                 f"by its exact form when that is short; --exact shows every value exactly, "
+                 f"--format json in full.")
+EXACT_NOTE = ("Exact values, each sub-expression named once and then used by its name: a1_2 is "
+              "entry 2 of a(1) (z1_2 and δ1_2 likewise), and a one-neuron layer's entry is just "
+              "a2 (z2, δ2); ≈ gives a value in decimals "
+              f"({APPROX_DIGITS} significant digits), --format json every value in full.")
 EXACT_CHARS = 60  # an exact value longer than this is left to JSON: decimals are what help
 
 
@@ -275,7 +280,11 @@ def backprop_view(result: BackpropResult) -> Document:
                               f", activation {lay.activation}.")))
     doc.append(Math(("Target y =",), net.target))
     if net.numeric:
-        doc.append(Note(("The input has decimals, so every value is a decimal (15 digits).",)))
+        doc.append(Note(("The input has decimals, so every value is a decimal (15 digits)"
+                         + ("; --exact has nothing more exact to show." if result.exact else "."),)))
+    elif result.exact:
+        doc.append(Note((EXACT_NOTE,)))
+        return doc + _exact_passes(result)
     else:
         doc.append(Note((DECIMALS_NOTE,)))
 
@@ -338,3 +347,95 @@ def backprop_view(result: BackpropResult) -> Document:
 
 def _sigma(layer) -> str:
     return {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": "id"}[layer.activation]
+
+
+# -- backprop --exact ------------------------------------------------------------------------
+def _approx_of(value):
+    """The decimal form of an exact value, or None when it is rational (nothing to add)."""
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if all(e.is_Rational for e in entries):
+        return None
+    return value.applyfunc(_decimal) if isinstance(value, sp.MatrixBase) else _decimal(value)
+
+
+def _named_math(label: str, named, value, emphasis: bool = False) -> list:
+    """``label named``, then ``≈ decimals`` when the value is not rational."""
+    blocks = [Math((label,), named, emphasis=emphasis)]
+    approx = _approx_of(value)
+    if approx is not None and named != value:
+        blocks.append(Paragraph(("≈ ", approx)))
+    return blocks
+
+
+def _bracketed(value) -> tuple:
+    """A factor of a product as segments, bracketed unless it is a name or a whole number."""
+    if value.is_Rational and not value.is_Integer:
+        return ("(", value, ")")
+    return _paren(value)
+
+
+def _definition(d, approx=True) -> Paragraph:
+    """``a2 = σ(z2) = 1/(1 + e^(−z2)) ≈ 0.774004``: a name, its definition and its decimals."""
+    segs: list = [d.name, " = "]
+    if d.activation == "sigmoid":
+        from calctutor.notation import keep_order, to_text
+
+        keep_order(d.expression, f"1 + {to_text(sp.exp(-d.argument))}")  # as σ is defined
+        segs += ["σ(", d.argument, ") = "]
+    segs.append(d.expression)
+    if approx:
+        segs += [" ≈ ", _decimal(d.value)]
+    return Paragraph(tuple(segs))
+
+
+def _exact_passes(result: BackpropResult) -> Document:
+    """The forward and backward passes in named exact form (``backprop --exact``)."""
+    from calctutor.topics.chain.backprop_exact import named_pass
+
+    net, fwd, grads = result.network, result.forward, result.gradients
+    named = named_pass(net, fwd, grads)
+    defs = {d.name: d for d in named.definitions}
+    L = len(net.layers)
+    doc: Document = [Heading("Forward pass", 2)]
+    for k, lay in enumerate(net.layers, start=1):
+        z, a, prev = named.z[k - 1], named.a[k], named.a[k - 1]
+        rows = tuple((str(i + 1), _weighted_sum(lay.W, prev, lay.b, i), (z[i],), (a[i],))
+                     for i in range(z.shape[0]))
+        doc.append(Table(("Neuron", f"z = W({k}) a({k - 1}) + b({k})", "z", f"a = {_sigma(lay)}(z)"),
+                         rows, f"Layer {k}"))
+        for entry in list(z) + list(a):
+            if entry in defs:
+                doc.append(_definition(defs.pop(entry)))
+    terms = " + ".join(f"(a{i + 1} − y{i + 1})²" for i in range(net.target.shape[0]))
+    doc.append(Formula("Cost", f"C = Σ(a(L) − y)² = {terms}",
+                       r"C = \sum_i \left(a^{(L)}_i - y_i\right)^2"))
+    doc += _named_math("C =", named.cost, fwd.cost, emphasis=True)
+    doc += [Note((n,)) for n in fwd.notes]
+
+    doc.append(Heading("Backward pass", 2))
+    doc.append(Formula("The chain rule, layer by layer",
+                       "∂C/∂a(L) = 2(a(L) − y) at the output;  δ(L) = ∂C/∂a(L) · σ'(z(L)) entry "
+                       "by entry;  ∂C/∂W(L) = δ(L) a(L−1)ᵀ;  ∂C/∂b(L) = δ(L);  "
+                       "∂C/∂a(L−1) = W(L)ᵀ δ(L)",
+                       r"\frac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y), \quad "
+                       r"\delta^{(L)} = \frac{\partial C}{\partial a^{(L)}} \odot \sigma'(z^{(L)}), \quad "
+                       r"\frac{\partial C}{\partial W^{(L)}} = \delta^{(L)} a^{(L-1)\top}, \quad "
+                       r"\frac{\partial C}{\partial b^{(L)}} = \delta^{(L)}, \quad "
+                       r"\frac{\partial C}{\partial a^{(L-1)}} = W^{(L)\top} \delta^{(L)}"))
+    for k in range(L, 0, -1):
+        g, n, lay = grads[k - 1], named.gradients[k - 1], net.layers[k - 1]
+        doc.append(Heading(f"Layer {k}", 2))
+        doc += _named_math(f"∂C/∂a({k}) = " + ("2(a − y) =" if k == L else f"W({k + 1})ᵀ δ({k + 1}) ="),
+                           n.dC_da, g.dC_da)
+        rule = {"sigmoid": " = a(1 − a)", "tanh": " = 1 − a²"}.get(lay.activation, "")
+        doc += _named_math(f"σ'(z({k})){rule} =", n.sigma_prime, g.sigma_prime)
+        doc.append(Math((f"δ({k}) = ∂C/∂a({k}) · σ'(z({k})) =",), n.delta))
+        for i, entry in enumerate(n.delta):
+            if entry in defs:
+                d = defs.pop(entry)
+                doc.append(Paragraph((d.name, " = ", *_bracketed(n.dC_da[i]), " · ",
+                                      *_bracketed(n.sigma_prime[i]), " ≈ ", _decimal(d.value))))
+        doc += _named_math(f"∂C/∂W({k}) = δ({k}) a({k - 1})ᵀ =", n.dW, g.dW, emphasis=True)
+        doc += _named_math(f"∂C/∂b({k}) = δ({k}) =", n.db, g.db, emphasis=True)
+    doc += [Note((n,)) for n in result.notes]
+    return doc

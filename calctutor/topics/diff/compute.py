@@ -6,6 +6,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from calctutor.notation import keep_order
 from calctutor.results import Reading
 from calctutor.steps.differentiate import diff_steps
 from calctutor.steps.evaluate import value_or_reason
@@ -19,6 +20,7 @@ def differentiate(expr: sp.Expr, reading: Reading, variables: Sequence[sp.Symbol
     """Differentiate successively with respect to ``variables``, with a step tree for each.
 
     Each differentiation starts from the tidied result of the previous one."""
+    keep_order(expr, reading.text)  # the sum rule works the terms in the order typed
     steps = []
     current = expr
     raw = expr

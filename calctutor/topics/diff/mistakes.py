@@ -33,6 +33,7 @@ from calctutor.checking.malrules import (
     feedback,
     t,
 )
+from calctutor.notation import prose
 from calctutor.steps.differentiate import Differentiator
 
 MAX_SITES = 3   # single applications tried one at a time, per rule
@@ -83,10 +84,10 @@ def antiderivative_given(expr: sp.Expr, variables: Sequence[sp.Symbol], answer) 
             return None
     except Exception:  # noqa: BLE001 - best effort, as in _differentiate
         return None
-    return Mistake("antiderivative_given", answer,
-                   f"You integrated instead of differentiating: the derivative of your answer "
-                   f"is {t(expr)} itself. The question asks for the rate of change of "
-                   f"{t(expr)}: apply the differentiation rules to it.")
+    return Mistake("antiderivative_given", answer, prose(
+        lambda: f"You integrated instead of differentiating: the derivative of your answer "
+                f"is {t(expr)} itself. The question asks for the rate of change of "
+                f"{t(expr)}: apply the differentiation rules to it."))
 
 class _Deferred(Mistake):
     """A ``Mistake`` whose feedback sentence is written when first read: printing the
@@ -193,7 +194,12 @@ def _pair_sites(first, second, times):
 
 
 def _say(d: MalRule) -> str:
-    """The feedback of a run: the outermost slip (recorded last), and where else it happened."""
+    """The feedback of a run: the outermost slip (recorded last), and where else it happened
+    (a ``Prose``: its expressions are typeset where the format can)."""
+    return prose(_said, d)
+
+
+def _said(d: MalRule) -> str:
     main = d.slips[-1]
     said = feedback(main)
     others = list(dict.fromkeys(t(s.expr) for s in d.slips[:-1] if s.expr != main.expr))
@@ -203,6 +209,10 @@ def _say(d: MalRule) -> str:
 
 
 def _say_pair(d: MalRule, first: str, second: str) -> str:
+    return prose(_said_pair, d, first, second)
+
+
+def _said_pair(d: MalRule, first: str, second: str) -> str:
     a = next(s for s in reversed(d.slips) if s.code == first)
     b = next(s for s in reversed(d.slips) if s.code == second)
     text = f"Two slips together give your answer: {clause(a)}, and {clause(b)}."

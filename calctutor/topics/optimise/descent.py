@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 import sympy as sp
 
 from calctutor.domain import real_roots
+from calctutor.notation import inline, prose
 from calctutor.results import Reading, json_value
 from calctutor.steps.differentiate import diff_steps
 from calctutor.steps.tidy import tidy
@@ -468,7 +469,7 @@ def descend(expr: sp.Expr, reading: Reading, variables: Sequence[sp.Symbol],
     run = _Run(ev, expr, variables, tuple(iterations), rate, ascent, tol, stop, steps,
                max_iter, converged)
     stability = run.stability()
-    kind = run.point_kind() if stop not in ("diverged", "unbounded", "undefined",
+    kind = prose(run.point_kind) if stop not in ("diverged", "unbounded", "undefined",
                                              "oscillating") else None
     notes += run.trend_notes(stability)
     warnings = run.warnings(kind)
@@ -998,10 +999,11 @@ def _ridge(variables, v, s) -> str:
 
 
 def _short(v) -> str:
-    """A number for a sentence: exact as it is (when short), a float to 6 significant digits."""
+    """A number for a sentence: exact as it is (when short, in learner notation and typeset
+    inside ``notation.prose``), a float to 6 significant digits."""
     v = sp.sympify(v)
     if is_exact(v) and sp.count_ops(v) <= 8 and digits(v) <= EXACT_MAX_DIGITS:
-        return sp.sstr(v)
+        return inline(v)
     try:
         return format(float(v), ".6g")
     except (TypeError, ValueError, OverflowError):

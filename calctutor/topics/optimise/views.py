@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from calctutor.notation import keep_order, to_text
+from calctutor.notation import keep_order, prose, segments_of, to_text
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -165,10 +165,10 @@ def descent_view(result: DescentResult) -> Document:
                                             evaluate=False), emphasis=True))
     doc.append(Math((f"f there (f(s_{final.n}))",), _round(final.value)))
     if result.stability is not None:
-        doc.append(Paragraph((result.stability.sentence(),)))
+        doc.append(Paragraph(segments_of(prose(result.stability.sentence))))
     kind = result.point_kind
     if kind is not None and not result.warnings:
-        doc.append(Paragraph((kind.explanation,)))
+        doc.append(Paragraph(segments_of(kind.explanation)))
     for w in result.warnings:
         doc.append(Note((w,), warning=True))
     return doc

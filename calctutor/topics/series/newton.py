@@ -19,7 +19,7 @@ import mpmath
 import sympy as sp
 
 from calctutor.domain import conditions_of, real_roots, violated
-from calctutor.notation import to_text
+from calctutor.notation import Prose, inline, prose, segments_of, to_text
 from calctutor.results import Reading, json_value
 
 DIVERGED = 1e12  # |x| beyond this: the iterates have run off
@@ -568,7 +568,8 @@ def newton(exprs, reading: Reading, variables, start, *, optimise=False, tol=1e-
     its = run.iterations
     ctx = _Context(g, dg, variables, optimise, tol, max_iter, steps, run, max(1.0, _norm(start)))
     with mpmath.workdps(_digits(tol)):
-        verdict = _assess(ctx)
+        # the explanation's expressions are typeset where the format can (notation.prose)
+        verdict = prose(_assess, ctx)
     status = verdict.status
     last = its[-1]
     converged = status in ("converged", "converged_linear")
@@ -666,8 +667,13 @@ class _Verdict:
 
     @property
     def text(self) -> str:
-        """The explanation, then the advice."""
-        return f"{self.explanation} {self.advice}" if self.advice else self.explanation
+        """The explanation, then the advice (a ``Prose`` when either has maths in it)."""
+        if not self.advice:
+            return self.explanation
+        if isinstance(self.explanation, Prose) or isinstance(self.advice, Prose):
+            return Prose((*segments_of(self.explanation), " ", *segments_of(self.advice)),
+                         f"{self.explanation} {self.advice}")
+        return f"{self.explanation} {self.advice}"
 
 
 def _iters(k: int) -> str:
@@ -1009,22 +1015,22 @@ def _no_real_root(g, v) -> str | None:
         if num.is_polynomial(v) and not num.atoms(sp.Float):
             poly = sp.Poly(num, v)
             if poly.degree() == 0 and num != 0:
-                return f"{to_text(g)} is never 0 (its numerator is the constant {to_text(num)})"
+                return f"{inline(g)} is never 0 (its numerator is the constant {inline(num)})"
             if poly.degree() > 0 and poly.count_roots() == 0:
-                what = "it" if num == g else f"its numerator {to_text(num)}"
-                return (f"{to_text(g)} is never 0: {what} is a polynomial with no real roots "
+                what = "it" if num == g else f"its numerator {inline(num)}"
+                return (f"{inline(g)} is never 0: {what} is a polynomial with no real roots "
                         f"(SymPy counts them by Sturm's theorem: 0)")
         r = sp.Dummy(v.name, real=True)
         e = g.xreplace({v: r})
         if e.is_positive:
-            return f"{to_text(g)} > 0 for every real {v.name} (SymPy proves it from its parts)"
+            return f"{inline(g)} > 0 for every real {v.name} (SymPy proves it from its parts)"
         if e.is_negative:
-            return f"{to_text(g)} < 0 for every real {v.name} (SymPy proves it from its parts)"
+            return f"{inline(g)} < 0 for every real {v.name} (SymPy proves it from its parts)"
         if not conditions_of(g):
             bounds = g.subs(v, sp.AccumBounds(-sp.oo, sp.oo))
             if isinstance(bounds, sp.AccumBounds) and (bounds.min > 0 or bounds.max < 0):
-                return (f"{to_text(g)} takes values only in [{to_text(bounds.min)}, "
-                        f"{to_text(bounds.max)}] (interval arithmetic), never 0")
+                return (f"{inline(g)} takes values only in [{inline(bounds.min)}, "
+                        f"{inline(bounds.max)}] (interval arithmetic), never 0")
         return None
 
     try:

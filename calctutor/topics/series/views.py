@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from calctutor.notation import to_text
+from calctutor.notation import segments_of, to_text
 from calctutor.render.doc import (
     Document,
     Fields,
@@ -281,9 +281,9 @@ def newton_view(result: NewtonResult) -> Document:
     if result.status in ("steps", "max_iter"):
         # the N steps asked for, or the limit reached: an outcome to report (with the trend
         # the iterates show), not a yes/no verdict
-        doc.append(Note((f"{result.headline}: {result.explanation}",)))
+        doc.append(Note((f"{result.headline}: ", *segments_of(result.explanation))))
     else:
-        doc.append(Verdict(result.converged, result.headline, (result.explanation,)))
+        doc.append(Verdict(result.converged, result.headline, segments_of(result.explanation)))
     last = result.root
     label = "Root" if not result.optimise else "Stationary point"
     if not result.converged:
