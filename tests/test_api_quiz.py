@@ -200,3 +200,23 @@ def test_a_question_that_cannot_be_prepared_is_said_and_not_recorded(monkeypatch
     assert q.summary().asked == 0 and Store.open().attempts() == []
     with pytest.raises(ct.InputError, match="over"):
         q.hint()
+
+
+def test_a_quiz_without_a_module_is_chosen_by_the_tutor_as_on_the_command_line():
+    import calctutor as ct
+    from calctutor.quiz.app import course_skills
+    from calctutor.quiz.path import choose_next
+    from calctutor.quiz.schedule import skill_states
+    from calctutor.quiz.store import Store, utc_now
+
+    first = choose_next(course_skills(), [], utc_now())  # a fresh learner: the course's start
+    q = ct.quiz(count=2, seed=5)
+    assert q.scope == "chosen for you" and q.count == 2
+    shown = str(q)
+    assert f"{first.skill} ({first.reason})" in " ".join(shown.split()), shown
+    q.skip()
+    got = Store.open().attempts()
+    assert [(a.skill, a.outcome) for a in got] == [(first.skill, "skip")]
+    # the second question is chosen after the first was stored, from what is stored now
+    nxt = choose_next(course_skills(), skill_states(got), utc_now(), [first.skill])
+    assert nxt.skill in " ".join(str(q).split())

@@ -193,12 +193,15 @@ def test_the_chosen_quiz_says_why_and_follows_the_learner(cli, tmp_path):
     first, second = ORDER[1][:2]
 
     def right(number):
-        """Question ``number``'s derivative, by SymPy here (the quiz draws question n of
+        """Question ``number``'s derivative (or slope), by SymPy here (the quiz draws question n of
         seed s with seed 1000 s + n)."""
         (ex,) = generate(skill=first, count=1, seed=5 * 1000 + number)
         expr = parse_expression(ex.input["expr"]).expr
         (x,) = expr.free_symbols
-        return sympy.sstr(sympy.diff(expr, x))
+        slope = sympy.diff(expr, x)
+        if "at" in ex.input:  # a slope read off a graph: its value at the marked point
+            slope = slope.subs(x, parse_expression(str(ex.input["at"]["x"])).expr)
+        return sympy.sstr(slope)
 
     res = cli("quiz", "--count", "3", "--seed", "5", input=f"{right(1)}\n{right(2)}\nquit\n")
     assert res.exit_code == 0, res.stderr

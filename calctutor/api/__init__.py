@@ -170,8 +170,9 @@ def exercises(module=None, *, count=5, seed=None, skill=None) -> list[ExerciseIt
 
 
 def quiz(module=None, *, count=5, seed=None, skill=None) -> Quiz:
-    """A quiz of ``count`` exercises of ``module`` ("module2" or 2; all modules when None),
-    or of one ``skill`` ("1.8" or words of its name), reproducible from ``seed``. The
+    """A quiz of ``count`` exercises of ``module`` ("module2" or 2, or "all"), or of one
+    ``skill`` ("1.8" or words of its name), reproducible from ``seed``; with neither, the
+    tutor chooses each question from the stored progress, as ``calctutor quiz`` does. The
     command line's quiz, one call per answer, recorded in the same progress store
     (``calctutor progress`` shows it): the last line of a cell shows the question;
     ``answer(text)`` returns the verdict (a wrong answer gets one more try, and the answer

@@ -175,12 +175,14 @@ class Quiz(_Said):
     (True, False, 0)
     """
 
-    def __init__(self, exercises, *, scope: str, seed: int):
+    def __init__(self, exercises, *, scope: str, seed: int, chosen: int | None = None):
         from calctutor.errors import CalcTutorError
         from calctutor.quiz.session import Quiz as Session
         from calctutor.quiz.store import Store
 
-        self.seed, self.scope, self.count = seed, scope, len(exercises)
+        # ``chosen``: no exercises given; the tutor chooses this many, each when it is asked
+        self.seed, self.scope = seed, scope
+        self.count = chosen if chosen is not None else len(exercises)
         try:
             store = Store.open()
         except CalcTutorError as err:
@@ -189,8 +191,15 @@ class Quiz(_Said):
         self._ui = _Collector()
         self._engine = _engine_class()()
         self._store = store
+        choose = None
+        if chosen is not None:
+            from calctutor.quiz.app import chooser
+
+            choose = chooser(self._engine, store, seed)
+            if choose is None:
+                raise InputError("no exercises could be generated for this choice")
         self._session = Session(exercises, self._engine, store, self._ui, scope=scope,
-                                seed=seed)
+                                seed=seed, choose=choose, total=self.count)
         self._talk = self._session.dialogue()
         self._started = time.monotonic()
         self._summary = None  # the session's, once the quiz is over
@@ -380,6 +389,9 @@ def start(module=None, *, count: int = 5, seed: int | None = None,
     if seed is None:
         seed = random.SystemRandom().randrange(1, 100_000)
     _warm_up()
+    if module is None and skill is None:
+        # as `calctutor quiz` alone: the tutor chooses each question from the stored progress
+        return Quiz([], scope="chosen for you", seed=seed, chosen=count)
     engine = _engine_class()()
     try:
         exercises = engine.generate(module=number, count=count, seed=seed, skill=skill)

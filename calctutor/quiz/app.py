@@ -132,17 +132,19 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
     return summary
 
 
-def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
-                 interactive: bool) -> Summary | None:
-    """The tutor chooses each question when it is asked (``path.choose_next``), from the
-    progress stored so far, this session's answers included."""
+def chooser(engine, store: Store, seed: int):
+    """The tutor's choice of each question, made when it is asked (``path.choose_next``)
+    from the progress stored so far, this session's answers included: a function of the
+    question's number giving (exercise, reason), or None to end; None when nothing can be
+    chosen at all. The command line's quiz and the Python API's share it."""
     from calctutor.errors import CalcTutorError
     from calctutor.quiz.path import choose_next
 
     skills = course_skills()
+    if choose_next(skills, skill_states(store.attempts()), utc_now()) is None:
+        return None
     asked: list[str] = []
     failed: set[str] = set()  # skills whose exercises could not be drawn this session
-
     recorded = [store.count()]
 
     def choose(number: int):
@@ -165,7 +167,14 @@ def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
                 return drawn[0], choice.reason
             failed.add(choice.skill)
 
-    if choose_next(skills, skill_states(store.attempts()), utc_now()) is None:
+    return choose
+
+
+def _chosen_quiz(engine, store: Store, ui: TextUI, count: int, seed: int,
+                 interactive: bool) -> Summary | None:
+    """The tutor chooses each question when it is asked (see ``chooser``)."""
+    choose = chooser(engine, store, seed)
+    if choose is None:
         ui.say("No exercises could be generated for this choice.", "warn")
         return None
     mode = "" if interactive else " (scripted: one answer per line)"

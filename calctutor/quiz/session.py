@@ -261,6 +261,7 @@ class Quiz:
             if picked is None:
                 return
             exercise, self.why[number] = picked
+            self.exercises.append(exercise)  # the quiz's exercises, as they are chosen
             yield number, exercise
 
     # -- one item -------------------------------------------------------------------------
