@@ -338,3 +338,11 @@ def backprop_view(result: BackpropResult) -> Document:
 
 def _sigma(layer) -> str:
     return {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": "id"}[layer.activation]
+
+from calctutor.topics.chain.network_view import NetworkResult, network_document  # noqa: E402
+
+
+@register(NetworkResult)
+def network_view(result: NetworkResult) -> Document:
+    """calctutor network: the parameter count, layer by layer (its own module)."""
+    return network_document(result)

@@ -1,4 +1,4 @@
-"""The view of ``gradient --along`` / ``--steepest``: the gradient worked, then the direction
+"""The document of ``gradient --along`` / ``--steepest`` (registered in ``views``): the gradient worked, then the direction
 normalised (said, with its length), ∇f · u, and the steepest ascent ∇f/|∇f| with its rate."""
 
 from __future__ import annotations
@@ -7,9 +7,8 @@ import sympy
 
 from calctutor.notation import to_text
 from calctutor.render.doc import Document, Formula, Heading, Math, Note, Paragraph
-from calctutor.render.views import point_segments, register
+from calctutor.render.views import point_segments
 from calctutor.topics.matrices.directional import DirectionalResult
-from calctutor.topics.matrices.views import _steps_hint, gradient_blocks
 
 
 def _column(values) -> sympy.Matrix:
@@ -29,9 +28,10 @@ def _products(a, b) -> str:
     return " + ".join(f"{factor(x)}·{factor(y)}" for x, y in zip(a, b, strict=True))
 
 
-@register(DirectionalResult)
-def directional_view(result: DirectionalResult) -> Document:
+def directional_document(result: DirectionalResult) -> Document:
     """∇f, v and |v| (normalising said), D_u f = ∇f · u, then the steepest ascent."""
+    from calctutor.topics.matrices.views import _steps_hint, gradient_blocks
+
     g = result.gradient
     doc = gradient_blocks(g, slope=False)
     if result.direction is not None:
@@ -102,4 +102,4 @@ def _steepest_blocks(result: DirectionalResult) -> Document:
     return doc
 
 
-__all__ = ["directional_view"]
+__all__ = ["DirectionalResult", "directional_document"]

@@ -316,4 +316,13 @@ def _sentence(text: str) -> str:
 __all__ = ["Entry", "classification_blocks", "gradient_blocks", "gradient_view", "hessian_view",
            "jacobian_view"]
 
-from calctutor.topics.matrices import directional_view  # noqa: E402,F401 (registers its view)
+from calctutor.topics.matrices.directional_view import (  # noqa: E402
+    DirectionalResult,
+    directional_document,
+)
+
+
+@register(DirectionalResult)
+def directional_view(result: DirectionalResult) -> Document:
+    """gradient --along / --steepest: the gradient, then the direction (its own module)."""
+    return directional_document(result)
