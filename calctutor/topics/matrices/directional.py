@@ -129,7 +129,7 @@ def parse_direction(along, variables, positive: bool = False) -> tuple[sp.Expr, 
                              f"{', '.join(symbols)}: a direction is a vector of numbers")
         if c.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or c.is_real is False:
             raise UsageError(f"--along: component {k + 1} is {to_text(c)}, not a real number")
-    if all(c == 0 for c in components):
+    if all(c.is_zero for c in components):
         raise UsageError(f"--along ({', '.join(to_text(c) for c in components)}) is the zero "
                          "vector: it has no direction (and no length to divide by)")
     return components
