@@ -253,3 +253,22 @@ def test_cli_json_of_along():
     assert out.exit_code == 0
     data = json.loads(out.stdout)
     assert data["value"] == ["4", "1"] and same(data["directional_derivative"], 6 / sp.sqrt(5))
+
+
+# -- the bank's 5.3 exercises --------------------------------------------------------------
+def test_bank_exercises_are_valid_and_match_an_independent_computation():
+    from calctutor.drills import generate, templates
+    from calctutor.drills.validate import answer_of, problems
+    from tests.bank_checks_along import independent_directional
+
+    mine = {t.key: t for t in templates(5) if t.skill.startswith("5.3")}
+    assert len(mine) >= 2
+    seen = set()
+    for ex in generate(5, count=9, seed=11, skill="5.3"):
+        seen.add(ex.template)
+        assert problems(ex, mine[ex.template]) == [], ex.input
+        independent_directional(ex)
+        assert ex.check(", ".join(ex.answer) if isinstance(ex.answer, list)
+                        else ex.answer).correct
+        assert answer_of(run_kind(ex.kind, ex.input), mine[ex.template], ex) == ex.answer
+    assert seen == set(mine)

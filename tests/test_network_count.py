@@ -120,3 +120,21 @@ def test_cli():
     assert bad.exit_code == 2
     assert bad.stderr.strip().splitlines() == [
         "Error: layer size 2 is 0: every layer has at least one neuron"]
+
+
+def test_bank_exercises_match_an_independent_count():
+    from calctutor.drills import generate, templates
+    from calctutor.drills.validate import problems
+    from tests.bank_checks_along import independent_network
+
+    mine = {t.key: t for t in templates(3) if t.skill.startswith("3.5")}
+    assert mine
+    seen = set()
+    for ex in generate(3, count=6, seed=5, skill="3.5"):
+        seen.add(ex.template)
+        assert problems(ex, mine[ex.template]) == []
+        independent_network(ex)
+        sizes = [int(s) for s in ex.input["sizes"].split(",")]
+        assert int(ex.answer) == sum(numpy_network(sizes))
+        assert ex.check(ex.answer).correct
+    assert seen == set(mine)

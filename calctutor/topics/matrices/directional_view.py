@@ -15,15 +15,27 @@ def _column(values) -> sympy.Matrix:
     return sympy.Matrix([list(values)]).T
 
 
+def _text(value) -> str:
+    """A number as a learner writes it: decimals to 10 significant digits, not 15."""
+    value = sympy.sympify(value)
+    if value.is_number and value.atoms(sympy.Float):
+        try:
+            return format(float(value), ".10g")
+        except TypeError:
+            pass
+    return to_text(value)
+
+
 def _tuple(values) -> str:
-    return "(" + ", ".join(to_text(v) for v in values) + ")"
+    return "(" + ", ".join(_text(v) for v in values) + ")"
 
 
 def _products(a, b) -> str:
     """``4·(1/√5) + 1·(2/√5)`` as text: the dot product written out, term by term."""
     def factor(x):
-        text = to_text(x)
-        return text if (x.is_Integer and x >= 0) or x.is_Symbol else f"({text})"
+        text = _text(x)
+        simple = (x.is_number and x >= 0 and (x.is_Integer or x.is_Float)) or x.is_Symbol
+        return text if simple else f"({text})"
 
     return " + ".join(f"{factor(x)}·{factor(y)}" for x, y in zip(a, b, strict=True))
 
@@ -50,7 +62,7 @@ def _along_blocks(result: DirectionalResult) -> Document:
     doc: Document = [Heading("Directional derivative along v = " + _tuple(v), 2)]
     doc.append(Formula("Definition", "D_u f = ∇f · u, with u = v/|v| the unit vector along v",
                        r"D_u f = \nabla f \cdot u,\quad u = \frac{v}{|v|}"))
-    squares = " + ".join(f"{to_text(c)}²" if c.is_Atom and c >= 0 else f"({to_text(c)})²"
+    squares = " + ".join(f"{_text(c)}²" if c.is_Atom and c >= 0 else f"({_text(c)})²"
                          for c in v)
     if sympy.simplify(result.length - 1) == 0:
         doc.append(Paragraph((f"v is already a unit vector: |v| = √({squares}) = 1, so u = v.",)))
@@ -92,7 +104,7 @@ def _steepest_blocks(result: DirectionalResult) -> Document:
                           "u points along ∇f (θ = 0). So f increases fastest in the direction "
                           "of ∇f, normalised:",)))
     doc.append(Math(("∇f/|∇f| =",), _column(result.steepest), emphasis=result.asked == "steepest"))
-    squares = " + ".join(f"{to_text(c)}²" if c.is_Atom and c >= 0 else f"({to_text(c)})²"
+    squares = " + ".join(f"{_text(c)}²" if c.is_Atom and c >= 0 else f"({_text(c)})²"
                          for c in g.value)
     doc.append(Paragraph((f"The maximum rate of increase is |∇f| = √({squares}) = ",
                           result.max_rate, ".")))
