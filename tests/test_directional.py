@@ -272,3 +272,12 @@ def test_bank_exercises_are_valid_and_match_an_independent_computation():
                         else ex.answer).correct
         assert answer_of(run_kind(ex.kind, ex.input), mine[ex.template], ex) == ex.answer
     assert seen == set(mine)
+
+
+def test_a_stationary_point_in_decimals_is_still_stationary():
+    # --numeric gives Float zeros, which SymPy does not count equal to the integer 0
+    result = directional("x^2 + y^2", "1,2", "x=0,y=0", numeric=True)
+    assert result.stationary and result.steepest is None and float(result.max_rate) == 0
+    unit = directional("x^2 + y^2", "0.6, 0.8", "x=1,y=1", numeric=True)
+    assert "already a unit vector" in render(unit, "plain")
+    assert float(unit.value) == pytest.approx(2 * 0.6 + 2 * 0.8)

@@ -64,7 +64,7 @@ class DirectionalResult:
     @property
     def stationary(self) -> bool:
         """∇f = 0 at the point: every directional derivative there is 0."""
-        return self.gradient.value is not None and all(v == 0 for v in self.gradient.value)
+        return self.gradient.value is not None and all(is_zero(v) for v in self.gradient.value)
 
     @property
     def rate(self) -> sp.Expr | None:
@@ -98,6 +98,19 @@ class DirectionalResult:
         return replace(spec, domain=function_domain((self.expr,), self.input))
 
 
+def is_zero(value) -> bool:
+    """Exactly 0, or a decimal 0.0 (SymPy's Float(0) is not equal to the integer 0)."""
+    value = sp.sympify(value)
+    if value.is_zero:
+        return True
+    if value.is_number and value.atoms(sp.Float):
+        try:
+            return abs(complex(value)) < 1e-13
+        except TypeError:
+            return False
+    return False
+
+
 def _components(along) -> str:
     """``"1,2"``, ``"(1, 2)"`` or a list of numbers, as text for the parser."""
     if isinstance(along, (list, tuple)):
@@ -129,7 +142,7 @@ def parse_direction(along, variables, positive: bool = False) -> tuple[sp.Expr, 
                              f"{', '.join(symbols)}: a direction is a vector of numbers")
         if c.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or c.is_real is False:
             raise UsageError(f"--along: component {k + 1} is {to_text(c)}, not a real number")
-    if all(c.is_zero for c in components):
+    if all(is_zero(c) for c in components):
         raise UsageError(f"--along ({', '.join(to_text(c) for c in components)}) is the zero "
                          "vector: it has no direction (and no length to divide by)")
     return components
@@ -139,7 +152,11 @@ def _simplified(value: sp.Expr, numeric: bool) -> sp.Expr:
     """An exact number in its simplest form (denominators rationalised), or a decimal."""
     if numeric or value.atoms(sp.Float):
         return value.evalf(15) if value.is_number else value
-    return tidy(sp.radsimp(sp.simplify(value) if value.is_number else value))
+    if not value.is_number:
+        return tidy(sp.radsimp(value))
+    from calctutor.sandbox import within
+
+    return tidy(sp.radsimp(within(2.0, sp.simplify, value, default=value)))
 
 
 def directional(gradient: GradientResult, along=None, steepest: bool = False,
@@ -171,11 +188,11 @@ def directional(gradient: GradientResult, along=None, steepest: bool = False,
         grad_numeric = numeric or any(v.atoms(sp.Float) for v in gradient.value)
         squared = sum(v ** 2 for v in gradient.value)
         rate = _simplified(sp.sqrt(squared), grad_numeric)
-        if not all(v == 0 for v in gradient.value):
+        if not all(is_zero(v) for v in gradient.value):
             steep = tuple(_simplified(v / sp.sqrt(squared), grad_numeric)
                           for v in gradient.value)
     return DirectionalResult(gradient, direction, length, unit, derivative, value, steep, rate,
                              "steepest" if steepest else "along")
 
 
-__all__ = ["DirectionalResult", "directional", "parse_direction"]
+__all__ = ["DirectionalResult", "directional", "is_zero", "parse_direction"]

@@ -8,7 +8,7 @@ import sympy
 from calctutor.notation import to_text
 from calctutor.render.doc import Document, Formula, Heading, Math, Note, Paragraph
 from calctutor.render.views import point_segments
-from calctutor.topics.matrices.directional import DirectionalResult
+from calctutor.topics.matrices.directional import DirectionalResult, is_zero
 
 
 def _column(values) -> sympy.Matrix:
@@ -64,7 +64,7 @@ def _along_blocks(result: DirectionalResult) -> Document:
                        r"D_u f = \nabla f \cdot u,\quad u = \frac{v}{|v|}"))
     squares = " + ".join(f"{_text(c)}²" if c.is_Atom and c >= 0 else f"({_text(c)})²"
                          for c in v)
-    if sympy.simplify(result.length - 1) == 0:
+    if is_zero(sympy.simplify(result.length - 1)):
         doc.append(Paragraph((f"v is already a unit vector: |v| = √({squares}) = 1, so u = v.",)))
     else:
         doc.append(Paragraph((f"v is not a unit vector: |v| = √({squares}) = ", result.length,
@@ -77,7 +77,7 @@ def _along_blocks(result: DirectionalResult) -> Document:
         doc.append(Paragraph(("At ", *point_segments(g.at), ": ∇f = ", _tuple(g.value),
                               f", so ∇f · u = {_products(g.value, u)} = ", rate, ".")))
         doc.append(Math(("D_u f =",), rate, emphasis=True))
-        if result.max_rate is not None and result.max_rate != 0:
+        if result.max_rate is not None and not is_zero(result.max_rate):
             doc.append(Paragraph(("This is |∇f| cos θ, with θ the angle between ∇f and v; it "
                                   "is largest, |∇f|, when v points along ∇f.",)))
     else:

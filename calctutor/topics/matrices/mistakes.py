@@ -352,7 +352,9 @@ def directional_spec(result) -> AnswerSpec:
     variables = tuple(result.variables) + tuple(result.constants)
     what = "the directional derivative" + _point_words(result)
     shape = "number" if at_point and expected.is_number else "expr"
-    unit_given = sp.simplify(length - 1) == 0
+    from calctutor.topics.matrices.directional import is_zero
+
+    unit_given = is_zero(sp.simplify(length - 1))
 
     def mistakes():
         out = []
@@ -411,6 +413,8 @@ def steepest_spec(result) -> AnswerSpec:
     if result.steepest is None:
         raise UsageError(f"grad f = 0 at {point}: f is stationary there, so there is no direction "
                          "of steepest ascent (every directional derivative is 0)")
+    from calctutor.topics.matrices.directional import is_zero
+
     unit, rate = list(result.steepest), result.max_rate
     grad = list(result.gradient.value)
     n = len(unit)
@@ -421,7 +425,7 @@ def steepest_spec(result) -> AnswerSpec:
 
     def mistakes():
         out = []
-        if sp.simplify(rate - 1) != 0:
+        if not is_zero(sp.simplify(rate - 1)):
             out.append(Mistake(
                 "direction_not_normalised", grad + [rate],
                 "Your direction is ∇f itself: right direction, but the question asks for the "
@@ -454,12 +458,14 @@ def steepest_spec(result) -> AnswerSpec:
 def _reveals_not_normalised(result, answer) -> bool:
     """Forgetting to normalise shows when the direction is not a unit vector and the
     directional derivative is not 0."""
+    from calctutor.topics.matrices.directional import is_zero
+
     length = getattr(result, "length", None)
     rate = getattr(result, "rate", None)
     if length is None or rate is None:
         return getattr(result, "asked", None) == "steepest" and result.max_rate is not None \
-            and sp.simplify(result.max_rate - 1) != 0
-    return sp.simplify(length - 1) != 0 and sp.simplify(rate) != 0
+            and not is_zero(sp.simplify(result.max_rate - 1))
+    return not is_zero(sp.simplify(length - 1)) and not is_zero(sp.simplify(rate))
 
 
 # ---------------------------------------------------------------------------------------
