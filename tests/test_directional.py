@@ -107,7 +107,8 @@ def test_the_brackets_and_a_list_are_the_same_direction():
     a = directional("x^2 + x y", "(1, 2)", "x=1,y=2")
     b = directional("x^2 + x y", [1, 2], "x=1,y=2")
     c = directional("x^2 + x y", "1,2", "x=1,y=2")
-    assert a.value == b.value == c.value
+    d = directional("x^2 + x y", "y=2, x=1", "x=1,y=2")
+    assert a.value == b.value == c.value == d.value
 
 
 def test_steepest_ascent_is_the_normalised_gradient_and_its_length():

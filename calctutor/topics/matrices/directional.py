@@ -119,12 +119,20 @@ def _components(along) -> str:
 
 
 def parse_direction(along, variables, positive: bool = False) -> tuple[sp.Expr, ...]:
-    """The direction vector of ``--along``: real numbers, one per variable, not all zero."""
+    """The direction vector of ``--along``: real numbers, one per variable (in their order,
+    or named: "x=1, y=2"), not all zero."""
+    from calctutor.checking.named_answers import unname
     from calctutor.parsing import parse_expressions
 
     text = _components(along)
     try:
-        parsed = parse_expressions(text, positive=positive)
+        # "x=1, y=2" names the components, as --at names coordinates
+        named = unname(text, [v.name for v in variables])
+    except UsageError as err:
+        words = str(err).replace(" in your answer", "").replace("your answer", "the direction")
+        raise UsageError(f"--along: {words}") from None
+    try:
+        parsed = parse_expressions(named, positive=positive)
     except ParseError as err:
         raise ParseError(f"--along: {err}", err.text, err.position) from None
     components = tuple(p.expr for p in parsed)
