@@ -138,3 +138,16 @@ def test_bank_exercises_match_an_independent_count():
         assert int(ex.answer) == sum(numpy_network(sizes))
         assert ex.check(ex.answer).correct
     assert seen == set(mine)
+
+
+def test_named_entries_as_words_only_for_word_names():
+    from calctutor.checking.named_answers import unname
+
+    names = ("weights", "biases")
+    assert unname("weights 20, biases 6", names) == "20, 6"
+    assert unname("6 biases, 20 weights", names) == "20, 6"
+    assert unname("biases: 6, weights: 20", names) == "20, 6"
+    # a single letter is a variable, never a word: "m 2" stays a product
+    assert unname("m 2, c 3", ("m", "c")) == "m 2, c 3"
+    # an entry that is not worded leaves the text as it is
+    assert unname("weights 20, 6", names) == "weights 20, 6"

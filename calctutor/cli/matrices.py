@@ -45,8 +45,9 @@ def register(app) -> None:
         vars_: VarsOpt = None,
         at: AtOpt = None,
         along: Annotated[Optional[str], typer.Option(
-            "--along", help="A direction v, one component per variable in their order, e.g. "
-            "1,2 or \"(1, 2)\": the directional derivative ∇f · v/|v| (--answer checks it).",
+            "--along", help="A direction v, one component per variable in their order (1,2 or "
+            "\"(1, 2)\") or named (x=1,y=2): the directional derivative ∇f · v/|v| (--answer "
+            "checks it).",
             metavar="VECTOR")] = None,
         steepest: Annotated[bool, typer.Option(
             "--steepest", help="With --at: the direction of steepest ascent ∇f/|∇f| and the "
