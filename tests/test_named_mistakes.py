@@ -118,11 +118,14 @@ RIGHT = {
     "ln(1+x)": x - x**2 / 2 + x**3 / 3,
     "hess x^2 y": [[2 * y, 2 * x], [2 * x, 0]],
     "chi2 line mean": 13,
+    "along x^2+xy": 6 / sp.sqrt(5),  # ∇f(1, 2) = (4, 1), v = (1, 2), |v| = sqrt(5)
+    "network 3,4,2": 4 * 3 + 4 + 2 * 4 + 2,
 }
 
 
 # (module, kind, input, part, wrong answer, twin name, expected code); part names the
 # bank's answer_key for the answers that are one part of a result
+ALONG = {"expr": "x^2 + x y", "at": {"x": "1", "y": "2"}, "along": "1,2"}
 TABLE = [
     # module 1: derivatives
     (1, "diff", {"expr": "sin(x^2)"}, None, "2x cos(x)", "sin(x^2)", "outer_derivative_at_x"),
@@ -242,6 +245,15 @@ TABLE = [
      "system two", "constraint_lost"),
     (5, "lagrange", {"expr": "x + y", "constraint": ["x^2 + y^2 = 2"], "goal": "max"}, None,
      "-2", "max x+y", "max_min_swapped"),
+    # gradient --along: the directional derivative; network: counting the parameters
+    (5, "gradient", ALONG, None, "6", "along x^2+xy", "direction_not_normalised"),
+    (5, "gradient", ALONG, None, "6/5", "along x^2+xy", "direction_norm_squared"),
+    (5, "gradient", ALONG, None, "-6/sqrt(5)", "along x^2+xy", "sign_slip"),
+    (5, "gradient", ALONG, None, "[4, 1]", "along x^2+xy", "gradient_given"),
+    (5, "gradient", ALONG, None, "sqrt(17)", "along x^2+xy", "max_rate_given"),
+    (3, "network", {"sizes": "3,4,2"}, None, "29", "network 3,4,2", "input_layer_biases"),
+    (3, "network", {"sizes": "3,4,2"}, None, "20", "network 3,4,2", "biases_forgotten"),
+    (3, "network", {"sizes": "3,4,2"}, None, "31", "network 3,4,2", "square_weights_in"),
     # module 6: fitting
     (6, "fit", LINE, None, "1", "chi2 line", "residual_not_squared"),
     (6, "fit", LINE, None, "5", "chi2 line", "residual_not_squared"),

@@ -37,6 +37,8 @@ results = [
     run_diff("x^2", first_principles=True),
     run_kind("equiv", {"a": "2 sin(x) cos(x)", "b": "sin(2x)"}),
     run_kind("gradient", {"expr": "x^2 y", "at": "x=1,y=2"}),
+    run_kind("gradient", {"expr": "x^2 y", "at": "x=1,y=2", "along": "1,2"}),
+    run_kind("network", {"sizes": "3,4,2"}),
     run_kind("jacobian", {"expr": "x y, x + y"}),
     run_kind("hessian", {"expr": "x^3 - 3x + y^2", "classify": True}),
     run_kind("chain", {"expr": "x^2", "layer": ["x = sin(t)"], "wrt": "t"}),

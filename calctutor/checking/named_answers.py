@@ -39,6 +39,19 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
+_WORDED = re.compile(r"^\s*(?:([A-Za-z]{2,})\s*:?\s+(\S.*?)|(\S.*?)\s+([A-Za-z]{2,}))\s*$", re.S)
+
+
+def _worded(part: str, names) -> str | None:
+    """"weights 20", "weights: 20" or "20 weights" as "weights=20" when the word is one of
+    ``names`` (a name of two letters or more: a single letter is a variable, not a word)."""
+    m = _WORDED.match(part)
+    if not m:
+        return None
+    name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return f"{name}={value}" if name in names else None
+
+
 def unname(text: str, names) -> str:
     """``text`` with "name=value" entries replaced by the values in the order of ``names``;
     unchanged when no entry is named. Raises UsageError for a wrong or repeated name."""
@@ -47,6 +60,9 @@ def unname(text: str, names) -> str:
     if body.startswith("[") and body.endswith("]") and not body.startswith("[["):
         body = body[1:-1]
     parts = _split_top(body)
+    worded = [_worded(p, names) for p in parts]
+    if names and all(worded):  # "weights 20, biases 6": the names are words
+        parts = worded
     matches = [_NAMED.match(p) for p in parts]
     if not names or not any(matches):
         return text

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from calctutor.cli import network
 from calctutor.cli.helpview import examples
 from calctutor.cli.options import (
     AnswerOpt,
@@ -97,3 +98,4 @@ def register(app) -> None:
         compute("backprop", fmt, answer, show,
                 layer=list(layer or []), input=input, target=target, activation=activation,
                 check=check, exact=exact)
+    network.register(app)

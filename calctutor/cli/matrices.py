@@ -5,7 +5,7 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -37,11 +37,22 @@ def register(app) -> None:
         'calctutor gradient "(x-3)^2 + 2(y-1)^2" --at x=1,y=2',
         'calctutor gradient "a x^2 y + b y^3" --vars x,y',
         'calctutor gradient "x^2 + x y" --answer "2x + y, x"',
+        'calctutor gradient "x^2 + x y" --at x=1,y=2 --along 1,2',
+        'calctutor gradient "x^2 y" --at x=1,y=2 --steepest',
     ))
     def gradient(
         expr: Annotated[str, typer.Argument(help="The scalar function, e.g. \"x^2 y + e^(x y)\".", metavar="EXPR")],
         vars_: VarsOpt = None,
         at: AtOpt = None,
+        along: Annotated[Optional[str], typer.Option(
+            "--along", help="A direction v, one component per variable in their order (1,2 or "
+            "\"(1, 2)\") or named (x=1,y=2): the directional derivative ∇f · v/|v| (--answer "
+            "checks it).",
+            metavar="VECTOR")] = None,
+        steepest: Annotated[bool, typer.Option(
+            "--steepest", help="With --at: the direction of steepest ascent ∇f/|∇f| and the "
+            "maximum rate |∇f| (--answer checks both: the unit direction, then the rate).",
+            metavar="")] = False,
         numeric: NumericOpt = False,
         steps: StepsOpt = False,
         positive: PositiveOpt = False,
@@ -51,11 +62,12 @@ def register(app) -> None:
     ):
         """The gradient of a scalar function, each partial worked.
 
-        Every partial derivative is worked with its rule.
+        Every partial derivative is worked with its rule; --along gives the directional
+        derivative, --steepest the direction of steepest ascent.
 
         Variables in the order of --vars, else alphabetical; other symbols are constants."""
-        compute("gradient", fmt, answer, show, expr=expr,
-                vars=vars_, at=at, numeric=numeric, positive=positive, steps=steps)
+        compute("gradient", fmt, answer, show, expr=expr, vars=vars_, at=at, numeric=numeric,
+                positive=positive, steps=steps, along=along, steepest=steepest)
 
     @app.command(epilog=examples(
         'calctutor jacobian "x^2 y, x + sin y"',

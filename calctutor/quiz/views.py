@@ -429,6 +429,14 @@ _METHODS = {
     "fit-step": "Method: one step down χ²: a_next = a − γ ∇χ², with ∂χ²/∂a = "
                 "−2 · sum of (y_i − f(x_i))/σ_i² · ∂f/∂a. Start with the residuals at the "
                 "starting parameters.",
+    "gradient-along": "Method: the directional derivative D_u f = ∇f · u along the UNIT "
+                      "vector u = v/|v|. Start with the gradient at the point, then the "
+                      "length |v|.",
+    "gradient-steepest": "Method: f increases fastest along ∇f itself, at the rate |∇f|; "
+                         "the unit direction is ∇f/|∇f|. Start with the gradient at the point.",
+    "network": "Method: W(k) has one row per neuron of layer k and one column per neuron "
+               "of layer k − 1, and b(k) one bias per neuron of layer k; the input layer has "
+               "neither. Start with the first layer's W(1) and b(1).",
 }
 
 
@@ -487,6 +495,8 @@ def _method_hint(exercise, result) -> list | None:
     key = exercise.answer_key or exercise.kind
     if key == "fit" and getattr(result, "rate", None) is not None:
         key = "fit-step"
+    if key == "gradient" and getattr(result, "asked", None):  # --along / --steepest
+        key = f"gradient-{result.asked}"
     if key in _METHODS:
         return [Paragraph((_METHODS[key],))]
     return None

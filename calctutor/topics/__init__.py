@@ -43,7 +43,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("diff", ("diff",)),
     Topic("equiv", ("equiv",), exercises=False),
     Topic("matrices", ("gradient", "jacobian", "hessian")),
-    Topic("chain", ("chain", "backprop")),
+    Topic("chain", ("chain", "backprop", "network")),
     Topic("series", ("taylor", "newton")),
     Topic("optimise", ("descent", "lagrange", "fit")),
 )

@@ -26,6 +26,7 @@ CASES = {
     "descent": (["E", "--start", "1", "--steps", "1", "--rate", "1/4"], "-cos(x)"),
     "lagrange": (["E", "--constraint", "x + y = 2"], "-x y"),
     "backprop": (["--layer", "W=[[1]]; b=[-1]", "--input", "-1", "--target", "-1"], None),
+    "network": (["3,4,2"], None),
     "fit": (["DATA", "--model", "-m*x + c"], None),
     "exercises": (["1", "-n", "2", "--seed", "3"], None),
     "quiz": (["1", "-n", "1", "--seed", "3"], None),

@@ -45,3 +45,5 @@ def run_backprop(layer=None, input=None, target=None, activation: str = "sigmoid
     input = a0 if input is None else input
     target = y if target is None else target
     return backprop(layer, input, target, activation or "sigmoid", check, exact)
+
+from calctutor.topics.chain.network import run_network  # noqa: E402,F401 (calctutor network)

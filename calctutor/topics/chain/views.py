@@ -439,3 +439,12 @@ def _exact_passes(result: BackpropResult) -> Document:
         doc += _named_math(f"∂C/∂b({k}) = δ({k}) =", n.db, g.db, emphasis=True)
     doc += [Note((n,)) for n in result.notes]
     return doc
+
+
+from calctutor.topics.chain.network_view import NetworkResult, network_document  # noqa: E402
+
+
+@register(NetworkResult)
+def network_view(result: NetworkResult) -> Document:
+    """calctutor network: the parameter count, layer by layer (its own module)."""
+    return network_document(result)

@@ -334,6 +334,140 @@ def _asymmetric(answer, n: int, variables) -> Mistake | None:
     return None
 
 
+# -- the directional derivative and the steepest ascent (gradient --along / --steepest) --
+def _dot(a, b) -> sp.Expr:
+    return sp.expand(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def _v(values) -> str:
+    return "(" + ", ".join(to_text(v) for v in values) + ")"
+
+
+def directional_spec(result) -> AnswerSpec:
+    """The directional derivative ∇f · u: a number at the point, else a function."""
+    at_point = bool(result.at)
+    expected = result.rate
+    grad = list(result.gradient.value) if at_point else list(result.gradient.result)
+    v, length = list(result.direction), result.length
+    variables = tuple(result.variables) + tuple(result.constants)
+    what = "the directional derivative" + _point_words(result)
+    shape = "number" if at_point and expected.is_number else "expr"
+    from calctutor.topics.matrices.directional import is_zero
+
+    unit_given = is_zero(sp.simplify(length - 1))
+
+    def mistakes():
+        out = []
+        if not unit_given:
+            out.append(Mistake(
+                "direction_not_normalised", _dot(grad, v),
+                f"You used v = {_v(v)} as it is: the directional derivative is along the UNIT "
+                f"vector u = v/|v|, so divide ∇f · v by |v| = {to_text(length)}."))
+            out.append(Mistake(
+                "direction_norm_squared", _dot(grad, v) / length ** 2,
+                f"You divided by |v|² = {to_text(sp.expand(length ** 2))}: u = v/|v| divides "
+                f"v by its length |v| = {to_text(length)} once."))
+        if len(grad) > 1:
+            out.append(Mistake(
+                "gradient_given", grad,
+                "That is the gradient ∇f itself. The directional derivative is one "
+                + ("number" if at_point else "function") + ": the dot product ∇f · u of the "
+                "gradient with the unit vector of the direction."))
+        out.append(Mistake(
+            "sign_slip", -expected,
+            "The size is right but the sign is wrong: u points along v (not against it); "
+            "check the sign of each product in ∇f · u."))
+        if result.max_rate is not None and length is not None:
+            out.append(Mistake(
+                "max_rate_given", result.max_rate,
+                "That is |∇f|, the largest rate of change (along ∇f itself). Along v the "
+                "rate is ∇f · u, which equals |∇f| only when v points along ∇f."))
+        return out
+
+    def adapt(text: str):
+        # a list typed (the gradient, say) is read as one, so the verdict can name it
+        from calctutor.errors import CalcTutorError
+        from calctutor.parsing import parse_expressions
+
+        try:
+            many = len(parse_expressions(text, variables=[s.name for s in variables])) > 1
+        except CalcTutorError:
+            return None
+        return spec_with("numbers" if shape == "number" else "vector") if many else None
+
+    def spec_with(typed: str) -> AnswerSpec:
+        return AnswerSpec(typed, expected, what, variables, positive=_positive(result),
+                          mistakes=mistakes, at=tuple(result.at), adapt=adapt)
+
+    return spec_with(shape)
+
+
+def steepest_spec(result) -> AnswerSpec:
+    """The unit direction of steepest ascent at the point, then the maximum rate |∇f|."""
+    from calctutor.errors import UsageError
+
+    point = ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in result.at)
+    if result.max_rate is None:
+        raise UsageError(f"the gradient at {point} is not a vector of numbers: the "
+                         "direction of steepest ascent depends on the constants")
+    if result.steepest is None:
+        raise UsageError(f"grad f = 0 at {point}: f is stationary there, so there is no direction "
+                         "of steepest ascent (every directional derivative is 0)")
+    from calctutor.topics.matrices.directional import is_zero
+
+    unit, rate = list(result.steepest), result.max_rate
+    grad = list(result.gradient.value)
+    n = len(unit)
+    expected = unit + [rate]
+    variables = tuple(result.variables) + tuple(result.constants)
+    names = tuple(f"u{k + 1}" for k in range(n)) + ("rate",)
+    what = "the unit direction of steepest ascent and the maximum rate"
+
+    def mistakes():
+        out = []
+        if not is_zero(sp.simplify(rate - 1)):
+            out.append(Mistake(
+                "direction_not_normalised", grad + [rate],
+                "Your direction is ∇f itself: right direction, but the question asks for the "
+                "unit vector ∇f/|∇f|, so divide each component by |∇f|."))
+            out.append(Mistake(
+                "direction_not_normalised", grad,
+                "Your direction is ∇f itself, not the unit vector ∇f/|∇f|, and the maximum "
+                "rate is missing: give the unit direction, then |∇f|."))
+            out.append(Mistake(
+                "rate_squared", unit + [sp.expand(rate ** 2)],
+                "Your direction is right, but the rate is |∇f|² (the sum of the squares): the "
+                "maximum rate is the length |∇f|, its square root."))
+        out.append(Mistake(
+            "steepest_descent", [-u for u in unit] + [rate],
+            "That is the direction of steepest DESCENT, −∇f/|∇f|: f increases fastest along "
+            "+∇f."))
+        out.append(Mistake(
+            "steepest_descent", [-u for u in unit] + [-rate],
+            "That is the direction of steepest descent and the rate of change along it: the "
+            "question asks where f increases fastest, along +∇f, at the rate +|∇f|."))
+        return out
+
+    from calctutor.checking.answer import Unfinished
+
+    finish = Unfinished(unit, "give the maximum rate |∇f| too, after the unit direction")
+    return AnswerSpec("numbers", expected, what, variables, positive=_positive(result),
+                      mistakes=mistakes, entry_names=names, unfinished=(finish,))
+
+
+def _reveals_not_normalised(result, answer) -> bool:
+    """Forgetting to normalise shows when the direction is not a unit vector and the
+    directional derivative is not 0."""
+    from calctutor.topics.matrices.directional import is_zero
+
+    length = getattr(result, "length", None)
+    rate = getattr(result, "rate", None)
+    if length is None or rate is None:
+        return getattr(result, "asked", None) == "steepest" and result.max_rate is not None \
+            and not is_zero(sp.simplify(result.max_rate - 1))
+    return not is_zero(sp.simplify(length - 1)) and not is_zero(sp.simplify(rate))
+
+
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
@@ -367,6 +501,7 @@ def _reveals_wrong_variable(result, answer) -> bool:
 
 
 REVEALS = {
-    "gradient": {"wrong_variable": _reveals_wrong_variable},
+    "gradient": {"wrong_variable": _reveals_wrong_variable,
+                 "direction_not_normalised": _reveals_not_normalised},
     "jacobian": {"transposed_jacobian": _reveals_transpose},
 }

@@ -109,8 +109,11 @@ def _at_values(exprs, point, numeric, names, parsed):
 
 
 def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive: bool = False,
-                 steps: bool = False, *, point=None, wrt=None, constants=None) -> GradientResult:
-    """The gradient of the scalar function ``expr`` (each partial with its steps).
+                 steps: bool = False, along=None, steepest: bool = False, *, point=None,
+                 wrt=None, constants=None):
+    """The gradient of the scalar function ``expr`` (each partial with its steps); with
+    ``along`` ("1,2": one component per variable) the directional derivative along it, with
+    ``steepest`` the direction of steepest ascent at the point (a ``DirectionalResult``).
 
     ``point``, ``wrt`` (the variables to differentiate by) and ``constants`` (ignored:
     every other symbol is a constant) are the course examples' names for the options."""
@@ -124,8 +127,13 @@ def run_gradient(expr: str, vars=None, at=None, numeric: bool = False, positive:
     if point is not None:
         value = _at_values([e.result for e in entries], point, numeric,
                            [entry_name("f", v) for v in variables], parsed)
-    return GradientResult(parsed.reading, parsed.expr, variables, entries, constants,
-                          tuple((point or {}).items()), value, numeric, steps)
+    result = GradientResult(parsed.reading, parsed.expr, variables, entries, constants,
+                            tuple((point or {}).items()), value, numeric, steps)
+    if along is None and not steepest:
+        return result
+    from calctutor.topics.matrices.directional import directional
+
+    return directional(result, along, steepest, positive)
 
 
 def run_jacobian(expr: str | None = None, vars=None, at=None, numeric: bool = False,

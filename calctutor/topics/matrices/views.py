@@ -126,6 +126,13 @@ def _steps_hint(doc: Document, result) -> None:
 @register(GradientResult)
 def gradient_view(result: GradientResult) -> Document:
     """f, the definition, each partial derivative, the gradient vector, its value."""
+    doc = gradient_blocks(result)
+    _steps_hint(doc, result)
+    return doc
+
+
+def gradient_blocks(result: GradientResult, slope: bool = True) -> Document:
+    """The gradient worked (``slope``: with a sentence on the steepest slope at the point)."""
     vs = result.variables
     doc: Document = [Heading("Gradient of " + _plain(_fname("f", vs)))]
     doc += input_fields(result.input, result.expr)
@@ -141,13 +148,14 @@ def gradient_view(result: GradientResult) -> Document:
     doc.append(Math(("∇f =",), sympy.Matrix([list(result.result)]).T, emphasis=True))
     if result.value is not None:
         _value_at(doc, result, ("∇f",), sympy.Matrix([list(result.value)]).T)
-        if result.norm is not None and result.norm != 0:
+        if not slope:
+            pass
+        elif result.norm is not None and result.norm != 0:
             doc.append(Paragraph(("The steepest slope there is |∇f| = ", result.norm,
                                   ": f increases fastest in the direction of ∇f and decreases "
                                   "fastest in the direction of −∇f.")))
         elif result.norm == 0:
             doc.append(Paragraph(("∇f = 0 there: a stationary point (see hessian --classify).",)))
-    _steps_hint(doc, result)
     return doc
 
 
@@ -305,4 +313,16 @@ def _sentence(text: str) -> str:
     return text + ("" if text.endswith(".") else ".")
 
 
-__all__ = ["Entry", "classification_blocks", "gradient_view", "hessian_view", "jacobian_view"]
+__all__ = ["Entry", "classification_blocks", "gradient_blocks", "gradient_view", "hessian_view",
+           "jacobian_view"]
+
+from calctutor.topics.matrices.directional_view import (  # noqa: E402
+    DirectionalResult,
+    directional_document,
+)
+
+
+@register(DirectionalResult)
+def directional_view(result: DirectionalResult) -> Document:
+    """gradient --along / --steepest: the gradient, then the direction (its own module)."""
+    return directional_document(result)
