@@ -306,6 +306,8 @@ def _form(prompt: str, spec) -> str:
         number = "exactly (like 3/4 or sqrt(2), not a rounded decimal)"
     else:
         number = "exactly like 3/4 or sqrt(2), or as a decimal"
+    if spec.what.startswith("the number of") and spec.shape == "number":
+        return "as a whole number (a count)"  # said only of counts: elsewhere it would be a hint
     if spec.shape == "number" or (spec.shape == "numbers" and len(expected) == 1):
         return f"as a number, {number}"
     if spec.shape == "numbers":
