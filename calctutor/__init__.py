@@ -12,7 +12,8 @@ __version__ = "0.1.0"
 
 _API = ("ExerciseItem", "Hint", "InputError", "Mistake", "Quiz", "QuizSummary", "Reply",
         "Solution", "Verdict", "backprop", "chain", "check", "descent", "diff", "equiv",
-        "exercises", "fit", "gradient", "hessian", "jacobian", "lagrange", "newton", "taylor")
+        "exercises", "fit", "gradient", "hessian", "jacobian", "lagrange", "network", "newton",
+        "taylor")
 
 
 def __getattr__(name: str):

@@ -149,3 +149,25 @@ def test_the_readme_python_example_runs():
     assert blocks, "the README shows the API in a python block"
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+# options that only shape the terminal's output or pick the check; the API's objects do both
+_DISPLAY_ONLY = {"answer", "fmt", "show", "plot"}
+
+
+def test_every_command_has_a_function_taking_each_of_its_options():
+    import inspect
+
+    import typer
+
+    from calctutor.cli import app
+    from calctutor.topics import COMMANDS
+
+    commands = typer.main.get_command(app).commands
+    for name in COMMANDS:
+        fn = getattr(ct, name, None)
+        assert fn is not None, f"calctutor {name} has no ct.{name}"
+        takes = set(inspect.signature(fn).parameters)
+        options = {p.name.rstrip("_") for p in commands[name].params} - _DISPLAY_ONLY
+        assert options <= takes, (name, options - takes)
+        assert name in ct.__all__ and name in dir(ct)

@@ -52,10 +52,17 @@ def equiv(a, b, *, vars=None, positive=False, time_limit=None) -> Solution:
 
 
 def gradient(expr, *, vars=None, at=None, numeric=False, positive=False, steps=False,
-             time_limit=None) -> Solution:
-    """The gradient of a scalar function, each partial derivative worked."""
+             along=None, steepest=False, time_limit=None) -> Solution:
+    """The gradient of a scalar function, each partial derivative worked; with ``along``
+    (a direction, "1,2" or a list) the directional derivative along its unit vector, with
+    ``steepest=True`` the direction of steepest ascent at ``at`` and its rate."""
+    if along is not None and not isinstance(along, (str, dict)):
+        from calctutor.api.calls import text_of
+
+        along = ", ".join(text_of(list(along)))
     return solve("gradient", dict(expr=expr, vars=vars, at=at, numeric=numeric,
-                                  positive=positive, steps=steps), time_limit)
+                                  positive=positive, steps=steps, along=along,
+                                  steepest=steepest), time_limit)
 
 
 def jacobian(expr, *, vars=None, at=None, numeric=False, positive=False, steps=False,
@@ -86,14 +93,27 @@ def chain(expr, *, layer=None, wrt=None, at=None, positive=False, steps=False,
                                steps=steps), time_limit)
 
 
-def backprop(*, layer, input, target, activation="sigmoid", check=None,
+def backprop(*, layer, input, target, activation="sigmoid", check=None, exact=False,
              time_limit=None) -> Solution:
     """Forward pass, cost and backward pass of a small network (``layer``: "W=[[..]]; b=[..]"
-    strings, one per layer)."""
+    strings, one per layer); ``exact=True`` names each sub-expression and keeps it exact."""
     if isinstance(layer, str):
         layer = [layer]
     return solve("backprop", dict(layer=layer, input=input, target=target,
-                                  activation=activation, check=check), time_limit)
+                                  activation=activation, check=check, exact=exact), time_limit)
+
+
+def network(sizes, *, time_limit=None) -> Solution:
+    """The weights and biases of a fully-connected network with these layer sizes (input
+    layer first: "3,4,2" or a list), layer by layer and in all.
+
+    >>> import calctutor as ct
+    >>> ct.network([3, 4, 2]).to_json()["parameters"]
+    26
+    """
+    if not isinstance(sizes, str):
+        sizes = ",".join(str(int(n)) for n in sizes)
+    return solve("network", dict(sizes=sizes), time_limit)
 
 
 def taylor(expr, *, var=None, vars=None, at=None, order=4, positive=False, nonzero=None,
@@ -209,5 +229,5 @@ def _columns(data):
 __all__ = [
     "ExerciseItem", "Hint", "InputError", "Mistake", "Quiz", "QuizSummary", "Reply", "Solution",
     "Verdict", "backprop", "chain", "check", "descent", "diff", "equiv", "exercises", "fit",
-    "gradient", "hessian", "jacobian", "lagrange", "newton", "quiz", "taylor",
+    "gradient", "hessian", "jacobian", "lagrange", "network", "newton", "quiz", "taylor",
 ]
