@@ -70,6 +70,7 @@ def register(app) -> None:
         'calctutor lagrange "x y z" --constraint "x + y + z = 3" --positive',
         'calctutor lagrange "x + y + z" --constraint "x^2 + y^2 = 1" --constraint "z = x"',
         'calctutor lagrange "x y" --constraint "x^2 + y^2 = 8" --answer 4',
+        'calctutor lagrange "x^2 y + e^x" --constraint "x^2 + y^2 = 4" --numeric --answer 8.969',
         'calctutor lagrange "x + y" --constraint "x^2+y^2-2" --goal system --answer "1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2"',
     ))
     def lagrange(
@@ -80,6 +81,10 @@ def register(app) -> None:
         positive: Annotated[bool, typer.Option(
             "--positive", help="Restrict every variable to positive values.", metavar="")] = False,
         vars_: VarsOpt = None,
+        numeric: Annotated[bool, typer.Option(
+            "--numeric", help="Solve grad L = 0 numerically (Newton's method from many "
+            "starts; on a closed curve in the plane f is also sampled all along it), "
+            "without trying the exact solve first.", metavar="")] = False,
         goal: Annotated[str, typer.Option(
             "--goal", help="What --answer checks: max (the maximum value of f, default), "
             "min (the minimum value), or system (the components of grad L, in the order "
@@ -95,14 +100,15 @@ def register(app) -> None:
         The Lagrangian is L = f - lam g.
 
         Shows the Lagrangian, the system grad L = 0, its solutions (exact, or numerical
-        from several starts when exact solving fails, and then it says so; a system with no
-        solution is proved so), the points where grad g = 0 or f is not differentiable,
+        from several starts when exact solving fails or with --numeric, and then it says so,
+        with each candidate's residual |grad L|; a system with no solution is proved so), the points where grad g = 0 or f is not differentiable,
         f and the kind of every candidate (local max/min by the second-order test along
         the constraint), and the maximum and minimum when they exist, with a curve along
         which f is unbounded when they do not.
         """
         compute("lagrange", fmt, answer, show, expr=expr,
-                constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal)
+                constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal,
+                numeric=numeric)
 
     @app.command(epilog=examples(
         'calctutor fit examples/data.csv --model "m*x + c"',

@@ -87,11 +87,12 @@ LAGRANGE_GOALS = ("max", "min", "system")
 
 
 def run_lagrange(expr: str, constraint, positive: bool = False, vars=None, goal: str = "max",
-                 solve_seconds: float | None = None) -> LagrangeResult:
+                 solve_seconds: float | None = None, numeric: bool = False) -> LagrangeResult:
     """Stationary points of ``expr`` on ``constraint`` (one text or a list; "G" or "lhs = rhs").
 
     ``goal`` says what ``--answer`` checks: the maximum value (max), the minimum value
-    (min), or the components of grad L (system).
+    (min), or the components of grad L (system). ``numeric``: solve grad L = 0 numerically
+    only (Newton from many starts; along a closed constraint curve, f sampled densely).
     """
     from calctutor.checking.named_answers import KINDS
     from calctutor.topics.inputs import names_list
@@ -126,7 +127,8 @@ def run_lagrange(expr: str, constraint, positive: bool = False, vars=None, goal:
     multipliers = [make_symbol(n) for n in lam_names]
     return solve_lagrange(parsed.expr, parsed.reading, [g.expr for g in cons],
                           [g.reading for g in cons], variables, multipliers,
-                          positive=positive, goal=goal, solve_seconds=solve_seconds)
+                          positive=positive, goal=goal, solve_seconds=solve_seconds,
+                          numeric=bool(numeric))
 
 
 FIT_GOALS = ("params", "chi2", "gradient", "steps")

@@ -237,6 +237,10 @@ def lagrange_view(result: LagrangeResult) -> Document:
     for n in result.notes:
         if "numerically" in n or "No stationary" in n or "has no solution" in n:
             doc.append(Note((n,), warning="has no solution" not in n))
+    if result.sampling is not None:
+        values = [c.numeric_value for c in result.candidates]
+        doc.append(Paragraph(("Along the constraint: " + result.sampling.sentence(
+            max(values, default=None), min(values, default=None)),)))
     if result.singular_note:
         doc.append(Paragraph(("Where the constraint's gradient vanishes Lagrange's condition "
                               "need not hold, so those points are examined too. ",
@@ -250,6 +254,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
     rows = []
     floor = noise_floor([n for c in result.candidates
                          for n in (*c.point, *(c.multipliers or ()), c.value)])
+    residuals = any(c.residual is not None for c in result.candidates)
     for k, c in enumerate(result.candidates, start=1):
         words = [c.label]
         if unknown["max"] and c in largest:
@@ -258,14 +263,17 @@ def lagrange_view(result: LagrangeResult) -> Document:
             words.append("smallest")
         if c.numerical:
             words.append("numerical")
-        rows.append((str(k), vector_cell(c.point, floor),
-                     vector_cell(c.multipliers, floor) if c.multipliers else "—",
-                     num(c.value, floor),
-                     ", ".join(w for w in words if w)))
+        row = (str(k), vector_cell(c.point, floor),
+               vector_cell(c.multipliers, floor) if c.multipliers else "—",
+               num(c.value, floor))
+        if residuals:  # how well a numerical candidate solves ∇L = 0
+            row += (format(c.residual, ".1e") if c.residual is not None else "—",)
+        rows.append((*row, ", ".join(w for w in words if w)))
     if rows:
         names = ", ".join(to_text(v) for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(to_text(m) for m in lams), "f", "kind"),
-                         tuple(rows), title="Candidates"))
+        head = ("#", f"({names})", ", ".join(to_text(m) for m in lams), "f")
+        head += ("|∇L|",) if residuals else ()
+        doc.append(Table((*head, "kind"), tuple(rows), title="Candidates"))
         groups: dict[tuple[str, str], list[str]] = {}
         for k, c in enumerate(result.candidates, start=1):
             if c.reason:
@@ -307,7 +315,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
         where = " and ".join(_point_text(result.variables, c.point, floor) for c in best)
         big = "Largest" if word == "maximum" else "Smallest"
         if status == "attained" and result.complete:
-            label = f"{word.capitalize()} of f"
+            label = f"{word.capitalize()} of f" + (" (numerical)" if best[0].numerical else "")
         elif status == "attained":
             label = (f"{big} candidate value of f (f has a {word} on the constraint: this is "
                      "it unless a candidate was missed: see the notes)")
