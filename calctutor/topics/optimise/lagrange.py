@@ -14,8 +14,10 @@ the reason the test cannot decide.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import re
 import random
 import time
 from dataclasses import dataclass, field, replace
@@ -247,9 +249,39 @@ class LagrangeResult:
         what = (f"the {word} value of f" if proved else
                 f"the {'largest' if self.goal == 'max' else 'smallest'} candidate value of f "
                 f"(the {word}, if f has one and no candidate was missed)")
-        return AnswerSpec("number", best[0].value, what, variables=(), label=word,
+        if proved and best[0].numerical:
+            what = f"the {word} value of f (found numerically)"
+        spec = AnswerSpec("number", best[0].value, what, variables=(), label=word,
                           mistakes=lambda: lagrange_mistakes(self),
                           tolerance=1e-6 if self.method == "numeric" else 1e-9)
+        if not best[0].numerical:
+            return spec
+        return dataclasses.replace(spec, adapt=lambda text: to_places(spec, text))
+
+
+# A numerical value is known to about this many decimal places (Newton's residual is
+# below 1e-9): more typed places are checked to this many.
+KNOWN_PLACES = 9
+
+
+def to_places(spec, text: str):
+    """The spec of a numerical value checked to the decimal places typed in ``text`` (half
+    a unit in the last place), and saying so; an answer without decimals is checked to
+    ``KNOWN_PLACES``. Too few places for about 3 significant digits: None (the general check
+    then calls the answer too rough)."""
+    places = [len(d) for d in re.findall(r"\d*\.(\d+)", text)]
+    value = abs(float(sp.N(spec.expected)))
+    scale = max(1.0, value)
+    if not places:
+        return dataclasses.replace(spec, tolerance=10.0 ** -KNOWN_PLACES)
+    d = min(max(places), KNOWN_PLACES)
+    half = 0.5 * 10.0 ** -d
+    if half > 1e-3 * scale:
+        return None
+    return dataclasses.replace(
+        spec, tolerance=half * (1 + 1e-9) / scale,
+        what=f"{spec.what.rstrip(')')}; checked to {d} decimal place{'s' if d != 1 else ''}, "
+             f"within {half:g})")
 
 
 def _extreme(candidates, pick) -> tuple[Candidate, ...]:

@@ -137,6 +137,7 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
                       f"That is f at a stationary point of f itself, ignoring the constraint "
                       f"(∇f = 0 at {_where(v, point)}). With a constraint, solve ∇f = λ ∇g "
                       "together with g = 0.")
+    yield from _one_start_mistakes(result, want_max, best_value)
     # Only solving grad L = 0 misses the points where the constraint's gradient vanishes.
     singular = [c for c in result.candidates if c.singular and not c.multipliers]
     regular = [c for c in result.candidates if c.multipliers]
@@ -165,6 +166,21 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
                       else c.numeric_value - d.numeric_value) > gap]
         if better:
             yield Mistake("lost_solutions", c.value, _lost_feedback(v, better, False))
+
+
+def _one_start_mistakes(result, want_max: bool, best_value: float) -> Iterator[Mistake]:
+    """A numerical solve stopped at the first stationary point one start reached: f at
+    another local maximum (minimum) than the largest (smallest)."""
+    kind = "local maximum" if want_max else "local minimum"
+    gap = 1e-9 * max(1, abs(best_value))
+    for c in result.candidates:
+        if c.kind == kind and abs(c.numeric_value - best_value) > gap:
+            extreme = "largest" if want_max else "smallest"
+            yield Mistake("one_start_only", c.value,
+                          f"That is f at the {kind} {_where(result.variables, c.point)}, not "
+                          f"the {extreme} value: Newton's method from one start finds one "
+                          "stationary point. Start from several points (or follow f along "
+                          "the constraint), then compare f at every candidate.")
 
 
 def _system_mistakes(result) -> Iterator[Mistake]:
@@ -345,7 +361,23 @@ def _reveals_constraint(result, answer=None) -> bool:
     return any(any(m != 0 for m in c.multipliers) for c in result.candidates)
 
 
+def _reveals_one_start(result, answer=None) -> bool:
+    """Stopping at one start's stationary point shows only when there is another local
+    extreme of the asked kind with a different value, and only a solution known to be
+    complete can show it for sure (an uncertain numerical solution is redrawn)."""
+    if not result.complete or result.goal not in ("max", "min"):
+        return False
+    best = result.maximum if result.goal == "max" else result.minimum
+    if not best:
+        return False
+    kind = "local maximum" if result.goal == "max" else "local minimum"
+    v = best[0].numeric_value
+    return any(c.kind == kind and abs(c.numeric_value - v) > 1e-6 * max(1, abs(v))
+               for c in result.candidates)
+
+
 REVEALS = {
     "descent": {"descent_uphill": _reveals_uphill},
-    "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint},
+    "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint,
+                 "lagrange_one_start": _reveals_one_start},
 }
