@@ -265,13 +265,13 @@ KNOWN_PLACES = 9
 
 
 def to_places(spec, text: str):
-    """The spec of a numerical value checked to the decimal places typed in ``text`` (half
+    """The spec of a numerical value (or values) checked to the decimal places typed in ``text`` (half
     a unit in the last place), and saying so; an answer without decimals is checked to
     ``KNOWN_PLACES``. Too few places for about 3 significant digits: None (the general check
     then calls the answer too rough)."""
     places = [len(d) for d in re.findall(r"\d*\.(\d+)", text)]
-    value = abs(float(sp.N(spec.expected)))
-    scale = max(1.0, value)
+    entries = spec.expected if isinstance(spec.expected, (list, tuple)) else [spec.expected]
+    scale = max(1.0, *(abs(float(sp.N(e))) for e in entries))
     if not places:
         return dataclasses.replace(spec, tolerance=10.0 ** -KNOWN_PLACES)
     d = min(max(places), KNOWN_PLACES)
@@ -280,8 +280,8 @@ def to_places(spec, text: str):
         return None
     return dataclasses.replace(
         spec, tolerance=half * (1 + 1e-9) / scale,
-        what=f"{spec.what.rstrip(')')}; checked to {d} decimal place{'s' if d != 1 else ''}, "
-             f"within {half:g})")
+        what=f"{spec.what}, checked to {d} decimal place{'s' if d != 1 else ''} "
+             f"(within {half:g})")
 
 
 def _extreme(candidates, pick) -> tuple[Candidate, ...]:

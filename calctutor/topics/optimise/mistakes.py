@@ -270,18 +270,53 @@ def _normal_equation_mistakes(result, problem) -> Iterator[Mistake]:
             "Your normal equations do not line up: row k of XᵀX a = Xᵀy is ∂χ²/∂a_k = 0, so "
             "the columns of X (one per parameter, in the order of the parameters) must be in "
             "the same order in XᵀX and in Xᵀy.")
+    yield from _data_mistakes(result, problem)
     swapped = values[::-1]
     if swapped != values:
         names = ", ".join(p.name for p in result.params)
         yield Mistake("wrong_variable_order", swapped,
                       f"Your values are right but in the wrong order: give them as ({names}).")
 
+def _data_mistakes(result, problem) -> Iterator[Mistake]:
+    """The fit with the x and y columns swapped (a fitting call's arguments in the wrong
+    order), and without the intercept (the parameter whose column of A is all 1s)."""
+    import dataclasses
+
+    from calctutor.topics.optimise.fit import Problem, solve_linear
+
+    d = problem.data
+    if d.x != d.y:
+        flipped = Problem(problem.model, problem.x, problem.params,
+                          dataclasses.replace(d, x=d.y, y=d.x))
+        solved = solve_linear(flipped)
+        if solved is not None:
+            yield Mistake("x_y_swapped", list(solved[-1]),
+                          "Those are the parameters of the fit of x against y: the columns "
+                          "are swapped. The model gives y from x, so x goes in the design "
+                          "matrix (and first in curve_fit(f, x, y) or polyfit(x, y, n)).")
+    for k, (p, dy) in enumerate(zip(problem.params, problem.derivatives, strict=True)):
+        if dy != 1 or len(problem.params) < 2:
+            continue
+        rest = [q for q in problem.params if q != p]
+        through = Problem(problem.model.xreplace({p: 0}), problem.x, rest, d)
+        solved = solve_linear(through)
+        if solved is None:
+            continue
+        values = list(solved[-1])
+        values.insert(k, sp.Integer(0))
+        yield Mistake("intercept_forgotten", values,
+                      f"That is the fit without the intercept {p.name} (forced through "
+                      f"{p.name} = 0): the design matrix A needs a column of 1s for {p.name}, "
+                      "and the normal equations a row for it.")
+
+
 # -- fit ---------------------------------------------------------------------------------
 def fit_mistakes(result) -> Iterator[Mistake]:
     """Fit: chi^2 divided by sigma instead of sigma^2, without sigma, not squared or
     averaged; the residual's sign (gradient and steps; for chi^2 itself it cannot matter),
     the factor 2 of the gradient dropped, the rate left out of a step; the normal equations
-    out of line, the parameters swapped."""
+    out of line, the x and y columns swapped, the intercept forgotten, the parameters
+    swapped."""
     from calctutor.topics.optimise.fit import Problem, gradient_descent, solve_linear
 
     d = result.data

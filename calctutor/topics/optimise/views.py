@@ -402,9 +402,22 @@ def fit_view(result: FitResult) -> Document:
                                       f" (r = {result.identifiability.rank}: the number of "
                                       "parameter combinations the data determine.)"
                                       if result.identifiability else ""))))
+        doc += _python_blocks(result)
     else:
         doc += plot_block(result.plot)
     return doc
+
+
+def _python_blocks(result: FitResult) -> list:
+    """The same fit as the course's labs write it (SciPy / NumPy), as text to copy."""
+    from calctutor.topics.optimise.fit_code import python_lines
+
+    lines = python_lines(result)
+    if not lines:
+        return []
+    return [Paragraph(("The same fit in Python, as in the course's labs (SciPy's curve_fit "
+                       "minimises the same χ²; not run here):",)),
+            *(Paragraph((Verbatim(line),)) for line in lines)]
 
 
 def _fit_values(result: FitResult) -> list:
