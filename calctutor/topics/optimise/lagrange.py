@@ -17,8 +17,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-import re
 import random
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -280,7 +280,7 @@ def to_places(spec, text: str):
         return None
     return dataclasses.replace(
         spec, tolerance=half * (1 + 1e-9) / scale,
-        what=f"{spec.what}, checked to {d} decimal place{'s' if d != 1 else ''} "
+        what=f"{spec.what} to {d} decimal place{'s' if d != 1 else ''} "
              f"(within {half:g})")
 
 
@@ -552,7 +552,7 @@ def _follow_curve(f, g, eqs, variables, multipliers):
         except (ArithmeticError, ValueError, TypeError):
             continue
         root = _newton(F, J, [float(p[0]), float(p[1]), lam])
-        if root is None or any(abs(a - b) > 1e-5 * (1 + abs(b)) for a, b in zip(root[:2], p)):
+        if root is None or any(abs(a - b) > 1e-5 * (1 + abs(b)) for a, b in zip(root[:2], p, strict=True)):
             continue   # Newton left the turn: it is not confirmed as a solution of ∇L = 0
         value = _real_value(f, variables, tuple(sp.Float(v, 15) for v in root[:2]))
         if value is None:
