@@ -482,7 +482,7 @@ def _numeric_stationary(f, eqs, variables, multipliers, positive, domain, constr
     Every candidate carries its residual |∇L|."""
     candidates = within(_budget(NUMERIC_SECONDS), _solve_numeric, f, eqs, variables, multipliers,
                         positive, default=[]) or []
-    candidates = [c for c in candidates if _defined(c, variables, domain)]
+    candidates = _dedupe([c for c in candidates if _defined(c, variables, domain)])
     from_starts = len(candidates)
     sampling = None
     if len(variables) == 2 and len(constraints) == 1 and not positive and _smooth([f]):
