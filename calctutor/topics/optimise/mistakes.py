@@ -137,7 +137,6 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
                       f"That is f at a stationary point of f itself, ignoring the constraint "
                       f"(∇f = 0 at {_where(v, point)}). With a constraint, solve ∇f = λ ∇g "
                       "together with g = 0.")
-    yield from _one_start_mistakes(result, want_max, best_value)
     # Only solving grad L = 0 misses the points where the constraint's gradient vanishes.
     singular = [c for c in result.candidates if c.singular and not c.multipliers]
     regular = [c for c in result.candidates if c.multipliers]
@@ -159,6 +158,8 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
         kept_best = pick(kept, key=lambda c: c.numeric_value)
         if abs(kept_best.numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
             yield Mistake("lost_solutions", kept_best.value, _lost_feedback(v, zero, True))
+    if result.method == "numeric":
+        yield from _one_start_mistakes(result, want_max, best_value)
     for c in result.candidates:
         gap = 1e-9 * max(1, abs(c.numeric_value))
         better = [d for d in result.candidates
