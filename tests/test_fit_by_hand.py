@@ -173,3 +173,20 @@ def test_cli_fit_shows_the_normal_equations_and_the_code(tmp_path):
     assert json.loads(res.stdout)["python"][0] == "import numpy"
     res = CliRunner().invoke(app, ["fit", str(path), "--model", "m x + c", "--answer", "5/2, 0"])
     assert res.exit_code == 1 and "intercept" in res.stdout
+
+
+@pytest.mark.parametrize("xs, ys, params", [
+    ([0, 1, 2, 3], [1, 3, 4, 8], ["m", "c"]),
+    ([-3, -1, 2], [2, -1, -4], ["c", "m"]),     # the other order: AᵀA the other way round
+])
+def test_the_line_by_hand_gives_the_least_squares_line(xs, ys, params):
+    from calctutor.render.plain import render_plain
+    from calctutor.topics.optimise.views import fit_view
+
+    result = fit(xs, ys, "m x + c", params)
+    text = " ".join(render_plain(fit_view(result), width=200).split())
+    m, c = least_squares(xs, ys, 1)
+    assert "m = (N sum xy - sum x sum y)/(N sum x^2 - (sum x)^2) = " in text
+    assert f" = {sp.sstr(m)}, then c = (sum y - m sum x)/N = {sp.sstr(c)}." in text
+    first = "[[sum x^2, sum x], [sum x, N]]" if params == ["m", "c"] else "[[N, sum x], [sum x, sum x^2]]"
+    assert first in text

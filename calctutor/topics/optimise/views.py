@@ -487,7 +487,43 @@ def _normal_blocks(result: FitResult) -> list:
     out.append(Math(("AᵀW(y − b)",), _round_matrix(r)))
     out.append(Math(("Solve AᵀWA p = AᵀW(y − b) for p",),
                     sp.Eq(p, _round_matrix(sp.Matrix(result.values)), evaluate=False)))
+    out += _line_by_hand(result)
     return out
+
+
+def _line_by_hand(result: FitResult) -> list:
+    """For a straight line y = m x + c without σ: the sums and the solution by elimination,
+    as a learner works it on paper."""
+    from calctutor.topics.optimise.fit_code import _polynomial
+
+    d = result.data
+    order = _polynomial(result.model, result.x, result.params)
+    if order is None or len(order) != 2 or d.sigma is not None or not d.exact:
+        return []
+    slope, intercept = order
+    n = d.n
+    sx, sy = sum(d.x), sum(d.y)
+    sxx = sum(v * v for v in d.x)
+    sxy = sum(u * v for u, v in zip(d.x, d.y, strict=True))
+    if n * sxx - sx**2 == 0:
+        return []
+    m = sp.Rational(n * sxy - sx * sy, n * sxx - sx**2)
+    c = (sy - m * sx) / n
+    s, i = slope.name, intercept.name
+
+    def v(e):  # a negative number in brackets inside a product
+        return f"({sp.sstr(e)})" if e < 0 else sp.sstr(e)
+
+    if list(result.params) == [slope, intercept]:
+        shape = "AᵀA = [[Σx², Σx], [Σx, N]] and Aᵀy = [Σxy, Σy]"
+    else:
+        shape = "AᵀA = [[N, Σx], [Σx, Σx²]] and Aᵀy = [Σy, Σxy]"
+    return [Paragraph((
+        f"By hand: for a straight line, {shape}, here Σx = {sp.sstr(sx)}, Σx² = "
+        f"{sp.sstr(sxx)}, Σy = {sp.sstr(sy)}, Σxy = {sp.sstr(sxy)}, N = {n}. Eliminating {i} "
+        f"gives {s} = (N Σxy − Σx Σy)/(N Σx² − (Σx)²) = ({n}·{v(sxy)} − {v(sx)}·{v(sy)})/"
+        f"({n}·{v(sxx)} − {v(sx)}²) = {sp.sstr(m)}, then {i} = (Σy − {s} Σx)/N = "
+        f"{sp.sstr(c)}.",))]
 
 
 def _round_matrix(M):
