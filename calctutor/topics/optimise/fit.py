@@ -228,7 +228,7 @@ class FitResult:
                     "matrix": [[json_value(v) for v in row] for row in self.normal_matrix.tolist()],
                     "rhs": [json_value(v) for v in self.normal_rhs],
                 }
-        if self.at is None:
+        if self.at is None and self.status == "best fit":
             from calctutor.topics.optimise.fit_code import python_lines
 
             out["python"] = python_lines(self)

@@ -413,8 +413,8 @@ def _python_blocks(result: FitResult) -> list:
     from calctutor.topics.optimise.fit_code import python_lines
 
     lines = python_lines(result)
-    if not lines:
-        return []
+    if not lines or result.status != "best fit":
+        return []  # steps that stopped short of the best fit are not what curve_fit returns
     return [Paragraph(("The same fit in Python, as in the course's labs (SciPy's curve_fit "
                        "minimises the same χ²; not run here):",)),
             *(Paragraph((Verbatim(line),)) for line in lines)]
