@@ -127,13 +127,14 @@ def descent(expr, *, start, rate="1/10", max_iter=1000, steps=None, tol=1e-8, as
                  time_limit)
 
 
-def lagrange(expr, *, constraint, goal="max", vars=None, positive=False,
+def lagrange(expr, *, constraint, goal="max", vars=None, positive=False, numeric=False,
              time_limit=None) -> Solution:
-    """Optimise ``expr`` on the constraints (``constraint``: "x^2 + y^2 = 1" or a list)."""
+    """Optimise ``expr`` on the constraints (``constraint``: "x^2 + y^2 = 1" or a list);
+    ``numeric``: solve grad L = 0 numerically only, as ``--numeric``."""
     if isinstance(constraint, str):
         constraint = [constraint]
     return solve("lagrange", dict(expr=expr, constraint=constraint, goal=goal, vars=vars,
-                                  positive=positive), time_limit)
+                                  positive=positive, numeric=numeric), time_limit)
 
 
 def fit(data, *, model, x="x", y="y", sigma=None, params=None, start=None, rate=None,
