@@ -231,3 +231,11 @@ def test_cli_numeric_answer_and_json():
     code, out = cli("lagrange", "x^2 y + e^x", "-c", "x^2 + y^2 = 4", "--numeric", "-f", "plain")
     flat = " ".join(out.split())
     assert "|grad L|" in out and "3600 points" in flat and "6 turns" in flat
+
+
+def test_the_python_library_solves_numerically_too():
+    import calctutor as ct
+
+    solution = ct.lagrange("x^2 y + e^x", constraint="x^2 + y^2 = 4", numeric=True)
+    assert solution.check("8.969").correct is True
+    assert solution.check("8.968").correct is False
