@@ -160,10 +160,10 @@ def test_another_local_maximum_is_named_as_stopping_at_one_start(solved):
     assert wrong.correct is False and wrong.diagnosis == "one_start_only"
     from calctutor.topics.optimise.mistakes import REVEALS
 
-    assert REVEALS["lagrange"]["lagrange_one_start"](result) is True
+    assert REVEALS["lagrange"]["one_start_only"](result) is True
     # an uncertain numerical solution cannot reveal it
     hyperbola = solve("x + e^y", "x^2 - y^2 = 1", goal="min")
-    assert REVEALS["lagrange"]["lagrange_one_start"](hyperbola) is False
+    assert REVEALS["lagrange"]["one_start_only"](hyperbola) is False
 
 
 def indep_lagrange_numeric(ex) -> float:

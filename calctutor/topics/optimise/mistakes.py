@@ -415,5 +415,5 @@ def _reveals_one_start(result, answer=None) -> bool:
 REVEALS = {
     "descent": {"descent_uphill": _reveals_uphill},
     "lagrange": {"lagrange_constraint_forgotten": _reveals_constraint,
-                 "lagrange_one_start": _reveals_one_start},
+                 "one_start_only": _reveals_one_start},
 }
