@@ -160,12 +160,17 @@ def test_the_6_7_templates_give_exact_least_squares_to_3_places():
         typed = ", ".join(f"{float(v):.3f}" for v in want)
         assert ex.check(typed).correct is True
         assert "curve_fit(" in "\n".join(ex.solve().to_json()["python"])
+        assert ex.solve().show_code   # the exercise's worked solution shows the code
 
 
 def test_cli_fit_shows_the_normal_equations_and_the_code(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("x,y\n0,1\n1,3\n2,4\n3,8\n")
     res = CliRunner().invoke(app, ["fit", str(path), "--model", "m x + c", "-f", "plain"])
+    assert res.exit_code == 0
+    assert "A^TWA" in res.stdout and "By hand" in res.stdout and "curve_fit" not in res.stdout
+    res = CliRunner().invoke(app, ["fit", str(path), "--model", "m x + c", "--show-code",
+                                   "-f", "plain"])
     assert res.exit_code == 0
     assert "A^TWA" in res.stdout and "curve_fit(lambda x, m, c:" in res.stdout
     assert "numpy.polyfit(x, y, 1)" in res.stdout

@@ -117,6 +117,7 @@ def register(app) -> None:
         'calctutor fit examples/data.csv --model "m*x + c" --at m=1,c=-1 --rate 1/4 --steps 1',
         'calctutor fit examples/heights.csv --x height --y count --sigma err --model "n exp(-(height-mu)^2/(2 s^2))" --params n,mu,s --start n=100,mu=170,s=6',
         'calctutor fit examples/data.csv --model "m*x + c" --answer "11/5, 7/10"',
+        'calctutor fit examples/data.csv --model "a x^2 + b x + c" --show-code',
     ))
     def fit(
         data: Annotated[str, typer.Argument(help="A CSV file with a header row (columns x, y, "
@@ -146,6 +147,10 @@ def register(app) -> None:
             "--params order; default), chi2; with --at: chi2 (default), gradient, or steps "
             "(the parameters after the --steps).", metavar="GOAL")] = None,
         plot: PlotOpt = False,
+        show_code: Annotated[bool, typer.Option(
+            "--show-code", help="Also show the same fit in Python, as the course's labs "
+            "write it (scipy.optimize.curve_fit; numpy.polyfit for a polynomial).",
+            metavar="")] = False,
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".", metavar="ANSWER")] = None,
         show: ShowOpt = False,
@@ -161,7 +166,8 @@ def register(app) -> None:
         chi^2 and its gradient at given parameters (and takes --steps descent steps).
         Parameters the data cannot separate (a*b*x: only a*b) are reported as the
         combination the data determine; a descent that diverges or oscillates is an error
-        (exit 2) that names a rate below the step-size limit.
+        (exit 2) that names a rate below the step-size limit. --show-code adds the same fit
+        as the course's labs write it in Python (SciPy's curve_fit, NumPy's polyfit).
         """
         out = resolve_output(fmt)
         _point_to_samples(data)
@@ -173,7 +179,8 @@ def register(app) -> None:
             if model is None:
                 raise UsageError("give the model with --model, e.g. --model \"a*x + b\"")
             result = run_fit(data, model, x=x, y=y, sigma=sigma, params=params, start=start,
-                             rate=rate, steps=steps, at=at, plot=plot, goal=goal)
+                             rate=rate, steps=steps, at=at, plot=plot, goal=goal,
+                             show_code=show_code)
             return respond(result, out, answer, show)
 
         prepare("calctutor.topics.optimise.run", checking=answer is not None)

@@ -31,7 +31,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def math_of(text: str):
     """An expression (or an equation ``lhs = rhs``) of a prompt or an answer as SymPy
-    (calctutor's safe parser), or None. The multiplier ``lam`` is printed as λ."""
+    (calctutor's safe parser), or None."""
     if text.count("=") == 1:
         lhs, rhs = (math_of(side) for side in text.split("="))
         if lhs is None or rhs is None:
@@ -40,8 +40,7 @@ def math_of(text: str):
     expr = _parse(text)
     if expr is None:
         return None
-    lam = [s for s in expr.free_symbols if s.name == "lam"]
-    return expr.subs({s: sympy.Symbol("lambda", real=True) for s in lam}) if lam else expr
+    return expr  # every printer shows the multiplier lam as λ (plain: lam)
 
 
 def _parse(text: str):

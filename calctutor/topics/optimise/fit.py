@@ -187,6 +187,7 @@ class FitResult:
     extra: dict = field(default_factory=dict)
     identifiability: Identifiability | None = None
     status: str = "best fit"   # "best fit", "undetermined", "not converged", "after steps"
+    show_code: bool = False    # the worked solution shows the same fit in Python
 
     @property
     def determined(self) -> tuple[bool, ...]:

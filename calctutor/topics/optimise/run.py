@@ -167,8 +167,9 @@ def data_from(data, x: str, y: str, sigma: str | None) -> Data:
 
 def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = None,
             params=None, start=None, rate=None, steps: int | None = None, at=None,
-            plot: bool = False, goal: str | None = None) -> FitResult:
-    """Fit ``model`` to the data (or, with ``at``, evaluate chi^2 and its gradient there)."""
+            plot: bool = False, goal: str | None = None, show_code: bool = False) -> FitResult:
+    """Fit ``model`` to the data (or, with ``at``, evaluate chi^2 and its gradient there);
+    ``show_code``: the worked solution also shows the same fit in Python (SciPy/NumPy)."""
     from calctutor.topics.inputs import names_list, point_text
 
     x = x or "x"
@@ -279,6 +280,8 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
         from calctutor.topics.optimise.fit import fit_plot_data
 
         result = dataclasses.replace(result, plot=fit_plot_data(result))
+    if show_code:
+        result = dataclasses.replace(result, show_code=True)
     return result
 
 

@@ -413,7 +413,7 @@ def _python_blocks(result: FitResult) -> list:
     from calctutor.topics.optimise.fit_code import python_lines
 
     lines = python_lines(result)
-    if not lines or result.status != "best fit":
+    if not lines or result.status != "best fit" or not result.show_code:
         return []  # steps that stopped short of the best fit are not what curve_fit returns
     return [Paragraph(("The same fit in Python, as in the course's labs (SciPy's curve_fit "
                        "minimises the same χ²; not run here):",)),
