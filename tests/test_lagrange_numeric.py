@@ -239,3 +239,13 @@ def test_the_python_library_solves_numerically_too():
     solution = ct.lagrange("x^2 y + e^x", constraint="x^2 + y^2 = 4", numeric=True)
     assert solution.check("8.969").correct is True
     assert solution.check("8.968").correct is False
+
+
+def test_f_constant_along_the_curve_is_said_so_not_called_an_empty_constraint():
+    result = solve("x^2 + y^2", "x^2 + y^2 = 4")
+    assert result.sampling is not None and result.sampling.turns == 0
+    assert not result.complete and not result.candidates
+    values = [c.numeric_value for c in result.candidates]
+    text = result.sampling.sentence(max(values, default=None), min(values, default=None))
+    assert "f is constant along it" in text
+    assert not any("may be empty" in n for n in result.notes)

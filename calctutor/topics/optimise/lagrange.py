@@ -398,7 +398,8 @@ def _solve(f, reading, constraints, readings, variables, multipliers, positive, 
                 notes.append(f"The {word} value of f among the candidates is the {goal_word} "
                              f"only if f has a {goal_word} on the constraint, which is not "
                              "proved here.")
-    if not candidates and not families and mxw is None and mnw is None:
+    if not candidates and not families and mxw is None and mnw is None \
+            and found.sampling is None:
         notes.append("No point of the constraint set was found at all (a numerical search "
                      "from many starts): it may be empty.")
     candidates = within(_budget(3.0), _classify, f, constraints, variables, multipliers, candidates,

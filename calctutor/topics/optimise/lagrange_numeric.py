@@ -51,6 +51,11 @@ class Sampling:
 
     def sentence(self, best_high: float | None, best_low: float | None) -> str:
         """What the sampling shows, in words."""
+        if self.turns == 0:
+            return (f"The constraint is {self.curve}, a closed curve, and f is constant along "
+                    f"it (all {self.samples} samples are {_g(self.high)} to 11 digits): every "
+                    "point of it is both a maximum and a minimum, so there are no isolated "
+                    "candidates.")
         head = (f"The constraint is {self.curve}, so it is a closed, bounded curve with "
                 "∇g ≠ 0 everywhere on it. f was evaluated at "
                 f"{self.samples} points along it (every {self.spacing_degrees:g} degrees "
@@ -217,7 +222,12 @@ def sample_curve(star: Star, f: sp.Expr, x: sp.Symbol, y: sp.Symbol, samples: in
 
 def turns(values) -> list[tuple[int, str]]:
     """The indices where the cyclic samples turn: (i, "max") or (i, "min"). A flat run
-    counts once, at its first sample."""
+    counts once, at its first sample; differences below 11 digits of the samples' scale are
+    round-off, not turns (a constant f wiggles in its last bits)."""
+    import numpy as np
+
+    scale = float(np.max(np.abs(values))) or 1.0
+    values = np.round(np.asarray(values) / scale * 1e11)
     n = len(values)
     out = []
     for i in range(n):
