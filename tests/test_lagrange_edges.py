@@ -182,9 +182,11 @@ def test_transcendental_on_a_circle_agrees_with_a_grid():
     hi, lo = _grid_extremes(lambda a, b: np.exp(a) + b, (np.cos, np.sin), 0, 2 * math.pi)
     assert abs(max(c.numeric_value for c in r.candidates) - hi) < 1e-6
     assert abs(min(c.numeric_value for c in r.candidates) - lo) < 1e-6
-    # numerical candidates are never called global: the search may have missed one
-    assert r.method == "numeric" and not any(c.best for c in r.candidates)
-    assert not r.complete
+    # numerical candidates are called global only with the evidence that none was missed:
+    # f followed along the whole (closed) circle, every turn of it refined to a candidate
+    assert r.method == "numeric" and r.sampling.certain and r.complete
+    assert [c.best for c in r.candidates if c.best] == [("global minimum",),
+                                                        ("global maximum",)]
 
 
 def test_degenerate_second_order_test_goes_to_higher_order_along_the_line():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -52,11 +53,18 @@ PARAMS = {"data": {"x": ["0", "1", "2", "3"], "y": ["1", "3", "4", "7"]}, "model
 PARAMS_SIGMA = dict(SIGMA, goal="params")
 del PARAMS_SIGMA["at"]
 XY_CIRCLE = {"expr": "x y", "constraint": ["x^2 + y^2 = 1"], "goal": "system"}
+NUMERIC = {"expr": "x^2 y + e^x", "constraint": ["x^2 + y^2 = 4"], "goal": "max", "numeric": True}
 TWO_CONSTRAINTS = {"expr": "x + y + z", "constraint": ["x^2 + y^2 + z^2 = 1", "x - y = 0"],
                    "goal": "system"}
 
 # The right answer of each row, computed independently (SymPy on the problem, or arithmetic
 # by hand for the iterations), keyed by a name the table rows refer to.
+def _circle_max(f, radius):
+    """The largest of f sampled densely on the circle of that radius (NumPy)."""
+    t = np.linspace(0, 2 * np.pi, 400_000, endpoint=False)
+    return float(f(radius * np.cos(t), radius * np.sin(t)).max())
+
+
 a1 = sp.tanh(1)
 a2 = sp.tanh(2 * a1)
 RIGHT = {
@@ -120,6 +128,7 @@ RIGHT = {
     "chi2 line mean": 13,
     "along x^2+xy": 6 / sp.sqrt(5),  # ∇f(1, 2) = (4, 1), v = (1, 2), |v| = sqrt(5)
     "network 3,4,2": 4 * 3 + 4 + 2 * 4 + 2,
+    "max x^2 y + e^x": _circle_max(lambda u, v: u**2 * v + np.exp(u), 2),
 }
 
 
@@ -269,6 +278,12 @@ TABLE = [
     (6, "fit", PARAMS, None, "[-33/5, 179/10]", "params", "normal_equations_mismatch"),
     (6, "fit", PARAMS, None, "[9/10, 19/10]", "params", "wrong_variable_order"),
     (6, "fit", PARAMS_SIGMA, None, "[3/2, 3/2]", "params sigma", "sigma_ignored"),
+    # the line through the origin: m = Σxy/Σx² = 32/14
+    (6, "fit", PARAMS, None, "[16/7, 0]", "params", "intercept_forgotten"),
+    # x fitted against y: slope Σ(x - 15/4)(y - 3/2)/Σ(x - 15/4)² = (19/2)/(75/4) on swapped data
+    (6, "fit", PARAMS, None, "[38/75, -2/5]", "params", "x_y_swapped"),
+    # f at the other local maximum (a second start of Newton's method)
+    (5, "lagrange", NUMERIC, None, "3.276", "max x^2 y + e^x", "one_start_only"),
 ]
 
 CHECKS = {"determinant": check_determinant, "activations": check_output}

@@ -47,6 +47,8 @@ results = [
     run_kind("newton", {"expr": "x^2 - 2", "x0": "1"}),
     run_kind("descent", {"expr": "x^2 + y^2", "start": "x=1,y=1", "rate": "1/4", "steps": 2}),
     run_kind("lagrange", {"expr": "x y", "constraint": ["x^2 + y^2 = 8"]}),
+    run_kind("lagrange", {"expr": "x^2 y + e^x", "constraint": ["x^2 + y^2 = 4"],
+                          "numeric": True}),  # the sampling along the curve
     run_kind("fit", {"data": DATA + "/line4.csv", "model": "m*x + c"}),
     run_kind("fit", {"data": DATA + "/line4.csv", "model": "a*b*x + c"}),  # only a*b is determined
 ]

@@ -148,22 +148,24 @@ def descent(expr, *, start, rate="1/10", max_iter=1000, steps=None, tol=1e-8, as
                  time_limit)
 
 
-def lagrange(expr, *, constraint, goal="max", vars=None, positive=False,
+def lagrange(expr, *, constraint, goal="max", vars=None, positive=False, numeric=False,
              time_limit=None) -> Solution:
-    """Optimise ``expr`` on the constraints (``constraint``: "x^2 + y^2 = 1" or a list)."""
+    """Optimise ``expr`` on the constraints (``constraint``: "x^2 + y^2 = 1" or a list);
+    ``numeric``: solve grad L = 0 numerically only, as ``--numeric``."""
     if isinstance(constraint, str):
         constraint = [constraint]
     return solve("lagrange", dict(expr=expr, constraint=constraint, goal=goal, vars=vars,
-                                  positive=positive), time_limit)
+                                  positive=positive, numeric=numeric), time_limit)
 
 
 def fit(data, *, model, x="x", y="y", sigma=None, params=None, start=None, rate=None,
-        steps=None, at=None, goal=None, time_limit=None) -> Solution:
+        steps=None, at=None, goal=None, show_code=False, time_limit=None) -> Solution:
     """Fit ``model`` to ``data`` by least squares: a CSV path, a dict of columns, or a pandas
-    DataFrame (pandas is never required)."""
+    DataFrame (pandas is never required); ``show_code=True`` adds the same fit as SciPy or
+    NumPy code (text, never run)."""
     return solve("fit", dict(data=_columns(data), model=model, x=x, y=y, sigma=sigma,
                              params=params, start=start, rate=rate, steps=steps, at=at,
-                             goal=goal), time_limit)
+                             goal=goal, show_code=show_code), time_limit)
 
 
 def check(command: str, answer, *, time_limit=None, **options) -> Verdict:

@@ -70,6 +70,7 @@ def register(app) -> None:
         'calctutor lagrange "x y z" --constraint "x + y + z = 3" --positive',
         'calctutor lagrange "x + y + z" --constraint "x^2 + y^2 = 1" --constraint "z = x"',
         'calctutor lagrange "x y" --constraint "x^2 + y^2 = 8" --answer 4',
+        'calctutor lagrange "x^2 y + e^x" --constraint "x^2 + y^2 = 4" --numeric --answer 8.969',
         'calctutor lagrange "x + y" --constraint "x^2+y^2-2" --goal system --answer "1 - 2 lam x, 1 - 2 lam y, 2 - x^2 - y^2"',
     ))
     def lagrange(
@@ -80,6 +81,10 @@ def register(app) -> None:
         positive: Annotated[bool, typer.Option(
             "--positive", help="Restrict every variable to positive values.", metavar="")] = False,
         vars_: VarsOpt = None,
+        numeric: Annotated[bool, typer.Option(
+            "--numeric", help="Solve grad L = 0 numerically (Newton's method from many "
+            "starts; on a closed curve in the plane f is also sampled all along it), "
+            "without trying the exact solve first.", metavar="")] = False,
         goal: Annotated[str, typer.Option(
             "--goal", help="What --answer checks: max (the maximum value of f, default), "
             "min (the minimum value), or system (the components of grad L, in the order "
@@ -95,14 +100,15 @@ def register(app) -> None:
         The Lagrangian is L = f - lam g.
 
         Shows the Lagrangian, the system grad L = 0, its solutions (exact, or numerical
-        from several starts when exact solving fails, and then it says so; a system with no
-        solution is proved so), the points where grad g = 0 or f is not differentiable,
+        from several starts when exact solving fails or with --numeric, and then it says so,
+        with each candidate's residual |grad L|; a system with no solution is proved so), the points where grad g = 0 or f is not differentiable,
         f and the kind of every candidate (local max/min by the second-order test along
         the constraint), and the maximum and minimum when they exist, with a curve along
         which f is unbounded when they do not.
         """
         compute("lagrange", fmt, answer, show, expr=expr,
-                constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal)
+                constraint=list(constraint or []), positive=positive, vars=vars_, goal=goal,
+                numeric=numeric)
 
     @app.command(epilog=examples(
         'calctutor fit examples/data.csv --model "m*x + c"',
@@ -111,6 +117,7 @@ def register(app) -> None:
         'calctutor fit examples/data.csv --model "m*x + c" --at m=1,c=-1 --rate 1/4 --steps 1',
         'calctutor fit examples/heights.csv --x height --y count --sigma err --model "n exp(-(height-mu)^2/(2 s^2))" --params n,mu,s --start n=100,mu=170,s=6',
         'calctutor fit examples/data.csv --model "m*x + c" --answer "11/5, 7/10"',
+        'calctutor fit examples/data.csv --model "a x^2 + b x + c" --show-code',
     ))
     def fit(
         data: Annotated[str, typer.Argument(help="A CSV file with a header row (columns x, y, "
@@ -140,6 +147,10 @@ def register(app) -> None:
             "--params order; default), chi2; with --at: chi2 (default), gradient, or steps "
             "(the parameters after the --steps).", metavar="GOAL")] = None,
         plot: PlotOpt = False,
+        show_code: Annotated[bool, typer.Option(
+            "--show-code", help="Also show the same fit in Python, as the course's labs "
+            "write it (scipy.optimize.curve_fit; numpy.polyfit for a polynomial).",
+            metavar="")] = False,
         answer: Annotated[Optional[str], typer.Option(
             "--answer", "-a", help="Check your answer (see --goal), e.g. \"11/5, 7/10\".", metavar="ANSWER")] = None,
         show: ShowOpt = False,
@@ -155,7 +166,8 @@ def register(app) -> None:
         chi^2 and its gradient at given parameters (and takes --steps descent steps).
         Parameters the data cannot separate (a*b*x: only a*b) are reported as the
         combination the data determine; a descent that diverges or oscillates is an error
-        (exit 2) that names a rate below the step-size limit.
+        (exit 2) that names a rate below the step-size limit. --show-code adds the same fit
+        as the course's labs write it in Python (SciPy's curve_fit, NumPy's polyfit).
         """
         out = resolve_output(fmt)
         _point_to_samples(data)
@@ -167,7 +179,8 @@ def register(app) -> None:
             if model is None:
                 raise UsageError("give the model with --model, e.g. --model \"a*x + b\"")
             result = run_fit(data, model, x=x, y=y, sigma=sigma, params=params, start=start,
-                             rate=rate, steps=steps, at=at, plot=plot, goal=goal)
+                             rate=rate, steps=steps, at=at, plot=plot, goal=goal,
+                             show_code=show_code)
             return respond(result, out, answer, show)
 
         prepare("calctutor.topics.optimise.run", checking=answer is not None)

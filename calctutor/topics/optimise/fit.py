@@ -9,6 +9,7 @@ a_next = a - gamma grad chi^2, with d chi^2/d a_k = -2 sum (y_i - y(x_i; a)) (dy
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import os
 import re
@@ -186,6 +187,7 @@ class FitResult:
     extra: dict = field(default_factory=dict)
     identifiability: Identifiability | None = None
     status: str = "best fit"   # "best fit", "undetermined", "not converged", "after steps"
+    show_code: bool = False    # the worked solution shows the same fit in Python
 
     @property
     def determined(self) -> tuple[bool, ...]:
@@ -227,6 +229,10 @@ class FitResult:
                     "matrix": [[json_value(v) for v in row] for row in self.normal_matrix.tolist()],
                     "rhs": [json_value(v) for v in self.normal_rhs],
                 }
+        if self.at is None and self.status == "best fit":
+            from calctutor.topics.optimise.fit_code import python_lines
+
+            out["python"] = python_lines(self)
         if self.notes:
             out["notes"] = list(self.notes)
         return out
@@ -265,9 +271,19 @@ class FitResult:
             raise UsageError(
                 "--answer cannot check the best-fit parameters: "
                 + ident.sentence().rstrip(".") + ". Check chi^2 with --goal chi2 instead")
-        return AnswerSpec("numbers", list(self.values),
+        spec = AnswerSpec("numbers", list(self.values),
                           f"the best-fit parameters ({', '.join(names)})", mistakes=mistakes,
                           tolerance=tol, entry_names=names)
+        return dataclasses.replace(spec, adapt=lambda text: _places(spec, text))
+
+
+def _places(spec, text: str):
+    """Decimals typed: checked to that many places, and the verdict says so."""
+    from calctutor.topics.optimise.lagrange import to_places
+
+    if not re.search(r"\d\.\d", text):
+        return None
+    return to_places(spec, text)
 
 
 def chi2_gradient_terms(result) -> tuple[sp.Expr, ...]:

@@ -14,9 +14,11 @@ the reason the test cannot decide.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -30,6 +32,7 @@ from calctutor.sandbox import within
 from calctutor.steps.differentiate import diff_steps
 from calctutor.steps.tidy import tidy
 from calctutor.topics.optimise.lagrange_bounds import ATTAINED, UNKNOWN, statuses
+from calctutor.topics.optimise.lagrange_numeric import Sampling
 from calctutor.topics.optimise.linalg import linear_solve
 
 SOLVE_SECONDS = 3.0       # soft limit for the exact solve
@@ -70,6 +73,7 @@ class Candidate:
     kind: str = ""
     reason: str = ""
     best: tuple[str, ...] = ()
+    residual: float | None = None   # |∇L| at a numerical candidate (how well it solves)
 
     def to_json(self, variables) -> dict:
         out = {
@@ -84,6 +88,8 @@ class Candidate:
         }
         if self.reason:
             out["reason"] = self.reason
+        if self.residual is not None:
+            out["residual"] = self.residual
         return out
 
     @property
@@ -146,6 +152,10 @@ class LagrangeResult:
     # every max or min of f on the constraint is among the candidates (exact solving,
     # smooth f and g): otherwise a numerical search may have missed one
     complete: bool = True
+    # f followed along a closed constraint curve (the numerical path's completeness evidence)
+    sampling: Sampling | None = None
+    starts: int = 0                    # Newton's starting points (numerical path)
+    numeric_asked: bool = False        # --numeric: the exact solve was skipped on request
 
     @property
     def largest(self) -> tuple[Candidate, ...]:
@@ -202,6 +212,10 @@ class LagrangeResult:
                             "value": w[1]}
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.sampling is not None:
+            out["sampling"] = self.sampling.to_json()
+        if self.starts:
+            out["starts"] = self.starts
         return out
 
     def answer_spec(self):
@@ -235,9 +249,39 @@ class LagrangeResult:
         what = (f"the {word} value of f" if proved else
                 f"the {'largest' if self.goal == 'max' else 'smallest'} candidate value of f "
                 f"(the {word}, if f has one and no candidate was missed)")
-        return AnswerSpec("number", best[0].value, what, variables=(), label=word,
+        if proved and best[0].numerical:
+            what = f"the {word} value of f (found numerically)"
+        spec = AnswerSpec("number", best[0].value, what, variables=(), label=word,
                           mistakes=lambda: lagrange_mistakes(self),
                           tolerance=1e-6 if self.method == "numeric" else 1e-9)
+        if not best[0].numerical:
+            return spec
+        return dataclasses.replace(spec, adapt=lambda text: to_places(spec, text))
+
+
+# A numerical value is known to about this many decimal places (Newton's residual is
+# below 1e-9): more typed places are checked to this many.
+KNOWN_PLACES = 9
+
+
+def to_places(spec, text: str):
+    """The spec of a numerical value (or values) checked to the decimal places typed in ``text`` (half
+    a unit in the last place), and saying so; an answer without decimals is checked to
+    ``KNOWN_PLACES``. Too few places for about 3 significant digits: None (the general check
+    then calls the answer too rough)."""
+    places = [len(d) for d in re.findall(r"\d*\.(\d+)", text)]
+    entries = spec.expected if isinstance(spec.expected, (list, tuple)) else [spec.expected]
+    scale = max(1.0, *(abs(float(sp.N(e))) for e in entries))
+    if not places:
+        return dataclasses.replace(spec, tolerance=10.0 ** -KNOWN_PLACES)
+    d = min(max(places), KNOWN_PLACES)
+    half = 0.5 * 10.0 ** -d
+    if half > 1e-3 * scale:
+        return None
+    return dataclasses.replace(
+        spec, tolerance=half * (1 + 1e-9) / scale,
+        what=f"{spec.what} to {d} decimal place{'s' if d != 1 else ''} "
+             f"(within {half:g})")
 
 
 def _extreme(candidates, pick) -> tuple[Candidate, ...]:
@@ -282,26 +326,29 @@ def system(L, variables, multipliers) -> tuple[sp.Expr, ...]:
 def solve_lagrange(f: sp.Expr, reading: Reading, constraints: Sequence[sp.Expr],
                    readings: Sequence[Reading], variables: Sequence[sp.Symbol],
                    multipliers: Sequence[sp.Symbol], *, positive: bool = False,
-                   goal: str = "max", solve_seconds: float | None = None) -> LagrangeResult:
-    """Build L, its system grad L = 0, solve it (exactly, else numerically), add the points
-    where the constraint's gradient vanishes, classify each candidate, pick max/min."""
+                   goal: str = "max", solve_seconds: float | None = None,
+                   numeric: bool = False) -> LagrangeResult:
+    """Build L, its system grad L = 0, solve it (exactly, else numerically; ``numeric``:
+    numerically only), add the points where the constraint's gradient vanishes, classify
+    each candidate, pick max/min."""
     _deadline.append(time.monotonic() + TOTAL_SECONDS)
     try:
         return _solve(f, reading, constraints, readings, variables, multipliers, positive,
-                      goal, solve_seconds)
+                      goal, solve_seconds, numeric)
     finally:
         _deadline.pop()
 
 
 def _solve(f, reading, constraints, readings, variables, multipliers, positive, goal,
-           solve_seconds) -> LagrangeResult:
+           solve_seconds, numeric=False) -> LagrangeResult:
     variables, multipliers = tuple(variables), tuple(multipliers)
     constraints = tuple(constraints)
     L = lagrangian(f, constraints, multipliers)
     eqs = system(L, variables, multipliers)
     seconds = SOLVE_SECONDS if solve_seconds is None else solve_seconds
     domain = _domain(f, constraints, (reading, *readings))
-    found = _stationary(f, eqs, variables, multipliers, positive, seconds, domain)
+    found = _stationary(f, eqs, variables, multipliers, positive, seconds, domain,
+                        numeric=numeric, constraints=constraints)
     notes = list(found.notes)
     sing = _singular(f, constraints, variables, multipliers, positive, seconds, domain)
     notes += sing.notes
@@ -351,7 +398,8 @@ def _solve(f, reading, constraints, readings, variables, multipliers, positive, 
                 notes.append(f"The {word} value of f among the candidates is the {goal_word} "
                              f"only if f has a {goal_word} on the constraint, which is not "
                              "proved here.")
-    if not candidates and not families and mxw is None and mnw is None:
+    if not candidates and not families and mxw is None and mnw is None \
+            and found.sampling is None:
         notes.append("No point of the constraint set was found at all (a numerical search "
                      "from many starts): it may be empty.")
     candidates = within(_budget(3.0), _classify, f, constraints, variables, multipliers, candidates,
@@ -362,7 +410,8 @@ def _solve(f, reading, constraints, readings, variables, multipliers, positive, 
                           multipliers, L, eqs, tuple(candidates), found.method, positive, goal,
                           tuple(notes), tuple(families), **status,
                           system_status=found.status, system_proof=found.proof,
-                          singular_note=sing.summary, complete=complete)
+                          singular_note=sing.summary, complete=complete,
+                          sampling=found.sampling, starts=found.starts, numeric_asked=numeric)
 
 
 @dataclass
@@ -375,11 +424,18 @@ class _Found:
     notes: list = field(default_factory=list)
     complete: bool = True
     summary: str = ""
+    sampling: Sampling | None = None
+    starts: int = 0
 
 
-def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _Found:
-    """The solutions of grad L = 0: exact, proved absent, or numerical."""
+def _stationary(f, eqs, variables, multipliers, positive, seconds, domain, *,
+                numeric: bool = False, constraints=()) -> _Found:
+    """The solutions of grad L = 0: exact, proved absent, or numerical (``numeric``: the
+    exact solve is skipped)."""
     unknowns = (*variables, *multipliers)
+    if numeric:
+        return _numeric_stationary(f, eqs, variables, multipliers, positive, domain,
+                                   constraints, "was solved numerically, as asked (--numeric)")
     exact = within(_budget(seconds), _solve_system, eqs, unknowns, default=_TIMED_OUT)
     if isinstance(exact, tuple):
         sols, families = exact
@@ -413,15 +469,101 @@ def _stationary(f, eqs, variables, multipliers, positive, seconds, domain) -> _F
     if isinstance(exact, _Proof):
         return _Found([], [], status="no_solution", proof=exact.text, notes=[
             f"The system ∇L = 0 has no solution: {exact.text}."])
+    why = ("could not be solved exactly within the time limit, so it was solved numerically"
+           if exact is _TIMED_OUT else "could not be solved exactly (SymPy found no closed "
+           "form), so it was solved numerically")
+    return _numeric_stationary(f, eqs, variables, multipliers, positive, domain, constraints,
+                               why)
+
+
+def _numeric_stationary(f, eqs, variables, multipliers, positive, domain, constraints,
+                        why) -> _Found:
+    """Newton's method from many starts; for one constraint that is a closed star-shaped
+    curve in the plane, also f followed along the whole curve (the completeness evidence).
+    Every candidate carries its residual |∇L|."""
     candidates = within(_budget(NUMERIC_SECONDS), _solve_numeric, f, eqs, variables, multipliers,
                         positive, default=[]) or []
-    candidates = [c for c in candidates if _defined(c, variables, domain)]
-    why = ("could not be solved exactly within the time limit" if exact is _TIMED_OUT else
-           "could not be solved exactly (SymPy found no closed form)")
-    return _Found(candidates, [], method="numeric", status="numeric", complete=False, notes=[
-        f"The system {why}, so it was solved numerically (Newton's method from "
-        f"{NUMERIC_STARTS} starting points, each root checked: |∇L| < 1e-9 there): the "
-        "candidates marked numerical are approximate and some may be missing."])
+    candidates = _dedupe([c for c in candidates if _defined(c, variables, domain)])
+    from_starts = len(candidates)
+    sampling = None
+    if len(variables) == 2 and len(constraints) == 1 and not positive and _smooth([f]):
+        followed = within(_budget(4.0), _follow_curve, f, constraints[0], eqs, variables,
+                          multipliers, default=None)
+        if followed is not None:
+            more, sampling = followed
+            candidates = _dedupe([*candidates, *more])
+    unknowns = (*variables, *multipliers)
+    candidates = [replace(c, residual=_residual(eqs, unknowns, c)) for c in candidates]
+    n = len(candidates)
+    text = (f"The system {why}: Newton's method from {NUMERIC_STARTS} starting points found "
+            f"{from_starts} candidate{'s' if from_starts != 1 else ''}, each checked "
+            "(|∇L| < 1e-9 there, shown in the table).")
+    if sampling is not None and sampling.certain:
+        values = [c.numeric_value for c in candidates]
+        if n != from_starts:
+            text += (f" Following f along the constraint curve found {n - from_starts} more "
+                     "than the starts did (see below).")
+        complete = bool(values) and sampling.high <= max(values) + 1e-9 * (1 + abs(max(values))) \
+            and sampling.low >= min(values) - 1e-9 * (1 + abs(min(values)))
+    else:
+        text += (" Points of the constraint not reached from a start cannot be excluded: "
+                 "the candidates are approximate and some may be missing.")
+        complete = False
+    return _Found(candidates, [], method="numeric", status="numeric", complete=complete,
+                  notes=[text], sampling=sampling, starts=NUMERIC_STARTS)
+
+
+def _residual(eqs, unknowns, c: Candidate) -> float | None:
+    """|∇L| at a numerical candidate with multipliers (None for an exact one)."""
+    if not c.numerical or not c.multipliers:
+        return None
+    from calctutor.topics.optimise.lagrange_numeric import residual
+
+    try:
+        return residual(eqs, unknowns, [*c.point, *c.multipliers])
+    except (TypeError, ValueError):
+        return None
+
+
+def _follow_curve(f, g, eqs, variables, multipliers):
+    """(candidates, Sampling) from f sampled along a star-shaped constraint curve, each turn
+    of the samples refined and polished by Newton on ∇L = 0; None when the constraint is not
+    such a curve or f cannot be evaluated along it."""
+    from calctutor.topics.optimise import lagrange_numeric as ln
+
+    x, y = variables
+    star = ln.star_curve(g, x, y)
+    if star is None:
+        return None
+    sampled = ln.sample_curve(star, f, x, y)
+    if sampled is None:
+        return None
+    theta, r, values = sampled
+    turns = ln.turns(values)
+    unknowns = (*variables, *multipliers)
+    F = sp.lambdify(unknowns, [real_roots(e) for e in eqs], modules=MATH)
+    J = sp.lambdify(unknowns, [[real_roots(e) for e in row] for row in
+                               sp.Matrix(eqs).jacobian(unknowns).tolist()], modules=MATH)
+    fr = real_roots(f)
+    out, matched = [], 0
+    for index, kind in turns:
+        try:
+            p = ln.refine(star, fr, x, y, theta, r, index, kind)
+            lam = ln.multiplier_at(fr, g, x, y, p)
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        root = _newton(F, J, [float(p[0]), float(p[1]), lam])
+        if root is None or any(abs(a - b) > 1e-5 * (1 + abs(b)) for a, b in zip(root[:2], p, strict=True)):
+            continue   # Newton left the turn: it is not confirmed as a solution of ∇L = 0
+        value = _real_value(f, variables, tuple(sp.Float(v, 15) for v in root[:2]))
+        if value is None:
+            continue
+        matched += 1
+        out.append(Candidate(tuple(sp.Float(v, 15) for v in root[:2]), (sp.Float(root[2], 15),),
+                             value, numerical=True))
+    sampling = ln.Sampling(star.text, len(theta), len(turns), matched,
+                           float(values.max()), float(values.min()))
+    return out, sampling
 
 
 _TIMED_OUT = "timed out"

@@ -158,6 +158,8 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
         kept_best = pick(kept, key=lambda c: c.numeric_value)
         if abs(kept_best.numeric_value - best_value) > 1e-9 * max(1, abs(best_value)):
             yield Mistake("lost_solutions", kept_best.value, _lost_feedback(v, zero, True))
+    if result.method == "numeric":
+        yield from _one_start_mistakes(result, want_max, best_value)
     for c in result.candidates:
         gap = 1e-9 * max(1, abs(c.numeric_value))
         better = [d for d in result.candidates
@@ -165,6 +167,21 @@ def lagrange_mistakes(result) -> Iterator[Mistake]:
                       else c.numeric_value - d.numeric_value) > gap]
         if better:
             yield Mistake("lost_solutions", c.value, _lost_feedback(v, better, False))
+
+
+def _one_start_mistakes(result, want_max: bool, best_value: float) -> Iterator[Mistake]:
+    """A numerical solve stopped at the first stationary point one start reached: f at
+    another local maximum (minimum) than the largest (smallest)."""
+    kind = "local maximum" if want_max else "local minimum"
+    gap = 1e-9 * max(1, abs(best_value))
+    for c in result.candidates:
+        if c.kind == kind and abs(c.numeric_value - best_value) > gap:
+            extreme = "largest" if want_max else "smallest"
+            yield Mistake("one_start_only", c.value,
+                          f"That is f at the {kind} {_where(result.variables, c.point)}, not "
+                          f"the {extreme} value: Newton's method from one start finds one "
+                          "stationary point. Start from several points (or follow f along "
+                          "the constraint), then compare f at every candidate.")
 
 
 def _system_mistakes(result) -> Iterator[Mistake]:
@@ -254,18 +271,53 @@ def _normal_equation_mistakes(result, problem) -> Iterator[Mistake]:
             "Your normal equations do not line up: row k of XᵀX a = Xᵀy is ∂χ²/∂a_k = 0, so "
             "the columns of X (one per parameter, in the order of the parameters) must be in "
             "the same order in XᵀX and in Xᵀy.")
+    yield from _data_mistakes(result, problem)
     swapped = values[::-1]
     if swapped != values:
         names = ", ".join(p.name for p in result.params)
         yield Mistake("wrong_variable_order", swapped,
                       f"Your values are right but in the wrong order: give them as ({names}).")
 
+def _data_mistakes(result, problem) -> Iterator[Mistake]:
+    """The fit with the x and y columns swapped (a fitting call's arguments in the wrong
+    order), and without the intercept (the parameter whose column of A is all 1s)."""
+    import dataclasses
+
+    from calctutor.topics.optimise.fit import Problem, solve_linear
+
+    d = problem.data
+    if d.x != d.y:
+        flipped = Problem(problem.model, problem.x, problem.params,
+                          dataclasses.replace(d, x=d.y, y=d.x))
+        solved = solve_linear(flipped)
+        if solved is not None:
+            yield Mistake("x_y_swapped", list(solved[-1]),
+                          "Those are the parameters of the fit of x against y: the columns "
+                          "are swapped. The model gives y from x, so x goes in the design "
+                          "matrix (and first in curve_fit(f, x, y) or polyfit(x, y, n)).")
+    for k, (p, dy) in enumerate(zip(problem.params, problem.derivatives, strict=True)):
+        if dy != 1 or len(problem.params) < 2:
+            continue
+        rest = [q for q in problem.params if q != p]
+        through = Problem(problem.model.xreplace({p: 0}), problem.x, rest, d)
+        solved = solve_linear(through)
+        if solved is None:
+            continue
+        values = list(solved[-1])
+        values.insert(k, sp.Integer(0))
+        yield Mistake("intercept_forgotten", values,
+                      f"That is the fit without the intercept {p.name} (forced through "
+                      f"{p.name} = 0): the design matrix A needs a column of 1s for {p.name}, "
+                      "and the normal equations a row for it.")
+
+
 # -- fit ---------------------------------------------------------------------------------
 def fit_mistakes(result) -> Iterator[Mistake]:
     """Fit: chi^2 divided by sigma instead of sigma^2, without sigma, not squared or
     averaged; the residual's sign (gradient and steps; for chi^2 itself it cannot matter),
     the factor 2 of the gradient dropped, the rate left out of a step; the normal equations
-    out of line, the parameters swapped."""
+    out of line, the x and y columns swapped, the intercept forgotten, the parameters
+    swapped."""
     from calctutor.topics.optimise.fit import Problem, gradient_descent, solve_linear
 
     d = result.data
@@ -345,7 +397,23 @@ def _reveals_constraint(result, answer=None) -> bool:
     return any(any(m != 0 for m in c.multipliers) for c in result.candidates)
 
 
+def _reveals_one_start(result, answer=None) -> bool:
+    """Stopping at one start's stationary point shows only when there is another local
+    extreme of the asked kind with a different value, and only a solution known to be
+    complete can show it for sure (an uncertain numerical solution is redrawn)."""
+    if not result.complete or result.goal not in ("max", "min"):
+        return False
+    best = result.maximum if result.goal == "max" else result.minimum
+    if not best:
+        return False
+    kind = "local maximum" if result.goal == "max" else "local minimum"
+    v = best[0].numeric_value
+    return any(c.kind == kind and abs(c.numeric_value - v) > 1e-6 * max(1, abs(v))
+               for c in result.candidates)
+
+
 REVEALS = {
     "descent": {"gradient_step_uphill": _reveals_uphill},
-    "lagrange": {"constraint_forgotten": _reveals_constraint},
+    "lagrange": {"constraint_forgotten": _reveals_constraint,
+                 "one_start_only": _reveals_one_start},
 }

@@ -87,11 +87,12 @@ LAGRANGE_GOALS = ("max", "min", "system")
 
 
 def run_lagrange(expr: str, constraint, positive: bool = False, vars=None, goal: str = "max",
-                 solve_seconds: float | None = None) -> LagrangeResult:
+                 solve_seconds: float | None = None, numeric: bool = False) -> LagrangeResult:
     """Stationary points of ``expr`` on ``constraint`` (one text or a list; "G" or "lhs = rhs").
 
     ``goal`` says what ``--answer`` checks: the maximum value (max), the minimum value
-    (min), or the components of grad L (system).
+    (min), or the components of grad L (system). ``numeric``: solve grad L = 0 numerically
+    only (Newton from many starts; along a closed constraint curve, f sampled densely).
     """
     from calctutor.checking.named_answers import KINDS
     from calctutor.topics.inputs import names_list
@@ -126,7 +127,8 @@ def run_lagrange(expr: str, constraint, positive: bool = False, vars=None, goal:
     multipliers = [make_symbol(n) for n in lam_names]
     return solve_lagrange(parsed.expr, parsed.reading, [g.expr for g in cons],
                           [g.reading for g in cons], variables, multipliers,
-                          positive=positive, goal=goal, solve_seconds=solve_seconds)
+                          positive=positive, goal=goal, solve_seconds=solve_seconds,
+                          numeric=bool(numeric))
 
 
 FIT_GOALS = ("params", "chi2", "gradient", "steps")
@@ -165,8 +167,9 @@ def data_from(data, x: str, y: str, sigma: str | None) -> Data:
 
 def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = None,
             params=None, start=None, rate=None, steps: int | None = None, at=None,
-            plot: bool = False, goal: str | None = None) -> FitResult:
-    """Fit ``model`` to the data (or, with ``at``, evaluate chi^2 and its gradient there)."""
+            plot: bool = False, goal: str | None = None, show_code: bool = False) -> FitResult:
+    """Fit ``model`` to the data (or, with ``at``, evaluate chi^2 and its gradient there);
+    ``show_code``: the worked solution also shows the same fit in Python (SciPy/NumPy)."""
     from calctutor.topics.inputs import names_list, point_text
 
     x = x or "x"
@@ -277,6 +280,8 @@ def run_fit(data, model: str, x: str = "x", y: str = "y", sigma: str | None = No
         from calctutor.topics.optimise.fit import fit_plot_data
 
         result = dataclasses.replace(result, plot=fit_plot_data(result))
+    if show_code:
+        result = dataclasses.replace(result, show_code=True)
     return result
 
 

@@ -237,6 +237,10 @@ def lagrange_view(result: LagrangeResult) -> Document:
     for n in result.notes:
         if "numerically" in n or "No stationary" in n or "has no solution" in n:
             doc.append(Note((n,), warning="has no solution" not in n))
+    if result.sampling is not None:
+        values = [c.numeric_value for c in result.candidates]
+        doc.append(Paragraph(("Along the constraint: " + result.sampling.sentence(
+            max(values, default=None), min(values, default=None)),)))
     if result.singular_note:
         doc.append(Paragraph(("Where the constraint's gradient vanishes Lagrange's condition "
                               "need not hold, so those points are examined too. ",
@@ -250,6 +254,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
     rows = []
     floor = noise_floor([n for c in result.candidates
                          for n in (*c.point, *(c.multipliers or ()), c.value)])
+    residuals = any(c.residual is not None for c in result.candidates)
     for k, c in enumerate(result.candidates, start=1):
         words = [c.label]
         if unknown["max"] and c in largest:
@@ -258,14 +263,17 @@ def lagrange_view(result: LagrangeResult) -> Document:
             words.append("smallest")
         if c.numerical:
             words.append("numerical")
-        rows.append((str(k), vector_cell(c.point, floor),
-                     vector_cell(c.multipliers, floor) if c.multipliers else "—",
-                     num(c.value, floor),
-                     ", ".join(w for w in words if w)))
+        row = (str(k), vector_cell(c.point, floor),
+               vector_cell(c.multipliers, floor) if c.multipliers else "—",
+               num(c.value, floor))
+        if residuals:  # how well a numerical candidate solves ∇L = 0
+            row += (format(c.residual, ".1e") if c.residual is not None else "—",)
+        rows.append((*row, ", ".join(w for w in words if w)))
     if rows:
         names = ", ".join(to_text(v) for v in result.variables)
-        doc.append(Table(("#", f"({names})", ", ".join(to_text(m) for m in lams), "f", "kind"),
-                         tuple(rows), title="Candidates"))
+        head = ("#", f"({names})", ", ".join(to_text(m) for m in lams), "f")
+        head += ("|∇L|",) if residuals else ()
+        doc.append(Table((*head, "kind"), tuple(rows), title="Candidates"))
         groups: dict[tuple[str, str], list[str]] = {}
         for k, c in enumerate(result.candidates, start=1):
             if c.reason:
@@ -307,7 +315,7 @@ def lagrange_view(result: LagrangeResult) -> Document:
         where = " and ".join(_point_text(result.variables, c.point, floor) for c in best)
         big = "Largest" if word == "maximum" else "Smallest"
         if status == "attained" and result.complete:
-            label = f"{word.capitalize()} of f"
+            label = f"{word.capitalize()} of f" + (" (numerical)" if best[0].numerical else "")
         elif status == "attained":
             label = (f"{big} candidate value of f (f has a {word} on the constraint: this is "
                      "it unless a candidate was missed: see the notes)")
@@ -394,9 +402,22 @@ def fit_view(result: FitResult) -> Document:
                                       f" (r = {result.identifiability.rank}: the number of "
                                       "parameter combinations the data determine.)"
                                       if result.identifiability else ""))))
+        doc += _python_blocks(result)
     else:
         doc += plot_block(result.plot)
     return doc
+
+
+def _python_blocks(result: FitResult) -> list:
+    """The same fit as the course's labs write it (SciPy / NumPy), as text to copy."""
+    from calctutor.topics.optimise.fit_code import python_lines
+
+    lines = python_lines(result)
+    if not lines or result.status != "best fit" or not result.show_code:
+        return []  # steps that stopped short of the best fit are not what curve_fit returns
+    return [Paragraph(("The same fit in Python, as in the course's labs (SciPy's curve_fit "
+                       "minimises the same χ²; not run here):",)),
+            *(Paragraph((Verbatim(line),)) for line in lines)]
 
 
 def _fit_values(result: FitResult) -> list:
@@ -466,7 +487,43 @@ def _normal_blocks(result: FitResult) -> list:
     out.append(Math(("AᵀW(y − b)",), _round_matrix(r)))
     out.append(Math(("Solve AᵀWA p = AᵀW(y − b) for p",),
                     sp.Eq(p, _round_matrix(sp.Matrix(result.values)), evaluate=False)))
+    out += _line_by_hand(result)
     return out
+
+
+def _line_by_hand(result: FitResult) -> list:
+    """For a straight line y = m x + c without σ: the sums and the solution by elimination,
+    as a learner works it on paper."""
+    from calctutor.topics.optimise.fit_code import _polynomial
+
+    d = result.data
+    order = _polynomial(result.model, result.x, result.params)
+    if order is None or len(order) != 2 or d.sigma is not None or not d.exact:
+        return []
+    slope, intercept = order
+    n = d.n
+    sx, sy = sum(d.x), sum(d.y)
+    sxx = sum(v * v for v in d.x)
+    sxy = sum(u * v for u, v in zip(d.x, d.y, strict=True))
+    if n * sxx - sx**2 == 0:
+        return []
+    m = sp.Rational(n * sxy - sx * sy, n * sxx - sx**2)
+    c = (sy - m * sx) / n
+    s, i = slope.name, intercept.name
+
+    def v(e):  # a negative number in brackets inside a product
+        return f"({sp.sstr(e)})" if e < 0 else sp.sstr(e)
+
+    if list(result.params) == [slope, intercept]:
+        shape = "AᵀA = [[Σx², Σx], [Σx, N]] and Aᵀy = [Σxy, Σy]"
+    else:
+        shape = "AᵀA = [[N, Σx], [Σx, Σx²]] and Aᵀy = [Σy, Σxy]"
+    return [Paragraph((
+        f"By hand: for a straight line, {shape}, here Σx = {sp.sstr(sx)}, Σx² = "
+        f"{sp.sstr(sxx)}, Σy = {sp.sstr(sy)}, Σxy = {sp.sstr(sxy)}, N = {n}. Eliminating {i} "
+        f"gives {s} = (N Σxy − Σx Σy)/(N Σx² − (Σx)²) = ({n}·{v(sxy)} − {v(sx)}·{v(sy)})/"
+        f"({n}·{v(sxx)} − {v(sx)}²) = {sp.sstr(m)}, then {i} = (Σy − {s} Σx)/N = "
+        f"{sp.sstr(c)}.",))]
 
 
 def _round_matrix(M):
