@@ -279,9 +279,10 @@ def lagrange_view(result: LagrangeResult) -> Document:
             if c.reason:
                 groups.setdefault((c.kind, c.reason), []).append(f"#{k}")
         reasons = [f"{', '.join(ks)}: {kind}: {why}." for (kind, why), ks in groups.items()]
-        if reasons:
+        if reasons:  # one line per group of candidates, so each verdict reads on its own
             doc.append(Paragraph(("Second-order test along the constraint (the Hessian of L "
-                                  "on the tangent space): " + " ".join(reasons),)))
+                                  "on the tangent space):",)))
+            doc += [Paragraph((r,)) for r in reasons]
     for word, status, best, witness, evidence, side in (
             ("maximum", result.max_status, result.largest, result.max_witness,
              result.max_evidence, "above"),
