@@ -35,8 +35,11 @@ def general_term_spec(result, series: PowerSeries) -> AnswerSpec:
     def judge(text: str) -> AnswerResult:
         return judge_general_term(text, result, series)
 
+    from calctutor.topics.series.mistakes import general_term_answer_mistakes
+
     return AnswerSpec("expr", series.term(), what, tuple(result.variables) + (n,),
                       judge=judge, json_expected=to_sympy(series.term()),
+                      mistakes=lambda: general_term_answer_mistakes(series, result),
                       form=(f"as the {n.name}-th term, e.g. 3^{n.name} x^{n.name}/{n.name}! "
                             f"(type 'from {n.name} = 1' after it if your first term is for "
                             f"{n.name} = 1)"))
@@ -170,7 +173,9 @@ def convergence_spec(conv) -> AnswerSpec:
 
     def judge(text):
         return judge_interval(text, conv)
-    return AnswerSpec("expr", sp.Integer(0), "the interval of convergence", (conv.variable,),
+    lo, hi, left, right = _as_tuple(conv)
+    expected = sp.Interval(lo, hi, not left, not right)
+    return AnswerSpec("expr", expected, "the interval of convergence", (conv.variable,),
                       judge=judge, json_expected=conv.interval_text(to_text),
                       mistakes=lambda: [m for m in convergence_mistakes(conv)
                                         if isinstance(m.value, str)],

@@ -58,6 +58,13 @@ class ConvergenceResult:
     notes: tuple[str, ...] = field(default=())
 
     @property
+    def method_hint(self) -> str:
+        """The quiz's first hint."""
+        return ("Method: the ratio test: the series converges where lim |a(n+1)/a(n)| < 1, "
+                "which gives |x − a| < R; at |x − a| = R the limit is 1, so each endpoint's "
+                "series is tested on its own. Start with the general term a(n).")
+
+    @property
     def decided(self) -> bool:
         return all(e.converges is not None for e in self.endpoints)
 
@@ -199,15 +206,16 @@ def endpoint(series: PowerSeries, var, centre, side: int, radius) -> Endpoint:
         step = _ratio(term, n)
     except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
         step = None
-    size = _soft_limit(_abs(term, n), n)
-    if size is not None and size != 0:
-        return Endpoint(at, term, "divergence test",
-                        f"the terms {shown} do not tend to 0 (their size tends to {to_text(size)}),"
-                        f" so the series diverges", False)
     s = None
     if step is not None and not step.has(sp.sin, sp.cos):
         s = _soft_limit(n * (1 / sp.Abs(step) - 1), n)
         s = s if s is not None and s.is_number and s.is_finite else None
+    # the size of the terms: → 0 when s > 0 (they shrink like 1/n^s); otherwise its limit
+    size = sp.Integer(0) if s is not None and s > 0 else _soft_limit(_abs(term, n), n)
+    if size is not None and size != 0:
+        return Endpoint(at, term, "divergence test",
+                        f"the terms {shown} do not tend to 0 (their size tends to {to_text(size)}),"
+                        f" so the series diverges", False)
     if size is None and s is not None and s < 0:
         return Endpoint(at, term, "divergence test",
                         f"the size of the terms {shown} grows (|a(n+1)/a(n)| > 1 for large n), "

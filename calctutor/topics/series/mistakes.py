@@ -311,8 +311,10 @@ def _show(value) -> str:
 
 
 # -- the general term and where the series converges ------------------------------------------
-def _minus_one_powers(c):
-    return [f for f in c.atoms(sp.Pow) if f.base == -1 and f.exp.free_symbols]
+def _sign_powers(c, index):
+    """(−1)^n, (−2)^n, …: the factors that make the signs alternate."""
+    return [f for f in c.atoms(sp.Pow) if f.base.is_number and f.base.is_negative
+            and f.exp.has(index)]
 
 
 def _inner_powers(c, index):
@@ -333,14 +335,14 @@ def general_term_mistakes(series, result=None) -> list:
         out.append(("missing_factorial", swap(series, coefficient=c.replace(
             lambda e: isinstance(e, sp.factorial), lambda e: sp.Integer(1))),
             "Each coefficient is f^(n)(a)/n!: your general term has no factorial."))
-    signs = _minus_one_powers(c)
+    signs = _sign_powers(c, n)
     if signs:
-        out.append(("sign_pattern_off_by_one", swap(series, coefficient=c.xreplace(
-            {f: sp.Pow(-1, f.exp + 1) for f in signs})),
+        # (−1)^(n+1) for (−1)^n: every sign flipped
+        out.append(("sign_pattern_off_by_one", swap(series, coefficient=-c),
             "Your signs are the right pattern one term off: check the sign of the first term "
             "(n at its first value) against the series."))
         out.append(("signs_not_alternating", swap(series, coefficient=c.xreplace(
-            {f: sp.Integer(1) for f in signs})),
+            {f: sp.Pow(-f.base, f.exp) for f in signs})),
             "The signs of this series alternate: the general term needs a factor (-1)^n (or "
             "(-1)^(n+1)), matched to the sign of the first term."))
     inner = _inner_powers(c, n)
@@ -447,8 +449,14 @@ def _reveals_newton_sign(result, answer=None) -> bool:
 
 def _reveals_sign_shift(result, answer=None) -> bool:
     """A sign pattern one off shows only in a general term with alternating signs."""
-    general = getattr(result, "general", None)
-    return general is not None and any(f.base == -1 for f in general[1].atoms(sp.Pow))
+    series = getattr(result, "series", None)
+    return series is not None and bool(_sign_powers(series.coefficient, series.index))
+
+
+def _reveals_inverted(result, answer=None) -> bool:
+    """1/R for R shows only when R is neither 1, 0 nor infinite."""
+    radius = getattr(result, "radius", None)
+    return radius is not None and radius not in (0, 1, sp.oo)
 
 
 def _reveals_endpoints(result, answer=None) -> bool:
@@ -460,6 +468,7 @@ def _reveals_endpoints(result, answer=None) -> bool:
 REVEALS = {
     "taylor": {"missing_factorial": _reveals_factorial, "wrong_point": _reveals_point,
                "sign_pattern_off_by_one": _reveals_sign_shift,
-               "endpoints_not_examined": _reveals_endpoints},
+               "endpoints_not_examined": _reveals_endpoints,
+               "radius_inverted": _reveals_inverted},
     "newton": {"newton_wrong_sign": _reveals_newton_sign},
 }

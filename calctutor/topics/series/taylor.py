@@ -96,6 +96,15 @@ class TaylorResult:
     eval_f: sp.Expr | None = None                        # f(X) itself
 
     @property
+    def method_hint(self) -> str | None:
+        """The quiz's first hint when the question is the general term (else its default)."""
+        if not self.general_asked:
+            return None
+        return ("Method: write out the first few terms f^(n)(a)/n! (x − a)^n and spot the "
+                "pattern: the signs, the powers of x and the factorial in the denominator. "
+                "Start with the derivatives at the centre.")
+
+    @property
     def polynomial(self) -> sp.Expr:
         return sp.Add(*(t for _, t in self.terms))
 

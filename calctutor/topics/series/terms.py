@@ -271,8 +271,18 @@ def sparse(s: PowerSeries) -> PowerSeries:
             r = alive[0]
             c = sp.simplify(s.coefficient.xreplace({s.index: period * s.index + r}))
             first = max(0, -((r - s.start) // period))
-            return PowerSeries(c, period, r, first, s.index, s.base)
-    return s
+            return PowerSeries(learner_signs(c, s.index), period, r, first, s.index, s.base)
+    return PowerSeries(learner_signs(s.coefficient, s.index), s.step, s.offset, s.start,
+                       s.index, s.base)
+
+
+def learner_signs(c: sp.Expr, index: sp.Symbol) -> sp.Expr:
+    """A leading minus folded into the sign's power (−(−1)ⁿ as (−1)^(n+1)), as a learner
+    writes it (SymPy keeps (−2)ⁿ as one power: it would fold (−1)ⁿ·2ⁿ back)."""
+    signs = [f for f in c.atoms(sp.Pow) if f.base == -1 and f.exp.has(index)]
+    if len(signs) == 1 and c.could_extract_minus_sign():
+        c = (-c).xreplace({signs[0]: sp.Pow(-1, signs[0].exp + 1)})
+    return c
 
 
 def series_text(expr: sp.Expr, printer=to_text) -> str:
