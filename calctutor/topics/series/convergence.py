@@ -179,6 +179,13 @@ def _ratio(c, n):
     return sp.simplify(sp.gammasimp(r))
 
 
+def _rational(q, n) -> bool:
+    try:
+        return not q.has(sp.Abs) and bool(q.is_rational_function(n))
+    except (TypeError, ValueError):
+        return False
+
+
 def _soft_limit(expr, n, seconds=2.0):
     """The limit, or None when SymPy does not find it in time."""
     from calctutor.sandbox import within
@@ -221,6 +228,14 @@ def endpoint(series: PowerSeries, var, centre, side: int, radius) -> Endpoint:
                         f"the size of the terms {shown} grows (|a(n+1)/a(n)| > 1 for large n), "
                         f"so they do not tend to 0 and the series diverges", False)
     like = "" if s is None else ("1/n" if s == 1 else f"1/n^{to_text(s)}")
+    # Raabe's test leaves s = 1 open; when |a(n)/a(n+1)| is a rational function of n it is
+    # 1 + s/n + O(1/n²), and Gauss's test decides s = 1 too (diverges, like the harmonic)
+    gauss = step is not None and _rational(_abs(1 / step, n), n)
+    if s == 1 and not gauss and not step.is_negative:
+        return Endpoint(at, term, "undecided",
+                        f"|a(n+1)/a(n)| = 1 - 1/n + ... for the terms {shown}: the p-series "
+                        f"comparison is on the edge (p = 1) and SymPy cannot settle it: this "
+                        f"endpoint is not decided", None)
     if s is not None and s > 1:
         return Endpoint(at, term, "p-series comparison",
                         f"|{shown}| shrinks like {like} (|a(n+1)/a(n)| = 1 - {to_text(s)}/n + ...)"
