@@ -178,3 +178,29 @@ def test_the_views_render_in_every_format():
     for fmt in ("plain", "markdown", "latex", "rich"):
         out = render(r, fmt)
         assert "alternating series test" in out and "harmonic" in out
+
+
+def test_bank_radius_keys_match_the_coefficient_ratio_of_sympy_series():
+    from calctutor.drills import instantiate, templates
+    from calctutor.drills.validate import solved_and_valid
+    from calctutor.parsing import parse_expression
+
+    checked = 0
+    for t in templates(4):
+        if not t.id.startswith("radius"):
+            continue
+        for ex in [ok for ok in (solved_and_valid(instantiate(t, s), t) for s in (1, 2, 3))
+                   if ok is not None][:2]:
+            f = parse_expression(ex.input["expr"]).expr
+            v = [s for s in f.free_symbols][0]
+            f = f.xreplace({v: x})
+            a = sp.sympify(ex.input.get("at", 0))
+            t_ = sp.Symbol("t")
+            coeffs = sp.Poly(sp.series(f.subs(x, t_ + a), t_, 0, 42).removeO(), t_).all_coeffs()
+            nonzero = [c for c in coeffs[::-1] if c != 0]
+            step = 2 if f.has(sp.atan) else 1
+            estimate = float(abs(nonzero[-2] / nonzero[-1]) ** sp.Rational(1, step))
+            key = sp.sympify(ex.answer)
+            assert abs(estimate - float(key)) < 0.1 * float(key), (ex.prompt, ex.answer)
+            checked += 1
+    assert checked >= 3

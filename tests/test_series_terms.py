@@ -211,3 +211,28 @@ def test_json_and_cli_exit_codes():
     series = sp.sympify(j["series_term"], locals={"n": n, "x": x})
     assert powers_of(series, 0, 6) == {k: c for k, c in enumerate(coefficients(sp.sin(x), 11))
                                        if c != 0}
+
+
+def _bank(prefix: str):
+    from calctutor.drills import instantiate, templates
+    from calctutor.drills.validate import solved_and_valid
+
+    out = []
+    for t in templates(4):
+        if t.id.startswith(prefix):
+            out += [ok for ok in (solved_and_valid(instantiate(t, s), t) for s in (1, 2, 3))
+                    if ok is not None][:2]
+    return out
+
+
+def test_bank_general_term_keys_are_the_series_of_sympy_from_the_stated_first_n():
+    exercises = _bank("general-term")
+    assert len(exercises) >= 3
+    for ex in exercises:
+        f = read(ex.input["expr"])
+        stated = re.search(r"n = (\d+)", ex.prompt)
+        start = int(stated.group(1))
+        term = sp.sympify(ex.answer, locals={"n": n, "x": x})
+        want = coefficients(f, 9)
+        got = powers_of(term, start, 10)
+        assert all(got.get(k, 0) == want[k] for k in range(10)), (ex.prompt, ex.answer)
