@@ -801,7 +801,7 @@ def _join(items: list[str]) -> str:
 def _plural(what: str) -> bool:
     """'the critical points' is plural, 'the value of the derivative' is not."""
     head = what.split(" of ")[0].split(" at ")[0].split()
-    return bool(head) and head[-1].endswith("s") and not head[-1].endswith("ss")
+    return bool(head) and head[-1].endswith("s") and not head[-1].endswith(("ss", "us"))
 
 
 def _which_entries(indices, spec: AnswerSpec) -> str:

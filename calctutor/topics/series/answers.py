@@ -203,6 +203,16 @@ def judge_radius(text: str, conv) -> AnswerResult:
     what = "the radius of convergence"
     if "<" in text or "," in text or _ALL.match(text):
         raise UsageError("--answer: type the radius as one number (or oo), not an interval")
+    if conv.radius != sp.oo and text.strip().lower() not in _INFINITY | {"-oo", "-inf"}:
+        # a number against a finite radius: the usual check (a decimal right to the places
+        # typed, the radius mistakes by name, feedback that keeps the value for the quiz)
+        from calctutor.checking.answer import check_answer
+
+        class _Number:
+            def answer_spec(self):
+                return dataclasses.replace(convergence_spec(conv), judge=None)
+
+        return check_answer(_Number(), text)
     got = _read_number(text, "your answer")
     reading = Reading(text, to_text(got), (), text.strip() != to_text(got))
     if _same(got, conv.radius):
@@ -214,8 +224,9 @@ def judge_radius(text: str, conv) -> AnswerResult:
                                 diagnosis=m.code, json_expected=to_sympy(conv.radius),
                                 guarded_feedback=None)
     return AnswerResult(False, what, reading, conv.radius, got,
-                        f"Not {what}: it is {to_text(conv.radius)}, from the ratio test's "
-                        f"limit {to_text(conv.limit)} < 1.",
+                        f"Not {what}: it is {to_text(conv.radius)}: the ratio test's limit "
+                        f"{to_text(conv.limit)} is below 1 only for |x - a| < "
+                        f"{to_text(conv.radius)}.",
                         guarded_feedback=f"Not {what}: find the limit of the ratio "
                                          f"|a(n+1)/a(n)| and solve 'limit < 1' for |x - a|.",
                         json_expected=to_sympy(conv.radius))
