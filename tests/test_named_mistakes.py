@@ -126,6 +126,7 @@ RIGHT = {
     "ln(1+x)": x - x**2 / 2 + x**3 / 3,
     "hess x^2 y": [[2 * y, 2 * x], [2 * x, 0]],
     "chi2 line mean": 13,
+    "no twin": None,  # a series' term or interval: test_series_terms/test_convergence check them
     "along x^2+xy": 6 / sp.sqrt(5),  # ∇f(1, 2) = (4, 1), v = (1, 2), |v| = sqrt(5)
     "network 3,4,2": 4 * 3 + 4 + 2 * 4 + 2,
     "max x^2 y + e^x": _circle_max(lambda u, v: u**2 * v + np.exp(u), 2),
@@ -227,6 +228,12 @@ TABLE = [
      "x - x^2/2", "ln x @1", "powers_of_x_not_shifted"),
     (4, "taylor", {"expr": "e^x sin(y)", "vars": ["x", "y"], "at": {"x": "0", "y": "0"},
                    "order": 2}, None, "y + x y/2", "e^x sin y", "mixed_term_factor"),
+    (4, "taylor", {"expr": "ln(1 + x)", "at": "0", "general_term": True}, None,
+     "(-1)^n x^n/n", "no twin", "sign_pattern_off_by_one"),
+    (4, "taylor", {"expr": "ln(1 + x)", "at": "0", "interval": True}, None, "(-1, 1)",
+     "no twin", "endpoints_not_examined"),
+    (4, "taylor", {"expr": "1/(1 - 3x)", "at": "0", "radius": True}, None, "3",
+     "no twin", "radius_inverted"),
     # module 5: Newton, descent, Lagrange
     (5, "newton", {"expr": "x^2 - 2", "x0": "1", "steps": 1, "exact": True}, None, "1/2",
      "newton sqrt2", "newton_wrong_sign"),

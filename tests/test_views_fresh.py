@@ -44,6 +44,7 @@ results = [
     run_kind("chain", {"expr": "x^2", "layer": ["x = sin(t)"], "wrt": "t"}),
     run_kind("backprop", {"layer": ["W=[[1,1]]; b=[0]"], "input": "1,1", "target": "0"}),
     run_kind("taylor", {"expr": "exp(x)", "order": 3}),
+    run_kind("taylor", {"expr": "ln(1 + x)", "interval": True}),
     run_kind("newton", {"expr": "x^2 - 2", "x0": "1"}),
     run_kind("descent", {"expr": "x^2 + y^2", "start": "x=1,y=1", "rate": "1/4", "steps": 2}),
     run_kind("lagrange", {"expr": "x y", "constraint": ["x^2 + y^2 = 8"]}),

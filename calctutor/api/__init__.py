@@ -117,8 +117,11 @@ def network(sizes, *, time_limit=None) -> Solution:
 
 
 def taylor(expr, *, var=None, vars=None, at=None, order=4, positive=False, nonzero=None,
-           general_term=False, index="n", eval_at=None, time_limit=None) -> Solution:
-    """The Taylor polynomial of ``expr`` about ``at`` (default 0), with its derivatives.
+           general_term=False, index="n", eval_at=None, radius=False, interval=False,
+           time_limit=None) -> Solution:
+    """The Taylor polynomial of ``expr`` about ``at`` (default 0), with its derivatives;
+    ``general_term=True`` its series' n-th term, ``radius=True`` / ``interval=True`` where
+    the series converges (the ratio test, each endpoint tested on its own).
 
     >>> import calctutor as ct
     >>> ct.taylor("exp(x)", order=3).result
@@ -130,7 +133,8 @@ def taylor(expr, *, var=None, vars=None, at=None, order=4, positive=False, nonze
         at = text_of(at)
     return solve("taylor", dict(expr=expr, var=var, vars=vars, at=at, order=order,
                                 positive=positive, nonzero=nonzero, general_term=general_term,
-                                index=index, eval_at=eval_at), time_limit)
+                                index=index, eval_at=eval_at, radius=radius,
+                                interval=interval), time_limit)
 
 
 def newton(expr, *, x0, tol=1e-10, max_iter=50, steps=None, optimise=False, exact=False,

@@ -100,6 +100,11 @@ class AnswerSpec:
     # ("maximum"), so "4 (max)" is the value 4 and "4 (min)" says it is the wrong kind.
     classification: tuple | None = None
     label: str | None = None
+    # An answer that is not one expression compared with another (a series written from
+    # any first index, an interval of convergence): ``judge`` gives the verdict on the text
+    # itself; ``form`` says how to type it (the quiz's "Type ..." line).
+    judge: Callable[[str], AnswerResult] | None = None
+    form: str | None = None
 
     def __post_init__(self):
         if self.shape not in SHAPES:
@@ -538,6 +543,8 @@ def check_answer(result, text: str, *, show: bool = False) -> AnswerResult:
     spec: AnswerSpec = spec_of()
     if spec.adapt is not None:
         spec = spec.adapt(text) or spec
+    if spec.judge is not None:
+        return dataclasses.replace(spec.judge(text), solution=result, show=show)
     labelled = _labelled(result, spec, text)
     if isinstance(labelled, AnswerResult):
         return dataclasses.replace(labelled, show=show)
@@ -796,7 +803,7 @@ def _join(items: list[str]) -> str:
 def _plural(what: str) -> bool:
     """'the critical points' is plural, 'the value of the derivative' is not."""
     head = what.split(" of ")[0].split(" at ")[0].split()
-    return bool(head) and head[-1].endswith("s") and not head[-1].endswith("ss")
+    return bool(head) and head[-1].endswith("s") and not head[-1].endswith(("ss", "us"))
 
 
 def _which_entries(indices, spec: AnswerSpec) -> str:

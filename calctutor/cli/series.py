@@ -30,6 +30,10 @@ def register(app) -> None:
         'calctutor taylor "e^(x y)" --at 0,0 --order 2',
         'calctutor taylor "cos x" --order 6 --plot',
         'calctutor taylor "1/(1-2x)" --general-term',
+        'calctutor taylor "sin x" --general-term --answer "(-1)^n x^(2n+1)/(2n+1)!"',
+        'calctutor taylor "e^x" --general-term --answer "x^(n-1)/(n-1)! from n = 1"',
+        'calctutor taylor "ln(1+x)" --interval --answer "(-1, 1]"',
+        'calctutor taylor "1/(1-3x)" --radius --answer 1/3',
         'calctutor taylor "sin(x)/x" --order 4',
         'calctutor taylor "e^x" --order 3 --eval 1',
         'calctutor taylor "sqrt x" --at 9 --order 1 --answer "3 + (x-9)/6"',
@@ -50,6 +54,12 @@ def register(app) -> None:
             "--general-term", help="Also find the general (n-th) term of the series.")] = False,
         index: Annotated[str, typer.Option("--index", help="The name of the index in the general term.",
                                                        metavar="NAME")] = "n",
+        radius: Annotated[bool, typer.Option(
+            "--radius", help="Where the series converges: the radius by the ratio test "
+                             "(--answer: a number, or oo).")] = False,
+        interval: Annotated[bool, typer.Option(
+            "--interval", help="Where the series converges: the ratio test and both endpoints "
+                               "(--answer: \"(-1, 1]\", \"-1 < x <= 1\" or \"all x\").")] = False,
         eval_at: Annotated[Optional[str], typer.Option(
             "--eval", help="Evaluate T0, T1, ..., Tn at this x (what each order adds).",
             metavar="X")] = None,
@@ -64,7 +74,8 @@ def register(app) -> None:
         several variables: the gradient and the Hessian)."""
         compute("taylor", fmt, answer, show, expr=expr, var=var,
                 vars=vars_, at=at, order=order, positive=positive, plot=plot, nonzero=nonzero,
-                general_term=general_term, index=index, eval_at=eval_at)
+                general_term=general_term, index=index, eval_at=eval_at, radius=radius,
+                interval=interval)
 
     @app.command(epilog=examples(
         'calctutor newton "x^2 - 2" --x0 1',

@@ -295,6 +295,8 @@ def _in_prompt(name: str, prompt: str) -> str:
 
 
 def _form(prompt: str, spec) -> str:
+    if spec.form:
+        return spec.form
     expected = spec.expected
     if spec.shape == "expr":
         return "as an expression, e.g. 3x^2 cos(x)"

@@ -48,6 +48,10 @@ def _parse(text: str):
         return parse_expression(text).expr
     except CalcTutorError:
         pass
+    try:  # a series' general term: (-1)^n is real for a whole number n
+        return parse_expression(text, integers=["n"]).expr
+    except CalcTutorError:
+        pass
     # answers may name multipliers or parameters (lam, a, b) that the parser does not guess
     from calctutor.symbols import is_variable_name
 

@@ -156,9 +156,10 @@ def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
 
 
 def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
-                 declared: frozenset[str], positive: bool, what: str) -> Parsed:
+                 declared: frozenset[str], positive: bool, what: str,
+                 integers: frozenset[str] = frozenset()) -> Parsed:
     piece = _parse_tree(text, tokens, start, stop, declared, what)
-    builder = Builder(text, positive)
+    builder = Builder(text, positive, integers)
     expr = builder.build(piece.tree)
     return _parsed(piece.typed, expr, show(piece.tree), piece.notes, builder)
 
@@ -229,19 +230,20 @@ def _declared(variables: Sequence) -> frozenset[str]:
 # -- public API ------------------------------------------------------------------------
 @_guarded
 def parse_expression(text: str, *, variables: Sequence[str] = (), positive: bool = False,
-                     what: str = "expression") -> Parsed:
+                     what: str = "expression", integers: Sequence[str] = ()) -> Parsed:
     """Parse one expression typed by a user (notation: see the module docstring).
 
     ``variables`` are names declared with --var/--vars (a word such as ``speed`` becomes a
     variable); ``positive`` makes every variable positive; ``what`` names the text in
-    messages ("the answer"). Raises ParseError or LimitError, naming the column.
+    messages ("the answer"); ``integers`` are names that stand for whole numbers (a series'
+    index n, so that ``(-1)^n`` is real). Raises ParseError or LimitError, naming the column.
     """
     what = _the(what)
     text = _require_text(text, what)
     declared = _declared(variables)
     tokens = tokenize(text)
     return _retyped(text, _parse_range(text, tokens, 0, len(tokens) - 1, declared, positive,
-                                       what))
+                                       what, _declared(integers)))
 
 
 @_guarded

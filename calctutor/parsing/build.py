@@ -144,9 +144,10 @@ def lost(typed: list[Condition], evaluated: sympy.Expr) -> tuple[Condition, ...]
 class Builder:
     """Builds SymPy objects for the nodes of one parsed text."""
 
-    def __init__(self, text: str, positive: bool):
+    def __init__(self, text: str, positive: bool, integers: frozenset[str] = frozenset()):
         self.text = text
         self.positive = positive
+        self.integers = integers  # names of whole numbers (a series' index)
         # what each typed operation requires, recorded before SymPy's evaluation can drop it
         self.conditions: list[Condition] = []
 
@@ -206,6 +207,8 @@ class Builder:
         return (sympy.E if node.name == "e" else sympy.pi), 0
 
     def build_Var(self, node):
+        if node.name in self.integers:
+            return sympy.Symbol(node.name, integer=True), 0
         return make_symbol(node.name, self.positive), 0
 
     def build_Run(self, node: Run):
@@ -324,7 +327,8 @@ class Builder:
             if base.is_zero and exp.is_negative:
                 raise self.parse_error(f"0 to a negative power {self.where(node)} is undefined",
                                        node)
-        if base.is_number and base.is_negative and exp.free_symbols:
+        # (-1)^n is real when n is a whole number (a series' index); (-1)^x is not
+        if base.is_number and base.is_negative and exp.free_symbols and not exp.is_integer:
             raise self.parse_error(f"'{self.snippet(node)}' {self.where(node)}: a negative "
                                    "number to a variable power is not real for most values; "
                                    "for minus a power, write -(2^x)", node)

@@ -492,6 +492,9 @@ def _method_hint(exercise, result) -> list | None:
         elif len(result.steps) > 1:
             text.append(" Differentiate once, then differentiate the result again.")
         return [Paragraph(tuple(text))]
+    own = getattr(result, "method_hint", None)  # a result that knows its own method
+    if own:
+        return [Paragraph((own,))]
     key = exercise.answer_key or exercise.kind
     if key == "fit" and getattr(result, "rate", None) is not None:
         key = "fit-step"

@@ -310,6 +310,119 @@ def _show(value) -> str:
     return to_text(value)
 
 
+# -- the general term and where the series converges ------------------------------------------
+def _sign_powers(c, index):
+    """(−1)^n, (−2)^n, …: the factors that make the signs alternate."""
+    return [f for f in c.atoms(sp.Pow) if f.base.is_number and f.base.is_negative
+            and f.exp.has(index)]
+
+
+def _inner_powers(c, index):
+    """a^n factors (a a number other than ±1): the inner constant of e^(ax), 1/(1 − ax)."""
+    return [f for f in c.atoms(sp.Pow) if f.base.is_number and f.base not in (1, -1)
+            and f.exp.has(index)]
+
+
+def general_term_mistakes(series, result=None) -> list:
+    """(code, the series the misconception writes, feedback) for a general term: no
+    factorial, the sign pattern one off ((−1)^(n+1) for (−1)^n), no alternation, the power
+    one off, the inner constant's power forgotten."""
+    from dataclasses import replace as swap
+
+    c, n = series.coefficient, series.index
+    out = []
+    if c.has(sp.factorial):
+        out.append(("missing_factorial", swap(series, coefficient=c.replace(
+            lambda e: isinstance(e, sp.factorial), lambda e: sp.Integer(1))),
+            "Each coefficient is f^(n)(a)/n!: your general term has no factorial."))
+    signs = _sign_powers(c, n)
+    if signs:
+        # (−1)^(n+1) for (−1)^n: every sign flipped
+        out.append(("sign_pattern_off_by_one", swap(series, coefficient=-c),
+            "Your signs are the right pattern one term off: check the sign of the first term "
+            "(n at its first value) against the series."))
+        out.append(("signs_not_alternating", swap(series, coefficient=c.xreplace(
+            {f: sp.Pow(-f.base, f.exp) for f in signs})),
+            "The signs of this series alternate: the general term needs a factor (-1)^n (or "
+            "(-1)^(n+1)), matched to the sign of the first term."))
+    inner = _inner_powers(c, n)
+    if inner:
+        out.append(("missing_inner_power", swap(series, coefficient=c.xreplace(
+            {f: sp.Integer(1) for f in inner})),
+            "The constant inside the function is raised to the power n too: each derivative "
+            "brings out one more factor of it (the chain rule)."))
+    shift = -1 if series.offset >= 1 else 1
+    out.append(("wrong_power", swap(series, offset=series.offset + shift),
+                "The power of x does not match the rest of your term: the term with n! (or "
+                "the n-th coefficient) goes with the matching power of (x - a)."))
+    return out
+
+
+def general_term_answer_mistakes(series, result=None) -> list[Mistake]:
+    """The same mal-rules as answers (the general term each would type)."""
+    return [Mistake(code, wrong.term(), feedback)
+            for code, wrong, feedback in general_term_mistakes(series, result)]
+
+
+def convergence_mistakes(conv) -> list[Mistake]:
+    """Radii (numbers) and intervals (text) a misconception gives: 1/R for R, ℓ-based R
+    without the p-th root, the open interval without the endpoints examined, a divergent
+    endpoint included, the inclusions swapped, the interval about 0 instead of a."""
+    from calctutor.topics.series.answers import interval_words
+
+    out: list[Mistake] = []
+    R, a, name = conv.radius, conv.centre, conv.variable.name
+    if R in (0, sp.oo):
+        if R == sp.oo:
+            out.append(Mistake("radius_zero_for_infinity", sp.Integer(0),
+                               "A limit of 0 in the ratio test means the ratio is below 1 "
+                               "for every x: the radius is infinite (oo), not 0."))
+        return out
+    right = conv.interval_text(to_text)
+    if R != 1:
+        out.append(Mistake("radius_inverted", 1 / R,
+                           "The ratio test's limit is L|x - a|^p; the series converges when "
+                           "L|x - a|^p < 1, so the radius is (1/L)^(1/p), not L^(1/p)."))
+    if conv.series.step > 1 and R ** conv.series.step != R:
+        out.append(Mistake("radius_not_rooted", R ** conv.series.step,
+                           f"The ratio has |x - a|^{conv.series.step}: solve "
+                           f"L|x - a|^{conv.series.step} < 1 for |x - a|, which takes a "
+                           f"root."))
+    left_in, right_in = conv.closed()
+    if left_in is None or right_in is None:
+        return out
+    lo, hi = conv.bounds
+
+    def interval(lo_, hi_, li, ri):
+        return interval_words(lo_, hi_, li, ri, name)
+
+    forms = []
+    if left_in or right_in:
+        forms.append(("endpoints_not_examined", interval(lo, hi, False, False),
+                      "The ratio test decides nothing where its limit is exactly 1: each "
+                      "endpoint's series must be tested on its own (an alternating series can "
+                      "converge there)."))
+    if not (left_in and right_in):
+        forms.append(("divergent_endpoint_included", interval(lo, hi, True, True),
+                      "Not every endpoint belongs: at an endpoint whose terms do not tend to "
+                      "0, or that is a harmonic-like series, the series diverges."))
+    if left_in != right_in:
+        forms.append(("endpoints_swapped", interval(lo, hi, right_in, left_in),
+                      "The two endpoints are swapped: substitute each end into the series and "
+                      "look at the signs of its terms."))
+    if a != 0:
+        forms.append(("not_centred", interval(-R, R, left_in, right_in),
+                      f"The interval is centred on the expansion point {name} = {to_text(a)}, "
+                      f"not on 0: it is |{name} - {to_text(a)}| < R with the endpoints "
+                      f"examined."))
+    if R != 1:
+        forms.append(("radius_inverted", interval(a - 1 / R, a + 1 / R, left_in, right_in),
+                      "The ratio test's limit is L|x - a|^p; the series converges when "
+                      "L|x - a|^p < 1, so the radius is (1/L)^(1/p), not L^(1/p)."))
+    out += [Mistake(code, text, feedback) for code, text, feedback in forms if text != right]
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # Which problems can reveal a misconception: the exercise bank keeps a variant that targets
 # one only when the misconception gives this problem a different answer. ``REVEALS`` maps
@@ -357,8 +470,29 @@ def _reveals_neighbour(result, answer=None) -> bool:
     return any(k >= 2 and term != 0 for k, term in result.terms)
 
 
+def _reveals_sign_shift(result, answer=None) -> bool:
+    """A sign pattern one off shows only in a general term with alternating signs."""
+    series = getattr(result, "series", None)
+    return series is not None and bool(_sign_powers(series.coefficient, series.index))
+
+
+def _reveals_inverted(result, answer=None) -> bool:
+    """1/R for R shows only when R is neither 1, 0 nor infinite."""
+    radius = getattr(result, "radius", None)
+    return radius is not None and radius not in (0, 1, sp.oo)
+
+
+def _reveals_endpoints(result, answer=None) -> bool:
+    """Leaving the endpoints unexamined shows only when one of them belongs."""
+    closed = result.closed() if hasattr(result, "closed") else (None, None)
+    return bool(getattr(result, "endpoints", ())) and any(c for c in closed)
+
+
 REVEALS = {
     "taylor": {"missing_factorial": _reveals_factorial, "wrong_centre": _reveals_point,
-               "neighbouring_order": _reveals_neighbour},
+               "neighbouring_order": _reveals_neighbour,
+               "sign_pattern_off_by_one": _reveals_sign_shift,
+               "endpoints_not_examined": _reveals_endpoints,
+               "radius_inverted": _reveals_inverted},
     "newton": {"newton_wrong_sign": _reveals_newton_sign},
 }

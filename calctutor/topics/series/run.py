@@ -22,11 +22,23 @@ from calctutor.variables import check_point, free_variables, symbols_for
 
 def run_taylor(expr: str, var=None, vars=None, at=None, order: int | None = 4,
                positive: bool = False, plot: bool = False, nonzero: int | None = None,
-               general_term: bool = False, index: str = "n", eval_at=None) -> TaylorResult:
+               general_term: bool = False, index: str = "n", eval_at=None,
+               radius: bool = False, interval: bool = False):
     """The Taylor polynomial of ``expr`` about ``at`` (default 0) up to total degree ``order``.
 
     ``var``/``vars`` name the variables (default: the free symbols, alphabetically);
-    ``nonzero`` N asks instead for the first N non-zero terms (one variable)."""
+    ``nonzero`` N asks instead for the first N non-zero terms (one variable);
+    ``general_term`` adds the n-th term; ``radius`` or ``interval`` gives instead where the
+    series converges (a ``ConvergenceResult``: the ratio test and both endpoints)."""
+    if radius or interval:
+        if radius and interval:
+            raise UsageError("give --radius or --interval, not both (the interval shows the "
+                             "radius too)")
+        if eval_at is not None or plot or nonzero is not None:
+            raise UsageError("--radius and --interval take no --eval, --plot or --nonzero")
+        found = run_taylor(expr, var=var, vars=vars, at=at, order=order, positive=positive,
+                           general_term=True, index=index)
+        return _convergence(found, "radius" if radius else "interval")
     names = ([var] if isinstance(var, str) else list(var or [])) + names_list(vars)
     parsed = parse_expression(expr, variables=names, positive=positive)
     f = parsed.expr
@@ -93,7 +105,46 @@ def _with_general_term(result: TaylorResult, index: str, positive: bool) -> Tayl
     found = general_term(result.expr, x, a, n, _check_coefficients(result))
     if found is None:
         return dataclasses.replace(result, general=None, general_asked=True)
-    return dataclasses.replace(result, general=found[:3], general_asked=True, converges=found[3])
+    series = _power_series(found[0], found[1], found[2], x, a)
+    return dataclasses.replace(result, general=found[:3], general_asked=True, converges=found[3],
+                               series=series)
+
+
+def _power_series(n, term, start, x, a):
+    """The general term as a ``PowerSeries`` in an integer index, its zero powers left out
+    (None if it is not one power of x − a: then the series is not stated in that form)."""
+    from calctutor.sandbox import within
+    from calctutor.topics.series.terms import NotASeries, from_term, sparse
+
+    k = sp.Symbol(n.name, integer=True)
+    try:
+        series = from_term(term.xreplace({n: k}), k, x, a, start)
+    except NotASeries:
+        return None
+    return within(3.0, sparse, series, default=series)
+
+
+def _convergence(result: TaylorResult, asked: str):
+    from calctutor.sandbox import within
+    from calctutor.topics.series.convergence import Undecided, convergence
+
+    if len(result.variables) != 1:
+        raise UsageError("--radius and --interval work with one variable only")
+    if result.series is None:
+        raise LimitError("no general term of this series was found, so where it converges "
+                         "could not be worked out (--general-term says what was tried)")
+
+    def work():
+        try:
+            return convergence(result, result.series, asked)
+        except (Undecided, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+            return None
+
+    found = within(8.0, work, default=None)
+    if found is None:
+        raise LimitError("the ratio test's limit could not be found for this series, so its "
+                         "radius of convergence is not stated")
+    return found
 
 
 CHECKED_TERMS = 12

@@ -87,10 +87,22 @@ class TaylorResult:
     general: tuple[sp.Symbol, sp.Expr, int] | None = None  # (index n, n-th term, first n)
     general_asked: bool = False
     converges: str | None = None  # where the general term's series converges to f
+    # the general term with only its non-zero powers indexed (terms.PowerSeries):
+    # (-1)^n x^(2n+1)/(2n+1)! for sin x; JSON "series_term" and "series_start"
+    series: object = None
     by_limits: bool = False  # f or its derivatives undefined at a: the values are limits
     evaluations: tuple[tuple[int, sp.Expr], ...] = ()  # (k, T_k(X)) for --eval X
     eval_at: sp.Expr | None = None
     eval_f: sp.Expr | None = None                        # f(X) itself
+
+    @property
+    def method_hint(self) -> str | None:
+        """The quiz's first hint when the question is the general term (else its default)."""
+        if not self.general_asked:
+            return None
+        return ("Method: write out the first few terms f^(n)(a)/n! (x − a)^n and spot the "
+                "pattern: the signs, the powers of x and the factorial in the denominator. "
+                "Start with the derivatives at the centre.")
 
     @property
     def polynomial(self) -> sp.Expr:
@@ -132,12 +144,19 @@ class TaylorResult:
             out["general_term"] = None if self.general is None else to_sympy(self.general[1])
             if self.converges is not None:
                 out["converges"] = self.converges
+            if self.series is not None:
+                out["series_term"] = to_sympy(self.series.term())
+                out["series_start"] = self.series.start
         return out
 
     def answer_spec(self):
         from calctutor.checking.answer import AnswerSpec
         from calctutor.topics.series.mistakes import taylor_mistakes
 
+        if self.general_asked and self.series is not None:
+            from calctutor.topics.series.answers import general_term_spec
+
+            return general_term_spec(self, self.series)
         if self.general_asked and self.general is not None:
             n, term, _ = self.general
             return AnswerSpec("expr", term, f"the general term (the term in {n.name})",

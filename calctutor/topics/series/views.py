@@ -21,6 +21,7 @@ from calctutor.render.doc import (
 )
 from calctutor.render.plot import span
 from calctutor.render.views import input_fields, point_segments, register
+from calctutor.topics.series.convergence import ConvergenceResult
 from calctutor.topics.series.newton import NewtonResult
 from calctutor.topics.series.taylor import TaylorResult, shifted
 
@@ -133,6 +134,12 @@ def _general(result: TaylorResult) -> Document:
                               f"use --order {start - 1} to see every one of them.",)))
     doc.append(Paragraph(("It agrees with every coefficient computed above (and those up to "
                           "degree 11 where they could be computed).",)))
+    if result.series is not None and result.series.step > 1:
+        from calctutor.topics.series.terms import series_text
+
+        s = result.series
+        doc.append(Paragraph((f"With only its non-zero terms: f({x}) = Σ_({s.index.name} = "
+                              f"{s.start}..∞) {series_text(s.term())}",)))
     if result.converges:
         doc.append(Paragraph((f"The series {result.converges}.",)))
     return doc
@@ -319,3 +326,59 @@ def _newton_formula(result: NewtonResult, many: bool) -> Document:
     return [Formula("Newton's step", "x_{n+1} = x_n − f(x_n)/f'(x_n)",
                     r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}"),
             Math(("f'(x)",), result.dg[0][0])]
+
+
+@register(ConvergenceResult)
+def convergence_view(result: ConvergenceResult) -> Document:
+    """The series, the ratio test, the radius, each endpoint's series and its test."""
+    from calctutor.topics.series.terms import series_text
+
+    x, a = result.variable, result.centre
+    u = shifted(x, a)
+    s = result.series
+    n = s.index.name
+    title = "Radius of convergence" if result.asked == "radius" else "Interval of convergence"
+    doc: Document = [Heading(f"{title} of the Taylor series" + ("" if a == 0 else
+                                                                f" about {x} = {sp.sstr(a)}"))]
+    doc += input_fields(result.input, result.expr)
+    doc.append(Heading("The series", 2))
+    doc.append(Paragraph((f"f({x}) = Σ_({n} = {s.start}..∞) a_{n}, with a_{n} = "
+                          f"{series_text(s.term())}",)))
+    doc.append(Heading("The ratio test", 2))
+    doc.append(Paragraph(("The ratio of consecutive terms: |a_(n+1)/a_n| = ", result.ratio)))
+    doc.append(Paragraph(("As n → ∞ it tends to ", result.limit, ".")))
+    if result.radius == sp.oo:
+        doc.append(Paragraph((f"That limit is 0 < 1 for every {x}: the series converges for "
+                              f"every real {x}.",)))
+    elif result.radius == 0:
+        doc.append(Paragraph((f"That limit is infinite for every {x} ≠ {sp.sstr(a)}: the series "
+                              f"converges only at {x} = {sp.sstr(a)}.",)))
+    else:
+        doc.append(Paragraph(("It is below 1 when |", u, "| < ", result.radius,
+                              ": the series converges there and diverges beyond (where the "
+                              "limit is above 1).")))
+    doc.append(Math(("Radius of convergence",), sp.Eq(sp.Symbol("R"), result.radius),
+                    emphasis=True))
+    if result.endpoints:
+        doc.append(Heading("The endpoints", 2))
+        doc.append(Paragraph(("At |", u, "| = ", result.radius, " the limit is exactly 1 and "
+                              "the ratio test decides nothing: each endpoint's series is tested "
+                              "on its own.")))
+        rows = []
+        for e in result.endpoints:
+            verdict = {True: "converges", False: "diverges", None: "not decided"}[e.converges]
+            rows.append((f"{x} = {sp.sstr(e.at)}", series_text(e.term), e.test, verdict))
+        doc.append(Table((f"{x}", f"a_{n} there (n ≥ 1)", "test", "verdict"), tuple(rows)))
+        for e in result.endpoints:
+            doc.append(Paragraph((f"At {x} = {sp.sstr(e.at)}: {e.reason}.",)))
+    interval = result.interval_text()
+    if interval is None:
+        doc.append(Verdict(None, "Interval not decided", (
+            "SymPy could not decide every endpoint (see above): only the open interval |",
+            u, "| < ", result.radius, " is certain.")))
+    else:
+        inequality = result.inequality_text()
+        text = interval if result.radius in (0, sp.oo) else f"{interval}, that is {inequality}"
+        doc.append(Fields((("Interval of convergence", (text,)),)))
+    doc += [Note((note,)) for note in result.notes]
+    return doc
