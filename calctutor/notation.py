@@ -44,13 +44,14 @@ def keep_order(expr, typed: str) -> None:
     SymPy sorts a sum's terms (``cos(x) - 2x`` becomes ``-2x + cos(x)``); every printer here
     asks ``ordered_terms`` first, so an expression the learner typed reads back as typed
     wherever it is shown. A sum whose terms cannot all be found in ``typed`` keeps SymPy's
-    order.
+    order. The latest typing wins: in a long-running process (a notebook, the test suite)
+    a sum typed earlier in another order must not change how this one reads back.
     """
     if not isinstance(expr, sympy.Basic) or not isinstance(typed, str):
         return
     text = _squash(typed)
     for add in sympy.preorder_traversal(expr):
-        if not isinstance(add, sympy.Add) or add in _ORDER:
+        if not isinstance(add, sympy.Add):
             continue
         found = []
         for term in add.args:
@@ -60,6 +61,7 @@ def keep_order(expr, typed: str) -> None:
                 break
             found.append((at, term))
         else:
+            _ORDER.pop(add, None)  # re-inserted last: the most recently typed are kept
             if len(_ORDER) >= _ORDER_LIMIT:
                 _ORDER.pop(next(iter(_ORDER)))
             _ORDER[add] = tuple(t for _, t in sorted(found, key=lambda p: p[0]))

@@ -333,7 +333,7 @@ def test_quiz_reads_a_matrix_typed_one_row_per_line(cli_run):
     from typer.testing import CliRunner
 
     from calctutor.cli import app
-    from calctutor.quiz.session import _goes_on
+    from calctutor.coach.session import _goes_on
 
     assert _goes_on("1, 2;") and _goes_on("[[1, 2],") and _goes_on("1, 2,")
     assert not _goes_on("1, 2") and not _goes_on("[[1, 2], [3, 4]]") and not _goes_on("x^2")
@@ -351,7 +351,7 @@ def test_quiz_does_not_count_an_unfinished_answer(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from calctutor.cli import app
-    from calctutor.quiz.store import Store
+    from calctutor.coach.store import Store
 
     monkeypatch.setenv("CALCTUTOR_HOME", str(tmp_path))
     args = ["quiz", "--skill", "4.8", "--count", "1", "--seed", "3", "--format", "plain"]

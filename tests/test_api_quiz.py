@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 import calctutor as ct
 from calctutor import api
 from calctutor.cli.app import app
+from calctutor.coach.store import Store
 from calctutor.parsing import parse_expression
-from calctutor.quiz.store import Store
 
 X = sp.Symbol("x")
 
@@ -177,13 +177,17 @@ def test_empty_answers_and_the_widget_without_ipywidgets(monkeypatch):
     assert shown[0] is q and shown[-1].correct is True and box.value == ""
 
 
-def test_ct_quiz_stays_the_function_once_the_quiz_package_is_imported():
-    # importing a submodule sets it on its parent: the function stays, and still leads there
-    import calctutor.quiz.engine as engine
+def test_ct_quiz_stays_the_function_once_every_package_is_imported():
+    # importing a subpackage sets it on its parent, so no subpackage may be named after a
+    # function of the API (the quiz's package is calctutor.coach)
+    import pkgutil
 
-    assert engine.__name__ == "calctutor.quiz.engine" and ct.quiz.engine is engine
-    assert ct.quiz.__wrapped__ is api.quiz and "quiz" in dir(ct)
-    assert ct.quiz.__doc__ == api.quiz.__doc__
+    import calctutor
+
+    for info in pkgutil.iter_modules(calctutor.__path__):
+        __import__(f"calctutor.{info.name}")
+        assert info.name not in calctutor._API, info.name
+    assert ct.quiz is api.quiz and "quiz" in dir(ct)
     assert str(inspect.signature(ct.quiz)).startswith("(module=None, *, count=5")
     assert ct.Quiz is api.Quiz
 
@@ -194,7 +198,7 @@ def test_a_question_that_cannot_be_prepared_is_said_and_not_recorded(monkeypatch
     def too_slow(*args):
         raise LimitError("the time limit (20 s) was reached")
 
-    monkeypatch.setattr("calctutor.quiz.engine._prepare", too_slow)  # the worker is a fork
+    monkeypatch.setattr("calctutor.coach.engine._prepare", too_slow)  # the worker is a fork
     q = ct.quiz("module1", count=2, seed=7)
     assert q.done and str(q).count("could not be prepared") == 2
     assert q.summary().asked == 0 and Store.open().attempts() == []
@@ -204,10 +208,10 @@ def test_a_question_that_cannot_be_prepared_is_said_and_not_recorded(monkeypatch
 
 def test_a_quiz_without_a_module_is_chosen_by_the_tutor_as_on_the_command_line():
     import calctutor as ct
-    from calctutor.quiz.app import course_skills
-    from calctutor.quiz.path import choose_next
-    from calctutor.quiz.schedule import skill_states
-    from calctutor.quiz.store import Store, utc_now
+    from calctutor.coach.app import course_skills
+    from calctutor.coach.path import choose_next
+    from calctutor.coach.schedule import skill_states
+    from calctutor.coach.store import Store, utc_now
 
     first = choose_next(course_skills(), [], utc_now())  # a fresh learner: the course's start
     q = ct.quiz(count=2, seed=5)

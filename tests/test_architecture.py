@@ -1,6 +1,6 @@
 """The dependency rule of docs/architecture.md, checked over every import in the package.
 
-cli → api → quiz → drills → topics → render → checking → steps → parsing → base modules:
+cli → api → coach → drills → topics → render → checking → steps → parsing → base modules:
 a module imports only from its own layer or the layers below (function-level imports
 count too), no two packages (or two topics) import each other, and ``results`` imports only
 base modules. Read from the source with ``ast``, so nothing is imported to check it.
@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calctutor"
-LAYERS = ("base", "parsing", "steps", "checking", "render", "topics", "drills", "quiz", "api",
+LAYERS = ("base", "parsing", "steps", "checking", "render", "topics", "drills", "coach", "api",
           "cli")
 
 

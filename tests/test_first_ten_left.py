@@ -247,3 +247,13 @@ def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(tmp_path)
         run = subprocess.run([sys.executable, "-c", _EARLY, when, "diff", "x^2"], env=env,
                              capture_output=True, text=True, timeout=60)
         assert (run.returncode, run.stderr, run.stdout) == (130, "Interrupted.\n", ""), when
+
+
+def test_the_latest_typing_of_a_sum_decides_its_order():
+    # a long-running process (a notebook) typed 1 + x earlier: x + 1 typed now reads x + 1
+    from calctutor.checking.answer import check_answer
+    from calctutor.topics import run_kind
+
+    run_kind("diff", {"expr": "1/(1+x)"})
+    feedback = check_answer(run_kind("diff", {"expr": "x/(x+1)"}), "1/(x+1)").feedback
+    assert "(x + 1)^2" in feedback and "(1 + x)" not in feedback, feedback

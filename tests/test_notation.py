@@ -75,8 +75,8 @@ def result(name: str):
     elif name == "progress":
         from datetime import datetime, timezone
 
-        from calctutor.quiz.app import course_skills, module_titles
-        from calctutor.quiz.report import ProgressReport
+        from calctutor.coach.app import course_skills, module_titles
+        from calctutor.coach.report import ProgressReport
 
         return ProgressReport((), datetime(2026, 1, 1, tzinfo=timezone.utc),
                               skills=tuple(course_skills()), module_titles=module_titles())

@@ -74,7 +74,7 @@ def test_a_value_at_a_point_is_a_sympy_number(executed):
 
 
 def test_the_quiz_shows_its_question_and_records_each_try(executed, home):
-    from calctutor.quiz.store import DB_NAME, Store
+    from calctutor.coach.store import DB_NAME, Store
 
     question = _markdown(_cell(executed, 'q = ct.quiz('))
     assert "Question 1 of 2" in question and r"\frac{d}{d x}" in question

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from calctutor.checking.answer import check_answer
+from calctutor.coach.views import verdict_doc
 from calctutor.parsing import parse_expression
-from calctutor.quiz.views import verdict_doc
 from calctutor.render import render, render_blocks
 from calctutor.topics.diff.compute import differentiate
 

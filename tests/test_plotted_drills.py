@@ -223,7 +223,7 @@ def test_the_worksheet_shows_the_picture_in_every_format(fmt):
 
 
 def test_the_quiz_shows_the_graph_not_the_formula(slope_exercises):
-    from calctutor.quiz.views import problem_doc
+    from calctutor.coach.views import problem_doc
     from calctutor.render import render_blocks
 
     ex = slope_exercises[0]

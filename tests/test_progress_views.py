@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from calctutor.quiz.schedule import MASTERY
-from calctutor.quiz.store import Attempt, Store
+from calctutor.coach.schedule import MASTERY
+from calctutor.coach.store import Attempt, Store
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ def test_the_plotted_bars_are_the_stored_mastery(cli, crafted):
 
 
 def test_the_drawn_document_carries_the_same_numbers(crafted, monkeypatch):
-    from calctutor.quiz.app import progress_report
-    from calctutor.quiz.views import Bars
+    from calctutor.coach.app import progress_report
+    from calctutor.coach.views import Bars
     from calctutor.render.views import view
 
     monkeypatch.setenv("CALCTUTOR_HOME", str(crafted))

@@ -8,8 +8,8 @@ import pexpect
 import pytest
 import sympy
 
+from calctutor.coach.store import Store
 from calctutor.parsing import parse_expression
-from calctutor.quiz.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = "1.3 power rule"

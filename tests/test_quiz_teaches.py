@@ -15,8 +15,8 @@ import re
 import pytest
 import sympy
 
-from calctutor.quiz.engine import Engine, _prepare
-from calctutor.quiz.session import Quiz, TextUI
+from calctutor.coach.engine import Engine, _prepare
+from calctutor.coach.session import Quiz, TextUI
 from calctutor.render.options import RenderOptions
 from tests.bank_draws import checked
 
@@ -43,7 +43,7 @@ def _each_answer_checked_once():
     """A script types the same wrong answer twice (and both scripted tests may type it): the
     check of an answer, a pure function of the exercise and the text, is made once; each try
     still gets its own verdict, rendered with or without the answer."""
-    import calctutor.quiz.engine as engine
+    import calctutor.coach.engine as engine
 
     real, memo = engine.check, {}
 
@@ -223,7 +223,7 @@ def test_the_criterion_of_a_hint_that_only_restates_the_question():
 
 
 def test_hints_go_from_the_method_to_the_answer_and_never_only_restate(bank):
-    from calctutor.quiz.engine import _prepare
+    from calctutor.coach.engine import _prepare
 
     dull, methods = [], 0
     for ex in bank:

@@ -56,7 +56,7 @@ def test_the_cli_resolves_one_options_value(monkeypatch):
 
 
 def test_the_quiz_engine_prints_with_its_options():
-    from calctutor.quiz.engine import Engine
+    from calctutor.coach.engine import Engine
 
     narrow = Engine(RenderOptions("plain", 40, False), timeout=30).render(LONG)
     assert max(len(line) for line in narrow.splitlines()) <= 40

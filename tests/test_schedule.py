@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from calctutor.quiz.schedule import (
+from calctutor.coach.schedule import (
     due_skills,
     items_of,
     mastery,
@@ -13,7 +13,7 @@ from calctutor.quiz.schedule import (
     replay,
     skill_states,
 )
-from calctutor.quiz.store import Attempt
+from calctutor.coach.store import Attempt
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -38,7 +38,7 @@ def _view_modules() -> list[str]:
 
     topics = [f"{t.package}.views" for t in TOPICS if t.name != "diff"]
     return sorted([m for m in topics if importlib.util.find_spec(m) is not None]
-                  + ["calctutor.drills.views", "calctutor.quiz.views",
+                  + ["calctutor.drills.views", "calctutor.coach.views",
                      "calctutor.render.verdicts"])
 
 
@@ -51,7 +51,7 @@ def test_the_derived_lists_are_real_and_complete():
     areas = _area_modules()
     assert {"calctutor.topics.matrices", "calctutor.topics.optimise"} <= set(areas)
     views = _view_modules()
-    assert {"calctutor.topics.matrices.views", "calctutor.quiz.views"} <= set(views)
+    assert {"calctutor.topics.matrices.views", "calctutor.coach.views"} <= set(views)
     assert len(views) >= len(TOPICS) + 1  # every topic but diff and equiv has one, + 3 others
     # a renamed package would make a prefix below match nothing: each of ours must exist
     for name in (*areas, *views, *(m for m in OTHER_AREAS if m.startswith("calctutor."))):
@@ -114,7 +114,7 @@ def _modules_of_command(args: list[str]) -> set[str]:
 
 
 # packages `diff` must not load (each was a measurable part of its start-up)
-OTHER_AREAS = ("calctutor.drills", "calctutor.quiz", "pydantic",
+OTHER_AREAS = ("calctutor.drills", "calctutor.coach", "pydantic",
                "plotext", "numpy")
 
 
@@ -149,4 +149,4 @@ def test_every_area_view_is_found_lazily():
     mods = _modules_after(code)
     assert {"calctutor.topics.matrices.views", "calctutor.topics.series.views",
             "calctutor.topics.optimise.views"} <= mods
-    assert "calctutor.quiz.views" not in mods
+    assert "calctutor.coach.views" not in mods

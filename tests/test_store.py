@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sympy
 
+from calctutor.coach.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Attempt, Store, StoreError
 from calctutor.errors import InternalError
 from calctutor.parsing import parse_expression
-from calctutor.quiz.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Attempt, Store, StoreError
 from calctutor.sandbox import run_limited
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def test_a_write_that_fails_is_rolled_back(home):
 
 # -- persistence, damage, forks -------------------------------------------------------------------
 def test_answers_persist_across_processes(home):
-    code = ("from calctutor.quiz.store import Store, Attempt\n"
+    code = ("from calctutor.coach.store import Store, Attempt\n"
             "s = Store.open()\n"
             "s.record(Attempt('p', 1, 1, '1.3 power rule', 'e1', 'wrong', 'x'))\n"
             "s.record(Attempt('p', 1, 1, '1.3 power rule', 'e1', 'correct', '2x', try_=2))\n")
@@ -231,7 +231,7 @@ def test_two_quizzes_at_once_both_record_everything(home):
         mine = [(a.item, a.outcome, a.hints) for a in got if a.session == s]
         assert mine == [(1, "correct", 0), (2, "wrong", 0), (2, "solution", 0), (3, "skip", 0),
                         (4, "correct", 1)]
-    from calctutor.quiz.app import progress_report
+    from calctutor.coach.app import progress_report
 
     data = progress_report().to_json()
     assert data["total_attempts"] == 10

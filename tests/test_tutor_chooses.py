@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from calctutor.quiz.app import course_skills
-from calctutor.quiz.path import (
+from calctutor.coach.app import course_skills
+from calctutor.coach.path import (
     MAX_RUN,
     choose_next,
     prerequisites,
     unlocked,
     weak_skills,
 )
-from calctutor.quiz.schedule import skill_states
-from calctutor.quiz.store import Attempt, Store
+from calctutor.coach.schedule import skill_states
+from calctutor.coach.store import Attempt, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

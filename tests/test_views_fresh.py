@@ -56,7 +56,7 @@ results = [
 results.append(check_answer(results[0], "2x sin(x) + x^2 cos(x)"))
 from calctutor.drills import Worksheet, generate
 results.append(Worksheet(tuple(generate(1, count=1, seed=1)), 1, 1, False, None, "t", 1))
-from calctutor.quiz.report import ProgressReport
+from calctutor.coach.report import ProgressReport
 results.append(ProgressReport((), datetime(2026, 1, 1, tzinfo=timezone.utc)))
 
 def parts(obj, seen):
@@ -96,7 +96,7 @@ def result_types() -> set[str]:
     import calctutor.topics
 
     modules = {"calctutor.results", "calctutor.checking.answer", "calctutor.checking.equivalence",
-               "calctutor.drills.model", "calctutor.quiz.report"}
+               "calctutor.drills.model", "calctutor.coach.report"}
     for topic in TOPICS:
         package = importlib.import_module(topic.package)
         modules |= {f"{topic.package}.{m.name}" for m in pkgutil.iter_modules(package.__path__)}

@@ -99,7 +99,7 @@ def check_result(result, answer, *, show: bool = False, time_limit: float | None
 
 def exercise_hints(exercise) -> list:
     """The hint ladder of an exercise, as lists of document blocks."""
-    from calctutor.quiz.views import answer_doc, hint_ladder
+    from calctutor.coach.views import answer_doc, hint_ladder
     from calctutor.render.views import view
 
     result = exercise.solve()

@@ -1,6 +1,6 @@
 """The quiz from Python and Jupyter: the command line's quiz, one call per answer.
 
-``Quiz`` drives the quiz session's own dialogue (``calctutor.quiz.session``), so the rules
+``Quiz`` drives the quiz session's own dialogue (``calctutor.coach.session``), so the rules
 are the command line's: two tries, feedback that never shows the answer before the last try,
 hints from the method to the answer, every judged answer recorded in the same progress
 store at once (``CALCTUTOR_HOME`` decides where). Each item is solved and judged in the
@@ -39,7 +39,7 @@ class _Collector:
 
 
 def _engine_class():
-    from calctutor.quiz.engine import Engine
+    from calctutor.coach.engine import Engine
 
     class _Engine(Engine):
         """Renders plain text and Markdown at once; remembers the current item and the
@@ -162,7 +162,7 @@ class Quiz(_Said):
     """A quiz in a notebook or a REPL: shows the current question (the last line of a
     cell); ``answer(text)``, ``hint()``, ``solution()``, ``skip()`` and ``quit()`` each
     return the ``Reply`` the command line would print; ``summary()`` the score so far.
-    Make one with ``calctutor.quiz(...)``.
+    Make one with ``calctutor.quiz(...)`` (the function; its package is ``calctutor.coach``).
 
     >>> import calctutor as ct
     >>> q = ct.quiz("module1", count=1, seed=7)
@@ -176,9 +176,9 @@ class Quiz(_Said):
     """
 
     def __init__(self, exercises, *, scope: str, seed: int, chosen: int | None = None):
+        from calctutor.coach.session import Quiz as Session
+        from calctutor.coach.store import Store
         from calctutor.errors import CalcTutorError
-        from calctutor.quiz.session import Quiz as Session
-        from calctutor.quiz.store import Store
 
         # ``chosen``: no exercises given; the tutor chooses this many, each when it is asked
         self.seed, self.scope = seed, scope
@@ -193,7 +193,7 @@ class Quiz(_Said):
         self._store = store
         choose = None
         if chosen is not None:
-            from calctutor.quiz.app import chooser
+            from calctutor.coach.app import chooser
 
             choose = chooser(self._engine, store, seed)
             if choose is None:
@@ -267,8 +267,8 @@ class Quiz(_Said):
         """The score so far (the whole quiz once it is over), as the command line sums up."""
         from dataclasses import replace
 
-        from calctutor.quiz.schedule import due_skills, skill_states
-        from calctutor.quiz.views import summary_doc
+        from calctutor.coach.schedule import due_skills, skill_states
+        from calctutor.coach.views import summary_doc
 
         raw = self._summary or replace(self._session.summary,
                                        outcomes=list(self._session.summary.outcomes),
@@ -318,8 +318,8 @@ class Quiz(_Said):
 
     # -- the dialogue ------------------------------------------------------------------------
     def _step(self, line) -> Reply:
-        from calctutor.quiz.session import MORE
-        from calctutor.quiz.views import summary_line
+        from calctutor.coach.session import MORE
+        from calctutor.coach.views import summary_line
 
         if self.done:
             raise InputError("this quiz is over (see .summary()); start another with "
@@ -371,9 +371,9 @@ def start(module=None, *, count: int = 5, seed: int | None = None,
     """A new quiz (see ``calctutor.quiz``)."""
     import random
 
+    from calctutor.coach.plan import match_skill
     from calctutor.drills.bank import parse_module
     from calctutor.errors import CalcTutorError, InternalError
-    from calctutor.quiz.plan import match_skill
 
     if isinstance(module, int) and not isinstance(module, bool):
         module = str(module)
@@ -414,5 +414,5 @@ def _warm_up() -> None:
     from calctutor.topics import TOPICS
 
     for name in ("calctutor.render.views", "calctutor.checking.answer", "calctutor.drills",
-                 "calctutor.quiz.views", *(f"{t.package}.run" for t in TOPICS if t.exercises)):
+                 "calctutor.coach.views", *(f"{t.package}.run" for t in TOPICS if t.exercises)):
         importlib.import_module(name)

@@ -81,7 +81,7 @@ def _weak(module, skill, out) -> tuple[list[str], str]:
     if skill:
         fail("--weak and --skill cannot be used together: --weak chooses the skills")
     try:
-        from calctutor.quiz.app import weak_selection
+        from calctutor.coach.app import weak_selection
 
         chosen, text = weak_selection(module)
     except CalcTutorError as err:

@@ -4,7 +4,7 @@ Never import SymPy or the engine at module level here: ``calctutor --help`` must
 
 The quiz is interactive, so it does not run as one sandboxed job: this process owns the
 terminal and the progress database, and each exercise's maths runs in the sandbox
-(``calctutor.quiz.engine``). ``progress`` reads the database here and renders in the sandbox.
+(``calctutor.coach.engine``). ``progress`` reads the database here and renders in the sandbox.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def register(app) -> None:
         """
         out = resolve_output(Format(fmt.value) if fmt is not None else None)
         try:
-            from calctutor.quiz.app import run_quiz
+            from calctutor.coach.app import run_quiz
 
             summary = run_quiz(module, count, seed, skill, review, options=out)
         except CalcTutorError as err:
@@ -144,7 +144,7 @@ def register(app) -> None:
             _reset(yes)
             return
         try:
-            from calctutor.quiz.app import progress_report
+            from calctutor.coach.app import progress_report
 
             report = progress_report(module, plot=plot)
         except CalcTutorError as err:
@@ -153,7 +153,7 @@ def register(app) -> None:
         def job():
             from dataclasses import replace
 
-            from calctutor.quiz.app import module_titles
+            from calctutor.coach.app import module_titles
             from calctutor.render import render
 
             full = replace(report, module_titles=module_titles())
@@ -170,7 +170,7 @@ def _reset(yes: bool) -> None:
             sys.stdout.write("Nothing was changed.\n")
             return
     try:
-        from calctutor.quiz.app import reset_progress
+        from calctutor.coach.app import reset_progress
 
         sys.stdout.write(reset_progress() + "\n")
     except CalcTutorError as err:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sympy
 
+from calctutor.coach.store import Attempt, Store
 from calctutor.parsing import parse_expression
-from calctutor.quiz.store import Attempt, Store
 
 SKILL = "1.3 power rule"
 ARGS = ("quiz", "module1", "--skill", SKILL, "--seed", "3")
@@ -129,7 +129,7 @@ def test_a_review_of_one_due_skill_mixes_in_its_neighbours(cli):
 
 
 def test_review_plans():
-    from calctutor.quiz.plan import no_repeats, review_plan
+    from calctutor.coach.plan import no_repeats, review_plan
 
     course = ["1.1 a", "1.2 b", "1.3 c", "1.4 d", "2.1 e", "2.2 f"]
     plan = review_plan(["1.3 c"], 10, course)
@@ -184,7 +184,7 @@ def test_bad_input_is_one_error_line_and_exit_2(cli, args, message):
     ("taylor", {"expr": "e^x", "order": 3}, "1 + x + x**2/2 + x**3/6"),
 ])
 def test_hints_lead_up_to_the_answer_without_giving_it(kind, inp, answer):
-    from calctutor.quiz.views import _expressions, answer_doc, hint_docs
+    from calctutor.coach.views import _expressions, answer_doc, hint_docs
     from calctutor.render.views import view
     from calctutor.topics import run_kind
 

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from calctutor.quiz.report import PLOT_DAYS, ProgressReport
-from calctutor.quiz.schedule import MASTERY, skill_key
+from calctutor.coach.report import PLOT_DAYS, ProgressReport
+from calctutor.coach.schedule import MASTERY, skill_key
 from calctutor.render.doc import Document, Heading, Note, Paragraph, Plot, Table
 from calctutor.render.views import register
 

@@ -2,7 +2,7 @@
 
 The process that runs the quiz owns the terminal and the progress database; everything that
 touches SymPy (solving the exercise, judging an answer, and rendering the documents that
-``calctutor.quiz.views`` builds from them) runs in a forked worker under the time and memory
+``calctutor.coach.views`` builds from them) runs in a forked worker under the time and memory
 limits (``calctutor.sandbox.run_limited``), and comes back as data and plain strings. A
 runaway computation costs one item, never the session, and the database connection is never
 inside a worker.
@@ -125,7 +125,7 @@ def _generate(kwargs):
 
 
 def _prepare(exercise, number, total, title, out) -> Prepared:
-    from calctutor.quiz.views import answer_doc, hint_ladder, problem_doc
+    from calctutor.coach.views import answer_doc, hint_ladder, problem_doc
     from calctutor.render.views import view
 
     result = exercise.solve()
@@ -145,7 +145,7 @@ def _prepare(exercise, number, total, title, out) -> Prepared:
 
 
 def _judge(exercise, result, text, out, reveal=True) -> Judged:
-    from calctutor.quiz.views import verdict_doc
+    from calctutor.coach.views import verdict_doc
 
     verdict = check(exercise, result, text)
     return Judged(verdict.correct, _render(verdict_doc(verdict, reveal), *out),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Protocol, Sequence
 
-from calctutor.quiz.schedule import MASTERY, SkillState, due_skills, skill_key
+from calctutor.coach.schedule import MASTERY, SkillState, due_skills, skill_key
 
 # A prerequisite is met once its mastery is at least this. "mastered" needs successes on
 # two days and three weeks of stability, so gating on it would hold a learner on the first

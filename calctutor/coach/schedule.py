@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from calctutor.quiz.store import Attempt, utc_now
+from calctutor.coach.store import Attempt, utc_now
 
 MASTERY = ("attempted", "familiar", "proficient", "mastered")
 RECENT = 5             # items the recent accuracy looks at

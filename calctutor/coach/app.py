@@ -10,13 +10,13 @@ import random
 import sys
 from typing import TextIO
 
+from calctutor.coach.plan import match_skill, no_repeats, review_plan
+from calctutor.coach.report import ProgressReport, SkillInfo
+from calctutor.coach.schedule import due_skills, skill_states
+from calctutor.coach.session import COMMANDS, Quiz, Summary, TextUI
+from calctutor.coach.store import Store, utc_now
 from calctutor.drills.bank import parse_module
 from calctutor.errors import UsageError
-from calctutor.quiz.plan import match_skill, no_repeats, review_plan
-from calctutor.quiz.report import ProgressReport, SkillInfo
-from calctutor.quiz.schedule import due_skills, skill_states
-from calctutor.quiz.session import COMMANDS, Quiz, Summary, TextUI
-from calctutor.quiz.store import Store, utc_now
 from calctutor.render.options import RenderOptions
 
 
@@ -65,7 +65,7 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
              stderr: TextIO | None = None) -> Summary | None:
     """Run a quiz (see ``session``); None when there was nothing to ask (nothing due).
     ``options``: rich or plain, its width and colour (default plain, 80 columns)."""
-    from calctutor.quiz.engine import Engine
+    from calctutor.coach.engine import Engine
 
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     if interactive is None:
@@ -97,7 +97,7 @@ def run_quiz(module: str | None = None, count: int = 10, seed: int | None = None
             message = "Nothing is due for review."
             if pending:
                 nxt = min(pending, key=lambda s: s.due)
-                from calctutor.quiz.views import when_due
+                from calctutor.coach.views import when_due
 
                 message += (f" Next: {titles.get(nxt.skill, nxt.skill)} "
                             f"{when_due(nxt.due, utc_now())}.")
@@ -137,8 +137,8 @@ def chooser(engine, store: Store, seed: int):
     from the progress stored so far, this session's answers included: a function of the
     question's number giving (exercise, reason), or None to end; None when nothing can be
     chosen at all. The command line's quiz and the Python API's share it."""
+    from calctutor.coach.path import choose_next
     from calctutor.errors import CalcTutorError
-    from calctutor.quiz.path import choose_next
 
     skills = course_skills()
     if choose_next(skills, skill_states(store.attempts()), utc_now()) is None:
@@ -212,7 +212,7 @@ def _review_exercises(engine, order: list[str], seed: int) -> list:
 def _review_message(plan, asked: int, count: int) -> str:
     """'1 skill is due for review: 3.1 ...; mixed with the related skills 3.2 ..., 3.3 ...:
     6 questions (fewer than 10: a skill is not asked more than 3 times).'"""
-    from calctutor.quiz.plan import REPEATS
+    from calctutor.coach.plan import REPEATS
 
     n = len(plan.due)
     names = ", ".join(plan.due[:6]) + (" ..." if n > 6 else "")
@@ -229,7 +229,7 @@ def _review_message(plan, asked: int, count: int) -> str:
 
 def _show_summary(ui: TextUI, engine, summary: Summary, interactive: bool,
                   due: int = 0) -> None:
-    from calctutor.quiz.views import summary_doc
+    from calctutor.coach.views import summary_doc
 
     ui.say("")
     if not interactive:
@@ -242,7 +242,7 @@ def progress_report(module: str | None = None, err: TextIO | None = None,
                     plot: bool = False) -> ProgressReport:
     """Every attempted skill's state, read from the store (in this process), the course's
     skills, and what the choosing quiz would ask next."""
-    from calctutor.quiz.path import choose_next
+    from calctutor.coach.path import choose_next
 
     number = parse_module(module)
     store = open_store(err or sys.stderr)
@@ -269,7 +269,7 @@ def weak_selection(module: str | None = None,
     """The weak skills (``path.is_weak``, weakest first, of one module or all) and the
     worksheet heading that names them; no skills and a one-line message saying why when
     there is nothing to draw on."""
-    from calctutor.quiz.path import MAX_WEAK, weak_skills
+    from calctutor.coach.path import MAX_WEAK, weak_skills
 
     number = parse_module(module)
     states = skill_states(open_store(err or sys.stderr).attempts())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from calctutor.quiz.path import READY, RULES, Choice, is_weak, level
-from calctutor.quiz.schedule import MASTERY, SkillState, skill_key
-from calctutor.quiz.store import iso
+from calctutor.coach.path import READY, RULES, Choice, is_weak, level
+from calctutor.coach.schedule import MASTERY, SkillState, skill_key
+from calctutor.coach.store import iso
 
 PLOT_DAYS = 14  # the review schedule's plot: reviews due per day, today and the next 13
 

@@ -13,7 +13,7 @@ Ctrl-C or the end of the input ends the quiz cleanly: every answer judged so far
 stored.
 
 The session produces data (messages with a kind, rendered documents, a ``Summary``); the
-styling of our own messages and the summary's words are in ``calctutor.quiz.views``.
+styling of our own messages and the summary's words are in ``calctutor.coach.views``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Generator, Protocol, Sequence
 
+from calctutor.coach.schedule import CREDIT
+from calctutor.coach.store import Attempt, Store
 from calctutor.errors import CalcTutorError
-from calctutor.quiz.schedule import CREDIT
-from calctutor.quiz.store import Attempt, Store
 
 HINT = ("hint", "?", "h")
 SOLUTION = ("solution", "solve", "show")
@@ -64,7 +64,7 @@ class TextUI:
         self._out(text if text.endswith("\n") else text + "\n")
 
     def say(self, text: str, style: str = "") -> None:
-        from calctutor.quiz.views import message_text
+        from calctutor.coach.views import message_text
 
         self._out(message_text(text, style, rich=self.rich, color=self.color,
                                width=self.width))
@@ -155,7 +155,7 @@ class Summary:
 
     def line(self) -> str:
         """The summary in one line (what a scripted session ends with)."""
-        from calctutor.quiz.views import summary_line
+        from calctutor.coach.views import summary_line
 
         return summary_line(self)
 
