@@ -287,3 +287,21 @@ def test_quadratic_verdicts_match_the_eigenvalues(a, b, c, ratio):
         assert r.stability.side == "above" and r.status == "diverged", text
     if ratio >= 1:
         assert "larger" not in text and "smaller --rate below" in text
+
+
+def test_an_iterate_holding_a_transcendental_value_goes_on_in_decimals():
+    # x1 = -7473/2500 - 3e^(-9)/5000: simplifying f(x1) exactly took over 2 GB
+    from calctutor.topics import run_kind
+
+    r = run_kind("descent", {"expr": "-4x^3 + exp(-x^2) - 2y^2", "vars": ["x", "y"],
+                             "start": "-3,1", "rate": "1e-4", "steps": 3})
+    assert len(r.iterations) == 4
+    assert any("decimals" in n for n in r.notes)
+    # the decimals agree with the same three steps done here in floats
+    import math
+    x, y = -3.0, 1.0
+    for _ in range(3):
+        gx, gy = -12 * x * x - 2 * x * math.exp(-x * x), -4 * y
+        x, y = x - 1e-4 * gx, y - 1e-4 * gy
+    last = [float(v) for v in r.iterations[-1].point]
+    assert last == [pytest.approx(x, rel=1e-9), pytest.approx(y, rel=1e-9)]

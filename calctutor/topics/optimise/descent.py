@@ -496,6 +496,10 @@ def _values(ev: _Evaluator, point, exact_mode):
         size = digits(sp.Tuple(*point))
         if size > EXACT_MAX_DIGITS:
             return f"long:{size}"
+        if any(sp.count_ops(p) > EXACT_MAX_OPS or p.atoms(sp.Function) for p in point):
+            # an iterate holding a transcendental value (x1 = -7473/2500 - 3e^(-9)/5000)
+            # only grows, and simplifying f there (e^(-x1^2)) can take gigabytes: decimals
+            return None
         vals = ev.exact(point)
         if vals is None or any(sp.count_ops(v) > EXACT_MAX_OPS for v in vals):
             return None
