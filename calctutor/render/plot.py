@@ -112,6 +112,11 @@ def plot_curves(curves: Sequence[Series], *, points: Sequence[Series] = (), titl
         plt.title(title)
     plt.xlabel(xlabel)
     plt.ylabel(ylabel)
+    return _finish(plt, color, ascii)
+
+
+def _finish(plt, color: bool, ascii: bool) -> str:
+    """The figure drawn as text (uncoloured, ASCII-framed on request), then cleared."""
     text = plt.build()
     plt.clf()
     if not color:
@@ -172,13 +177,4 @@ def plot_bars(labels: Sequence[str], values: Sequence[float], *, title: str = ""
         plt.xlabel(xlabel)
     if ylabel:
         plt.ylabel(ylabel)
-    text = plt.build()
-    plt.clf()
-    if not color:
-        text = plt.uncolorize(text)
-    if ascii:
-        text = text.translate(_ASCII_FRAME)
-    lines = [line.rstrip() for line in text.splitlines()]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines)
+    return _finish(plt, color, ascii)

@@ -81,6 +81,17 @@ def _layer_segments(result: ChainResult):
                 yield Note((f"layer {k}: ", note))
 
 
+# The backward pass's rules, stated once for the decimal and the exact (--exact) passes.
+BACKWARD_RULES = Formula(
+    "The chain rule, layer by layer",
+    "∂C/∂a(L) = 2(a(L) − y) at the output;  δ(L) = ∂C/∂z(L) = ∂C/∂a(L) · σ'(z(L)) "
+    "entry by entry;  ∂C/∂W(L) = δ(L) a(L−1)ᵀ;  ∂C/∂b(L) = δ(L);  ∂C/∂a(L−1) = W(L)ᵀ δ(L)",
+    r"\frac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y), \quad "
+    r"\delta^{(L)} = \frac{\partial C}{\partial a^{(L)}} \odot \sigma'(z^{(L)}), \quad "
+    r"\frac{\partial C}{\partial W^{(L)}} = \delta^{(L)} a^{(L-1)\top}, \quad "
+    r"\frac{\partial C}{\partial b^{(L)}} = \delta^{(L)}, \quad "
+    r"\frac{\partial C}{\partial a^{(L-1)}} = W^{(L)\top} \delta^{(L)}")
+
 @register(ChainResult)
 def chain_view(result: ChainResult) -> Document:
     """The worked chain rule (see module docstring)."""
@@ -308,15 +319,7 @@ def backprop_view(result: BackpropResult) -> Document:
     doc += [Note((n,)) for n in fwd.notes]
 
     doc.append(Heading("Backward pass", 2))
-    doc.append(Formula("The chain rule, layer by layer",
-                       "∂C/∂a(L) = 2(a(L) − y) at the output;  δ(L) = ∂C/∂z(L) = ∂C/∂a(L) · σ'(z(L)) "
-                       "entry by entry;  ∂C/∂W(L) = δ(L) a(L−1)ᵀ;  ∂C/∂b(L) = δ(L);  "
-                       "∂C/∂a(L−1) = W(L)ᵀ δ(L)",
-                       r"\frac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y), \quad "
-                       r"\delta^{(L)} = \frac{\partial C}{\partial a^{(L)}} \odot \sigma'(z^{(L)}), \quad "
-                       r"\frac{\partial C}{\partial W^{(L)}} = \delta^{(L)} a^{(L-1)\top}, \quad "
-                       r"\frac{\partial C}{\partial b^{(L)}} = \delta^{(L)}, \quad "
-                       r"\frac{\partial C}{\partial a^{(L-1)}} = W^{(L)\top} \delta^{(L)}"))
+    doc.append(BACKWARD_RULES)
     for k in range(L, 0, -1):
         g, lay = grads[k - 1], net.layers[k - 1]
         doc.append(Heading(f"Layer {k}", 2))
@@ -413,15 +416,7 @@ def _exact_passes(result: BackpropResult) -> Document:
     doc += [Note((n,)) for n in fwd.notes]
 
     doc.append(Heading("Backward pass", 2))
-    doc.append(Formula("The chain rule, layer by layer",
-                       "∂C/∂a(L) = 2(a(L) − y) at the output;  δ(L) = ∂C/∂a(L) · σ'(z(L)) entry "
-                       "by entry;  ∂C/∂W(L) = δ(L) a(L−1)ᵀ;  ∂C/∂b(L) = δ(L);  "
-                       "∂C/∂a(L−1) = W(L)ᵀ δ(L)",
-                       r"\frac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y), \quad "
-                       r"\delta^{(L)} = \frac{\partial C}{\partial a^{(L)}} \odot \sigma'(z^{(L)}), \quad "
-                       r"\frac{\partial C}{\partial W^{(L)}} = \delta^{(L)} a^{(L-1)\top}, \quad "
-                       r"\frac{\partial C}{\partial b^{(L)}} = \delta^{(L)}, \quad "
-                       r"\frac{\partial C}{\partial a^{(L-1)}} = W^{(L)\top} \delta^{(L)}"))
+    doc.append(BACKWARD_RULES)
     for k in range(L, 0, -1):
         g, n, lay = grads[k - 1], named.gradients[k - 1], net.layers[k - 1]
         doc.append(Heading(f"Layer {k}", 2))
