@@ -87,6 +87,10 @@ def scripted(exercise, lines: list[str]) -> str:
     return out.getvalue()
 
 
+# an interval of convergence as its key writes it: (-1/3, 1/3], [-1, 1), ...
+INTERVAL = re.compile(r"[(\[][^,()\[\]]+,[^,()\[\]]+[)\]]")
+
+
 def wrong_answer(exercise) -> str:
     """A wrong answer of the right shape: the first point misclassified, or each entry of
     the expected answer plus 7 (written by SymPy, not by calctutor)."""
@@ -99,6 +103,13 @@ def wrong_answer(exercise) -> str:
         return ", ".join(f"({', '.join(p['point'].values())}) "
                          f"{flip[p['kind']] if k == 0 else p['kind']}"
                          for k, p in enumerate(answer))
+
+    if isinstance(answer, str) and INTERVAL.fullmatch(answer):
+        # an interval of convergence: the same brackets around other endpoints
+        a, b = (sympy.sympify(e) for e in answer[1:-1].split(","))
+        return f"{answer[0]}{sympy.sstr(a + 7)}, {sympy.sstr(b + 7)}{answer[-1]}"
+    if answer == "all x":
+        return "(-1, 1)"
 
     def bad(entry):
         value = sympy.sympify(entry)
@@ -121,6 +132,8 @@ def key_texts(exercise) -> set[str]:
         return {f"The answer is {answer}", f"{answer.capitalize()}. "}
     if exercise.answer_key == "stationary_points":
         return {f"({', '.join(p['point'].values())}) {p['kind']}" for p in answer}
+    if isinstance(answer, str) and (INTERVAL.fullmatch(answer) or answer == "all x"):
+        return {answer}  # the interval, not an endpoint (the working names each endpoint)
     entries = answer if isinstance(answer, list) else [answer]
     entries = [e for row in entries for e in (row if isinstance(row, list) else [row])]
     texts = set()
