@@ -97,6 +97,9 @@ def test_checking_an_answer_gives_a_verdict_with_the_mistake_named():
     assert wrong.evidence or wrong.feedback
     assert wrong.to_json()["diagnosis"] == "missing_chain_factor"
     assert ct.check("diff", 2 * x, expr="x^2 + 1").correct is True
+    # what to do next in Python's words: there is no --show option in a notebook
+    for shown in (str(wrong), wrong._repr_markdown_()):
+        assert "--show" not in shown and "Try again" in shown
 
 
 def test_bad_input_raises_a_value_error_with_the_command_lines_message():

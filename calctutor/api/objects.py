@@ -121,9 +121,18 @@ class Verdict(_Shown):
         return self.raw.correct is True
 
     def _document(self) -> list:
-        from calctutor.render.views import view
+        from calctutor.render.verdicts import answer_view
 
-        return view(self.raw)
+        return answer_view(self.raw, _NEXT_STEPS)
+
+
+# What to do after a verdict, in Python's words (the command line says "add --show")
+_NEXT_STEPS = {
+    "wrong": "Try again; the solution (the object you called .check on) shows the worked "
+             "solution.",
+    "unfinished": "Finish it and check again.",
+    "undecided": "Try writing it in a simpler form, or compare it with the worked solution.",
+}
 
 
 @dataclass(frozen=True)

@@ -19,22 +19,27 @@ from calctutor.render.doc import (
 )
 from calctutor.render.views import read_as, reading_notes, register, sentence, shows_reading, view
 
+# What to do after a verdict, by its kind, in the command line's words (``--show``); the
+# Python API passes its own.
+NEXT_STEPS = {
+    "wrong": "Try again, or add --show to see the worked solution.",
+    "unfinished": "Finish it and check again.",
+    "undecided": "Try writing it in a simpler form, or add --show to compare it with the "
+                 "worked solution yourself.",
+}
+
 
 @register(AnswerResult)
-def answer_view(result: AnswerResult) -> Document:
-    """The answer as typed (and read), the verdict with the diagnosis; the solution on request."""
+def answer_view(result: AnswerResult, next_steps: dict[str, str] = NEXT_STEPS) -> Document:
+    """The answer as typed (and read), the verdict with the diagnosis; the solution on
+    request, else what to do next (``next_steps``, by the verdict's kind)."""
     doc: Document = [Heading(f"Checking your answer: {result.what}")]
     doc += verdict_blocks(result, typed=True)
     if result.show and result.solution is not None:
         doc.append(Heading("Worked solution", 2))
         doc += view(result.solution)
-    elif result.correct is False:
-        doc.append(Paragraph(("Try again, or add --show to see the worked solution.",)))
-    elif result.unfinished:
-        doc.append(Paragraph(("Finish it and check again.",)))
-    elif result.correct is None:
-        doc.append(Paragraph(("Try writing it in a simpler form, or add --show to compare it "
-                              "with the worked solution yourself.",)))
+    elif result.verdict in next_steps:
+        doc.append(Paragraph((next_steps[result.verdict],)))
     return doc
 
 
