@@ -205,4 +205,11 @@ def real_roots(expr: sp.Expr, given: Iterable[sp.Symbol] | None = None) -> sp.Ex
         magnitude = sp.Pow(sp.Abs(e.base), e.exp, evaluate=True)
         return magnitude if p % 2 == 0 else sp.sign(e.base) * magnitude
 
-    return expr.replace(is_odd_root, real)
+    # a replacement can leave a new odd root behind: (-x^(1/3))^(2/3) becomes
+    # (-sign(x))^(2/3) |x|^(2/9) once SymPy splits the power over the product
+    for _ in range(4):
+        done = expr.replace(is_odd_root, real)
+        if done == expr:
+            break
+        expr = done
+    return expr

@@ -38,13 +38,15 @@ class Reading:
     """How the user's text was read: the text, its reading, and notes on ambiguous forms.
 
     ``conditions`` (``calctutor.domain.Condition``) are what the typed text requires to be
-    defined but the evaluated expression no longer shows (``x^2/x`` read as x needs x ≠ 0)."""
+    defined but the evaluated expression no longer shows (``x^2/x`` read as x needs x ≠ 0);
+    ``typed_conditions`` all that the typed text requires (where it is defined)."""
 
     text: str
     reading: str
     notes: tuple[str, ...] = ()
     differs: bool = False
     conditions: tuple = ()
+    typed_conditions: tuple = ()
 
 
 def point_json(out: dict, at, value, reason) -> None:

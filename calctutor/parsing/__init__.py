@@ -152,7 +152,8 @@ def _parsed(typed: str, expr: sympy.Expr, reading: str, notes: tuple[str, ...],
     # what the typed text required but SymPy's evaluation dropped (x^2/x -> x needs x != 0)
     lost = lost_after(builder.conditions, expr) if builder is not None else ()
     differs = bool(notes) or bool(lost) or _squash(typed) != _squash(reading)
-    return Parsed(expr, Reading(typed, reading, notes, differs, lost))
+    typed_conditions = tuple(builder.conditions) if builder is not None else ()
+    return Parsed(expr, Reading(typed, reading, notes, differs, lost, typed_conditions))
 
 
 def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
@@ -167,7 +168,8 @@ def _parse_range(text: str, tokens: list[Token], start: int, stop: int,
 def _retyped(text: str, parsed: Parsed) -> Parsed:
     """``parsed`` with the whole text as typed (surrounding spaces included)."""
     r = parsed.reading
-    return Parsed(parsed.expr, Reading(text, r.reading, r.notes, r.differs, r.conditions))
+    return Parsed(parsed.expr, Reading(text, r.reading, r.notes, r.differs, r.conditions,
+                                         r.typed_conditions))
 
 
 def _top_level(tokens: list[Token], start: int, stop: int, op: str) -> list[int]:

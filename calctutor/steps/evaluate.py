@@ -125,6 +125,11 @@ def undefined_reason(point: dict[sp.Symbol, sp.Expr], function: sp.Expr | None =
                     f"where {c.text(to_text)})")
         c = _violated(conditions_of(function), point)
         if c is not None:
+            typed = reading.typed_conditions if reading is not None else ()
+            if typed and _violated(typed, point) is None:
+                # the text as typed is defined here; only its simplified form is not
+                # (sqrt((x-1) x^2) is 0 at x = 0, |x| sqrt(x - 1) is not defined there)
+                return _isolated_reason(point, function, reading, c, what)
             return (f"the function is undefined at {at}, so {what} is too: "
                     f"{to_text(function)} needs {failed_condition(c, point)}")
     for d in derivatives:
@@ -136,6 +141,26 @@ def undefined_reason(point: dict[sp.Symbol, sp.Expr], function: sp.Expr | None =
             return (f"{what} is undefined at {at}: {to_text(d)} needs "
                     f"{failed_condition(c, point)}")
     return None
+
+
+def _isolated_reason(point, function, reading, condition, what: str) -> str:
+    """Why there is no derivative where the typed function is defined but its simplified
+    form is not: the point is isolated when the typed text is undefined on both sides of it
+    (checked at a small step either way), which a derivative needs."""
+    at = where(point)
+    typed = reading.text.strip()
+    sides = []
+    for sign in (1, -1):
+        step = {s: v + sign * sp.Rational(1, 10**6) for s, v in point.items()}
+        sides.append(_violated(reading.typed_conditions, step) is not None)
+    if len(point) == 1 and all(sides):
+        return (f"{what} is undefined at {at}: {typed} is defined at {at} but not on either "
+                f"side of it (near {at} it is {to_text(function)}, which needs "
+                f"{failed_condition(condition, point)}), and a derivative needs the function "
+                "on both sides")
+    return (f"{what} is undefined at {at}: {typed} is defined there, but its simplified form "
+            f"{to_text(function)} needs {failed_condition(condition, point)}, and the "
+            "derivative is worked from that form")
 
 
 DECIMALS = ("point", "always", "value")
