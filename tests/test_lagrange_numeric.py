@@ -249,3 +249,17 @@ def test_f_constant_along_the_curve_is_said_so_not_called_an_empty_constraint():
     text = result.sampling.sentence(max(values, default=None), min(values, default=None))
     assert "f is constant along it" in text
     assert not any("may be empty" in n for n in result.notes)
+
+
+def test_a_whole_number_for_a_numerical_optimum_is_too_rough_not_wrong():
+    # 9 is 8.9687 rounded to 0 places: said so, without counting it right or showing the value
+    from calctutor.checking.answer import check_answer
+    from calctutor.topics import run_kind
+
+    result = run_kind("lagrange", {"expr": "x^2 y + e^x", "constraint": ["x^2 + y^2 = 4"],
+                                   "numeric": True})
+    verdict = check_answer(result, "9")
+    assert verdict.correct is False and "too rough" in verdict.feedback
+    assert "8.96" not in (verdict.guarded_feedback or verdict.feedback)
+    far = check_answer(result, "10")
+    assert far.correct is False and "too rough" not in far.feedback

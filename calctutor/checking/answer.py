@@ -306,6 +306,9 @@ def _numbers_close(expected: sp.Expr, answer: sp.Expr, tol: float | None,
         return True, None
     if decimals is not None and abs(a - e) <= 1e-12 * max(1.0, abs(e)):
         return True, None  # exact, however few the places typed: 0.5 for 1/2, 2.0 for 2
+    if (decimals is None and tol is not None and answer.is_Integer and not expected.is_Rational
+            and abs(a - e) <= 0.5 and 0.5 > DECIMAL_PRECISION * max(1.0, abs(e))):
+        decimals = 0  # 9 for 8.9687 is a rounding to 0 places: told it is too rough, not wrong
     if decimals is None:
         return (False, shown) if tol is not None else (None, None)
     rounding = 0.5 * 10 ** (-decimals) * (1 + 1e-9)
